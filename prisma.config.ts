@@ -1,0 +1,14 @@
+import path from 'node:path';
+import { defineConfig } from 'prisma/config';
+import { PrismaPg } from '@prisma/adapter-pg';
+
+// Prisma's CLI would download native engines it cannot reach here. With the "js" engine it uses
+// the WebAssembly schema engine shipped in the npm package (enough for `generate` and
+// `migrate diff`); migrations are applied by src/persistence/migrator.ts.
+export default defineConfig({
+  schema: path.join('prisma', 'schema.prisma'),
+  migrations: { path: path.join('prisma', 'migrations') },
+  experimental: { adapter: true },
+  engine: 'js',
+  adapter: async () => new PrismaPg({ connectionString: process.env.DATABASE_URL ?? 'postgresql://localhost/postgres' }),
+});
