@@ -1,0 +1,90 @@
+import type { CommandStep, RenderContext, SecretName } from '../model.js';
+import { shellQuote } from '../render/shell.js';
+import { command } from './command.js';
+import { withAuth, type OpenstackAuth } from './openstack-cli.js';
+
+export interface ServiceRegistration {
+  /** Service name in the catalog, e.g. glance. */
+  name: string;
+  /** Catalog type, e.g. image. */
+  type: string;
+  description: string;
+  port: number;
+  /** Port of the admin endpoint when it differs (Keystone: 35357). */
+  adminPort?: number;
+  /** Path after host:port, e.g. /v2/%(tenant_id)s. */
+  path?: string;
+  /** The service's own Keystone user (added to project service with role admin); Keystone has none. */
+  serviceUser?: string;
+  passwordSecret?: SecretName;
+  /** Credentials the CLI uses; the catalog's first entry (identity) is made with the admin token. */
+  auth?: OpenstackAuth;
+}
+
+const INTERFACES = ['public', 'internal', 'admin'] as const;
+
+export function endpointUrl(ctx: RenderContext, registration: ServiceRegistration, iface: (typeof INTERFACES)[number]): string {
+  const port = iface === 'admin' && registration.adminPort ? registration.adminPort : registration.port;
+  return `http://${ctx.controller.managementIp}:${port}${registration.path ?? ''}`;
+}
+
+/**
+ * The seed's registration pattern, repeated for keystone, glance, nova and neutron:
+ * service user + admin role in project service, the service, and its public/internal/admin
+ * endpoints in the region. Every sub-step has its own probe so a rerun changes nothing.
+ */
+export function registerService(registration: ServiceRegistration): CommandStep[] {
+  const { name, type, description, serviceUser, passwordSecret } = registration;
+  const auth = registration.auth ?? 'admin-openrc';
+  if ((serviceUser === undefined) !== (passwordSecret === undefined)) {
+    throw new Error(`registerService(${name}): serviceUser and passwordSecret go together`);
+  }
+  const cli = (line: string) => (ctx: RenderContext) => withAuth(auth, ctx, line);
+  const steps: CommandStep[] = [];
+
+  if (serviceUser && passwordSecret) {
+    const user = shellQuote(serviceUser);
+    steps.push(
+      command(`register-${name}-user`, {
+        title: `Create the ${serviceUser} user in domain default`,
+        run: (ctx) =>
+          withAuth(auth, ctx, `openstack user create --domain default --password ${shellQuote(ctx.secrets[passwordSecret])} ${user}`),
+        guard: cli(`openstack user show ${user}`),
+      }),
+      command(`register-${name}-role`, {
+        title: `Give ${serviceUser} the admin role in project service`,
+        run: cli(`openstack role add --project service --user ${user} admin`),
+        guard: cli(`openstack role assignment list --project service --user ${user} --role admin -f value | grep -q .`),
+      }),
+    );
+  }
+
+  steps.push(
+    command(`register-${name}-service`, {
+      title: `Create the ${name} service (${type})`,
+      run: cli(`openstack service create --name ${shellQuote(name)} --description ${shellQuote(description)} ${shellQuote(type)}`),
+      guard: cli(`openstack service show ${shellQuote(name)}`),
+    }),
+  );
+
+  for (const iface of INTERFACES) {
+    steps.push(
+      command(`register-${name}-endpoint-${iface}`, {
+        title: `Create the ${iface} ${type} endpoint`,
+        run: (ctx) =>
+          withAuth(
+            auth,
+            ctx,
+            `openstack endpoint create --region ${shellQuote(ctx.inventory.network.region)} ${shellQuote(type)} ${iface} ${shellQuote(endpointUrl(ctx, registration, iface))}`,
+          ),
+        guard: (ctx) =>
+          withAuth(
+            auth,
+            ctx,
+            `openstack endpoint list --service ${shellQuote(type)} --interface ${iface} --region ${shellQuote(ctx.inventory.network.region)} -f value | grep -q .`,
+          ),
+      }),
+    );
+  }
+  return steps;
+}
