@@ -1,0 +1,104 @@
+/**
+ * A few long-lived shell channels per connection, so a node can run a few steps at once while each
+ * channel runs one step at a time. Callers beyond the limit wait for a channel to come back.
+ */
+import { SshError } from './executor.types.js';
+import { ShellChannel, type ShellStream } from './shell-channel.js';
+
+interface Waiter {
+  resolve(channel: ShellChannel): void;
+  reject(error: Error): void;
+}
+
+export class ShellPool {
+  private readonly idle: ShellChannel[] = [];
+  private readonly waiters: Waiter[] = [];
+  /** Channels open or being opened, busy or idle. */
+  private count = 0;
+  private failure: SshError | undefined;
+  private readonly all = new Set<ShellChannel>();
+
+  constructor(
+    private readonly openStream: () => Promise<ShellStream>,
+    private readonly node: string,
+    private readonly max: number,
+  ) {}
+
+  async acquire(signal?: AbortSignal): Promise<ShellChannel> {
+    if (this.failure) throw this.failure;
+    while (this.idle.length > 0) {
+      const channel = this.idle.pop()!;
+      if (channel.alive) return channel;
+    }
+    if (this.count < this.max) return this.openChannel();
+    return new Promise<ShellChannel>((resolve, reject) => {
+      const onAbort = () => {
+        const index = this.waiters.indexOf(waiter);
+        if (index !== -1) this.waiters.splice(index, 1);
+        reject(new SshError(`step cancelled on ${this.node} while waiting for a shell`, 'cancelled', this.node));
+      };
+      const waiter: Waiter = {
+        resolve: (channel) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(channel);
+        },
+        reject: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+    });
+  }
+
+  release(channel: ShellChannel): void {
+    if (!channel.alive) return; // its close already freed the slot
+    const waiter = this.waiters.shift();
+    if (waiter) waiter.resolve(channel);
+    else this.idle.push(channel);
+  }
+
+  /** The connection died: every step in flight or waiting fails with the same error. */
+  failAll(error: SshError): void {
+    this.failure = error;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+    for (const channel of [...this.all]) channel.fail(error);
+    this.idle.length = 0;
+  }
+
+  killAll(): void {
+    for (const channel of [...this.all]) channel.kill();
+  }
+
+  private async openChannel(): Promise<ShellChannel> {
+    this.count++;
+    try {
+      const stream = await this.openStream();
+      const channel = new ShellChannel(stream, this.node, (closed) => this.onChannelClosed(closed));
+      this.all.add(channel);
+      return channel;
+    } catch (error) {
+      this.count--;
+      this.serveWaiter();
+      throw error;
+    }
+  }
+
+  private onChannelClosed(channel: ShellChannel): void {
+    if (!this.all.delete(channel)) return;
+    this.count--;
+    const index = this.idle.indexOf(channel);
+    if (index !== -1) this.idle.splice(index, 1);
+    this.serveWaiter();
+  }
+
+  /** A slot came free: open a channel for the first caller still waiting. */
+  private serveWaiter(): void {
+    if (this.failure || this.count >= this.max) return;
+    const waiter = this.waiters.shift();
+    if (!waiter) return;
+    this.openChannel().then(waiter.resolve, waiter.reject);
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * The only file that talks to `ssh2`. One pooled connection per node (host:port:user), shared by
+ * every step and every concurrent caller, carrying a few long-lived shell channels and one lazily
+ * opened SFTP channel. Key exchange costs tens of ms of CPU and every new session ~100 ms of sshd
+ * time (notes/ssh-performance.md), so both happen once per node, not per step.
+ */
+import { Socket } from 'node:net';
+import { Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
+import { SshError, type NodeSession, type SshTarget } from './executor.types.js';
+import { decideHostKey, openSshFingerprint } from './host-key.js';
+import type { ShellStream } from './shell-channel.js';
+import { ShellPool } from './shell-pool.js';
+import { SshNodeSession, type NodeConnection } from './ssh-node-session.js';
+
+export interface SshExecutorOptions {
+  /** Concurrent steps per node, one shell channel each (sshd allows 10 sessions per connection by default). */
+  maxShellsPerNode?: number;
+  keepaliveIntervalMs?: number;
+  keepaliveCountMax?: number;
+  /** Used when the target sets no connectTimeoutMs. */
+  connectTimeoutMs?: number;
+}
+
+export class SshExecutor {
+  private readonly pool = new Map<string, Promise<LiveConnection>>();
+  private readonly options: Required<SshExecutorOptions>;
+
+  constructor(options: SshExecutorOptions = {}) {
+    this.options = { maxShellsPerNode: 4, keepaliveIntervalMs: 15_000, keepaliveCountMax: 3, connectTimeoutMs: 20_000, ...options };
+  }
+
+  /** Connects (or reuses the node's live connection) and returns a session bound to the target. */
+  async session(target: SshTarget): Promise<NodeSession> {
+    validateTarget(target);
+    await this.connection(target);
+    return new SshNodeSession(target.name, target.username === 'root', () => this.connection(target));
+  }
+
+  async closeAll(): Promise<void> {
+    const entries = [...this.pool.values()];
+    this.pool.clear();
+    await Promise.all(entries.map((entry) => entry.then((connection) => connection.close(), () => undefined)));
+  }
+
+  private async connection(target: SshTarget): Promise<LiveConnection> {
+    const key = `${target.host}:${target.port}:${target.username}`;
+    for (;;) {
+      const entry = this.pool.get(key);
+      if (!entry) break;
+      const connection = await entry.catch(() => undefined);
+      if (connection?.alive) return connection;
+      // Another caller may have replaced the dead entry while we waited.
+      if (this.pool.get(key) === entry) this.pool.delete(key);
+    }
+    const attempt = connect(target, this.options);
+    this.pool.set(key, attempt);
+    attempt.then(
+      (connection) => connection.onClose(() => this.pool.get(key) === attempt && this.pool.delete(key)),
+      () => this.pool.get(key) === attempt && this.pool.delete(key),
+    );
+    return attempt;
+  }
+}
+
+class LiveConnection implements NodeConnection {
+  readonly shells: ShellPool;
+  private sftpChannel: Promise<SFTPWrapper> | undefined;
+  private open = true;
+  private readonly closeListeners: Array<() => void> = [];
+
+  constructor(
+    private readonly client: Client,
+    private readonly node: string,
+    shellCommand: string,
+    maxShells: number,
+  ) {
+    this.shells = new ShellPool(() => this.exec(shellCommand), node, maxShells);
+    client.on('close', () => {
+      this.open = false;
+      this.shells.failAll(new SshError(`connection to ${node} lost`, 'connection-lost', node));
+      for (const listener of this.closeListeners) listener();
+    });
+    // 'close' follows every error; without a listener an error would crash the process.
+    client.on('error', () => undefined);
+  }
+
+  get alive(): boolean {
+    return this.open;
+  }
+
+  onClose(listener: () => void): void {
+    if (this.open) this.closeListeners.push(listener);
+    else listener();
+  }
+
+  async writeFile(remotePath: string, content: Buffer): Promise<void> {
+    this.sftpChannel ??= new Promise<SFTPWrapper>((resolve, reject) =>
+      this.client.sftp((error, sftp) => {
+        if (error) return reject(new SshError(`cannot open SFTP on ${this.node}: ${error.message}`, 'sftp', this.node));
+        sftp.on('close', () => (this.sftpChannel = undefined));
+        resolve(sftp);
+      }),
+    );
+    const sftp = await this.sftpChannel.catch((error: unknown) => {
+      this.sftpChannel = undefined;
+      throw error;
+    });
+    await new Promise<void>((resolve, reject) =>
+      sftp.writeFile(remotePath, content, { mode: 0o600 }, (error) =>
+        error ? reject(new SshError(`SFTP write of ${remotePath} on ${this.node}: ${error.message}`, 'sftp', this.node)) : resolve(),
+      ),
+    );
+  }
+
+  close(): void {
+    this.shells.killAll();
+    this.client.end();
+  }
+
+  private exec(command: string): Promise<ShellStream> {
+    return new Promise((resolve, reject) => {
+      if (!this.open) return reject(new SshError(`connection to ${this.node} lost`, 'connection-lost', this.node));
+      this.client.exec(command, (error, channel: ClientChannel) => {
+        if (error) return reject(new SshError(`cannot open a shell on ${this.node}: ${error.message}`, 'connection-lost', this.node));
+        resolve(channel);
+      });
+    });
+  }
+}
+
+function connect(target: SshTarget, options: Required<SshExecutorOptions>): Promise<LiveConnection> {
+  const node = target.name;
+  const client = new Client();
+  let hostKeyRefusal: string | undefined;
+  let learned: string | undefined;
+  return new Promise<LiveConnection>((resolve, reject) => {
+    const sock = new Socket();
+    // Nagle would hold each short step line back waiting for an ACK (115 → 74 ms per exec in the notes).
+    sock.setNoDelay(true);
+    sock.connect(target.port, target.host);
+    const fail = (error: SshError) => {
+      client.end();
+      sock.destroy();
+      reject(error);
+    };
+    client.once('error', (error: Error & { level?: string }) => fail(connectError(node, target, error, hostKeyRefusal)));
+    client.once('ready', () => {
+      client.removeAllListeners('error');
+      const shellCommand = target.username === 'root' ? 'bash --noprofile --norc -s' : 'sudo -n bash --noprofile --norc -s';
+      const connection = new LiveConnection(client, node, shellCommand, options.maxShellsPerNode);
+      if (!learned) return resolve(connection);
+      const fingerprint = learned;
+      Promise.resolve()
+        .then(() => target.onHostKeyLearned?.(fingerprint))
+        .then(
+          () => resolve(connection),
+          (error: unknown) => {
+            connection.close();
+            reject(new SshError(`${node}: could not record learned host key ${fingerprint}: ${String(error)}`, 'host-key', node));
+          },
+        );
+    });
+
+    try {
+      client.connect({
+        sock,
+        username: target.username,
+        privateKey: target.privateKey,
+        readyTimeout: target.connectTimeoutMs ?? options.connectTimeoutMs,
+        keepaliveInterval: options.keepaliveIntervalMs,
+        keepaliveCountMax: options.keepaliveCountMax,
+        hostVerifier: (key: Buffer) => {
+          const decision = decideHostKey(openSshFingerprint(key), target.hostKeyFingerprint, target.trustOnFirstUse);
+          if (!decision.accept) hostKeyRefusal = decision.reason;
+          else learned = decision.learned;
+          return decision.accept;
+        },
+      });
+    } catch (error) {
+      // ssh2 parses the private key synchronously
+      fail(new SshError(`${node}: target.privateKey is unusable: ${(error as Error).message}`, 'auth', node));
+    }
+  });
+}
+
+function connectError(node: string, target: SshTarget, error: Error & { level?: string }, hostKeyRefusal?: string): SshError {
+  const where = `${target.username}@${target.host}:${target.port}`;
+  if (hostKeyRefusal) return new SshError(`${node} (${where}): ${hostKeyRefusal}`, 'host-key', node);
+  if (error.level === 'client-authentication') {
+    return new SshError(`${node} (${where}): authentication refused for user ${target.username}`, 'auth', node);
+  }
+  return new SshError(`${node} (${where}): cannot connect: ${error.message}`, 'connect', node);
+}
+
+function validateTarget(target: SshTarget): void {
+  const problems: string[] = [];
+  if (!target?.name) problems.push('name is required');
+  if (!target?.host) problems.push('host is required');
+  if (!Number.isInteger(target?.port) || target.port < 1 || target.port > 65535) problems.push(`port must be 1-65535, got ${target?.port}`);
+  if (!target?.username) problems.push('username is required');
+  if (!target?.privateKey || target.privateKey.length === 0) problems.push('privateKey is required');
+  if (problems.length > 0) throw new TypeError(`SSH target ${target?.name ?? '?'}: ${problems.join('; ')}`);
+}
