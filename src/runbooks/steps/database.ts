@@ -9,9 +9,10 @@ export function sqlString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-/** `mysql -u root -p<root password> -e "<sql>"` with every part shell-quoted. */
-export function mysqlRoot(ctx: RenderContext, sql: string): string {
-  return `mysql -u root -p${shellQuote(ctx.secrets.MYSQL_ROOT_PASS)} -e ${shellQuote(sql)}`;
+/** `mysql -u root -p<root password> -e "<sql>"` with every part shell-quoted; `table` adds -t (boxed output). */
+export function mysqlRoot(ctx: RenderContext, sql: string, options: { table?: boolean } = {}): string {
+  const table = options.table ? ' -t' : '';
+  return `mysql -u root -p${shellQuote(ctx.secrets.MYSQL_ROOT_PASS)}${table} -e ${shellQuote(sql)}`;
 }
 
 /** The SQL of the seed's per-service block: the database and ALL PRIVILEGES from localhost and anywhere. */

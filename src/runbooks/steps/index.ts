@@ -10,3 +10,4 @@ export { registerService, endpointUrl, type ServiceRegistration } from './regist
 export { verifyTable, expectRow, expectEveryRow, expectRowCount, type VerifyDefinition } from './verify.js';
 export { shellQuote, shellArgs } from '../render/shell.js';
 export { renderIni, type IniSections, type IniValue } from '../render/ini.js';
+export { ensureProject, ensureUser, ensureRole, grantRole } from './identity.js';

@@ -1,6 +1,8 @@
 import type { CommandStep, RenderContext, SecretName } from '../model.js';
 import { shellQuote } from '../render/shell.js';
 import { command } from './command.js';
+import { withKey } from './define.js';
+import { ensureUser, grantRole } from './identity.js';
 import { withAuth, type OpenstackAuth } from './openstack-cli.js';
 
 export interface ServiceRegistration {
@@ -43,19 +45,9 @@ export function registerService(registration: ServiceRegistration): CommandStep[
   const steps: CommandStep[] = [];
 
   if (serviceUser && passwordSecret) {
-    const user = shellQuote(serviceUser);
     steps.push(
-      command(`register-${name}-user`, {
-        title: `Create the ${serviceUser} user in domain default`,
-        run: (ctx) =>
-          withAuth(auth, ctx, `openstack user create --domain default --password ${shellQuote(ctx.secrets[passwordSecret])} ${user}`),
-        guard: cli(`openstack user show ${user}`),
-      }),
-      command(`register-${name}-role`, {
-        title: `Give ${serviceUser} the admin role in project service`,
-        run: cli(`openstack role add --project service --user ${user} admin`),
-        guard: cli(`openstack role assignment list --project service --user ${user} --role admin -f value | grep -q .`),
-      }),
+      withKey(`register-${name}-user`, ensureUser(serviceUser, passwordSecret, auth)),
+      withKey(`register-${name}-role`, grantRole('admin', serviceUser, 'service', auth)),
     );
   }
 

@@ -1,0 +1,154 @@
+import type { RenderContext } from '../model.js';
+import { shellQuote } from '../render/shell.js';
+import {
+  command,
+  ensureServices,
+  expectRow,
+  installPackageFromUrl,
+  installPackages,
+  phase,
+  story,
+  verifyTable,
+  writeFile,
+} from '../steps/index.js';
+
+/**
+ * Seed, "OpenStack基础环境": two VMs (controller + compute), hostnames and /etc/hosts,
+ * time sync with chrony (the controller serves the management network, the computes
+ * follow it), the Asia/Shanghai time zone, EPEL + the Liberty repository and the
+ * openstack client. The seed's closing warning lists what breaks installs:
+ * "selinux, iptables, /etc/hosts, hostname".
+ */
+
+export function renderHosts(ctx: RenderContext): string {
+  const lines = [
+    '127.0.0.1   localhost localhost.localdomain localhost4 localhost4.localdomain4',
+    '::1         localhost localhost.localdomain localhost6 localhost6.localdomain6',
+    ...ctx.inventory.nodes.map((node) => `${node.managementIp}\t${node.name}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** Controller: upstream servers + `allow <management network>`; others: `server <controller> iburst`. */
+export function renderChronyConf(ctx: RenderContext): string {
+  const isController = ctx.node.name === ctx.controller.name;
+  const servers = isController ? ctx.inventory.network.ntpServers : [ctx.controller.managementIp];
+  const lines = [
+    ...servers.map((server) => `server ${server} iburst`),
+    'driftfile /var/lib/chrony/drift',
+    'makestep 1.0 3',
+    'rtcsync',
+    ...(isController ? [`allow ${ctx.inventory.network.managementCidr}`] : []),
+    'logdir /var/log/chrony',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** A Field/Value table (what `fieldValue` verification parses) built from plain probes. */
+function fieldValueTable(rows: Array<[string, string]>): string {
+  const format = ['+-------+-------+', '| Field | Value |', '+-------+-------+', ...rows.map(() => '| %s | %s |'), '+-------+-------+']
+    .join('\\n');
+  const args = rows.flatMap(([field, probe]) => [shellQuote(field), `"$(${probe})"`]);
+  return `printf ${shellQuote(`${format}\\n`)} ${args.join(' ')}`;
+}
+
+const hostIdentity = story('host-identity', {
+  title: 'Host names and /etc/hosts on every node',
+  userStory:
+    'As an operator I want every node to carry its inventory host name and resolve all other nodes by name so that services configured with host names reach each other without DNS.',
+  acceptanceCriteria: [
+    '/etc/hostname holds the node name from the inventory and `hostname` prints it',
+    '/etc/hosts lists every node of the inventory with its management IP',
+  ],
+  steps: [
+    writeFile('/etc/hostname', (ctx) => `${ctx.node.name}\n`, { title: 'Write /etc/hostname', language: 'text' }),
+    command('set-running-hostname', {
+      title: 'Apply the host name to the running system',
+      run: (ctx) => `hostname ${shellQuote(ctx.node.name)}`,
+      guard: (ctx) => `test "$(hostname)" = ${shellQuote(ctx.node.name)}`,
+    }),
+    writeFile('/etc/hosts', renderHosts, { title: 'List every node in /etc/hosts', language: 'text' }),
+  ],
+});
+
+const timeSync = story('time-sync', {
+  title: 'Time synchronisation and time zone',
+  userStory:
+    'As an operator I want all nodes to follow the controller\'s clock in the same time zone so that tokens, RabbitMQ and logs agree on the time.',
+  acceptanceCriteria: [
+    'chrony is installed, enabled and running on every node',
+    'the controller serves time to the management network (`allow <management CIDR>`)',
+    'compute nodes use `server <controller IP> iburst`',
+    'the time zone is the inventory\'s (Asia/Shanghai in the lab)',
+  ],
+  steps: [
+    installPackages('chrony'),
+    writeFile('/etc/chrony.conf', renderChronyConf, { language: 'conf', notify: ['chronyd'] }),
+    ensureServices('chronyd'),
+    command('timezone', {
+      title: 'Set the time zone',
+      run: (ctx) => `timedatectl set-timezone ${shellQuote(ctx.inventory.network.timezone)}`,
+      guard: (ctx) => `timedatectl | grep -qF ${shellQuote(`Time zone: ${ctx.inventory.network.timezone} `)}`,
+    }),
+  ],
+});
+
+// The seed also adds an aliyun mirror of the same Liberty repository with gpgcheck=0
+// (/etc/yum.repos.d/keystone.repo); centos-release-openstack-liberty already configures that
+// repository with signature checks, so the unsigned mirror is left out.
+const repositories = story('openstack-repositories', {
+  title: 'EPEL, the OpenStack Liberty repository and the openstack client',
+  userStory:
+    'As an operator I want every node to install packages from EPEL and the CentOS OpenStack Liberty repository so that the service packages of later phases resolve.',
+  acceptanceCriteria: [
+    'epel-release and centos-release-openstack-liberty are installed',
+    'python-openstackclient is installed',
+  ],
+  steps: [
+    installPackageFromUrl('epel-release', 'http://dl.fedoraproject.org/pub/epel/7/x86_64/e/epel-release-7-5.noarch.rpm'),
+    installPackages('centos-release-openstack-liberty'),
+    installPackages('python-openstackclient'),
+  ],
+});
+
+const hostSecurity = story('selinux-firewall', {
+  title: 'SELinux and the firewall out of the way',
+  userStory:
+    'As an operator I want SELinux not enforcing and firewalld stopped on every node so that httpd/WSGI, libvirt and the OpenStack ports work as the seed expects.',
+  acceptanceCriteria: [
+    'getenforce does not report Enforcing, and /etc/selinux/config keeps it so after a reboot',
+    'firewalld is neither active nor enabled',
+  ],
+  steps: [
+    command('selinux-permissive', {
+      title: 'Stop SELinux enforcing now and after reboot',
+      run: "setenforce 0; sed -i 's/^SELINUX=.*/SELINUX=disabled/' /etc/selinux/config",
+      guard: "getenforce | grep -qv Enforcing && grep -qx 'SELINUX=disabled' /etc/selinux/config",
+    }),
+    command('firewalld-off', {
+      title: 'Stop and disable firewalld',
+      run: 'systemctl stop firewalld && systemctl disable firewalld',
+      guard: '! systemctl is-active --quiet firewalld && ! systemctl is-enabled --quiet firewalld',
+    }),
+    verifyTable('verify-selinux-firewall', {
+      title: 'SELinux is not enforcing and firewalld is not running',
+      run: fieldValueTable([
+        ['selinux', 'getenforce'],
+        ['firewalld', 'systemctl is-active firewalld'],
+      ]),
+      format: 'fieldValue',
+      expect: [
+        expectRow({ selinux: /^(Disabled|Permissive)$/ }, 'SELinux is Disabled or Permissive'),
+        expectRow({ firewalld: /^(inactive|unknown|failed)$/ }, 'firewalld is not active'),
+      ],
+    }),
+  ],
+});
+
+export const base = phase('base', {
+  title: 'Base environment',
+  goal: 'Every node has its name, resolves the others, keeps time with the controller and can install OpenStack Liberty packages.',
+  dependsOn: [],
+  on: ['controller', 'compute'],
+  stories: [hostIdentity, hostSecurity, timeSync, repositories],
+});
