@@ -70,6 +70,7 @@ export async function startSshd(options: StartSshdOptions = {}): Promise<Running
       'StrictModes no',
       'UsePAM no',
       'PrintMotd no',
+      'Subsystem sftp internal-sftp',
       'MaxStartups 200',
       `LogLevel ${options.logLevel ?? 'INFO'}`,
       '',

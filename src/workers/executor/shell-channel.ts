@@ -39,10 +39,14 @@ export class ShellChannel {
   private strayStderr = '';
   private lostError: SshError | undefined;
 
+  /** The shell's process group on the node (its session leader's pid), learned by probe(). */
+  private processGroup: number | undefined;
+
   constructor(
     private readonly stream: ShellStream,
     private readonly node: string,
     private readonly onClosed: (channel: ShellChannel) => void,
+    private readonly killProcessGroup: (processGroup: number) => Promise<void>,
   ) {
     const outDecoder = new StringDecoder('utf8');
     const errDecoder = new StringDecoder('utf8');
@@ -92,12 +96,25 @@ export class ShellChannel {
     });
   }
 
+  /**
+   * Learns the process group of the shell (sshd makes every session its own group), so a step that
+   * must die can be killed with everything it started. A node without /proc (a lab node) has none.
+   */
+  async probe(): Promise<void> {
+    const { exitCode, stdout } = await this.run("cut -d' ' -f5 /proc/$$/stat");
+    const group = Number(stdout.trim());
+    // Never 0 or 1: `kill -- -1` would signal every process the killer may signal.
+    if (exitCode === 0 && Number.isInteger(group) && group > 1) this.processGroup = group;
+  }
+
   /** Kills whatever runs in the channel and closes it; used for timeouts, cancels and shutdown. */
   kill(): void {
     if (!this.open) return;
     this.open = false;
+    // sshd ignores the "signal" request for root sessions (they run without privilege separation),
+    // so the group is also killed from a separate channel.
+    if (this.processGroup) this.killProcessGroup(this.processGroup).catch(() => undefined);
     try {
-      // sshd delivers the signal to the session's process group: the shell and the step under it.
       this.stream.signal('KILL');
     } finally {
       this.stream.close();

@@ -22,6 +22,7 @@ export class ShellPool {
     private readonly openStream: () => Promise<ShellStream>,
     private readonly node: string,
     private readonly max: number,
+    private readonly killProcessGroup: (processGroup: number) => Promise<void>,
   ) {}
 
   async acquire(signal?: AbortSignal): Promise<ShellChannel> {
@@ -76,8 +77,9 @@ export class ShellPool {
     this.count++;
     try {
       const stream = await this.openStream();
-      const channel = new ShellChannel(stream, this.node, (closed) => this.onChannelClosed(closed));
+      const channel = new ShellChannel(stream, this.node, (closed) => this.onChannelClosed(closed), this.killProcessGroup);
       this.all.add(channel);
+      await channel.probe();
       return channel;
     } catch (error) {
       this.count--;

@@ -73,8 +73,9 @@ class LiveConnection implements NodeConnection {
     private readonly node: string,
     shellCommand: string,
     maxShells: number,
+    private readonly sudo: boolean,
   ) {
-    this.shells = new ShellPool(() => this.exec(shellCommand), node, maxShells);
+    this.shells = new ShellPool(() => this.exec(shellCommand), node, maxShells, (group) => this.killGroup(group));
     client.on('close', () => {
       this.open = false;
       this.shells.failAll(new SshError(`connection to ${node} lost`, 'connection-lost', node));
@@ -117,6 +118,16 @@ class LiveConnection implements NodeConnection {
     this.client.end();
   }
 
+  /** Runs in its own exec channel because the step's shell channel is the one that is stuck. */
+  private async killGroup(processGroup: number): Promise<void> {
+    const channel = await this.exec(`${this.sudo ? 'sudo -n ' : ''}kill -KILL -- -${processGroup}`);
+    await new Promise<void>((resolve) => {
+      channel.on('close', resolve);
+      channel.on('data', () => undefined);
+      channel.stderr.on('data', () => undefined);
+    });
+  }
+
   private exec(command: string): Promise<ShellStream> {
     return new Promise((resolve, reject) => {
       if (!this.open) return reject(new SshError(`connection to ${this.node} lost`, 'connection-lost', this.node));
@@ -146,8 +157,9 @@ function connect(target: SshTarget, options: Required<SshExecutorOptions>): Prom
     client.once('error', (error: Error & { level?: string }) => fail(connectError(node, target, error, hostKeyRefusal)));
     client.once('ready', () => {
       client.removeAllListeners('error');
-      const shellCommand = target.username === 'root' ? 'bash --noprofile --norc -s' : 'sudo -n bash --noprofile --norc -s';
-      const connection = new LiveConnection(client, node, shellCommand, options.maxShellsPerNode);
+      const sudo = target.username !== 'root';
+      const shellCommand = `${sudo ? 'sudo -n ' : ''}bash --noprofile --norc -s`;
+      const connection = new LiveConnection(client, node, shellCommand, options.maxShellsPerNode, sudo);
       if (!learned) return resolve(connection);
       const fingerprint = learned;
       Promise.resolve()

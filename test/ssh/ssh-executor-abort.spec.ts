@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { SshError } from '../../src/workers/executor/executor.types.js';
+import { SshExecutor } from '../../src/workers/executor/ssh-executor.js';
+import { countLog, targetFor, waitFor } from './fixtures.js';
+import { startSshd, type RunningSshd } from './start-sshd.js';
+
+const run = promisify(execFile);
+
+/** Processes whose command line matches: the remote host is this machine. */
+async function remoteProcesses(pattern: string): Promise<string[]> {
+  try {
+    return (await run('pgrep', ['-f', pattern])).stdout.split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+describe('SshExecutor step timeout, cancel and lost connections', () => {
+  let sshd: RunningSshd;
+  let executor: SshExecutor;
+
+  beforeAll(async () => {
+    sshd = await startSshd({ logLevel: 'VERBOSE' });
+  });
+  afterAll(async () => {
+    await sshd?.stop();
+  });
+  beforeEach(() => {
+    executor = new SshExecutor();
+  });
+  afterEach(async () => {
+    await executor.closeAll();
+  });
+
+  it('rejects a step that outlives its timeout, kills its remote process, and the node keeps working', async () => {
+    const node = await executor.session(targetFor(sshd));
+    const marker = `sleep 31.${process.pid}1`;
+    const started = Date.now();
+    const error = await node.run(`echo starting; ${marker}; echo never`, { timeoutMs: 500 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SshError);
+    expect(error).toMatchObject({ code: 'timeout', node: node.target, transient: true });
+    expect(Date.now() - started).toBeLessThan(1500);
+    await waitFor(async () => (await remoteProcesses(marker)).length === 0, 3000, `${marker} to be killed`);
+
+    const next = await node.run('echo after-timeout');
+    expect(next).toMatchObject({ exitCode: 0, stdout: 'after-timeout\n' });
+    expect(countLog(sshd, /Accepted publickey/)).toBeGreaterThanOrEqual(1);
+    expect(await sshd.connectionPids()).toHaveLength(1); // same connection, a new channel
+  });
+
+  it('cancels a running step through its AbortSignal, killing the remote process', async () => {
+    const node = await executor.session(targetFor(sshd));
+    const marker = `sleep 31.${process.pid}2`;
+    const controller = new AbortController();
+    const lines: string[] = [];
+    const pending = node.run(`echo running; ${marker}`, { signal: controller.signal, onStdout: (l) => lines.push(l) });
+    await waitFor(() => lines.includes('running'), 5000, 'the step to start');
+    expect(await remoteProcesses(marker)).toHaveLength(1);
+    const cancelledAt = Date.now();
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ code: 'cancelled', transient: false });
+    expect(Date.now() - cancelledAt).toBeLessThan(1000);
+    await waitFor(async () => (await remoteProcesses(marker)).length === 0, 3000, `${marker} to be killed`);
+    expect((await node.run('echo after-cancel')).stdout).toBe('after-cancel\n');
+  });
+
+  it('does not start a step whose signal is already aborted', async () => {
+    const node = await executor.session(targetFor(sshd));
+    const file = `/tmp/opsprint-never-${process.pid}`;
+    await expect(node.run(`touch ${file}`, { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'cancelled' });
+    expect((await node.run(`test -e ${file}`)).exitCode).toBe(1);
+  });
+
+  it('fails a step with connection-lost when the connection dies mid-step, then reconnects', async () => {
+    const target = targetFor(sshd);
+    const node = await executor.session(target);
+    const lines: string[] = [];
+    const pending = node.run('echo up; sleep 9', { onStdout: (l) => lines.push(l) });
+    await waitFor(() => lines.includes('up'), 5000, 'the step to start');
+    const [connectionPid] = await sshd.connectionPids();
+    const accepted = countLog(sshd, /Accepted publickey/);
+    process.kill(connectionPid, 'SIGKILL'); // the per-connection sshd: the TCP connection drops
+
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'SshError', code: 'connection-lost', transient: true });
+
+    const again = await executor.session(target);
+    expect((await again.run('echo reconnected')).stdout).toBe('reconnected\n');
+    expect((await node.run('echo old-handle-works-too')).stdout).toBe('old-handle-works-too\n');
+    expect(countLog(sshd, /Accepted publickey/) - accepted).toBe(1);
+  });
+
+  it('reconnects transparently when the connection died between steps', async () => {
+    const node = await executor.session(targetFor(sshd));
+    expect((await node.run('echo one')).stdout).toBe('one\n');
+    const [connectionPid] = await sshd.connectionPids();
+    process.kill(connectionPid, 'SIGKILL');
+    await waitFor(async () => (await sshd.connectionPids()).length === 0, 3000, 'the connection to drop');
+    await new Promise((resolve) => setTimeout(resolve, 200)); // let the client see the close
+    expect((await node.run('echo two')).stdout).toBe('two\n');
+  });
+});

@@ -1,0 +1,80 @@
+import { readFile, stat } from 'node:fs/promises';
+import { SshExecutor } from '../../src/workers/executor/ssh-executor.js';
+import { targetFor } from './fixtures.js';
+import { startSshd, type RunningSshd } from './start-sshd.js';
+
+// The node is this machine, so the uploaded file is checked with local fs calls.
+describe('SshExecutor.upload against a real OpenSSH sshd', () => {
+  let sshd: RunningSshd;
+  const executor = new SshExecutor();
+  const dir = `/tmp/opsprint-upload-${process.pid}/etc/glance`;
+  const path = `${dir}/glance-api.conf`;
+
+  beforeAll(async () => {
+    sshd = await startSshd();
+  });
+  afterAll(async () => {
+    const node = await executor.session(targetFor(sshd));
+    await node.run(`rm -rf /tmp/opsprint-upload-${process.pid}`);
+    await executor.closeAll();
+    await sshd?.stop();
+  });
+
+  it('creates the parent directory and writes the file with its mode and owner, no backup when new', async () => {
+    const node = await executor.session(targetFor(sshd));
+    const result = await node.upload(path, '[database]\nconnection = first\n', {
+      mode: '0640',
+      owner: 'nobody',
+      group: 'nogroup',
+      backup: true,
+    });
+    expect(result).toEqual({});
+    expect(await readFile(path, 'utf8')).toBe('[database]\nconnection = first\n');
+    const info = await stat(path);
+    expect(info.mode & 0o7777).toBe(0o640);
+    expect([info.uid, info.gid]).toEqual([65534, 65534]);
+  });
+
+  it('backs up the previous version, keeping its content and mode, then replaces the file', async () => {
+    const node = await executor.session(targetFor(sshd));
+    const result = await node.upload(path, Buffer.from('[database]\nconnection = second\n'), {
+      mode: '600',
+      owner: 'root',
+      group: 'daemon',
+      backup: true,
+    });
+    expect(result.backupPath).toMatch(new RegExp(`^${path}\\.opsprint-\\d{8}T\\d{9}Z\\.bak$`));
+    expect(await readFile(result.backupPath!, 'utf8')).toBe('[database]\nconnection = first\n');
+    expect((await stat(result.backupPath!)).mode & 0o7777).toBe(0o640);
+    expect(await readFile(path, 'utf8')).toBe('[database]\nconnection = second\n');
+    const info = await stat(path);
+    expect([info.mode & 0o7777, info.uid, info.gid]).toEqual([0o600, 0, 1]);
+    // No staging file is left next to it.
+    expect((await node.run(`ls -A ${dir}`)).stdout.split('\n').filter(Boolean)).toHaveLength(2);
+  });
+
+  it('replaces without a backup when none is asked for', async () => {
+    const node = await executor.session(targetFor(sshd));
+    const before = (await node.run(`ls ${dir} | wc -l`)).stdout;
+    expect(await node.upload(path, 'third\n', { mode: '0644', owner: 'root', group: 'root', backup: false })).toEqual({});
+    expect(await readFile(path, 'utf8')).toBe('third\n');
+    expect((await node.run(`ls ${dir} | wc -l`)).stdout).toBe(before);
+  });
+
+  it('fails with a clear error for an unknown owner and leaves the file as it was', async () => {
+    const node = await executor.session(targetFor(sshd));
+    await expect(
+      node.upload(path, 'fourth\n', { mode: '0644', owner: 'no-such-user-x', group: 'root', backup: false }),
+    ).rejects.toMatchObject({ code: 'sftp', message: expect.stringContaining('no-such-user-x') });
+    expect(await readFile(path, 'utf8')).toBe('third\n');
+    expect((await node.run(`ls -A ${dir} | grep -c opsprint-.*tmp`)).stdout).toBe('0\n');
+  });
+
+  it('names the bad field before touching the node', async () => {
+    const node = await executor.session(targetFor(sshd));
+    const options = { mode: '0644', owner: 'root', group: 'root', backup: false };
+    await expect(node.upload('relative/path', 'x', options)).rejects.toThrow(/path must be an absolute file path/);
+    await expect(node.upload(path, 'x', { ...options, mode: 'rw-r--r--' })).rejects.toThrow(/options\.mode/);
+    await expect(node.upload(path, 'x', { ...options, group: 'root; reboot' })).rejects.toThrow(/options\.group/);
+  });
+});
