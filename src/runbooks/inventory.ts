@@ -67,6 +67,15 @@ export function validateInventory(inventory: Inventory): string[] {
   check(typeof network.region === 'string' && NAME.test(network.region), 'network.region', `${show(network.region)} is not a valid region name`);
   check(typeof network.imageUrl === 'string' && /^https?:\/\/[^\s'"]+$/.test(network.imageUrl), 'network.imageUrl', `${show(network.imageUrl)} is not an http(s) URL`);
   problems.push(...validateProvider(network.provider));
+  const pool = network.provider;
+  if (pool && isIpv4(pool.allocationStart) && isIpv4(pool.allocationEnd)) {
+    const [start, end] = [ipv4ToNumber(pool.allocationStart), ipv4ToNumber(pool.allocationEnd)];
+    nodes.forEach((node, i) => {
+      if (isIpv4(node.managementIp) && ipv4ToNumber(node.managementIp) >= start && ipv4ToNumber(node.managementIp) <= end) {
+        problems.push(`nodes[${i}].managementIp: ${node.managementIp} lies inside the provider allocation pool ${pool.allocationStart}-${pool.allocationEnd}; Neutron would hand it to an instance`);
+      }
+    });
+  }
   return problems;
 }
 
