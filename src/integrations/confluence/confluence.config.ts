@@ -1,0 +1,82 @@
+/** Where and as whom OpSprint publishes its runbook pages. */
+export interface ConfluenceConfig {
+  /** Cloud: https://x.atlassian.net/wiki; Data Center: the context root. No trailing slash. */
+  baseUrl: string;
+  /** Cloud: the account e-mail; Data Center: the user name. */
+  username: string;
+  /** Cloud: an API token; Data Center: the password (confluence-api only speaks Basic auth). */
+  password: string;
+  spaceKey: string;
+  /** The runbook root page goes under this page; the space home page when unset. */
+  parentPageId?: string;
+}
+
+export class ConfluenceConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfluenceConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const SPACE_KEY = /^(~[A-Za-z0-9:_-]+|[A-Za-z0-9_]+)$/;
+
+/**
+ * Publishing is off (null) when CONFLUENCE_BASE_URL is unset; once it is set, every other
+ * required value must be present and valid, and the first bad one is reported by name.
+ */
+export function loadConfluenceConfig(env: Env = process.env): ConfluenceConfig | null {
+  const rawBaseUrl = value(env, 'CONFLUENCE_BASE_URL');
+  if (rawBaseUrl === undefined) return null;
+
+  const baseUrl = parseBaseUrl(rawBaseUrl);
+  const username = required(env, 'CONFLUENCE_USERNAME');
+  const token = value(env, 'CONFLUENCE_API_TOKEN');
+  const password = token ?? value(env, 'CONFLUENCE_PASSWORD');
+  if (password === undefined) {
+    throw new ConfluenceConfigError('CONFLUENCE_API_TOKEN', 'is required (or CONFLUENCE_PASSWORD for Data Center)');
+  }
+  const spaceKey = required(env, 'CONFLUENCE_SPACE_KEY');
+  if (!SPACE_KEY.test(spaceKey)) {
+    throw new ConfluenceConfigError('CONFLUENCE_SPACE_KEY', `"${spaceKey}" is not a space key (letters and digits, e.g. OPS)`);
+  }
+  const parentPageId = value(env, 'CONFLUENCE_PARENT_PAGE_ID');
+  if (parentPageId !== undefined && !/^\d+$/.test(parentPageId)) {
+    throw new ConfluenceConfigError('CONFLUENCE_PARENT_PAGE_ID', `"${parentPageId}" is not a page id (digits only)`);
+  }
+  return { baseUrl, username, password, spaceKey, ...(parentPageId ? { parentPageId } : {}) };
+}
+
+function parseBaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfluenceConfigError('CONFLUENCE_BASE_URL', `"${raw}" is not a URL (e.g. https://example.atlassian.net/wiki)`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfluenceConfigError('CONFLUENCE_BASE_URL', `must be http(s), got ${url.protocol}`);
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new ConfluenceConfigError('CONFLUENCE_BASE_URL', 'must not carry credentials, a query or a fragment');
+  }
+  if (url.hostname.endsWith('.atlassian.net') && !url.pathname.replace(/\/+$/, '').endsWith('/wiki')) {
+    throw new ConfluenceConfigError('CONFLUENCE_BASE_URL', 'Confluence Cloud URLs end with /wiki (https://example.atlassian.net/wiki)');
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function value(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw ? raw : undefined;
+}
+
+function required(env: Env, name: string): string {
+  const found = value(env, name);
+  if (found === undefined) throw new ConfluenceConfigError(name, 'is required when CONFLUENCE_BASE_URL is set');
+  return found;
+}
