@@ -1,0 +1,32 @@
+import { createRequire } from 'node:module';
+import { TRANSPORT_TAG, type TaggedHttpFailure, type TaggedNetworkFailure } from './jira-http-error.js';
+
+interface PostmanResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+type PostmanRequest = (options: Record<string, unknown>, cb: (err: NodeJS.ErrnoException | null, res: PostmanResponse) => void) => void;
+
+// jira-client's own transport; pinned through package.json `overrides`.
+const postmanRequest = createRequire(import.meta.url)('postman-request') as PostmanRequest;
+
+/**
+ * The `request` option handed to jira-client: same transport as the library's default, but a
+ * failure keeps its status, headers and body (the default rejects with the body alone).
+ */
+export function jiraTransport(options: Record<string, unknown>): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    postmanRequest(options, (err, res) => {
+      if (err) {
+        const failure: TaggedNetworkFailure = { tag: TRANSPORT_TAG, networkError: err.code ?? 'ERROR', message: err.message };
+        reject(failure);
+      } else if (res.statusCode >= 400) {
+        const failure: TaggedHttpFailure = { tag: TRANSPORT_TAG, statusCode: res.statusCode, headers: res.headers, body: res.body };
+        reject(failure);
+      } else {
+        resolve(res.body);
+      }
+    });
+  });
+}

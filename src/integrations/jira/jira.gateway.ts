@@ -1,0 +1,187 @@
+import JiraApi from 'jira-client';
+import type { JiraConfig } from './jira.config.js';
+import { toJiraError } from './jira-http-error.js';
+import { jiraTransport } from './jira-transport.js';
+import { DEFAULT_RETRY, isRetryable, isRetryableCreate, withRetry, type RetryOptions } from './retry-policy.js';
+import type {
+  JiraBoard,
+  JiraCreated,
+  JiraIssue,
+  JiraIssueFields,
+  JiraServerInfo,
+  JiraSprint,
+  JiraTransition,
+} from './jira.types.js';
+
+export type JiraGatewayConfig = Pick<JiraConfig, 'baseUrl' | 'auth' | 'flavor'>;
+
+export interface JiraGatewayOptions {
+  retry?: Partial<RetryOptions>;
+  timeoutMs?: number;
+}
+
+const PAGE_SIZE = 100;
+
+/** Public in jira-client's JavaScript, private in @types/jira-client: the calls the library lacks use them. */
+interface JiraApiInternals {
+  doRequest(options: Record<string, unknown>): Promise<unknown>;
+  makeRequestHeader(uri: string, options?: Record<string, unknown>): Record<string, unknown>;
+  makeUri(options: { pathname: string }): string;
+  makeAgileUri(options: { pathname: string }): string;
+}
+
+/**
+ * The only door to JIRA (the only file importing jira-client). Every call goes through the
+ * retry policy; failures come out as JiraHttpError / JiraNetworkError.
+ */
+export class JiraGateway {
+  private readonly client: JiraApi;
+  private readonly retry: RetryOptions;
+
+  constructor(
+    private readonly config: JiraGatewayConfig,
+    options: JiraGatewayOptions = {},
+  ) {
+    const url = config.baseUrl;
+    const auth =
+      config.auth.kind === 'bearer' ? { bearer: config.auth.token } : { username: config.auth.email, password: config.auth.apiToken };
+    this.client = new JiraApi({
+      protocol: url.protocol.replace(':', ''),
+      host: url.hostname,
+      port: url.port || undefined,
+      base: url.pathname.replace(/\/+$/, ''),
+      apiVersion: '2',
+      strictSSL: true,
+      timeout: options.timeoutMs ?? 30_000,
+      request: jiraTransport as unknown as JiraApi.JiraApiOptions['request'],
+      ...auth,
+    });
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+  }
+
+  findIssue(key: string): Promise<JiraIssue> {
+    return this.call(() => this.client.findIssue(key));
+  }
+
+  createIssue(fields: JiraIssueFields): Promise<JiraCreated> {
+    return this.call(() => this.client.addNewIssue({ fields }), isRetryableCreate);
+  }
+
+  /** One round trip for many issues; JIRA reports per-item failures in `errors`. */
+  bulkCreate(issues: JiraIssueFields[]): Promise<{ issues: JiraCreated[]; errors: unknown[] }> {
+    return this.post('api', '/issue/bulk', { issueUpdates: issues.map((fields) => ({ fields })) }, isRetryableCreate) as Promise<{
+      issues: JiraCreated[];
+      errors: unknown[];
+    }>;
+  }
+
+  async updateIssue(key: string, fields: JiraIssueFields): Promise<void> {
+    await this.call(() => this.client.updateIssue(key, { fields }));
+  }
+
+  async listTransitions(key: string): Promise<JiraTransition[]> {
+    const answer = await this.call(() => this.client.listTransitions(key));
+    return (answer as { transitions: JiraTransition[] }).transitions;
+  }
+
+  async transitionIssue(key: string, transitionId: string): Promise<void> {
+    await this.call(() => this.client.transitionIssue(key, { transition: { id: transitionId } }));
+  }
+
+  /** `body` is wiki markup (REST v2). */
+  async addComment(key: string, body: string): Promise<void> {
+    await this.call(() => this.client.addComment(key, body));
+  }
+
+  async linkIssues(typeName: string, inwardKey: string, outwardKey: string): Promise<void> {
+    await this.call(() =>
+      this.client.issueLink({ type: { name: typeName }, inwardIssue: { key: inwardKey }, outwardIssue: { key: outwardKey } }),
+    );
+  }
+
+  /**
+   * All issues matching `jql`. Cloud: POST /search/jql with nextPageToken (POST /search is 410
+   * there); Data Center: POST /search with startAt. JQL travels in the body, which also keeps
+   * it away from jira-client's decodeURIComponent of query strings.
+   */
+  async search(jql: string, fields: string[]): Promise<JiraIssue[]> {
+    return this.config.flavor === 'cloud' ? this.searchCloud(jql, fields) : this.searchDataCenter(jql, fields);
+  }
+
+  async getBoards(projectKey?: string): Promise<JiraBoard[]> {
+    const answer = await this.call(() => this.client.getAllBoards(0, 50, undefined, undefined, projectKey));
+    return (answer as { values: JiraBoard[] }).values;
+  }
+
+  async getSprints(boardId: number, state?: 'future' | 'active' | 'closed'): Promise<JiraSprint[]> {
+    const sprints: JiraSprint[] = [];
+    for (let startAt = 0; ; ) {
+      const page = (await this.call(() => this.client.getAllSprints(String(boardId), startAt, 50, state))) as {
+        values: JiraSprint[];
+        isLast?: boolean;
+      };
+      sprints.push(...page.values);
+      if (page.isLast !== false || page.values.length === 0) return sprints;
+      startAt += page.values.length;
+    }
+  }
+
+  createSprint(input: { name: string; boardId: number; startDate?: string; endDate?: string; goal?: string }): Promise<JiraSprint> {
+    const body = { name: input.name, originBoardId: input.boardId, startDate: input.startDate, endDate: input.endDate, goal: input.goal };
+    return this.post('agile', '/sprint', body, isRetryableCreate) as Promise<JiraSprint>;
+  }
+
+  async addIssuesToSprint(sprintId: number, issueKeys: string[]): Promise<void> {
+    // The Agile API takes at most 50 issues per call.
+    for (let i = 0; i < issueKeys.length; i += 50) {
+      const issues = issueKeys.slice(i, i + 50);
+      await this.post('agile', `/sprint/${sprintId}/issue`, { issues });
+    }
+  }
+
+  serverInfo(): Promise<JiraServerInfo> {
+    return this.call(() => this.client.getServerInfo());
+  }
+
+  private async searchCloud(jql: string, fields: string[]): Promise<JiraIssue[]> {
+    const issues: JiraIssue[] = [];
+    let nextPageToken: string | undefined;
+    do {
+      const body = { jql, fields, maxResults: PAGE_SIZE, ...(nextPageToken ? { nextPageToken } : {}) };
+      const page = (await this.post('api', '/search/jql', body)) as { issues: JiraIssue[]; nextPageToken?: string; isLast?: boolean };
+      issues.push(...page.issues);
+      nextPageToken = page.isLast === false ? page.nextPageToken : undefined;
+    } while (nextPageToken);
+    return issues;
+  }
+
+  private async searchDataCenter(jql: string, fields: string[]): Promise<JiraIssue[]> {
+    const issues: JiraIssue[] = [];
+    for (let startAt = 0; ; ) {
+      const page = (await this.post('api', '/search', { jql, fields, startAt, maxResults: PAGE_SIZE })) as { issues: JiraIssue[]; total: number };
+      issues.push(...page.issues);
+      startAt += page.issues.length;
+      if (page.issues.length === 0 || startAt >= page.total) return issues;
+    }
+  }
+
+  private post(api: 'api' | 'agile', pathname: string, body: unknown, retryable = isRetryable): Promise<unknown> {
+    const lib = this.client as unknown as JiraApiInternals;
+    const uri = api === 'api' ? lib.makeUri({ pathname }) : lib.makeAgileUri({ pathname });
+    return this.call(() => lib.doRequest(lib.makeRequestHeader(uri, { method: 'POST', body })), retryable);
+  }
+
+  private call<T>(operation: () => Promise<unknown>, retryable = isRetryable): Promise<T> {
+    return withRetry(
+      async () => {
+        try {
+          return (await operation()) as T;
+        } catch (error) {
+          throw toJiraError(error);
+        }
+      },
+      this.retry,
+      retryable,
+    );
+  }
+}

@@ -1,0 +1,54 @@
+/** The parts of JIRA's REST shapes OpSprint reads. */
+export interface JiraStatus {
+  id: string;
+  name: string;
+  statusCategory?: { key: string; name: string };
+}
+
+export interface JiraIssue {
+  id: string;
+  key: string;
+  self?: string;
+  fields: {
+    summary?: string;
+    labels?: string[];
+    status?: JiraStatus;
+    issuetype?: { name: string };
+    parent?: { key: string };
+    [field: string]: unknown;
+  };
+}
+
+export interface JiraCreated {
+  id: string;
+  key: string;
+  self: string;
+}
+
+export interface JiraTransition {
+  id: string;
+  name: string;
+  to: JiraStatus;
+}
+
+export interface JiraSprint {
+  id: number;
+  name: string;
+  state: 'future' | 'active' | 'closed';
+  originBoardId?: number;
+}
+
+export interface JiraBoard {
+  id: number;
+  name: string;
+  type: string;
+}
+
+export interface JiraServerInfo {
+  baseUrl: string;
+  version: string;
+  deploymentType?: string;
+}
+
+/** `fields` of a create or update call. */
+export type JiraIssueFields = Record<string, unknown>;

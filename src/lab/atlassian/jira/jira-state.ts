@@ -1,0 +1,184 @@
+import { BadRequest, type SandboxUser } from '../http.js';
+import { availableTransitions, SCRUM_WORKFLOW, type Workflow } from './workflow.js';
+
+/** The sandbox's JIRA data, kept in memory; routes read and change it, tests inspect it. */
+export interface StoredComment {
+  id: string;
+  body: string;
+  author: SandboxUser;
+  created: string;
+}
+
+export interface StoredIssue {
+  id: string;
+  key: string;
+  projectKey: string;
+  issueType: string;
+  summary: string;
+  description: string | null;
+  labels: string[];
+  status: string;
+  parentKey: string | null;
+  custom: Record<string, unknown>;
+  comments: StoredComment[];
+  links: { id: string; type: string; direction: 'inward' | 'outward'; otherKey: string }[];
+  attachments: { id: string; filename: string; size: number; mimeType: string }[];
+  created: string;
+  updated: string;
+}
+
+export interface StoredSprint {
+  id: number;
+  name: string;
+  state: 'future' | 'active' | 'closed';
+  originBoardId: number;
+  startDate?: string;
+  endDate?: string;
+  goal?: string;
+  issueKeys: string[];
+}
+
+export interface StatusChange {
+  issue: StoredIssue;
+  from: string;
+  to: string;
+  user: SandboxUser;
+  changelogId: string;
+}
+
+export const ISSUE_TYPES = ['Epic', 'Story', 'Task', 'Bug', 'Subtask'] as const;
+
+export class JiraState {
+  readonly issues = new Map<string, StoredIssue>();
+  readonly projects = [{ id: '10000', key: 'OPS', name: 'Operations' }];
+  readonly boards = [{ id: 1, name: 'OPS board', type: 'scrum', projectKey: 'OPS' }];
+  readonly sprints: StoredSprint[] = [];
+  createdCount = 0;
+  private nextIssueId = 10001;
+  private nextOtherId = 1;
+  private readonly issueCounters = new Map<string, number>();
+  private readonly statusListeners: ((change: StatusChange) => void)[] = [];
+
+  constructor(readonly workflow: Workflow = SCRUM_WORKFLOW) {}
+
+  onStatusChange(listener: (change: StatusChange) => void): void {
+    this.statusListeners.push(listener);
+  }
+
+  newId(): string {
+    return String(this.nextOtherId++);
+  }
+
+  createIssue(fields: Record<string, unknown>): StoredIssue {
+    const errors: Record<string, string> = {};
+    const project = fields.project as { key?: string; id?: string } | undefined;
+    const projectRow = this.projects.find((p) => p.key === project?.key || p.id === project?.id);
+    if (!projectRow) errors.project = 'valid project is required';
+    const summary = fields.summary;
+    if (typeof summary !== 'string' || !summary.trim()) errors.summary = 'You must specify a summary of the issue.';
+    else if (summary.length > 255) errors.summary = 'Summary must be less than 255 characters.';
+    const issueType = (fields.issuetype as { name?: string } | undefined)?.name;
+    if (!issueType || !(ISSUE_TYPES as readonly string[]).includes(issueType)) errors.issuetype = 'valid issue type is required';
+    this.validateCommon(fields, errors);
+    if (Object.keys(errors).length) throw new BadRequest([], errors);
+
+    const id = String(this.nextIssueId++);
+    const number = (this.issueCounters.get(projectRow!.key) ?? 0) + 1;
+    this.issueCounters.set(projectRow!.key, number);
+    const now = new Date().toISOString();
+    const issue: StoredIssue = {
+      id,
+      key: `${projectRow!.key}-${number}`,
+      projectKey: projectRow!.key,
+      issueType: issueType!,
+      summary: (summary as string).trim(),
+      description: null,
+      labels: [],
+      status: this.workflow.initialStatus,
+      parentKey: null,
+      custom: {},
+      comments: [],
+      links: [],
+      attachments: [],
+      created: now,
+      updated: now,
+    };
+    this.applyCommon(issue, fields);
+    this.issues.set(issue.key, issue);
+    this.createdCount++;
+    return issue;
+  }
+
+  updateIssue(key: string, fields: Record<string, unknown>): void {
+    const issue = this.require(key);
+    const errors: Record<string, string> = {};
+    if ('summary' in fields && (typeof fields.summary !== 'string' || !fields.summary.trim())) {
+      errors.summary = 'You must specify a summary of the issue.';
+    }
+    this.validateCommon(fields, errors);
+    if (Object.keys(errors).length) throw new BadRequest([], errors);
+    if (typeof fields.summary === 'string') issue.summary = fields.summary.trim();
+    this.applyCommon(issue, fields);
+    issue.updated = new Date().toISOString();
+  }
+
+  /** Finds an issue by key or numeric id; 404 otherwise. */
+  require(keyOrId: string): StoredIssue {
+    const issue = this.issues.get(keyOrId) ?? [...this.issues.values()].find((i) => i.id === keyOrId);
+    if (!issue) throw new BadRequest(['Issue does not exist or you do not have permission to see it.'], {}, 404);
+    return issue;
+  }
+
+  transition(keyOrId: string, transitionId: string, user: SandboxUser): void {
+    const issue = this.require(keyOrId);
+    const transition = availableTransitions(this.workflow, issue.status).find((t) => t.id === transitionId);
+    if (!transition) {
+      throw new BadRequest([], { transition: `Transition id '${transitionId}' is not valid for this issue.` });
+    }
+    const from = issue.status;
+    issue.status = transition.to;
+    issue.updated = new Date().toISOString();
+    const change = { issue, from, to: transition.to, user, changelogId: String(10000 + this.nextOtherId++) };
+    for (const listener of this.statusListeners) listener(change);
+  }
+
+  addComment(keyOrId: string, body: unknown, author: SandboxUser): StoredComment {
+    const issue = this.require(keyOrId);
+    if (typeof body !== 'string' || !body.trim()) throw new BadRequest([], { comment: 'Comment body can not be empty!' });
+    const comment = { id: String(10000 + this.nextOtherId++), body, author, created: new Date().toISOString() };
+    issue.comments.push(comment);
+    return comment;
+  }
+
+  link(typeName: string, inwardKey: string, outwardKey: string): void {
+    const inward = this.require(inwardKey);
+    const outward = this.require(outwardKey);
+    const id = this.newId();
+    inward.links.push({ id, type: typeName, direction: 'outward', otherKey: outward.key });
+    outward.links.push({ id, type: typeName, direction: 'inward', otherKey: inward.key });
+  }
+
+  private validateCommon(fields: Record<string, unknown>, errors: Record<string, string>): void {
+    if ('labels' in fields) {
+      const labels = fields.labels;
+      if (!Array.isArray(labels) || labels.some((l) => typeof l !== 'string' || /\s/.test(l) || !l)) {
+        errors.labels = 'The label must not contain spaces and must be a list of strings.';
+      }
+    }
+    if ('description' in fields && fields.description !== null && typeof fields.description !== 'string') {
+      errors.description = 'Operation value must be a string';
+    }
+    const parent = fields.parent as { key?: string; id?: string } | undefined;
+    if (parent && !this.issues.get(parent.key ?? '') && ![...this.issues.values()].some((i) => i.id === parent.id)) {
+      errors.parent = `Could not find issue by id or key.`;
+    }
+  }
+
+  private applyCommon(issue: StoredIssue, fields: Record<string, unknown>): void {
+    if ('description' in fields) issue.description = (fields.description as string | null) ?? null;
+    if (Array.isArray(fields.labels)) issue.labels = [...new Set(fields.labels as string[])];
+    const parent = fields.parent as { key?: string; id?: string } | undefined;
+    if (parent) issue.parentKey = this.require(parent.key ?? parent.id ?? '').key;
+    for (const [name, value] of Object.entries(fields)) if (name.startsWith('customfield_')) issue.custom[name] = value;
+  }
+}

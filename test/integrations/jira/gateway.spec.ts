@@ -1,0 +1,95 @@
+import { startAtlassianSandbox, type AtlassianSandbox } from '../../../src/lab/atlassian/server.js';
+import { JiraGateway } from '../../../src/integrations/jira/jira.gateway.js';
+import { JiraHttpError } from '../../../src/integrations/jira/jira-http-error.js';
+import { DEFAULT_USERS } from '../../../src/lab/atlassian/http.js';
+
+/** jira-client, through the gateway, against the sandbox over HTTP. */
+describe('JiraGateway against the JIRA sandbox', () => {
+  let sandbox: AtlassianSandbox;
+  let gateway: JiraGateway;
+  const user = DEFAULT_USERS[0];
+  const delays: number[] = [];
+
+  beforeAll(async () => {
+    sandbox = await startAtlassianSandbox();
+    gateway = new JiraGateway(
+      { baseUrl: new URL(sandbox.jiraBaseUrl), flavor: 'cloud', auth: { kind: 'basic', email: user.email, apiToken: user.apiToken } },
+      { retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 50, onRetry: ({ delayMs }) => delays.push(delayMs) } },
+    );
+  });
+  afterAll(() => sandbox.stop());
+  beforeEach(() => {
+    delays.length = 0;
+    sandbox.jira.faults.clear();
+  });
+
+  it('creates, finds and searches an issue whose summary holds & and #, and answers 400 to unsupported JQL', async () => {
+    const created = await gateway.createIssue({ project: { key: 'OPS' }, summary: 'Keystone & friends #1', issuetype: { name: 'Epic' }, labels: ['opsprint'] });
+    expect(created.key).toMatch(/^OPS-\d+$/);
+    const found = await gateway.findIssue(created.key);
+    expect(found.fields.summary).toBe('Keystone & friends #1');
+    expect(found.fields.status?.name).toBe('To Do');
+    const hits = await gateway.search('project = OPS AND summary = "x" ', ['summary']).catch((e: unknown) => e);
+    expect(hits).toBeInstanceOf(JiraHttpError);
+    const byLabel = await gateway.search('project = OPS AND labels = "opsprint" ORDER BY key', ['summary', 'labels']);
+    expect(byLabel.map((i) => i.key)).toContain(created.key);
+  });
+
+  it('tells a 404 apart and does not retry it', async () => {
+    const error = await gateway.findIssue('OPS-999').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JiraHttpError);
+    expect((error as JiraHttpError).statusCode).toBe(404);
+    expect(delays).toEqual([]);
+  });
+
+  it('waits as long as Retry-After says on 429, then succeeds', async () => {
+    sandbox.jira.faults.rateLimit(2, 0);
+    const info = await gateway.serverInfo();
+    expect(info.deploymentType).toBe('Cloud');
+    expect(delays).toEqual([0, 0]);
+  });
+
+  it('retries a burst of 503 with backoff', async () => {
+    sandbox.jira.faults.serverErrors(3, 503);
+    await expect(gateway.serverInfo()).resolves.toMatchObject({ baseUrl: sandbox.jiraBaseUrl });
+    expect(delays).toHaveLength(3);
+  });
+
+  it('gives up after the configured attempts with the last status', async () => {
+    sandbox.jira.faults.serverErrors(10, 502);
+    const error = await gateway.serverInfo().catch((e: unknown) => e);
+    expect((error as JiraHttpError).statusCode).toBe(502);
+    expect(delays).toHaveLength(3);
+  });
+
+  it('does not repeat a create whose answer was lost (it may be stored), but does repeat one refused with 429', async () => {
+    const before = sandbox.jira.state.issues.size;
+    sandbox.jira.faults.dropCreateAnswerAfter(0);
+    await expect(gateway.createIssue({ project: { key: 'OPS' }, summary: 'lost answer', issuetype: { name: 'Task' } })).rejects.toThrow(/ECONNRESET|socket hang up/);
+    expect(sandbox.jira.state.issues.size).toBe(before + 1);
+    sandbox.jira.faults.rateLimit(1, 0);
+    await gateway.createIssue({ project: { key: 'OPS' }, summary: 'after 429', issuetype: { name: 'Task' } });
+    expect(sandbox.jira.state.issues.size).toBe(before + 2);
+  });
+
+  it('rejects bad credentials with 401', async () => {
+    const stranger = new JiraGateway({ baseUrl: new URL(sandbox.jiraBaseUrl), flavor: 'cloud', auth: { kind: 'bearer', token: 'wrong' } });
+    const error = await stranger.serverInfo().catch((e: unknown) => e);
+    expect((error as JiraHttpError).statusCode).toBe(401);
+  });
+
+  it('pages through search results on Cloud (nextPageToken) and Data Center (startAt)', async () => {
+    for (let i = 0; i < 105; i++) await gateway.createIssue({ project: { key: 'OPS' }, summary: `bulk ${i}`, issuetype: { name: 'Task' }, labels: ['paging'] });
+    expect(await gateway.search('labels = paging', ['summary'])).toHaveLength(105);
+    const dc = await startAtlassianSandbox({ jira: { deploymentType: 'Server' } });
+    try {
+      const dcGateway = new JiraGateway({ baseUrl: new URL(dc.jiraBaseUrl), flavor: 'datacenter', auth: { kind: 'bearer', token: user.pat } });
+      const { issues } = await dcGateway.bulkCreate(Array.from({ length: 101 }, (_, i) => ({ project: { key: 'OPS' }, summary: `dc ${i}`, issuetype: { name: 'Task' }, labels: ['paging'] })));
+      expect(issues).toHaveLength(101);
+      expect(await dcGateway.search('labels = paging', ['summary'])).toHaveLength(101);
+      expect((await dcGateway.serverInfo()).deploymentType).toBe('Server');
+    } finally {
+      await dc.stop();
+    }
+  });
+});
