@@ -38,7 +38,8 @@ export function computeNovaConfSteps(keyPrefix: string): [FileStep, FileStep, Co
       title: `Render nova.conf for this compute node with libvirt virt_type = ${virtType}`,
     });
   const conf = shellQuote(NOVA_CONF);
-  const chooseVirtType = `if ${HARDWARE_VIRT_PROBE}; then virt_type=kvm; else virt_type=qemu; fi`;
+  // No if/else: its exit status differs between bash and some shells the lab runs, `&&`/`||` do not.
+  const chooseVirtType = `virt_type=$(${HARDWARE_VIRT_PROBE} && echo kvm || echo qemu)`;
   const install = command(`${keyPrefix}-install`, {
     title: `Install the nova.conf rendering matching the CPU (kvm with vmx/svm, else qemu) and restart nova-compute if it runs`,
     guard: `${chooseVirtType} && [ "$(cat ${conf}.$virt_type)" = "$(cat ${conf} 2>/dev/null)" ]`,
@@ -47,7 +48,7 @@ export function computeNovaConfSteps(keyPrefix: string): [FileStep, FileStep, Co
       `cat ${conf}.$virt_type > ${conf}`,
       `chown ${NOVA_CONF_OWNERSHIP.owner}:${NOVA_CONF_OWNERSHIP.group} ${conf}`,
       `chmod ${NOVA_CONF_OWNERSHIP.mode} ${conf}`,
-      `if systemctl is-active --quiet openstack-nova-compute; then systemctl restart openstack-nova-compute; fi`,
+      `{ ! systemctl is-active --quiet openstack-nova-compute || systemctl restart openstack-nova-compute; }`,
       `echo "libvirt virt_type = $virt_type"`,
     ].join(' && '),
   });
