@@ -27,6 +27,9 @@ export type LabCommandHandler = (args: string[], ctx: LabCommandContext) => Prom
 export interface ServiceState {
   enabled: boolean;
   active: boolean;
+  /** Why the last start failed (what `systemctl status` shows), until a start succeeds. */
+  failure?: string;
+  since?: Date;
 }
 
 /** One simulated CentOS 7 machine: everything a command may read or change besides the filesystem. */
@@ -47,11 +50,17 @@ export class LabHost {
     readonly managementIp: string,
     readonly fs: IFileSystem,
   ) {
-    this.hostname = 'localhost.localdomain';
+    this.hostname = name;
   }
 
+  /** The same question under the name lab-cloud's `CloudHost` asks it. */
+  isServiceActive(unit: string): boolean {
+    return this.isActive(unit);
+  }
+
+  /** Is the systemd unit ("httpd" or "httpd.service") running now? */
   isActive(unit: string): boolean {
-    return this.services.get(unit)?.active === true;
+    return this.services.get(unit.replace(/\.service$/, ''))?.active === true;
   }
 }
 

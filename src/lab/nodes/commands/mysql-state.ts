@@ -38,4 +38,9 @@ export class MysqlState {
   hasGrant(database: string, user: string, host: string): boolean {
     return this.grants.some((g) => (g.database === database || g.database === '*') && g.user === user && g.host === host);
   }
+
+  /** Could `user` log in with `password` from a remote service and use `database`? (what a `[database] connection` needs) */
+  canLogin(user: string, password: string, database: string): boolean {
+    return this.accounts.some((a) => a.user === user && a.password === password && this.hasGrant(database, user, a.host));
+  }
 }

@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { createServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import { Server, utils, type Connection, type ParsedKey, type ServerChannel } from 'ssh2';
+import type { LabHost } from './lab-host.js';
+import { isStdinShell, runLiveSession } from './live-session.js';
+import type { ChannelContext, NodeShell } from './node-shell.js';
+import { serveSftp } from './sftp-server.js';
+
+export interface LabNodeOptions {
+  host: LabHost;
+  shell: NodeShell;
+  /** The one public key (OpenSSH "ssh-ed25519 AAAA…" line) allowed to log in. */
+  clientPublicKey: string;
+  user?: string;
+}
+
+/** "SHA256:<base64 without padding>" of a public key, as `ssh-keygen -lf` and OpenSSH print it. */
+export function sshFingerprint(publicKey: ParsedKey): string {
+  return `SHA256:${createHash('sha256').update(publicKey.getPublicSSH()).digest('base64').replace(/=+$/, '')}`;
+}
+
+function parsePublicKey(text: string, field: string): ParsedKey {
+  const parsed = utils.parseKey(text);
+  if (parsed instanceof Error) throw new Error(`${field}: not a usable SSH public key (${parsed.message})`);
+  return Array.isArray(parsed) ? parsed[0]! : parsed;
+}
+
+/** ssh2's server keeps the TCP socket on the connection; dropping it abruptly is how a cable pull looks. */
+const socketOf = (client: Connection) => (client as unknown as { _sock?: Socket })._sock;
+
+/** One lab machine reachable over real SSH on 127.0.0.1: its own host key, key-only login, exec, live shells, SFTP. */
+export class LabNode {
+  readonly hostKeyFingerprint: string;
+  private readonly ssh: Server;
+  private readonly tcp: NetServer;
+  private readonly sockets = new Set<Socket>();
+  private readonly allowedKey: ParsedKey;
+  private reachable = true;
+
+  private constructor(
+    private readonly options: LabNodeOptions,
+    hostKey: { private: string; public: string },
+  ) {
+    this.allowedKey = parsePublicKey(options.clientPublicKey, 'clientPublicKey');
+    this.hostKeyFingerprint = sshFingerprint(parsePublicKey(hostKey.public, 'hostKey'));
+    this.ssh = new Server({ hostKeys: [hostKey.private] }, (client) => this.onClient(client));
+    this.tcp = createServer((socket) => {
+      if (!this.reachable) return void socket.destroy();
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+      socket.setNoDelay(true);
+      this.ssh.injectSocket(socket);
+    });
+  }
+
+  static async start(options: LabNodeOptions): Promise<LabNode> {
+    const node = new LabNode(options, utils.generateKeyPairSync('ed25519'));
+    await new Promise<void>((resolve, reject) => {
+      node.tcp.once('error', reject);
+      node.tcp.listen(0, '127.0.0.1', () => resolve());
+    });
+    return node;
+  }
+
+  get name(): string {
+    return this.options.host.name;
+  }
+
+  get port(): number {
+    return (this.tcp.address() as AddressInfo).port;
+  }
+
+  /** Unreachable: new connections are closed at once and open ones are cut. */
+  async setReachable(reachable: boolean): Promise<void> {
+    this.reachable = reachable;
+    if (!reachable) for (const socket of this.sockets) socket.destroy();
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.tcp.close(() => resolve()));
+  }
+
+  private onClient(client: Connection): void {
+    const user = this.options.user ?? 'root';
+    client.on('error', () => undefined);
+    client.on('authentication', (ctx) => {
+      const key = this.allowedKey;
+      const matches =
+        ctx.method === 'publickey' &&
+        ctx.username === user &&
+        ctx.key.algo === key.type &&
+        ctx.key.data.equals(key.getPublicSSH()) &&
+        (!ctx.signature || key.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true);
+      if (matches) ctx.accept();
+      else ctx.reject(['publickey']);
+    });
+    client.on('ready', () => {
+      client.on('session', (acceptSession) => {
+        const session = acceptSession();
+        const env: Record<string, string> = {};
+        session.on('env', (accept, _reject, info) => {
+          env[info.key] = info.val;
+          accept?.();
+        });
+        session.on('pty', (accept) => accept?.());
+        session.on('window-change', (accept) => accept?.());
+        session.on('exec', (accept, _reject, info) => {
+          const channel = accept();
+          const context = this.channelContext(channel, client);
+          if (isStdinShell(info.command)) runLiveSession(channel, this.options.shell, context, env);
+          else void this.runOnce(channel, context, info.command, env);
+        });
+        session.on('shell', (accept) => {
+          const channel = accept();
+          runLiveSession(channel, this.options.shell, this.channelContext(channel, client), env);
+        });
+        session.on('sftp', (accept) => serveSftp(accept(), this.options.host));
+      });
+    });
+  }
+
+  private channelContext(channel: ServerChannel, client: Connection): ChannelContext {
+    const abort = new AbortController();
+    const closed = new Promise<void>((resolve) => {
+      const done = () => {
+        abort.abort();
+        resolve();
+      };
+      channel.once('close', done);
+      client.once('close', done);
+    });
+    return {
+      node: this.name,
+      closed,
+      signal: abort.signal,
+      dropConnection: () => socketOf(client)?.destroy(),
+    };
+  }
+
+  private async runOnce(channel: ServerChannel, context: ChannelContext, command: string, env: Record<string, string>): Promise<void> {
+    let closed = false;
+    void context.closed.then(() => (closed = true));
+    const result = await this.options.shell.run(command, context, { env });
+    if (closed) return;
+    if (result.stdout) channel.write(result.stdout);
+    if (result.stderr) channel.stderr.write(result.stderr);
+    channel.exit(result.exitCode);
+    channel.end();
+  }
+}

@@ -1,0 +1,71 @@
+import { StringDecoder } from 'node:string_decoder';
+import type { ServerChannel } from 'ssh2';
+import type { ChannelContext, NodeShell } from './node-shell.js';
+
+/** `bash -s`, `bash --noprofile --norc -s`, `sh -s`: a shell reading its script from stdin. */
+export function isStdinShell(command: string): boolean {
+  const words = command.trim().split(/\s+/);
+  const shell = words[0]?.replace(/^.*\//, '');
+  return (shell === 'bash' || shell === 'sh') && words.includes('-s') && !words.includes('-c');
+}
+
+/**
+ * A long-lived shell on a channel: each complete line of stdin runs through the node's bash, in order,
+ * its output written to the channel's stdout/stderr; EOF ends the shell with the last line's exit code.
+ * Variables and the working directory carry over from line to line as in a real `bash -s`.
+ */
+export function runLiveSession(channel: ServerChannel, shell: NodeShell, context: ChannelContext, sessionEnv: Record<string, string>): void {
+  const decoder = new StringDecoder('utf8');
+  const lines: string[] = [];
+  let pending = '';
+  let eof = false;
+  let running = false;
+  let closed = false;
+  let lastExit = 0;
+  let env: Record<string, string> = { ...sessionEnv };
+  void context.closed.then(() => (closed = true));
+
+  const finish = (code: number) => {
+    if (closed) return;
+    closed = true;
+    channel.exit(code);
+    channel.end();
+  };
+
+  const pump = async () => {
+    if (running) return;
+    running = true;
+    try {
+      while (lines.length > 0 && !closed) {
+        const line = lines.shift()!;
+        const exit = line.trim().match(/^exit(?:\s+(\d+))?\s*;?$/);
+        if (exit) return finish(exit[1] === undefined ? lastExit : Number(exit[1]) & 255);
+        if (!line.trim()) continue;
+        const result = await shell.run(line, context, { env });
+        if (closed) return;
+        env = result.env;
+        lastExit = result.exitCode;
+        if (result.stdout) channel.write(result.stdout);
+        if (result.stderr) channel.stderr.write(result.stderr);
+      }
+      if (eof && lines.length === 0) finish(lastExit);
+    } finally {
+      running = false;
+    }
+  };
+
+  channel.on('data', (chunk: Buffer) => {
+    pending += decoder.write(chunk);
+    const parts = pending.split('\n');
+    pending = parts.pop()!;
+    lines.push(...parts);
+    void pump();
+  });
+  channel.on('end', () => {
+    eof = true;
+    pending += decoder.end();
+    if (pending) lines.push(pending);
+    pending = '';
+    void pump();
+  });
+}
