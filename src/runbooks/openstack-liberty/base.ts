@@ -44,6 +44,10 @@ export function renderChronyConf(ctx: RenderContext): string {
   return `${lines.join('\n')}\n`;
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** A Field/Value table (what `fieldValue` verification parses) built from plain probes. */
 function fieldValueTable(rows: Array<[string, string]>): string {
   const format = ['+-------+-------+', '| Field | Value |', '+-------+-------+', ...rows.map(() => '| %s | %s |'), '+-------+-------+']
@@ -88,7 +92,8 @@ const timeSync = story('time-sync', {
     command('timezone', {
       title: 'Set the time zone',
       run: (ctx) => `timedatectl set-timezone ${shellQuote(ctx.inventory.network.timezone)}`,
-      guard: (ctx) => `timedatectl | grep -qF ${shellQuote(`Time zone: ${ctx.inventory.network.timezone} `)}`,
+      // CentOS prints `Time zone: Asia/Shanghai (CST, +0800)`; the zone must end at a space or the line end.
+      guard: (ctx) => `timedatectl | grep -qE ${shellQuote(`Time zone: ${escapeRegExp(ctx.inventory.network.timezone)}( |$)`)}`,
     }),
   ],
 });
