@@ -3,7 +3,7 @@ import { shellQuote } from '../render/shell.js';
 import { command } from './command.js';
 import { withAuth, type OpenstackAuth } from './openstack-cli.js';
 
-/** Keystone objects created by name, each probed with `openstack … show` first so reruns are no-ops. */
+/** Keystone objects created by name, each probed first (`show`, or a name list) so reruns are no-ops. */
 
 export function ensureProject(name: string, description: string, auth: OpenstackAuth = 'admin-openrc'): CommandStep {
   return command(`project-${name}`, {
@@ -26,7 +26,7 @@ export function ensureRole(name: string, auth: OpenstackAuth = 'admin-openrc'): 
   return command(`role-${name}`, {
     title: `Create role ${name}`,
     run: (ctx) => withAuth(auth, ctx, `openstack role create ${shellQuote(name)}`),
-    guard: (ctx) => withAuth(auth, ctx, `openstack role show ${shellQuote(name)}`),
+    guard: (ctx) => withAuth(auth, ctx, `openstack role list -f value -c Name | grep -qx ${shellQuote(name)}`),
   });
 }
 
@@ -35,6 +35,7 @@ export function grantRole(role: string, user: string, project: string, auth: Ope
   return command(`grant-${role}-${user}-${project}`, {
     title: `Give ${user} the ${role} role in project ${project}`,
     run: (ctx) => withAuth(auth, ctx, `openstack role add ${args} ${shellQuote(role)}`),
-    guard: (ctx) => withAuth(auth, ctx, `openstack role assignment list ${args} --role ${shellQuote(role)} -f value | grep -q .`),
+    // Identity v3 `role list --project --user` (OSC 1.x) lists the roles the user has in that project.
+    guard: (ctx) => withAuth(auth, ctx, `openstack role list ${args} -f value -c Name | grep -qx ${shellQuote(role)}`),
   });
 }

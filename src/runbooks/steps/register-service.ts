@@ -55,7 +55,7 @@ export function registerService(registration: ServiceRegistration): CommandStep[
     command(`register-${name}-service`, {
       title: `Create the ${name} service (${type})`,
       run: cli(`openstack service create --name ${shellQuote(name)} --description ${shellQuote(description)} ${shellQuote(type)}`),
-      guard: cli(`openstack service show ${shellQuote(name)}`),
+      guard: cli(`openstack service list -f value -c Name | grep -qx ${shellQuote(name)}`),
     }),
   );
 

@@ -86,10 +86,18 @@ describe('registerService', () => {
     expect(user.run).toBe(`source /root/admin-openrc.sh && openstack user create --domain default --password ${secrets.NOVA_PASS} nova`);
     expect(user.guard).toBe('source /root/admin-openrc.sh && openstack user show nova');
     expect(role.run).toBe('source /root/admin-openrc.sh && openstack role add --project service --user nova admin');
+    expect(role.guard).toBe('source /root/admin-openrc.sh && openstack role list --project service --user nova -f value -c Name | grep -qx admin');
     expect(service.run).toBe("source /root/admin-openrc.sh && openstack service create --name nova --description 'OpenStack Compute' compute");
     expect(publicEndpoint.run).toBe(
       "source /root/admin-openrc.sh && openstack endpoint create --region RegionOne compute public 'http://192.168.56.11:8774/v2/%(tenant_id)s'",
     );
+  });
+
+  it('probes match whole names only (a user holding role "admins" does not count)', () => {
+    const role = render(steps[1]).guard as string;
+    const withRoles = (names: string) => `source() { :; }; openstack() { printf '%s\\n' ${names}; }; ${role}`;
+    expect(bash(withRoles('member admin'))).toBe(0);
+    expect(bash(withRoles('admins member'))).not.toBe(0);
   });
 
   it('uses the admin token and the admin port for the identity service itself', () => {
