@@ -19,6 +19,11 @@ export interface UpdatePageOptions {
    * human edit and is never overwritten: ConfluenceConflictError.
    */
   lastWrittenHash?: string;
+  /**
+   * The version our last write produced. Confluence normalises stored XHTML, so the hash check
+   * above can miss on a real server; a page still at the version we wrote is ours as well.
+   */
+  lastWrittenVersion?: number;
 }
 
 /**
@@ -80,7 +85,8 @@ export class ConfluenceGateway {
       if (!(error instanceof ConfluenceHttpError) || error.status !== 409) throw error;
       const current = await this.getPage(id);
       if (current.title === title && current.body === body) return current;
-      if (options.lastWrittenHash === undefined || sha256(current.body) !== options.lastWrittenHash) {
+      const ours = current.version === options.lastWrittenVersion || (options.lastWrittenHash !== undefined && sha256(current.body) === options.lastWrittenHash);
+      if (!ours) {
         throw new ConfluenceConflictError(id, current.version);
       }
       return this.put(id, title, body, current.version);

@@ -44,3 +44,8 @@ export function expand(title: string, body: Content): Markup {
 export function attachedImage(filename: string, alt?: string): Markup {
   return element('ac:image', { 'ac:alt': alt }, element('ri:attachment', { 'ri:filename': filename }));
 }
+
+/** A link to another page of the same space, by title (Confluence resolves it, and keeps it on rename). */
+export function pageLink(title: string, label: string = title): Markup {
+  return element('ac:link', {}, element('ri:page', { 'ri:content-title': title }), element('ac:plain-text-link-body', {}, cdata(label)));
+}

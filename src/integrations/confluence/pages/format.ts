@@ -1,0 +1,74 @@
+import { type Markup, type StatusColour, status } from '../storage/index.js';
+import type { PhaseStatus, StepStatus } from './page-data.js';
+
+const PHASE_LOZENGE: Record<PhaseStatus, [StatusColour, string]> = {
+  succeeded: ['Green', 'Done'],
+  failed: ['Red', 'Failed'],
+  running: ['Blue', 'Running'],
+  pending: ['Grey', 'Pending'],
+  cancelled: ['Grey', 'Cancelled'],
+  skipped: ['Grey', 'Skipped'],
+  not_run: ['Grey', 'Not run'],
+};
+
+const STEP_LOZENGE: Record<StepStatus, [StatusColour, string]> = {
+  ok: ['Green', 'OK'],
+  changed: ['Blue', 'Changed'],
+  would_change: ['Yellow', 'Would change'],
+  failed: ['Red', 'Failed'],
+  running: ['Blue', 'Running'],
+  pending: ['Grey', 'Pending'],
+  cancelled: ['Grey', 'Cancelled'],
+};
+
+export function phaseLozenge(state: PhaseStatus): Markup {
+  const [colour, title] = PHASE_LOZENGE[state];
+  return status({ colour, title });
+}
+
+export function stepLozenge(state: StepStatus): Markup {
+  const [colour, title] = STEP_LOZENGE[state];
+  return status({ colour, title });
+}
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '—';
+  if (ms < 1000) return `${ms} ms`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${String(seconds % 60).padStart(2, '0')} s`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+export function between(start?: Date | null, end?: Date | null): number | null {
+  return start && end ? end.getTime() - start.getTime() : null;
+}
+
+/** UTC, to the second: a page must not change just because it was rendered in another time zone. */
+export function formatTime(date: Date | null | undefined): string {
+  return date ? `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC` : '—';
+}
+
+export function tail(text: string | null | undefined, lines = 30): string {
+  if (!text) return '';
+  const all = text.replace(/\s+$/, '').split('\n');
+  return (all.length > lines ? [`… (${all.length - lines} earlier lines)`, ...all.slice(-lines)] : all).join('\n');
+}
+
+/** Confluence's code macro knows these names; anything else is shown as plain text. */
+export function codeLanguage(language: string | null | undefined): string {
+  switch (language) {
+    case 'ini':
+    case 'bash':
+    case 'apache':
+    case 'sql':
+    case 'yaml':
+      return language;
+    case 'sh':
+    case 'shell':
+      return 'bash';
+    default:
+      return 'text';
+  }
+}

@@ -1,0 +1,104 @@
+import type { PrismaClient } from '@prisma/client';
+import type { Runbook } from '../../runbooks/model.js';
+import type { ConfluenceConfig } from './confluence.config.js';
+import type { ConfluenceGateway } from './confluence.gateway.js';
+import type { ConfluencePageRecord } from './confluence-page.js';
+import { sha256 } from './content-hash.js';
+import { buildPhasePage } from './pages/phase.page.js';
+import { buildRunbookRootPage } from './pages/runbook-root.page.js';
+import { phasePageTitle, rootPageTitle } from './pages/page-titles.js';
+import { loadDeployment } from './publisher/deployment-loader.js';
+import { type SecretValues, assertNoSecrets } from './publisher/secret-guard.js';
+
+export type PublishAction = 'created' | 'updated' | 'unchanged';
+
+export interface PublishedPage {
+  key: string;
+  title: string;
+  url: string;
+  pageId: string;
+  version: number;
+  action: PublishAction;
+}
+
+export interface PublishResult {
+  rootUrl: string;
+  pages: PublishedPage[];
+}
+
+export interface PublisherOptions {
+  runbooks: Runbook[];
+  /** e.g. https://example.atlassian.net, for links to epics and stories. */
+  jiraBaseUrl?: string;
+  /** Label put on every page OpSprint creates (lets people and CQL find them). */
+  label?: string;
+}
+
+interface PageDraft {
+  key: string;
+  title: string;
+  body: string;
+}
+
+/**
+ * Publishes a deployment as a page tree: the environment's runbook root, one page per phase
+ * under it. Incremental: a page whose body hash matches the last published one is left alone.
+ */
+export class ConfluencePublisher {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly gateway: ConfluenceGateway,
+    private readonly config: Pick<ConfluenceConfig, 'spaceKey' | 'parentPageId'>,
+    private readonly options: PublisherOptions,
+  ) {}
+
+  async publishDeployment(deploymentId: string, options: { secrets?: SecretValues } = {}): Promise<PublishResult> {
+    const deployment = await this.prisma.deployment.findUnique({ where: { id: deploymentId }, select: { runbookKey: true } });
+    if (!deployment) throw new Error(`Deployment ${deploymentId} does not exist`);
+    const runbook = this.options.runbooks.find((candidate) => candidate.key === deployment.runbookKey);
+    if (!runbook) throw new Error(`No runbook "${deployment.runbookKey}" is known to the Confluence publisher`);
+
+    const loaded = await loadDeployment(this.prisma, deploymentId, runbook, this.options.jiraBaseUrl);
+    const root: PageDraft = { key: 'root', title: rootPageTitle(loaded.environment), body: buildRunbookRootPage(loaded.root) };
+    const phases: PageDraft[] = loaded.phases.map((data) => ({
+      key: `phase:${data.phase.key}`,
+      title: phasePageTitle(loaded.environment, data.phase),
+      body: buildPhasePage(data),
+    }));
+    // Every body is checked before the first request: a leak must not half-publish a tree.
+    for (const draft of [root, ...phases]) assertNoSecrets(draft.title, draft.body, options.secrets);
+
+    const rootPage = await this.publish(loaded.environmentId, root, this.config.parentPageId);
+    const pages = [rootPage];
+    for (const draft of phases) pages.push(await this.publish(loaded.environmentId, draft, rootPage.pageId));
+    return { rootUrl: rootPage.url, pages };
+  }
+
+  private async publish(environmentId: string, draft: PageDraft, parentId: string | undefined): Promise<PublishedPage> {
+    const hash = sha256(draft.body);
+    const known = await this.prisma.confluencePage.findUnique({ where: { environmentId_key: { environmentId, key: draft.key } } });
+    const existing = (known && (await this.gateway.findPage(known.pageId))) ?? (await this.gateway.findPageByTitle(this.config.spaceKey, draft.title));
+
+    let page: ConfluencePageRecord;
+    let action: PublishAction;
+    if (!existing) {
+      page = await this.gateway.createPage(this.config.spaceKey, draft.title, draft.body, parentId);
+      if (this.options.label) await this.gateway.addLabels(page.id, [this.options.label]);
+      action = 'created';
+    } else if (existing.title === draft.title && (sha256(existing.body) === hash || (known?.pageId === existing.id && known.contentHash === hash && known.version === existing.version))) {
+      page = existing;
+      action = 'unchanged';
+    } else {
+      const ours = known?.pageId === existing.id ? { lastWrittenHash: known.contentHash, lastWrittenVersion: known.version } : {};
+      page = await this.gateway.updatePage(existing.id, draft.title, draft.body, existing.version, ours);
+      action = 'updated';
+    }
+
+    await this.prisma.confluencePage.upsert({
+      where: { environmentId_key: { environmentId, key: draft.key } },
+      create: { environmentId, key: draft.key, pageId: page.id, title: draft.title, version: page.version, contentHash: hash },
+      update: { pageId: page.id, title: draft.title, version: page.version, contentHash: hash, ...(action === 'unchanged' ? {} : { publishedAt: new Date() }) },
+    });
+    return { key: draft.key, title: draft.title, url: page.url, pageId: page.id, version: page.version, action };
+  }
+}

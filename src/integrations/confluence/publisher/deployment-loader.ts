@@ -1,0 +1,120 @@
+import type { PrismaClient } from '@prisma/client';
+import type { Runbook } from '../../../runbooks/model.js';
+import type { DeploymentSummary, FileArtifactView, NodeSummary, PhasePageData, PhaseRow, PhaseStatus, RootPageData, StepStatus, TableArtifactView } from '../pages/page-data.js';
+import { phasePageTitle, rootPageTitle } from '../pages/page-titles.js';
+
+export interface LoadedDeployment {
+  environmentId: string;
+  environment: string;
+  root: RootPageData;
+  phases: PhasePageData[];
+}
+
+interface TableData {
+  columns: string[];
+  rows: Array<Record<string, string>>;
+}
+
+function asTable(data: unknown): TableData | null {
+  const candidate = data as Partial<TableData> | null;
+  if (!candidate || !Array.isArray(candidate.columns) || !Array.isArray(candidate.rows)) return null;
+  return { columns: candidate.columns.map(String), rows: candidate.rows.map((row) => Object.fromEntries(Object.entries(row ?? {}).map(([k, v]) => [k, String(v ?? '')]))) };
+}
+
+/** Reads one deployment (and the environment's latest run of every phase) into page data. */
+export async function loadDeployment(prisma: PrismaClient, deploymentId: string, runbook: Runbook, jiraBaseUrl?: string): Promise<LoadedDeployment> {
+  const deployment = await prisma.deployment.findUnique({
+    where: { id: deploymentId },
+    include: {
+      environment: { include: { nodes: { orderBy: { name: 'asc' } } } },
+      phaseRuns: { orderBy: { position: 'asc' } },
+      stepRuns: { orderBy: [{ position: 'asc' }, { node: 'asc' }] },
+      artifacts: { include: { stepRun: { select: { storyKey: true, stepKey: true } } }, orderBy: { createdAt: 'asc' } },
+    },
+  });
+  if (!deployment) throw new Error(`Deployment ${deploymentId} does not exist`);
+  if (deployment.runbookKey !== runbook.key) throw new Error(`Deployment ${deploymentId} ran runbook "${deployment.runbookKey}", not "${runbook.key}"`);
+
+  const environment = deployment.environment.name;
+  const links = await prisma.jiraLink.findMany({ where: { environmentId: deployment.environmentId, runbookKey: runbook.key } });
+  const issueOf = (entityKey: string) => links.find((link) => link.entityKey === entityKey)?.issueKey;
+  const nodes: NodeSummary[] = deployment.environment.nodes.map((node) => ({ name: node.name, roles: [...node.roles], managementIp: node.managementIp }));
+  const summary: DeploymentSummary = {
+    id: deployment.id,
+    status: deployment.status,
+    trigger: deployment.trigger,
+    requester: deployment.requester,
+    dryRun: deployment.dryRun,
+    phases: deployment.phases,
+    runbookVersion: deployment.runbookVersion,
+    createdAt: deployment.createdAt,
+    startedAt: deployment.startedAt,
+    finishedAt: deployment.finishedAt,
+  };
+
+  // The root shows every phase's latest run in this environment, not only this deployment's.
+  const history = await prisma.phaseRun.findMany({
+    where: { deployment: { environmentId: deployment.environmentId, runbookKey: runbook.key, dryRun: false } },
+    include: { deployment: { select: { createdAt: true } }, stepRuns: { select: { node: true }, distinct: ['node'] } },
+    orderBy: { deployment: { createdAt: 'desc' } },
+  });
+  const latestRun = (phaseKey: string) =>
+    history.find((run) => run.deploymentId === deployment.id && run.phaseKey === phaseKey) ?? history.find((run) => run.phaseKey === phaseKey);
+
+  const rows: PhaseRow[] = runbook.phases.map((phase) => {
+    const run = latestRun(phase.key);
+    return {
+      key: phase.key,
+      title: phase.title,
+      status: (run?.status ?? 'not_run') as PhaseStatus,
+      epicKey: issueOf(phase.key),
+      pageTitle: run ? phasePageTitle(environment, phase) : undefined,
+      startedAt: run?.startedAt,
+      finishedAt: run?.finishedAt,
+      nodes: run ? run.stepRuns.map((step) => step.node).sort() : [],
+    };
+  });
+
+  const phases: PhasePageData[] = deployment.phaseRuns.flatMap((phaseRun) => {
+    const phase = runbook.phases.find((candidate) => candidate.key === phaseRun.phaseKey);
+    if (!phase) return [];
+    const steps = deployment.stepRuns.filter((step) => step.phaseRunId === phaseRun.id);
+    const artifacts = deployment.artifacts.filter((artifact) => artifact.phaseKey === phase.key);
+    const ranOn = new Set(steps.map((step) => step.node));
+    const files: FileArtifactView[] = artifacts
+      .filter((artifact) => artifact.kind === 'rendered_file')
+      .map((artifact) => ({ storyKey: artifact.stepRun?.storyKey, stepKey: artifact.stepRun?.stepKey, node: artifact.node, path: artifact.name, language: artifact.language, content: artifact.content }));
+    const tables: TableArtifactView[] = artifacts
+      .filter((artifact) => artifact.kind === 'verification_table')
+      .flatMap((artifact) => {
+        const table = asTable(artifact.data);
+        return table ? [{ storyKey: artifact.stepRun?.storyKey, stepKey: artifact.stepRun?.stepKey, node: artifact.node, name: artifact.name, ...table }] : [];
+      });
+    return [
+      {
+        environment,
+        phase,
+        status: phaseRun.status as PhaseStatus,
+        rootTitle: rootPageTitle(environment),
+        deployment: summary,
+        startedAt: phaseRun.startedAt,
+        finishedAt: phaseRun.finishedAt,
+        error: phaseRun.error,
+        epicKey: issueOf(phase.key),
+        storyIssueKeys: Object.fromEntries(phase.stories.flatMap((story) => (issueOf(story.key) ? [[story.key, issueOf(story.key)!]] : []))),
+        jiraBaseUrl,
+        nodes: nodes.filter((node) => ranOn.has(node.name)),
+        steps: steps.map((step) => ({ ...step, status: step.status as StepStatus })),
+        files,
+        tables,
+      },
+    ];
+  });
+
+  return {
+    environmentId: deployment.environmentId,
+    environment,
+    root: { environment, runbookTitle: runbook.title, nodes, phases: rows, lastDeployment: summary, jiraBaseUrl },
+    phases,
+  };
+}
