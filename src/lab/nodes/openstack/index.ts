@@ -2,7 +2,7 @@
  * lab-cloud: the simulated OpenStack Liberty cloud shared by a lab's nodes, and the
  * OpenStack commands (openstack, nova, neutron, glance, *-manage) those nodes run.
  */
-import type { CommandRegistry, LabCommandHandler } from '../lab-host.js';
+import type { CommandRegistry, LabCommandHandler, LabHost } from '../lab-host.js';
 import type { Cloud } from './cloud.js';
 import { glanceCommand } from './glance-cli.js';
 import type { CliContext, CliResult } from './host-port.js';
@@ -40,10 +40,15 @@ function onNode(cloud: Cloud, name: string, handler: (args: string[], ctx: CliCo
   };
 }
 
+/** Make the cloud aware of a node: its services, files and MariaDB are then part of the cloud (called by startLab). */
+export function attachHost(cloud: Cloud, host: LabHost): void {
+  cloud.addHost(host);
+}
+
 /**
  * Register the OpenStack CLIs of one lab's cloud and the service start rules.
- * The lab should also `cloud.addHost(host)` for every node when it creates them, so
- * services of nodes that never ran an OpenStack command (a compute node) are seen.
+ * The lab also calls `attachHost` for every node it creates, so services of nodes that
+ * never ran an OpenStack command (a compute node) are seen.
  */
 export function registerOpenStackCommands(registry: CommandRegistry, cloud: Cloud): void {
   const commands: Record<string, (args: string[], ctx: CliContext) => Promise<CliResult>> = {

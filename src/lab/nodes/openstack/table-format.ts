@@ -8,6 +8,8 @@ export type Cell = string | number | boolean | null | undefined;
 
 function cellText(value: Cell): string {
   if (value === null || value === undefined) return '';
+  // Python prints booleans capitalised.
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
   return String(value);
 }
 
