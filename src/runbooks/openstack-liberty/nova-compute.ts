@@ -1,7 +1,5 @@
-import type { RenderContext } from '../model.js';
-import { shellQuote } from '../render/shell.js';
+import type { RenderContext, Step } from '../model.js';
 import {
-  command,
   ensureServices,
   expectRow,
   installPackages,
@@ -9,10 +7,15 @@ import {
   story,
   verifyTable,
   withAuth,
-  writeFile,
 } from '../steps/index.js';
-import { renderChronyConf } from './base.js';
+import { base } from './base.js';
 import { computeNovaConfSteps } from './nova-conf-steps.js';
+
+function baseTimeSyncSteps(): Step[] {
+  const timeSync = base.stories.find((candidate) => candidate.key === 'time-sync');
+  if (!timeSync) throw new Error('the base phase has no time-sync story to reuse');
+  return timeSync.steps;
+}
 
 /** Seed: "nova计算节点" — nova-compute drives KVM (or QEMU) through libvirt on every compute node. */
 
@@ -32,17 +35,8 @@ export const novaCompute = phase('nova-compute', {
         'chronyd is enabled and running',
       ],
       // The base phase already does this on every node; the seed repeats it for the compute
-      // node, and the same rendering keeps both phases writing identical bytes ("ok" here).
-      steps: [
-        installPackages('chrony'),
-        writeFile('/etc/chrony.conf', renderChronyConf, { language: 'conf', notify: ['chronyd'] }),
-        command('timezone', {
-          title: 'Set the time zone',
-          run: (ctx) => `timedatectl set-timezone ${shellQuote(ctx.inventory.network.timezone)}`,
-          guard: (ctx) => `timedatectl | grep -qF ${shellQuote(`Time zone: ${ctx.inventory.network.timezone} `)}`,
-        }),
-        ensureServices('chronyd'),
-      ],
+      // node. Reusing base's very steps keeps both phases writing identical bytes ("ok" here).
+      steps: baseTimeSyncSteps(),
     }),
     story('install-nova-compute', {
       title: 'Install and configure nova-compute',

@@ -38,7 +38,8 @@ export function computeNovaConfSteps(keyPrefix: string): [FileStep, FileStep, Co
       title: `Render nova.conf for this compute node with libvirt virt_type = ${virtType}`,
     });
   const conf = shellQuote(NOVA_CONF);
-  // No if/else: its exit status differs between bash and some shells the lab runs, `&&`/`||` do not.
+  // Not `if …; then v=kvm; else v=qemu; fi`: just-bash (the lab's shell) leaves $? of a bare
+  // assignment at the previous status, so that line fails there; a command substitution does not.
   const chooseVirtType = `virt_type=$(${HARDWARE_VIRT_PROBE} && echo kvm || echo qemu)`;
   const install = command(`${keyPrefix}-install`, {
     title: `Install the nova.conf rendering matching the CPU (kvm with vmx/svm, else qemu) and restart nova-compute if it runs`,

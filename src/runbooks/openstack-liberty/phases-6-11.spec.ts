@@ -91,6 +91,25 @@ describe.each([
     }
   });
 
+  it('writes a file that several phases manage with the same bytes in each, so no phase undoes another', () => {
+    const everyPhase = planDeployment(openstackLiberty, inventory, secrets).phases.flatMap((phase) => phase.steps);
+    const mine = new Set(steps.filter((step) => step.file).map((step) => `${step.node}:${step.file?.path}`));
+    const contents = new Map<string, Set<string>>();
+    for (const step of everyPhase) {
+      if (!step.file || !mine.has(`${step.node}:${step.file.path}`)) continue;
+      const key = `${step.node}:${step.file.path}`;
+      contents.set(key, (contents.get(key) ?? new Set()).add(step.file.sha256));
+    }
+    const conflicting = [...contents].filter(([, hashes]) => hashes.size > 1).map(([key]) => key);
+    expect(conflicting).toEqual([]);
+    // The shared ones really are written twice: nova.conf (Nova and Neutron phases), chrony.conf (base and Nova compute).
+    const writers = (path: string, node: string) =>
+      everyPhase.filter((step) => step.file?.path === path && step.node === node).map((step) => step.phaseKey);
+    expect(writers('/etc/nova/nova.conf', controller)).toEqual(['nova-controller', 'neutron-controller']);
+    expect(writers('/etc/chrony.conf', computes[0])).toEqual(['base', 'nova-compute']);
+    expect(writers('/etc/neutron/neutron.conf', computes[0])).toEqual(['neutron-compute']);
+  });
+
   it('sources the admin or demo credentials for every OpenStack CLI call', () => {
     const cli = /(^|&& )(openstack|nova|neutron) /;
     const bare = steps
