@@ -56,6 +56,7 @@ const serve = story('keystone-httpd', {
     '/etc/httpd/conf.d/wsgi-keystone.conf defines the keystone-public (5000) and keystone-admin (35357) virtual hosts',
     'httpd.conf has ServerName <controller IP>:80',
     'httpd is enabled and running; it is restarted when its configuration changes',
+    '`netstat -lntup` shows httpd on 5000 and 35357',
   ],
   steps: [
     ensureServices('memcached'),
@@ -69,6 +70,17 @@ const serve = story('keystone-httpd', {
     }),
     writeFile('/etc/httpd/conf.d/wsgi-keystone.conf', wsgiKeystoneConf, { language: 'apache', notify: ['httpd'] }),
     ensureServices('httpd'),
+    // The seed's port table: keystone-general 5000, keystone-admin 35357.
+    verifyTable('verify-keystone-ports', {
+      title: 'httpd listens on 5000 and 35357',
+      run: 'netstat -lntup',
+      format: 'ports',
+      expect: [
+        expectRow({ Port: '5000', Program: 'httpd' }, 'the public identity API listens on 5000'),
+        expectRow({ Port: '35357', Program: 'httpd' }, 'the admin identity API listens on 35357'),
+      ],
+      retry: { attempts: 5, intervalMs: 2000 },
+    }),
   ],
 });
 

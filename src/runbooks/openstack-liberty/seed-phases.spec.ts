@@ -186,6 +186,11 @@ describe('Keystone', () => {
     expect(step('db-sync-keystone').run).toBe(`su -s /bin/sh -c 'keystone-manage db_sync' keystone`);
   });
 
+  it("accepts the controller's netstat table for the identity ports", () => {
+    expect(verifies('verify-keystone-ports', netstat)).toEqual({ ok: true, failures: [] });
+    expect(verifies('verify-keystone-ports', netstat.replace(':::35357', ':::35358')).ok).toBe(false);
+  });
+
   it('writes root-only openrc files with the environment controller and generated passwords', () => {
     expect(file('/root/admin-openrc.sh')).toContain(`export OS_PASSWORD=${secrets.ADMIN_PASS}\nexport OS_AUTH_URL=http://${controller}:35357/v3\n`);
     expect(file('/root/demo-openrc.sh')).toContain(`export OS_USERNAME=demo\nexport OS_PASSWORD=${secrets.DEMO_PASS}\nexport OS_AUTH_URL=http://${controller}:5000/v3\n`);
