@@ -1,0 +1,211 @@
+import type { JiraLink, PrismaClient } from '@prisma/client';
+import type { Phase, Runbook, Story } from '../../runbooks/model.js';
+import { epicContent, storyContent, type IssueContent } from './issue-content.js';
+import type { JiraConfig } from './jira.config.js';
+import type { JiraGateway } from './jira.gateway.js';
+import { JiraHttpError } from './jira-http-error.js';
+import { envLabel, epicEntityKey, OPSPRINT_LABEL, storyEntityKey } from './jira-labels.js';
+import { JiraLinkStore, type EntityType } from './jira-link.store.js';
+import type { JiraIssue, JiraIssueFields } from './jira.types.js';
+import { SprintPlacement } from './sprint-placement.js';
+
+export type BacklogSyncConfig = Pick<JiraConfig, 'projectKey' | 'flavor' | 'epicLinkField' | 'sprintMode' | 'boardId'>;
+
+export interface BacklogSyncResult {
+  /** phase key → epic key */
+  epics: Record<string, string>;
+  /** `<phase>/<story>` → story key */
+  stories: Record<string, string>;
+  created: string[];
+  updated: string[];
+  unchanged: string[];
+  sprint: { id: number; name: string } | null;
+  warnings: string[];
+}
+
+/** Relates is symmetric and exists in every JIRA; used for epic ↔ story on Data Center without an Epic Link field. */
+const EPIC_LINK_TYPE = 'Relates';
+const BULK_LIMIT = 50;
+
+/**
+ * Mirrors a runbook into JIRA for one environment: one epic per phase, one story per story.
+ * Idempotent: an issue is found by its JiraLink row first, then by its labels (so a sync cut
+ * off between JIRA's answer and the row being written finds the issue again), and updated only
+ * when it differs. Story ↔ epic: `parent` on Cloud; on Data Center the Epic Link custom field
+ * when JIRA_EPIC_LINK_FIELD is set, else a "Relates" issue link.
+ * Two syncs of one environment must not run at once (the caller's queue dedupes per environment).
+ */
+export class JiraBacklogSync {
+  private readonly links: JiraLinkStore;
+  private readonly sprints: SprintPlacement;
+
+  constructor(
+    prisma: PrismaClient,
+    private readonly gateway: JiraGateway,
+    private readonly config: BacklogSyncConfig,
+    now: () => Date = () => new Date(),
+  ) {
+    this.links = new JiraLinkStore(prisma);
+    this.sprints = new SprintPlacement(gateway, config, now);
+  }
+
+  async sync(environment: { id: string; name: string }, runbook: Runbook, options: { placeInSprint?: boolean } = {}): Promise<BacklogSyncResult> {
+    const deps = { gateway: this.gateway, config: this.config, links: this.links };
+    const run = new SyncRun(deps, environment, runbook, await this.links.list(environment.id, runbook.key), await this.existingIssues(environment.name));
+    for (const phase of runbook.phases) {
+      const epicKey = await run.upsertEpic(phase);
+      await run.upsertStories(phase, epicKey);
+    }
+    if (options.placeInSprint !== false) {
+      const sprint = await this.sprints.place(environment.name, Object.values(run.result.stories));
+      run.result.sprint = sprint && { id: sprint.id, name: sprint.name };
+    }
+    return run.result;
+  }
+
+  private searchFields(): string[] {
+    return ['summary', 'description', 'labels', 'status', 'issuetype', 'parent', 'issuelinks', ...(this.config.epicLinkField ? [this.config.epicLinkField] : [])];
+  }
+
+  private existingIssues(environmentName: string): Promise<JiraIssue[]> {
+    const jql = `project = "${this.config.projectKey}" AND labels = "${OPSPRINT_LABEL}" AND labels = "${envLabel(environmentName)}" ORDER BY key ASC`;
+    return this.gateway.search(jql, this.searchFields());
+  }
+}
+
+interface SyncDeps {
+  gateway: JiraGateway;
+  config: BacklogSyncConfig;
+  links: JiraLinkStore;
+}
+
+/** One sync: the JiraLink rows and the labelled issues found at its start. */
+class SyncRun {
+  readonly result: BacklogSyncResult = { epics: {}, stories: {}, created: [], updated: [], unchanged: [], sprint: null, warnings: [] };
+  private readonly linkByEntity: Map<string, JiraLink>;
+  private readonly issueByKey: Map<string, JiraIssue>;
+
+  constructor(
+    private readonly deps: SyncDeps,
+    private readonly environment: { id: string; name: string },
+    private readonly runbook: Runbook,
+    links: JiraLink[],
+    private readonly existing: JiraIssue[],
+  ) {
+    this.linkByEntity = new Map(links.map((l) => [l.entityKey, l]));
+    this.issueByKey = new Map(existing.map((i) => [i.key, i]));
+  }
+
+  async upsertEpic(phase: Phase): Promise<string> {
+    const content = epicContent(this.runbook, phase, this.environment.name);
+    const entityKey = epicEntityKey(phase.key);
+    const found = await this.locate(entityKey, 'Epic', content.labels);
+    const { gateway, config } = this.deps;
+    let key: string;
+    if (found) {
+      key = await this.updateIfChanged(found, content, {});
+      await this.remember(entityKey, 'epic', found);
+    } else {
+      const created = await gateway.createIssue({ project: { key: config.projectKey }, issuetype: { name: 'Epic' }, ...content });
+      key = created.key;
+      this.result.created.push(key);
+      await this.deps.links.save({ environmentId: this.environment.id, runbookKey: this.runbook.key, entityKey, entityType: 'epic', issueKey: key, issueId: created.id, status: null });
+    }
+    this.result.epics[phase.key] = key;
+    return key;
+  }
+
+  async upsertStories(phase: Phase, epicKey: string): Promise<void> {
+    const { gateway, config } = this.deps;
+    const toCreate: { story: Story; fields: JiraIssueFields }[] = [];
+    for (const story of phase.stories) {
+      const content = storyContent(this.runbook, phase, story, this.environment.name);
+      const entityKey = storyEntityKey(phase.key, story.key);
+      const found = await this.locate(entityKey, 'Story', content.labels);
+      if (found) {
+        const key = await this.updateIfChanged(found, content, this.epicFields(epicKey));
+        await this.ensureIssueLink(found, epicKey);
+        await this.remember(entityKey, 'story', found);
+        this.result.stories[entityKey] = key;
+      } else {
+        toCreate.push({ story, fields: { project: { key: config.projectKey }, issuetype: { name: 'Story' }, ...content, ...this.epicFields(epicKey) } });
+      }
+    }
+    for (let i = 0; i < toCreate.length; i += BULK_LIMIT) {
+      const chunk = toCreate.slice(i, i + BULK_LIMIT);
+      const answer = await gateway.bulkCreate(chunk.map((c) => c.fields));
+      const failed = new Set((answer.errors as { failedElementNumber?: number }[]).map((e) => e.failedElementNumber));
+      const succeeded = chunk.filter((_, index) => !failed.has(index));
+      for (const [index, { story }] of succeeded.entries()) {
+        const created = answer.issues[index];
+        const entityKey = storyEntityKey(phase.key, story.key);
+        await this.deps.links.save({ environmentId: this.environment.id, runbookKey: this.runbook.key, entityKey, entityType: 'story', issueKey: created.key, issueId: created.id, status: null });
+        await this.ensureIssueLink({ id: created.id, key: created.key, fields: {} }, epicKey);
+        this.result.stories[entityKey] = created.key;
+        this.result.created.push(created.key);
+      }
+      if (failed.size) throw new Error(`JIRA refused ${failed.size} of ${chunk.length} stories of phase "${phase.key}": ${JSON.stringify(answer.errors)}`);
+    }
+  }
+
+  private epicFields(epicKey: string): JiraIssueFields {
+    const { config } = this.deps;
+    if (config.flavor === 'cloud') return { parent: { key: epicKey } };
+    return config.epicLinkField ? { [config.epicLinkField]: epicKey } : {};
+  }
+
+  private async ensureIssueLink(story: JiraIssue, epicKey: string): Promise<void> {
+    const { config, gateway } = this.deps;
+    if (config.flavor === 'cloud' || config.epicLinkField) return;
+    const links = (story.fields.issuelinks ?? []) as { type?: { name?: string }; inwardIssue?: { key?: string }; outwardIssue?: { key?: string } }[];
+    if (links.some((l) => l.type?.name === EPIC_LINK_TYPE && (l.inwardIssue?.key === epicKey || l.outwardIssue?.key === epicKey))) return;
+    await gateway.linkIssues(EPIC_LINK_TYPE, epicKey, story.key);
+  }
+
+  /** JiraLink first; then labels (an issue JIRA stored whose row was never written). */
+  private async locate(entityKey: string, issueType: string, labels: string[]): Promise<JiraIssue | null> {
+    const link = this.linkByEntity.get(entityKey);
+    if (link) {
+      const listed = this.issueByKey.get(link.issueKey);
+      if (listed) return listed;
+      try {
+        // Someone removed our labels: the row still knows the issue.
+        return await this.deps.gateway.findIssue(link.issueKey);
+      } catch (error) {
+        if (!(error instanceof JiraHttpError) || error.statusCode !== 404) throw error;
+        this.result.warnings.push(`${link.issueKey} (${entityKey}) no longer exists in JIRA; creating it again`);
+        await this.deps.links.remove(link.id);
+      }
+    }
+    const matches = this.existing.filter((i) => i.fields.issuetype?.name === issueType && labels.every((l) => i.fields.labels?.includes(l)));
+    if (matches.length > 1) this.result.warnings.push(`${entityKey}: several issues carry its labels (${matches.map((m) => m.key).join(', ')}); using the oldest`);
+    return matches[0] ?? null;
+  }
+
+  private async updateIfChanged(issue: JiraIssue, content: IssueContent, extra: JiraIssueFields): Promise<string> {
+    const fields: JiraIssueFields = {};
+    if (issue.fields.summary !== content.summary) fields.summary = content.summary;
+    if ((issue.fields.description ?? '') !== content.description) fields.description = content.description;
+    const labels = issue.fields.labels ?? [];
+    if (content.labels.some((l) => !labels.includes(l))) fields.labels = [...new Set([...labels, ...content.labels])];
+    for (const [name, value] of Object.entries(extra)) {
+      const current = issue.fields[name] as { key?: string } | string | undefined;
+      const currentKey = typeof current === 'string' ? current : current?.key;
+      const wantedKey = typeof value === 'string' ? value : (value as { key?: string }).key;
+      if (currentKey !== wantedKey) fields[name] = value;
+    }
+    if (Object.keys(fields).length === 0) {
+      this.result.unchanged.push(issue.key);
+      return issue.key;
+    }
+    await this.deps.gateway.updateIssue(issue.key, fields);
+    this.result.updated.push(issue.key);
+    return issue.key;
+  }
+
+  private async remember(entityKey: string, entityType: EntityType, issue: JiraIssue): Promise<void> {
+    const link = this.linkByEntity.get(entityKey);
+    if (link?.issueKey === issue.key) return;
+    await this.deps.links.save({ environmentId: this.environment.id, runbookKey: this.runbook.key, entityKey, entityType, issueKey: issue.key, issueId: issue.id, status: issue.fields.status?.name ?? null });
+  }
+}

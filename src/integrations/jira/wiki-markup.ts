@@ -1,0 +1,18 @@
+/** JIRA wiki markup (REST v2 text fields): escaping so runbook text never turns into markup. */
+const SPECIAL = /[\\{}[\]|!*_^+~?]/g;
+
+export function escapeWiki(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.replace(SPECIAL, (c) => `\\${c}`).replace(/^(\s*)([-#]|h[1-6]\.|bq\.)/, '$1\\$2'))
+    .join('\n');
+}
+
+/** A literal block; only the closing macro itself could escape it. */
+export function noformat(text: string): string {
+  return `{noformat}\n${text.replace(/\{noformat\}/gi, '{ noformat}')}\n{noformat}`;
+}
+
+export function bulletList(items: string[]): string {
+  return items.map((item) => `* ${escapeWiki(item).replace(/\n/g, ' ')}`).join('\n');
+}
