@@ -1,6 +1,6 @@
 import type { RenderContext } from '../model.js';
 import { shellQuote } from '../render/shell.js';
-import { command, DEMO_OPENRC_PATH, expectRow, installPackages, phase, story, verifyTable } from '../steps/index.js';
+import { command, DEMO_OPENRC_PATH, expectRow, phase, story, verifyTable } from '../steps/index.js';
 import { netListExpectation } from './provider-network.js';
 
 /** Seed: "创建一个虚拟机" and "端口统计": boot cirros as demo, open its console, check the ports. */
@@ -183,8 +183,8 @@ export const firstInstance = phase('first-instance', {
       userStory:
         'As an operator I want to see every service of the seed\'s port table listening on the controller so that I can hand the cloud over knowing each API is up.',
       acceptanceCriteria: CONTROLLER_PORTS.map(({ port, service }) => `${service} listens on TCP ${port} (netstat -lntup)`),
+      // netstat comes from net-tools, which the seed (and the earlier phases' port checks) take as installed.
       steps: [
-        installPackages('net-tools'),
         verifyTable('verify-controller-ports', {
           title: 'netstat -lntup shows every API port listening',
           run: 'netstat -lntup',

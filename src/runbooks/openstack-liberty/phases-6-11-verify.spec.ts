@@ -10,7 +10,7 @@ import { neutronController } from './neutron-controller.js';
 import { contextFor, freshSecrets, otherInventory, renderPhaseFor } from './nova-neutron.fixture.js';
 import { novaCompute } from './nova-compute.js';
 import { novaController } from './nova-controller.js';
-import { providerNetwork } from './provider-network.js';
+import { neutronListHasName, providerNetwork } from './provider-network.js';
 
 /** A step of a phase as planned on the controller (where every verification runs). */
 function onController(phase: Phase, key: string, inventory: Inventory = exampleInventory()): PlannedStep {
@@ -134,5 +134,24 @@ describe('shell probes of the first instance, run in a bash interpreter', () => 
     const guard = onController(firstInstance, 'secgroup-rule-ssh').guard as string;
     const other = rules.replace(/\| 22 {8}\| 22 {6}\|/, '| 2222      | 2222    |');
     expect((await nodeWithCli({ nova: other }).exec(guard)).exitCode).not.toBe(0);
+  });
+});
+
+describe('duplicate guards of the provider network, run in a bash interpreter', () => {
+  it.each([
+    ['net-list', seed.netList, 'flat'],
+    ['subnet-list', seed.subnetList, 'flat-subnet'],
+  ] as const)('neutron %s finds %s by name, and nothing by a prefix or another name', async (list, table, name) => {
+    const node = nodeWithCli({ neutron: table });
+    expect((await node.exec(neutronListHasName(list, name))).exitCode).toBe(0);
+    expect((await node.exec(neutronListHasName(list, name.slice(0, 3)))).exitCode).not.toBe(0);
+    expect((await node.exec(neutronListHasName(list, 'public'))).exitCode).not.toBe(0);
+    expect((await nodeWithCli({ neutron: '' }).exec(neutronListHasName(list, name))).exitCode).not.toBe(0);
+  });
+
+  it('the planned guards use them as admin', () => {
+    expect(onController(providerNetwork, 'net-create').guard).toBe(
+      "source /root/admin-openrc.sh && neutron net-list | awk -v name=flat '$4 == name' | grep -q .",
+    );
   });
 });

@@ -9,6 +9,14 @@ export function providerSubnetName(ctx: RenderContext): string {
   return `${ctx.inventory.network.provider.name}-subnet`;
 }
 
+/**
+ * Probe: does `neutron net-list` / `subnet-list` (the seed's own commands) have a row with
+ * this name? The name is the table's second column, awk's $4 between the `|` separators.
+ */
+export function neutronListHasName(list: 'net-list' | 'subnet-list', name: string): string {
+  return `neutron ${list} | awk -v name=${shellQuote(name)} '$4 == name' | grep -q .`;
+}
+
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Neutron prints a network with a subnet on the same line as `<subnet id> <cidr>`. */
@@ -42,7 +50,7 @@ export const providerNetwork = phase('provider-network', {
               `neutron net-create ${shellQuote(name)} --shared --provider:physical_network ${shellQuote(physicalNetwork)} --provider:network_type flat`,
             );
           },
-          guard: (ctx) => withAuth('admin-openrc', ctx, `neutron net-show ${shellQuote(ctx.inventory.network.provider.name)}`),
+          guard: (ctx) => withAuth('admin-openrc', ctx, neutronListHasName('net-list', ctx.inventory.network.provider.name)),
         }),
       ],
     }),
@@ -72,7 +80,7 @@ export const providerNetwork = phase('provider-network', {
               ].join(' '),
             );
           },
-          guard: (ctx) => withAuth('admin-openrc', ctx, `neutron subnet-show ${shellQuote(providerSubnetName(ctx))}`),
+          guard: (ctx) => withAuth('admin-openrc', ctx, neutronListHasName('subnet-list', providerSubnetName(ctx))),
         }),
         verifyTable('verify-net-list', {
           title: 'neutron net-list shows the provider network with its subnet',
