@@ -1,4 +1,4 @@
-import { parseFieldValueTable, parseOpenStackTable } from '../../../runbooks/parse/openstack-table.js';
+import { parseFieldValueTable, parseFieldValueTables, parseOpenStackTable } from '../../../runbooks/parse/openstack-table.js';
 import { type CloudLab, keystoneReady, startCloudLab } from './cloud-lab.fixture.js';
 import { servicesReady } from './cloud-services.fixture.js';
 
@@ -104,6 +104,18 @@ describe('Glance, Nova and Neutron on a two-node lab, driven by the seed command
     expect(second[0]).toMatchObject({ Status: 'ACTIVE', 'Task State': '-', 'Power State': 'Running' });
     const vnc = parseOpenStackTable((await demo('nova get-vnc-console hello-instance novnc')).stdout);
     expect(vnc).toEqual([{ Type: 'novnc', Url: expect.stringMatching(/^http:\/\/192\.168\.56\.11:6080\/vnc_auto\.html\?token=[0-9a-f-]{36}$/) }]);
+  });
+
+  it('prints nova endpoints like the seed: a WARNING line, then one table per endpoint with the project id in the compute URL', async () => {
+    const out = (await admin('nova endpoints')).stdout;
+    expect(out).toContain('WARNING: nova has no endpoint in ! Available endpoints for this service:\n+-----------+');
+    const adminProject = (await admin('openstack project show admin -f value -c id')).stdout.trim();
+    const novaUrls = parseFieldValueTables(out).map((t) => t.url).filter((url) => url!.includes(':8774/'));
+    expect(novaUrls).toEqual([1, 2, 3].map(() => `http://192.168.56.11:8774/v2/${adminProject}`));
+    const roles = await admin('openstack role list --project service --user nova -f value -c Name');
+    expect(roles.stdout).toBe('admin\n');
+    const long = parseOpenStackTable((await admin('openstack image list --long')).stdout);
+    expect(long[0]).toMatchObject({ Name: 'cirros', 'Disk Format': 'qcow2', 'Container Format': 'bare', Status: 'active', Visibility: 'public' });
   });
 
   it('lists the flavors Liberty ships', async () => {

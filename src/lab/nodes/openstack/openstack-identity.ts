@@ -146,9 +146,18 @@ export const IDENTITY_COMMANDS: OpenstackCommand[] = [
     options: { '--user': 'value', '--project': 'value', '--domain': 'value', '--user-domain': 'value', '--project-domain': 'value' },
     output: 'list',
     identity: true,
-    async run(_args, env) {
+    async run(args, env) {
       requireAdmin(env, 'identity:list_roles');
-      return { kind: 'list', columns: ['ID', 'Name'], rows: env.cloud.keystone.list(env.cloud.keystone.roles).map((r) => [r.id, r.name]) };
+      const ks = env.cloud.keystone;
+      const userArg = args.values.get('--user');
+      const projectArg = args.values.get('--project');
+      if (!userArg && !projectArg) return { kind: 'list', columns: ['ID', 'Name'], rows: ks.list(ks.roles).map((r) => [r.id, r.name]) };
+      // With --user/--project, Liberty's v3 `role list` lists that user's assignments on the project.
+      if (!userArg || !projectArg) throw new UsageError('Must specify either a domain or project with --user');
+      const user = ks.find(ks.users, 'user', userArg);
+      const project = ks.find(ks.projects, 'project', projectArg);
+      const rows = ks.rolesOf(user.id, project.id).map((r) => [r.id, r.name, project.name, user.name]);
+      return { kind: 'list', columns: ['ID', 'Name', 'Project', 'User'], rows };
     },
   },
   {

@@ -28,10 +28,17 @@ export const RESOURCE_COMMANDS: OpenstackCommand[] = [
     options: { '--public': 'flag', '--private': 'flag', '--long': 'flag' },
     output: 'list',
     identity: false,
-    async run(_args, env) {
+    async run(args, env) {
       await callCatalogService(env.cloud, 'image', '/v2/images');
-      const rows = visibleImages(env.cloud, env.session).map((i) => [i.id, i.name, i.status]);
-      return { kind: 'list', columns: ['ID', 'Name', 'Status'], rows };
+      const images = visibleImages(env.cloud, env.session);
+      if (args.flags.has('--long')) {
+        return {
+          kind: 'list',
+          columns: ['ID', 'Name', 'Disk Format', 'Container Format', 'Size', 'Status', 'Visibility', 'Protected', 'Project', 'Properties'],
+          rows: images.map((i) => [i.id, i.name, i.diskFormat, i.containerFormat, i.size, i.status, i.visibility, false, i.ownerProjectId, '']),
+        };
+      }
+      return { kind: 'list', columns: ['ID', 'Name', 'Status'], rows: images.map((i) => [i.id, i.name, i.status]) };
     },
   },
   {
