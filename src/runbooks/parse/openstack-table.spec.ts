@@ -126,6 +126,20 @@ describe('parseFieldValueTable', () => {
     expect(endpoints.map((endpoint) => endpoint.url)).toContain('http://192.168.56.11:35357/v2.0');
   });
 
+  it('joins a value that continues on the next line', () => {
+    const show = [
+      '+----------+---------------------+',
+      '| Property | Value               |',
+      '+----------+---------------------+',
+      '| id       | 8ad2f3a5            |',
+      '| networks | flat=192.168.56.101 |',
+      '|          | private=10.0.0.5    |',
+      '| status   | ACTIVE              |',
+      '+----------+---------------------+',
+    ].join('\n');
+    expect(parseFieldValueTable(show)).toEqual({ id: '8ad2f3a5', networks: 'flat=192.168.56.101\nprivate=10.0.0.5', status: 'ACTIVE' });
+  });
+
   it('says so when the output holds no table', () => {
     expect(() => parseFieldValueTable('ERROR: Unable to establish connection')).toThrow(/no Field\/Value table/);
   });
