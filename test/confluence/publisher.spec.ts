@@ -196,5 +196,7 @@ describe('ConfluencePublisher: a deployment published to the Confluence sandbox'
     expect(html).toContain('&lt;VirtualHost *:5000&gt;');
     expect(html).not.toContain('<VirtualHost');
     expect(html).toMatch(/<span class="lozenge"[^>]*>CHANGED<\/span>/);
+    const rootHtml = await (await fetch(`${sandbox.baseUrl}/view/${page('lab — OpenStack runbook').id}`, { headers: auth })).text();
+    expect(rootHtml).toContain(`<a href="/wiki/view/${keystone.id}">Keystone identity service</a>`);
   });
 });

@@ -101,7 +101,13 @@ export async function loadDeployment(prisma: PrismaClient, deploymentId: string,
         finishedAt: phaseRun.finishedAt,
         error: phaseRun.error,
         epicKey: issueOf(phase.key),
-        storyIssueKeys: Object.fromEntries(phase.stories.flatMap((story) => (issueOf(story.key) ? [[story.key, issueOf(story.key)!]] : []))),
+        storyIssueKeys: Object.fromEntries(
+          phase.stories.flatMap((story) => {
+            // The JIRA sync keys stories as "<phase>/<story>" (src/integrations/jira/jira-labels.ts).
+            const key = issueOf(`${phase.key}/${story.key}`) ?? issueOf(story.key);
+            return key ? [[story.key, key]] : [];
+          }),
+        ),
         jiraBaseUrl,
         nodes: nodes.filter((node) => ranOn.has(node.name)),
         steps: steps.map((step) => ({ ...step, status: step.status as StepStatus })),

@@ -15,7 +15,8 @@ export { ConfluenceFaults, type FaultRule } from './faults.js';
 export { ConfluenceStore } from './store.js';
 
 export interface ConfluenceSandboxOptions {
-  users: Array<{ username: string; password: string }>;
+  /** Cloud: e-mail + API token. accountId/displayName let a user look the same as in the JIRA sandbox. */
+  users: Array<{ username: string; password: string; accountId?: string; displayName?: string }>;
   /** Space keys created at start, each with a home page. Default: OPS. */
   spaces?: string[];
   faults?: FaultRule[];
@@ -58,9 +59,9 @@ const sameSecret = (a: string, b: string): boolean => {
   return timingSafeEqual(left, right);
 };
 
-function toUser(username: string): SandboxUser {
-  const accountId = `557058:${createHash('sha256').update(username).digest('hex').slice(0, 24)}`;
-  return { username, accountId, displayName: username.split('@')[0] ?? username };
+function toUser(user: { username: string; accountId?: string; displayName?: string }): SandboxUser {
+  const accountId = user.accountId ?? `557058:${createHash('sha256').update(user.username).digest('hex').slice(0, 24)}`;
+  return { username: user.username, accountId, displayName: user.displayName ?? user.username.split('@')[0] ?? user.username };
 }
 
 export function createConfluenceSandbox(options: ConfluenceSandboxOptions): ConfluenceSandbox {
@@ -68,7 +69,7 @@ export function createConfluenceSandbox(options: ConfluenceSandboxOptions): Conf
   const faults = new ConfluenceFaults(options.faults);
   const requests: RequestRecord[] = [];
   const someoneElse: SandboxUser = { username: 'colleague@example.com', accountId: '557058:someone-else', displayName: 'A colleague' };
-  const owner = toUser(options.users[0]?.username ?? 'admin@example.com');
+  const owner = toUser(options.users[0] ?? { username: 'admin@example.com' });
   for (const key of options.spaces ?? ['OPS']) store.addSpace(key, owner);
 
   function authenticate(req: IncomingMessage): SandboxUser {
@@ -77,7 +78,7 @@ export function createConfluenceSandbox(options: ConfluenceSandboxOptions): Conf
     if (!known) {
       throw new SandboxError(401, 'Client must be authenticated to access this resource.', { 'WWW-Authenticate': 'Basic realm="Confluence sandbox"' });
     }
-    return toUser(known.username);
+    return toUser(known);
   }
 
   function injectFault(method: string, path: string): void {

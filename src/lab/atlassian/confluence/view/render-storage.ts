@@ -11,6 +11,8 @@ const PANEL_COLOURS: Record<string, string> = { info: '#deebff', tip: '#e3fcef',
 export interface RenderOptions {
   /** Where `<ri:attachment>` images are downloaded from. */
   attachmentUrl(filename: string): string;
+  /** Where a `<ri:page ri:content-title>` link goes; undefined when no such page exists. */
+  pageUrl(title: string): string | undefined;
 }
 
 /** Storage format → HTML for reading in a browser; every text and attribute is escaped again. */
@@ -41,6 +43,14 @@ function renderNode(node: StorageNode, options: RenderOptions): string {
     return `<a${safe}>${renderNodes(children, options)}</a>`;
   }
   if (name === 'ac:structured-macro') return renderMacro(node, options);
+  if (name === 'ac:link') {
+    const target = children.find((child) => tagName(child) === 'ri:page');
+    const title = target ? attributesOf(target)['ri:content-title'] ?? '' : '';
+    const labelNode = children.find((child) => tagName(child) === 'ac:plain-text-link-body' || tagName(child) === 'ac:link-body');
+    const label = labelNode ? renderNodes(childrenOf(labelNode), options) : escapeHtml(title);
+    const href = options.pageUrl(title);
+    return href ? `<a href="${escapeHtml(href)}">${label}</a>` : `<span class="missing-page">${label}</span>`;
+  }
   if (name === 'ac:image') {
     const attachment = children.find((child) => tagName(child) === 'ri:attachment');
     const filename = attachment ? attributesOf(attachment)['ri:filename'] ?? '' : '';

@@ -28,11 +28,15 @@ function renderPage(ctx: RouteContext, id: string): void {
   const children = ctx.store.children(page.id);
   const attachments = page.attachmentIds.map((attachmentId) => ctx.store.attachments.get(attachmentId)!);
   const attachmentUrl = (filename: string) => `/wiki/download/attachments/${page.id}/${encodeURIComponent(filename)}`;
+  const pageUrl = (title: string) => {
+    const target = [...ctx.store.pages.values()].find((candidate) => candidate.spaceKey === page.spaceKey && latest(candidate).title === title);
+    return target ? `/wiki/view/${target.id}` : undefined;
+  };
   const html = [
     `<nav><a href="/wiki/view/">All pages</a> / ${crumbs.join(' / ')}</nav>`,
     `<h1>${escapeHtml(current.title)}</h1>`,
     `<p><small>Version ${current.number}, ${escapeHtml(current.when)} by ${escapeHtml(current.by.displayName)}</small></p>`,
-    renderStorage(current.body, { attachmentUrl }),
+    renderStorage(current.body, { attachmentUrl, pageUrl }),
     children.length ? `<h3>Child pages</h3>${tree(ctx.store, children)}` : '',
     attachments.length ? `<h3>Attachments</h3><ul>${attachments.map((a) => `<li><a href="${escapeHtml(attachmentUrl(a.title))}">${escapeHtml(a.title)}</a></li>`).join('')}</ul>` : '',
   ];
