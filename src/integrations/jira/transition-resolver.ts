@@ -1,0 +1,46 @@
+import type { LogicalState } from './jira.config.js';
+import type { JiraGateway } from './jira.gateway.js';
+import type { JiraTransition } from './jira.types.js';
+
+export type TransitionOutcome =
+  | { kind: 'moved'; from: string; to: string }
+  | { kind: 'already'; status: string }
+  | { kind: 'unavailable'; status: string; offered: string[] };
+
+const same = (a: string, b: string) => a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0;
+
+/**
+ * Moves an issue to a logical state through the project's own transition names. The transitions
+ * offered depend on the issue's current status only, so they are cached per (issue, status).
+ */
+export class TransitionResolver {
+  private readonly cache = new Map<string, JiraTransition[]>();
+
+  constructor(
+    private readonly gateway: JiraGateway,
+    private readonly names: Record<LogicalState, string[]>,
+  ) {}
+
+  async moveTo(issueKey: string, state: LogicalState): Promise<TransitionOutcome> {
+    const issue = await this.gateway.findIssue(issueKey);
+    const status = issue.fields.status?.name ?? '';
+    const wanted = this.names[state];
+    if (wanted.some((name) => same(name, status))) return { kind: 'already', status };
+    const offered = await this.offered(issueKey, status);
+    const transition = wanted.map((name) => offered.find((t) => same(t.name, name) || same(t.to.name, name))).find(Boolean);
+    if (!transition) return { kind: 'unavailable', status, offered: offered.map((t) => `${t.name} → ${t.to.name}`) };
+    if (same(transition.to.name, status)) return { kind: 'already', status };
+    await this.gateway.transitionIssue(issueKey, transition.id);
+    return { kind: 'moved', from: status, to: transition.to.name };
+  }
+
+  private async offered(issueKey: string, status: string): Promise<JiraTransition[]> {
+    const cacheKey = `${issueKey}\u0000${status}`;
+    let transitions = this.cache.get(cacheKey);
+    if (!transitions) {
+      transitions = await this.gateway.listTransitions(issueKey);
+      this.cache.set(cacheKey, transitions);
+    }
+    return transitions;
+  }
+}

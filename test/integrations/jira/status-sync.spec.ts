@@ -1,0 +1,112 @@
+import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { startAtlassianSandbox, type AtlassianSandbox } from '../../../src/lab/atlassian/server.js';
+import { JiraBacklogSync, type BacklogSyncResult } from '../../../src/integrations/jira/backlog-sync.service.js';
+import { JiraStatusSync } from '../../../src/integrations/jira/status-sync.service.js';
+import { DEFAULT_TRANSITIONS } from '../../../src/integrations/jira/jira.config.js';
+import type { DeploymentEvent } from '../../../src/deployments/deployment-events.js';
+import { createEnvironment, miniRunbook, sandboxGateway } from './jira-fixtures.js';
+
+describe('JiraStatusSync against the JIRA sandbox', () => {
+  let db: TestDatabase;
+  let sandbox: AtlassianSandbox;
+  let env: { id: string; name: string };
+  let backlog: BacklogSyncResult;
+  const secrets = ['S3cr3t-rabbit-pass', 'keystone-db-Pa55'];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    sandbox = await startAtlassianSandbox();
+    env = await createEnvironment(db.prisma, 'prod');
+    const sync = new JiraBacklogSync(db.prisma, sandboxGateway(sandbox), { projectKey: 'OPS', flavor: 'cloud', epicLinkField: null, sprintMode: 'none', boardId: null });
+    backlog = await sync.sync(env, miniRunbook);
+  });
+  afterAll(async () => {
+    await sandbox.stop();
+    await db.drop();
+  });
+  beforeEach(() => sandbox.jira.faults.clear());
+
+  const base = () => ({ deploymentId: 'dep-1', environmentId: env.id, environmentName: env.name, at: '2026-11-27T10:00:00Z' });
+  const statusOf = (key: string) => sandbox.jira.state.issues.get(key)!.status;
+  const statusSync = (maxDelayMs = 50) =>
+    new JiraStatusSync(db.prisma, sandboxGateway(sandbox, 'cloud', { retry: { attempts: 4, baseDelayMs: 5, maxDelayMs } }), { transitions: DEFAULT_TRANSITIONS }, { secrets: () => secrets });
+
+  it('moves stories and their epic through In Progress to Done', async () => {
+    const sync = statusSync();
+    const events: DeploymentEvent[] = [
+      { ...base(), type: 'phase.started', phaseKey: 'mariadb' },
+      { ...base(), type: 'story.started', phaseKey: 'mariadb', storyKey: 'install' },
+    ];
+    for (const event of events) await sync.onDeploymentEvent(event);
+    expect(statusOf(backlog.epics.mariadb)).toBe('In Progress');
+    expect(statusOf(backlog.stories['mariadb/install'])).toBe('In Progress');
+    expect(statusOf(backlog.stories['mariadb/secure'])).toBe('To Do');
+
+    await sync.onDeploymentEvent({ ...base(), type: 'story.succeeded', phaseKey: 'mariadb', storyKey: 'install' });
+    const transitionsBefore = sandbox.jira.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/transitions')).length;
+    // A replayed event finds the story already Done and transitions nothing.
+    await sync.onDeploymentEvent({ ...base(), type: 'story.succeeded', phaseKey: 'mariadb', storyKey: 'install' });
+    expect(sandbox.jira.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/transitions'))).toHaveLength(transitionsBefore);
+    await sync.onDeploymentEvent({ ...base(), type: 'story.succeeded', phaseKey: 'mariadb', storyKey: 'secure' });
+    await sync.onDeploymentEvent({ ...base(), type: 'phase.finished', phaseKey: 'mariadb', status: 'succeeded' });
+    expect([backlog.epics.mariadb, backlog.stories['mariadb/install'], backlog.stories['mariadb/secure']].map(statusOf)).toEqual(['Done', 'Done', 'Done']);
+    const link = await db.prisma.jiraLink.findFirst({ where: { environmentId: env.id, entityKey: 'mariadb' } });
+    expect(link?.status).toBe('Done');
+  });
+
+  it('leaves a failed story Blocked with a comment carrying node, step, exit code and the output tail, without secrets', async () => {
+    const sync = statusSync();
+    await sync.onDeploymentEvent({ ...base(), type: 'story.started', phaseKey: 'keystone', storyKey: 'bootstrap' });
+    await sync.onDeploymentEvent({
+      ...base(),
+      type: 'story.failed',
+      phaseKey: 'keystone',
+      storyKey: 'bootstrap',
+      node: 'linux-node1.example.com',
+      stepKey: 'keystone-manage-bootstrap',
+      stepTitle: 'Bootstrap the identity service',
+      exitCode: 1,
+      outputTail: `+ keystone-manage bootstrap --bootstrap-password ********\nERROR: (pymysql) Access denied for user 'keystone' using password keystone-db-Pa55\n{noformat} tricks`,
+    });
+    await sync.onDeploymentEvent({ ...base(), type: 'phase.finished', phaseKey: 'keystone', status: 'failed' });
+
+    const story = sandbox.jira.state.issues.get(backlog.stories['keystone/bootstrap'])!;
+    expect(story.status).toBe('Blocked');
+    expect(statusOf(backlog.epics.keystone)).toBe('Blocked');
+    expect(story.comments).toHaveLength(1);
+    const comment = story.comments[0].body;
+    expect(comment).toContain('{{linux-node1.example.com}}');
+    expect(comment).toContain('Bootstrap the identity service ({{keystone-manage-bootstrap}})');
+    expect(comment).toContain('Exit code: *1*');
+    expect(comment).toContain('Access denied for user');
+    expect(comment).not.toContain('keystone-db-Pa55');
+    expect(comment.match(/\{noformat\}/g)).toHaveLength(2);
+  });
+
+  it('applies a transition delayed by a 429 for as long as Retry-After says', async () => {
+    const sync = statusSync(5_000);
+    sandbox.jira.faults.rateLimit(1, 1);
+    const started = Date.now();
+    await sync.onDeploymentEvent({ ...base(), type: 'story.started', phaseKey: 'keystone', storyKey: 'catalog' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(statusOf(backlog.stories['keystone/catalog'])).toBe('In Progress');
+    expect(sandbox.jira.faults.injected).toBeGreaterThanOrEqual(1);
+  });
+
+  it('retries through a burst of 5xx and applies the transition', async () => {
+    const sync = statusSync();
+    const injectedBefore = sandbox.jira.faults.injected;
+    sandbox.jira.faults.serverErrors(3, 503);
+    await sync.onDeploymentEvent({ ...base(), type: 'story.succeeded', phaseKey: 'keystone', storyKey: 'catalog' });
+    expect(sandbox.jira.faults.injected - injectedBefore).toBe(3);
+    expect(statusOf(backlog.stories['keystone/catalog'])).toBe('Done');
+  });
+
+  it('skips an entity that has no JiraLink and records why', async () => {
+    const requestsBefore = sandbox.jira.requests.length;
+    await statusSync().onDeploymentEvent({ ...base(), type: 'story.started', phaseKey: 'glance', storyKey: 'install' });
+    expect(sandbox.jira.requests).toHaveLength(requestsBefore);
+    const audit = await db.prisma.auditEvent.findFirst({ where: { action: 'jira.status.skipped', target: 'glance/install' } });
+    expect(audit?.detail).toMatchObject({ reason: expect.stringContaining('no JiraLink'), deploymentId: 'dep-1' });
+  });
+});
