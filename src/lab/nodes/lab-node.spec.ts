@@ -55,6 +55,12 @@ describe('lab node over real SSH', () => {
     expect(await shell.end()).toBe(0);
   });
 
+  it('runs the same framed line through bash itself when it comes as a plain exec', async () => {
+    const encoded = Buffer.from("echo step; echo oops >&2; exit 7").toString('base64');
+    const line = `bash -c "$(printf %s ${encoded} | base64 -d)" </dev/null; printf '\\n__OPSPRINT_END_x1_%d__\\n' $?; printf '\\n__OPSPRINT_END_x1__\\n' >&2`;
+    expect(await execOn(client, line)).toEqual({ stdout: 'step\n\n__OPSPRINT_END_x1_7__\n', stderr: 'oops\n\n__OPSPRINT_END_x1__\n', exitCode: 0 });
+  });
+
   it('keeps the steps of a live session isolated from its stdin', async () => {
     const shell = await FramedShell.open(client);
     expect(await shell.run('cat; echo after')).toEqual({ stdout: 'after\n', stderr: '', exitCode: 0 });

@@ -4,6 +4,7 @@ import { Server, utils, type Connection, type ParsedKey, type ServerChannel } fr
 import type { LabHost } from './lab-host.js';
 import { isStdinShell, runLiveSession } from './live-session.js';
 import type { ChannelContext, NodeShell } from './node-shell.js';
+import { generateKeyPair } from './key-pairs.js';
 import { serveSftp } from './sftp-server.js';
 
 export interface LabNodeOptions {
@@ -54,7 +55,7 @@ export class LabNode {
   }
 
   static async start(options: LabNodeOptions): Promise<LabNode> {
-    const node = new LabNode(options, utils.generateKeyPairSync('ed25519'));
+    const node = new LabNode(options, generateKeyPair('ed25519'));
     await new Promise<void>((resolve, reject) => {
       node.tcp.once('error', reject);
       node.tcp.listen(0, '127.0.0.1', () => resolve());

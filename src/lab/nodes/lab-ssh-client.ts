@@ -9,6 +9,8 @@ export interface ExecOutcome {
   exitCode: number | null;
 }
 
+const closedClients = new WeakSet<Client>();
+
 export function connectTo(node: InventoryNode, privateKey: string, options: { expectFingerprint?: string } = {}): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new Client();
@@ -16,6 +18,7 @@ export function connectTo(node: InventoryNode, privateKey: string, options: { ex
       client.off('error', reject);
       // A lab that stops (or a fault that cuts the line) resets the socket; tests look at 'close' instead.
       client.on('error', () => undefined);
+      client.once('close', () => closedClients.add(client));
       resolve(client);
     });
     client.once('error', reject);
@@ -34,7 +37,8 @@ export function connectTo(node: InventoryNode, privateKey: string, options: { ex
 }
 
 /** End the connection and wait until the socket is closed, so a test leaves no handle open. */
-export function disconnect(client: Client): Promise<void> {
+export function disconnect(client: Client | undefined): Promise<void> {
+  if (!client || closedClients.has(client)) return Promise.resolve();
   return new Promise((resolve) => {
     client.once('close', () => resolve());
     client.end();
@@ -106,6 +110,11 @@ export class FramedShell {
       if (this.closed) throw new Error('live session closed before the step ended');
       await new Promise<void>((resolve) => (this.waiter = resolve));
     }
+  }
+
+  /** Give up on the session (what a client does after a step timeout): close the channel without waiting. */
+  close(): void {
+    this.channel.close();
   }
 
   end(): Promise<number | null> {

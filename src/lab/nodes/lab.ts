@@ -1,9 +1,9 @@
 import { InMemoryFs } from 'just-bash';
-import { utils } from 'ssh2';
 import type { InventoryNode, NodeRole } from '../../runbooks/model.js';
 import { centosHostCommands } from './commands/index.js';
 import { provisionCentos } from './centos-layout.js';
 import { LabFaults } from './faults.js';
+import { generateKeyPair } from './key-pairs.js';
 import { CommandRegistry, LabHost } from './lab-host.js';
 import { LabNode } from './lab-node.js';
 import { NodeShell } from './node-shell.js';
@@ -37,7 +37,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   let clientPrivateKey: string | undefined;
   let clientPublicKey = options.clientPublicKey;
   if (!clientPublicKey) {
-    const pair = utils.generateKeyPairSync('ed25519', { comment: 'opsprint-lab' });
+    const pair = generateKeyPair('ed25519', 'opsprint-lab');
     clientPrivateKey = pair.private;
     clientPublicKey = pair.public;
   }

@@ -1,4 +1,4 @@
-import { utils } from 'ssh2';
+import { generateKeyPair } from '../key-pairs.js';
 import { fail, ok, type LabCommandHandler } from '../lab-host.js';
 
 /** ssh-keygen [-q] [-t type] [-N passphrase] [-f file]: writes a real key pair (refuses to overwrite unless told "y"). */
@@ -13,11 +13,12 @@ export const sshKeygen: LabCommandHandler = async (args, { fs, env, stdin }) => 
     else if (args[i] === '-q') quiet = true;
   }
   if (type !== 'rsa' && type !== 'ed25519') return fail(`unknown key type ${type}`);
+
   const home = env.HOME ?? '/root';
   const path = file ?? `${home}/.ssh/id_${type}`;
   if ((await fs.exists(path)) && !/^y/i.test(stdin.trim())) return fail(`${path} already exists.\nOverwrite (y/n)? `);
   const user = env.USER ?? 'root';
-  const keys = type === 'rsa' ? utils.generateKeyPairSync('rsa', { bits: 2048, comment: `${user}@lab` }) : utils.generateKeyPairSync('ed25519', { comment: `${user}@lab` });
+  const keys = generateKeyPair(type, `${user}@lab`);
   await fs.mkdir(path.slice(0, path.lastIndexOf('/')) || '/', { recursive: true });
   await fs.writeFile(path, keys.private);
   await fs.chmod(path, 0o600);
