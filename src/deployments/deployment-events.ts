@@ -35,3 +35,6 @@ export type DeploymentEventType = DeploymentEvent['type'];
 export interface DeploymentEventListener {
   onDeploymentEvent(event: DeploymentEvent): Promise<void>;
 }
+
+/** An event before it is stamped with `at`. */
+export type DeploymentEventInput = DeploymentEvent extends infer E ? (E extends DeploymentEvent ? Omit<E, 'at'> : never) : never;

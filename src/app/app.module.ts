@@ -1,0 +1,16 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DeploymentsModule } from '../deployments/deployments.module.js';
+import { HealthModule } from '../health/health.module.js';
+import { WorkersModule } from '../workers/workers.module.js';
+import { CoreModule } from './core.module.js';
+import type { Runtime } from './runtime.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(runtime: Runtime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CoreModule.forRoot(runtime), WorkersModule, DeploymentsModule, HealthModule],
+    };
+  }
+}

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { ConfigError, loadAppConfig } from '../config/app-config.js';
+import { resolveDatabase, resolveRedis, type ResolvedService } from '../infra/local-services.js';
+import { migrate } from '../persistence/migrator.js';
+import type { Runtime } from './runtime.js';
+
+export interface PreparedRuntime {
+  runtime: Runtime;
+  database: ResolvedService;
+  redis: ResolvedService;
+  /** Stops the embedded services this process started (if any). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything before Nest starts: validated configuration, PostgreSQL and Redis found or
+ * started, migrations applied. Throws StartupError with one clear line per problem.
+ */
+export class StartupError extends Error {}
+
+export async function prepareRuntime(options: { runWorkers?: boolean; serveHttp: boolean; env?: NodeJS.ProcessEnv }): Promise<PreparedRuntime> {
+  const env = options.env ?? process.env;
+  let config;
+  try {
+    config = loadAppConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new StartupError(error.problems.join('\n'));
+    throw error;
+  }
+  const dataDir = path.resolve(env.OPSPRINT_DATA_DIR ?? '.data');
+  const database = await resolveDatabase(config.DATABASE_URL, dataDir).catch((error: Error) => {
+    throw new StartupError(`DATABASE_URL: ${error.message}`);
+  });
+  let redis: ResolvedService;
+  try {
+    redis = await resolveRedis(config.REDIS_URL);
+  } catch (error) {
+    await database.stop();
+    throw new StartupError(`REDIS_URL: ${(error as Error).message}`);
+  }
+  try {
+    await migrate(database.url);
+  } catch (error) {
+    await Promise.all([database.stop(), redis.stop()]);
+    throw new StartupError(`DATABASE_URL: cannot prepare the database at ${redactUrl(database.url)}: ${firstLine(error)}`);
+  }
+  return {
+    runtime: {
+      config,
+      databaseUrl: database.url,
+      databaseMaxConnections: database.maxConnections,
+      redisUrl: redis.url,
+      dataDir,
+      runWorkers: options.runWorkers ?? config.OPSPRINT_RUN_WORKERS,
+      serveHttp: options.serveHttp,
+      env,
+    },
+    database,
+    redis,
+    stop: async () => {
+      await Promise.all([database.stop(), redis.stop()]);
+    },
+  };
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message || (error as NodeJS.ErrnoException).code || error.name : String(error);
+  return message.split('\n')[0];
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '****';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}

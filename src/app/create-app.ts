@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { pinoHttp } from 'pino-http';
+import { DomainErrorFilter } from '../common/domain-error.filter.js';
+import { WorkersLifecycle } from '../workers/workers.module.js';
+import { AppModule } from './app.module.js';
+import { createLogger, PinoNestLogger } from './logger.js';
+import type { Runtime } from './runtime.js';
+
+/** Builds the Nest application for a resolved runtime; the caller decides whether to listen. */
+export async function createApp(runtime: Runtime): Promise<INestApplication> {
+  const logger = createLogger(runtime.config.LOG_LEVEL);
+  const app = await NestFactory.create(AppModule.forRoot(runtime), {
+    // The JIRA webhook signature is computed over the exact bytes received.
+    rawBody: true,
+    logger: new PinoNestLogger(logger),
+  });
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/health' },
+    }),
+  );
+  app.useGlobalFilters(new DomainErrorFilter());
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.enableShutdownHooks();
+  await app.init();
+  await app.get(WorkersLifecycle).start();
+  return app;
+}

@@ -1,0 +1,33 @@
+import { ConfigError, loadAppConfig } from './app-config.js';
+
+describe('loadAppConfig', () => {
+  it('applies defaults when nothing is set', () => {
+    const config = loadAppConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.OPSPRINT_RUN_WORKERS).toBe(true);
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('names each bad value on its own line', () => {
+    let error: unknown;
+    try {
+      loadAppConfig({ DATABASE_URL: 'mysql://nope', PORT: 'eighty', OPSPRINT_RUN_WORKERS: 'maybe' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toEqual([
+      'DATABASE_URL: DATABASE_URL must be a postgresql:// URL',
+      'PORT: PORT must be an integer',
+      'OPSPRINT_RUN_WORKERS: OPSPRINT_RUN_WORKERS must be true or false',
+    ]);
+  });
+
+  it('keeps only its own keys (no stray secrets from the environment)', () => {
+    const config = loadAppConfig({ PORT: '8080', JIRA_API_TOKEN: 'sekret', OPSPRINT_RUN_WORKERS: 'false' });
+    expect(config.PORT).toBe(8080);
+    expect(config.OPSPRINT_RUN_WORKERS).toBe(false);
+    expect(JSON.stringify(config)).not.toContain('sekret');
+  });
+});

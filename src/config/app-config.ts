@@ -1,0 +1,117 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
+
+/**
+ * Every setting the service reads from the environment, validated once at start-up.
+ * `.env.example` documents each one; JIRA_* and CONFLUENCE_* are read by their integrations.
+ */
+export class AppConfig {
+  /** postgresql://user:pass@host:port/db[?schema=name]; unset → local PostgreSQL, else embedded. */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/[^\s]+$/, { message: 'DATABASE_URL must be a postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  /** redis://[:password@]host:port[/db]; unset → local Redis, else redis-server from PATH. */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'PORT must be an integer' })
+  @Min(0)
+  @Max(65535)
+  PORT: number = 3000;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  /** Key that encrypts environment secrets at rest (64 hex chars); unset → generated under .data/. */
+  @IsOptional()
+  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'OPSPRINT_SECRET_KEY must be 64 hexadecimal characters (32 bytes)' })
+  OPSPRINT_SECRET_KEY?: string;
+
+  /** Bootstrap admin bearer token for the API (at least 24 characters). */
+  @IsOptional()
+  @IsString()
+  @Matches(/^\S{24,}$/, { message: 'OPSPRINT_ADMIN_TOKEN must be at least 24 characters without spaces' })
+  OPSPRINT_ADMIN_TOKEN?: string;
+
+  /** Run the BullMQ workers inside the API process (the default); false when workers run apart. */
+  @Transform(toBool)
+  @IsBoolean({ message: 'OPSPRINT_RUN_WORKERS must be true or false' })
+  OPSPRINT_RUN_WORKERS: boolean = true;
+
+  /** Nodes of one phase worked on at the same time. */
+  @Transform(toInt)
+  @IsInt({ message: 'PHASE_NODE_CONCURRENCY must be an integer' })
+  @Min(1)
+  @Max(500)
+  PHASE_NODE_CONCURRENCY: number = 10;
+
+  /** Phase jobs one worker process runs at the same time. */
+  @Transform(toInt)
+  @IsInt({ message: 'WORKER_CONCURRENCY must be an integer' })
+  @Min(1)
+  @Max(100)
+  WORKER_CONCURRENCY: number = 4;
+
+  @Transform(toInt)
+  @IsInt({ message: 'STEP_TIMEOUT_MS must be an integer' })
+  @Min(1000)
+  STEP_TIMEOUT_MS: number = 15 * 60 * 1000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'SSH_CONNECT_TIMEOUT_MS must be an integer' })
+  @Min(100)
+  SSH_CONNECT_TIMEOUT_MS: number = 20_000;
+
+  /** A worker that stops renewing its job lock for this long is presumed dead; its phase is resumed elsewhere. */
+  @Transform(toInt)
+  @IsInt({ message: 'JOB_LOCK_MS must be an integer' })
+  @Min(1000)
+  JOB_LOCK_MS: number = 30_000;
+
+  /** Prefix of every Redis key (BullMQ queues, log channels), so several installations can share one Redis. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'QUEUE_PREFIX may hold letters, digits, ":", "_" and "-" only' })
+  QUEUE_PREFIX: string = 'opsprint';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const APP_CONFIG_KEYS = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'PORT',
+  'LOG_LEVEL',
+  'OPSPRINT_SECRET_KEY',
+  'OPSPRINT_ADMIN_TOKEN',
+  'OPSPRINT_RUN_WORKERS',
+  'PHASE_NODE_CONCURRENCY',
+  'WORKER_CONCURRENCY',
+  'STEP_TIMEOUT_MS',
+  'SSH_CONNECT_TIMEOUT_MS',
+  'JOB_LOCK_MS',
+  'QUEUE_PREFIX',
+] as const satisfies readonly (keyof AppConfig)[];
+
+/** Reads and validates the environment; throws ConfigError with one line per bad value. */
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw = Object.fromEntries(APP_CONFIG_KEYS.filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]));
+  const config = plainToInstance(AppConfig, raw);
+  const errors = validateSync(config);
+  if (errors.length > 0) {
+    throw new ConfigError(errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).at(-1) ?? 'invalid value'}`));
+  }
+  return config;
+}

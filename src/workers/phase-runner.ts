@@ -1,0 +1,338 @@
+import { Logger } from '@nestjs/common';
+import type { Prisma, PrismaClient, StepRun } from '@prisma/client';
+import type { DeploymentEventBus } from '../deployments/deployment-event-bus.js';
+import type { DeploymentEvent, DeploymentEventInput } from '../deployments/deployment-events.js';
+import type { EnvironmentForDeployment, EnvironmentsService } from '../environments/environments.service.js';
+import type { RunbookCatalog } from '../runbooks/catalog.js';
+import type { InventoryNode, PhasePlan, PlannedStep } from '../runbooks/model.js';
+import { planDeployment } from '../runbooks/plan.js';
+import { maskSecrets } from '../runbooks/secrets.js';
+import type { DeploymentCoordinator, RunPhaseJob } from './deployment-coordinator.js';
+import type { DeploymentSignals } from './deployment-signals.js';
+import { executionWaves } from './execution-waves.js';
+import { SshError, type NodeSession, type SshTarget } from './executor/executor.types.js';
+import { HandBackError, JOBS, type JobContext } from './job-queue.js';
+import { runPlannedStep, type StepOutcome } from './step-runner.js';
+
+export interface PhaseRunnerSettings {
+  nodeConcurrency: number;
+  stepTimeoutMs: number;
+  connectTimeoutMs: number;
+}
+
+/** What the runner needs from an SSH executor (SshExecutor in production, the same over lab nodes). */
+export interface SessionFactory {
+  session(target: SshTarget): Promise<NodeSession>;
+}
+
+const DONE: ReadonlySet<string> = new Set(['ok', 'changed', 'would_change']);
+const OUTPUT_LIMIT = 64 * 1024;
+const TAIL_LINES = 20;
+
+interface PhaseContext {
+  job: RunPhaseJob;
+  deployment: { id: string; environmentId: string; dryRun: boolean };
+  environment: EnvironmentForDeployment;
+  phaseRunId: string;
+  plan: PhasePlan;
+  ledger: Map<string, StepRun>;
+  abort: AbortController;
+  startedStories: Set<string>;
+  failed: boolean;
+  cancelled: boolean;
+  transient?: SshError;
+  mask: (text: string) => string;
+}
+
+/**
+ * Runs one phase of one deployment: its steps per node, wave by wave, writing every step
+ * result to PostgreSQL before moving on. A job taken over after a crash reads that ledger and
+ * resumes at the first unfinished step; finished steps are never run again.
+ */
+export class PhaseRunner {
+  private readonly logger = new Logger('PhaseRunner');
+  private readonly running = new Map<string, Set<AbortController>>();
+  private stopListening: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly environments: EnvironmentsService,
+    private readonly executor: SessionFactory,
+    private readonly coordinator: DeploymentCoordinator,
+    private readonly events: DeploymentEventBus,
+    private readonly signals: DeploymentSignals,
+    private readonly catalog: RunbookCatalog,
+    private readonly settings: PhaseRunnerSettings,
+  ) {}
+
+  /** Cancel requests from any process abort the steps this process runs for that deployment. */
+  async listenForCancels(): Promise<void> {
+    this.stopListening = await this.signals.onCancel((deploymentId) => this.running.get(deploymentId)?.forEach((c) => c.abort()));
+  }
+
+  async close(): Promise<void> {
+    await this.stopListening?.();
+  }
+
+  async run(job: RunPhaseJob, context: JobContext): Promise<void> {
+    const deployment = await this.db.deployment.findUnique({
+      where: { id: job.deploymentId },
+      include: { phaseRuns: { where: { phaseKey: job.phaseKey } } },
+    });
+    const phaseRun = deployment?.phaseRuns[0];
+    if (!deployment || !phaseRun || deployment.finishedAt) return;
+    if (phaseRun.status !== 'pending' && phaseRun.status !== 'running') return this.coordinator.advance(deployment.id);
+    if (deployment.status === 'cancelled') {
+      await this.db.phaseRun.update({ where: { id: phaseRun.id }, data: { status: 'cancelled', finishedAt: new Date() } });
+      return this.coordinator.advance(deployment.id);
+    }
+
+    const environment = await this.environments.loadForDeployment({ id: deployment.environmentId });
+    const base = { deploymentId: deployment.id, environmentId: environment.id, environmentName: environment.name };
+    const started = await this.db.deployment.updateMany({ where: { id: deployment.id, status: 'queued' }, data: { status: 'running', startedAt: new Date() } });
+    if (started.count === 1) await this.emit({ ...base, type: 'deployment.started', phases: deployment.phases });
+    if (phaseRun.status === 'pending') {
+      await this.db.phaseRun.update({ where: { id: phaseRun.id }, data: { status: 'running', startedAt: phaseRun.startedAt ?? new Date() } });
+      await this.emit({ ...base, type: 'phase.started', phaseKey: job.phaseKey });
+    }
+
+    let plan: PhasePlan;
+    try {
+      plan = planDeployment(this.runbookOf(deployment.runbookKey), environment.inventory, environment.secrets, [job.phaseKey]).phases[0];
+    } catch (error) {
+      // The environment changed since the deployment was created and no longer plans.
+      return this.finishPhase(base, phaseRun.id, job.phaseKey, 'failed', `cannot plan phase ${job.phaseKey}: ${(error as Error).message}`);
+    }
+    const ledgerRows = await this.db.stepRun.findMany({ where: { phaseRunId: phaseRun.id } });
+    const phase: PhaseContext = {
+      job,
+      deployment,
+      environment,
+      phaseRunId: phaseRun.id,
+      plan,
+      ledger: new Map(ledgerRows.map((row) => [`${row.node}/${row.stepKey}`, row])),
+      abort: new AbortController(),
+      startedStories: new Set(ledgerRows.filter((row) => row.startedAt).map((row) => row.storyKey)),
+      failed: false,
+      cancelled: false,
+      mask: (text) => maskSecrets(text, environment.secrets),
+    };
+
+    const controllers = this.running.get(deployment.id) ?? new Set();
+    controllers.add(phase.abort);
+    this.running.set(deployment.id, controllers);
+    try {
+      for (const wave of executionWaves(plan)) {
+        await this.runWave(phase, wave, context);
+        if (phase.failed || phase.cancelled || phase.transient) break;
+        if (context.shutdown.aborted) throw new HandBackError();
+      }
+    } finally {
+      controllers.delete(phase.abort);
+      if (controllers.size === 0) this.running.delete(deployment.id);
+    }
+
+    if (phase.transient) {
+      const maxAttempts = JOBS['deployments:run-phase'].options.attempts;
+      // Let BullMQ retry the phase with backoff; the ledger makes the retry resume where this stopped.
+      if (context.attemptsMade + 1 < maxAttempts) throw phase.transient;
+      phase.failed = true;
+    }
+    const status = phase.cancelled ? 'cancelled' : phase.failed ? 'failed' : 'succeeded';
+    if (status === 'succeeded') await this.emitFinishedStories(phase, base);
+    return this.finishPhase(base, phaseRun.id, job.phaseKey, status);
+  }
+
+  private async runWave(phase: PhaseContext, wave: Map<string, PlannedStep[]>, context: JobContext): Promise<void> {
+    const queue = [...wave.entries()];
+    const workers = Array.from({ length: Math.min(this.settings.nodeConcurrency, queue.length) }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const [nodeName, steps] = next;
+        await this.runNodeSteps(phase, nodeName, steps, context);
+      }
+    });
+    await Promise.all(workers);
+  }
+
+  private async runNodeSteps(phase: PhaseContext, nodeName: string, steps: PlannedStep[], context: JobContext): Promise<void> {
+    const node = phase.environment.inventory.nodes.find((n) => n.name === nodeName)!;
+    let session: NodeSession | undefined;
+    for (const step of steps) {
+      const row = phase.ledger.get(`${nodeName}/${step.key}`);
+      if (!row) throw new Error(`step ${step.key} on ${nodeName} is not in the ledger of phase ${phase.job.phaseKey}`);
+      if (DONE.has(row.status)) continue;
+      if (phase.failed || phase.cancelled || phase.transient || phase.abort.signal.aborted || context.shutdown.aborted) {
+        if (phase.abort.signal.aborted) phase.cancelled = true;
+        return;
+      }
+      await this.markStarted(phase, row, step);
+      let outcome: StepOutcome;
+      try {
+        session ??= await this.executor.session(this.targetFor(phase.environment, node));
+        outcome = await runPlannedStep(step, session, {
+          dryRun: phase.deployment.dryRun,
+          timeoutMs: this.settings.stepTimeoutMs,
+          signal: phase.abort.signal,
+          onStdout: (line) => this.publishLine(phase, step, 'stdout', line),
+          onStderr: (line) => this.publishLine(phase, step, 'stderr', line),
+        });
+      } catch (error) {
+        await this.recordError(phase, row, step, error);
+        return;
+      }
+      await this.recordOutcome(phase, row, step, outcome);
+      if (outcome.status === 'failed') return;
+    }
+  }
+
+  private targetFor(environment: EnvironmentForDeployment, node: InventoryNode): SshTarget {
+    return {
+      name: node.name,
+      host: node.ssh.host,
+      port: node.ssh.port,
+      username: node.ssh.user,
+      privateKey: environment.sshPrivateKey,
+      hostKeyFingerprint: node.ssh.hostKeyFingerprint,
+      trustOnFirstUse: environment.trustOnFirstUse,
+      connectTimeoutMs: this.settings.connectTimeoutMs,
+      onHostKeyLearned: async (fingerprint) => {
+        this.logger.warn(`trust on first use: pinned ${node.name} host key ${fingerprint}`);
+        await this.environments.recordHostKey(environment.id, node.name, fingerprint);
+        node.ssh.hostKeyFingerprint = fingerprint;
+      },
+    };
+  }
+
+  private async markStarted(phase: PhaseContext, row: StepRun, step: PlannedStep): Promise<void> {
+    await this.db.stepRun.update({
+      where: { id: row.id },
+      data: { status: 'running', attempt: { increment: 1 }, startedAt: new Date(), finishedAt: null, exitCode: null },
+    });
+    this.publishLine(phase, step, 'status', `▶ ${step.title}`);
+    if (!phase.startedStories.has(step.storyKey)) {
+      phase.startedStories.add(step.storyKey);
+      await this.emit({ ...this.base(phase), type: 'story.started', phaseKey: phase.job.phaseKey, storyKey: step.storyKey });
+    }
+  }
+
+  private async recordOutcome(phase: PhaseContext, row: StepRun, step: PlannedStep, outcome: StepOutcome): Promise<void> {
+    const finishedAt = new Date();
+    const artifacts: Prisma.ArtifactCreateManyInput[] = outcome.artifacts.map((artifact) => ({
+      deploymentId: phase.deployment.id,
+      stepRunId: row.id,
+      phaseKey: phase.job.phaseKey,
+      node: step.node,
+      kind: artifact.kind,
+      name: artifact.name,
+      language: artifact.language ?? null,
+      content: phase.mask(artifact.content),
+      data: artifact.data ? (JSON.parse(phase.mask(JSON.stringify(artifact.data))) as Prisma.InputJsonValue) : undefined,
+    }));
+    const stdout = phase.mask(tail(outcome.stdout));
+    const stderr = phase.mask(tail(outcome.stderr));
+    // One transaction: the step's result and its evidence are written before the job moves on.
+    await this.db.$transaction([
+      this.db.artifact.deleteMany({ where: { stepRunId: row.id } }),
+      this.db.artifact.createMany({ data: artifacts }),
+      this.db.stepRun.update({
+        where: { id: row.id },
+        data: {
+          status: outcome.status,
+          exitCode: outcome.exitCode,
+          command: phase.mask(outcome.commands.join('\n')),
+          stdout,
+          stderr,
+          finishedAt,
+          durationMs: finishedAt.getTime() - (row.startedAt?.getTime() ?? finishedAt.getTime()),
+        },
+      }),
+    ]);
+    const fresh = await this.db.stepRun.findUniqueOrThrow({ where: { id: row.id } });
+    phase.ledger.set(`${step.node}/${step.key}`, fresh);
+    this.publishLine(phase, step, 'status', `${outcome.status === 'failed' ? '✗' : '✓'} ${step.title}: ${outcome.status}`);
+    if (outcome.status === 'failed') await this.failStep(phase, step, outcome.exitCode, `${stdout}${stderr}`);
+  }
+
+  private async recordError(phase: PhaseContext, row: StepRun, step: PlannedStep, error: unknown): Promise<void> {
+    const message = phase.mask(error instanceof Error ? error.message : String(error));
+    const cancelled = error instanceof SshError && error.code === 'cancelled';
+    const transient = error instanceof SshError && error.transient && !phase.abort.signal.aborted;
+    const status = cancelled || phase.abort.signal.aborted ? 'cancelled' : transient ? 'pending' : 'failed';
+    await this.db.stepRun.update({ where: { id: row.id }, data: { status, stderr: `${message}\n`, finishedAt: new Date() } });
+    phase.ledger.set(`${step.node}/${step.key}`, { ...row, status });
+    this.publishLine(phase, step, 'status', `✗ ${step.title}: ${message}`);
+    if (status === 'cancelled') phase.cancelled = true;
+    else if (status === 'pending') phase.transient = error as SshError;
+    else await this.failStep(phase, step, null, message);
+  }
+
+  private async failStep(phase: PhaseContext, step: PlannedStep, exitCode: number | null, output: string): Promise<void> {
+    phase.failed = true;
+    const summary = `step "${step.title}" (${step.key}) failed on ${step.node}${exitCode === null ? '' : ` with exit code ${exitCode}`}`;
+    // The first failure explains the deployment; later ones are in the ledger.
+    await this.db.deployment.updateMany({ where: { id: phase.deployment.id, error: null }, data: { error: summary } });
+    await this.emit({
+      ...this.base(phase),
+      type: 'story.failed',
+      phaseKey: phase.job.phaseKey,
+      storyKey: step.storyKey,
+      node: step.node,
+      stepKey: step.key,
+      stepTitle: step.title,
+      exitCode,
+      outputTail: output.trimEnd().split('\n').slice(-TAIL_LINES).join('\n'),
+    });
+  }
+
+  private async emitFinishedStories(phase: PhaseContext, base: ReturnType<PhaseRunner['base']>): Promise<void> {
+    for (const story of phase.plan.phase.stories) {
+      const rows = [...phase.ledger.values()].filter((row) => row.storyKey === story.key);
+      if (rows.length > 0 && rows.every((row) => DONE.has(row.status))) {
+        await this.emit({ ...base, type: 'story.succeeded', phaseKey: phase.job.phaseKey, storyKey: story.key });
+      }
+    }
+  }
+
+  private async finishPhase(
+    base: ReturnType<PhaseRunner['base']>,
+    phaseRunId: string,
+    phaseKey: string,
+    status: 'succeeded' | 'failed' | 'cancelled',
+    error?: string,
+  ): Promise<void> {
+    await this.db.phaseRun.update({ where: { id: phaseRunId }, data: { status, finishedAt: new Date(), error: error ?? null } });
+    if (error) await this.db.deployment.updateMany({ where: { id: base.deploymentId, error: null }, data: { error } });
+    await this.emit({ ...base, type: 'phase.finished', phaseKey, status });
+    await this.coordinator.advance(base.deploymentId);
+  }
+
+  private base(phase: PhaseContext) {
+    return { deploymentId: phase.deployment.id, environmentId: phase.environment.id, environmentName: phase.environment.name };
+  }
+
+  private async emit(event: DeploymentEventInput): Promise<void> {
+    await this.events.emit({ ...event, at: new Date().toISOString() } as DeploymentEvent);
+  }
+
+  private publishLine(phase: PhaseContext, step: PlannedStep, stream: 'stdout' | 'stderr' | 'status', line: string): void {
+    this.signals.publishLog({
+      deploymentId: phase.deployment.id,
+      phaseKey: phase.job.phaseKey,
+      node: step.node,
+      stepKey: step.key,
+      stream,
+      line: phase.mask(line),
+      at: new Date().toISOString(),
+    });
+  }
+
+  private runbookOf(key: string) {
+    const runbook = this.catalog.get(key);
+    if (!runbook) throw new Error(`runbook ${key} is not in this build`);
+    return runbook;
+  }
+}
+
+function tail(text: string): string {
+  return text.length <= OUTPUT_LIMIT ? text : `[… ${text.length - OUTPUT_LIMIT} bytes cut]\n${text.slice(-OUTPUT_LIMIT)}`;
+}

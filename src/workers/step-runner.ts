@@ -1,0 +1,137 @@
+import type { PlannedStep } from '../runbooks/model.js';
+import { checkExpectations, parseVerifyOutput } from '../runbooks/parse/index.js';
+import { shellQuote } from '../runbooks/render/shell.js';
+import type { CommandResult, NodeSession, RunOptions } from './executor/executor.types.js';
+
+export type StepStatus = 'ok' | 'changed' | 'would_change' | 'failed';
+
+export interface StepArtifact {
+  kind: 'rendered_file' | 'verification_table';
+  name: string;
+  language?: string;
+  /** Still unmasked here: the ledger masks before anything is stored. */
+  content: string;
+  data?: { columns: string[]; rows: Record<string, string>[] };
+}
+
+export interface StepOutcome {
+  status: StepStatus;
+  exitCode: number | null;
+  /** What ran, in order (guard, change, restarts): the exact commands for the runbook page. */
+  commands: string[];
+  stdout: string;
+  stderr: string;
+  artifacts: StepArtifact[];
+}
+
+export interface StepRunOptions extends Pick<RunOptions, 'signal' | 'onStdout' | 'onStderr' | 'timeoutMs'> {
+  dryRun: boolean;
+  /** Between verify attempts; injectable so tests need not wait. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs one planned step on one node with the semantics every step shares: a guard that
+ * succeeds means the host is already right (ok); otherwise make the change (changed), or in
+ * check mode only report it (would_change). Verify steps parse and check their table.
+ */
+export async function runPlannedStep(step: PlannedStep, session: NodeSession, options: StepRunOptions): Promise<StepOutcome> {
+  const outcome: StepOutcome = { status: 'ok', exitCode: 0, commands: [], stdout: '', stderr: '', artifacts: [] };
+  const run = async (script: string): Promise<CommandResult> => {
+    outcome.commands.push(script);
+    const result = await session.run(script, options);
+    outcome.stdout += result.stdout;
+    outcome.stderr += result.stderr;
+    outcome.exitCode = result.exitCode;
+    return result;
+  };
+
+  if (step.kind === 'verify') return verify(step, run, outcome, options);
+
+  if (step.guard) {
+    const probe = await run(step.guard);
+    if (probe.exitCode === 0) {
+      if (step.file) outcome.artifacts.push(fileArtifact(step));
+      return { ...outcome, status: 'ok' };
+    }
+  }
+  if (options.dryRun) {
+    if (step.file) outcome.artifacts.push(fileArtifact(step));
+    return { ...outcome, status: 'would_change', exitCode: null };
+  }
+
+  if (step.file) {
+    outcome.commands.push(`# upload ${step.file.path} (${step.file.content.length} bytes, sha256 ${step.file.sha256}), previous version backed up`);
+    const { backupPath } = await session.upload(step.file.path, step.file.content, {
+      mode: step.file.mode,
+      owner: step.file.owner,
+      group: step.file.group,
+      backup: true,
+    });
+    if (backupPath) outcome.stdout += `previous version saved as ${backupPath}\n`;
+    outcome.artifacts.push(fileArtifact(step));
+  }
+  if (step.run) {
+    const change = await run(step.run);
+    if (change.exitCode !== 0) return { ...outcome, status: 'failed' };
+  }
+  for (const service of step.file?.notify ?? []) {
+    // Like a handler: restart only a service that runs, and only because its config changed.
+    const restart = await run(`if systemctl is-active --quiet ${shellQuote(service)}; then systemctl restart ${shellQuote(service)}; fi`);
+    if (restart.exitCode !== 0) return { ...outcome, status: 'failed' };
+  }
+  return { ...outcome, status: 'changed', exitCode: outcome.exitCode ?? 0 };
+}
+
+async function verify(
+  step: PlannedStep,
+  run: (script: string) => Promise<CommandResult>,
+  outcome: StepOutcome,
+  options: StepRunOptions,
+): Promise<StepOutcome> {
+  const spec = step.verify!;
+  if (options.dryRun) {
+    return { ...outcome, status: 'would_change', exitCode: null, stdout: 'not verified in check mode\n' };
+  }
+  const attempts = spec.retry?.attempts ?? 1;
+  const sleep = options.sleep ?? defaultSleep;
+  let failures: string[] = [];
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    outcome.stdout = '';
+    outcome.stderr = '';
+    outcome.commands = [];
+    const result = await run(step.run!);
+    const rows = result.exitCode === 0 ? safeParse(spec.format, result.stdout) : [];
+    const check = result.exitCode === 0 ? checkExpectations(rows, spec.expect) : { ok: false, failures: [`exit code ${result.exitCode}`] };
+    failures = check.failures;
+    if (check.ok) {
+      outcome.artifacts.push({ kind: 'verification_table', name: step.title, content: result.stdout, data: { columns: columnsOf(rows), rows } });
+      return { ...outcome, status: 'ok' };
+    }
+    if (attempt < attempts) await sleep(spec.retry!.intervalMs);
+  }
+  outcome.stderr += `${outcome.stderr.endsWith('\n') || !outcome.stderr ? '' : '\n'}verification failed: ${failures.join('; ')}\n`;
+  const rows = safeParse(spec.format, outcome.stdout);
+  outcome.artifacts.push({ kind: 'verification_table', name: step.title, content: outcome.stdout, data: { columns: columnsOf(rows), rows } });
+  return { ...outcome, status: 'failed', exitCode: outcome.exitCode === 0 ? 1 : outcome.exitCode };
+}
+
+function safeParse(format: NonNullable<PlannedStep['verify']>['format'], text: string): Record<string, string>[] {
+  try {
+    return parseVerifyOutput(format, text);
+  } catch {
+    return [];
+  }
+}
+
+function columnsOf(rows: Record<string, string>[]): string[] {
+  const columns: string[] = [];
+  for (const row of rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+  return columns;
+}
+
+function fileArtifact(step: PlannedStep): StepArtifact {
+  return { kind: 'rendered_file', name: step.file!.path, language: step.file!.language, content: step.file!.content };
+}
