@@ -61,6 +61,17 @@ describe('lab node over real SSH', () => {
     expect(await execOn(client, line)).toEqual({ stdout: 'step\n\n__OPSPRINT_END_x1_7__\n', stderr: 'oops\n\n__OPSPRINT_END_x1__\n', exitCode: 0 });
   });
 
+  it('runs plain lines and framed lines with another tail in a live session, keeping variables like bash -s', async () => {
+    const shell = await FramedShell.open(client);
+    const encoded = Buffer.from('exit 5').toString('base64');
+    shell.write(`bash -c "$(printf %s ${encoded} | base64 -d)" </dev/null; echo "rc=$?"`);
+    expect(await shell.readUntil('\n')).toBe('rc=5\n');
+    shell.write('export STAGE=glance; cd /etc');
+    shell.write('echo "$STAGE in $(pwd)"');
+    expect(await shell.readUntil('\n')).toBe('glance in /etc\n');
+    await shell.end();
+  });
+
   it('keeps the steps of a live session isolated from its stdin', async () => {
     const shell = await FramedShell.open(client);
     expect(await shell.run('cat; echo after')).toEqual({ stdout: 'after\n', stderr: '', exitCode: 0 });

@@ -90,6 +90,25 @@ export class FramedShell {
     );
   }
 
+  /** Write a raw line into the session (for lines that are not framed steps). */
+  write(line: string): void {
+    this.channel.write(`${line}\n`);
+  }
+
+  /** Wait until stdout contains `text`, and return everything up to and including it. */
+  async readUntil(text: string): Promise<string> {
+    for (;;) {
+      const at = this.stdout.indexOf(text);
+      if (at >= 0) {
+        const out = this.stdout.slice(0, at + text.length);
+        this.stdout = this.stdout.slice(at + text.length);
+        return out;
+      }
+      if (this.closed) throw new Error('live session closed before the output came');
+      await new Promise<void>((resolve) => (this.waiter = resolve));
+    }
+  }
+
   async run(script: string): Promise<{ stdout: string; stderr: string; exitCode: number }> {
     const id = randomUUID().replace(/-/g, '');
     const encoded = Buffer.from(script).toString('base64');
