@@ -101,7 +101,8 @@ export class ShellChannel {
    * must die can be killed with everything it started. A node without /proc (a lab node) has none.
    */
   async probe(): Promise<void> {
-    const { exitCode, stdout } = await this.run("cut -d' ' -f5 /proc/$$/stat");
+    // Field 5 of /proc/PID/stat is the process group; builtins only, so the probe forks nothing more.
+    const { exitCode, stdout } = await this.run('read -r _ _ _ _ group _ < /proc/$$/stat && echo "$group"');
     const group = Number(stdout.trim());
     // Never 0 or 1: `kill -- -1` would signal every process the killer may signal.
     if (exitCode === 0 && Number.isInteger(group) && group > 1) this.processGroup = group;
