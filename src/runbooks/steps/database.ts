@@ -9,10 +9,19 @@ export function sqlString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-/** `mysql -u root -p<root password> -e "<sql>"` with every part shell-quoted; `table` adds -t (boxed output). */
-export function mysqlRoot(ctx: RenderContext, sql: string, options: { table?: boolean } = {}): string {
-  const table = options.table ? ' -t' : '';
-  return `mysql -u root -p${shellQuote(ctx.secrets.MYSQL_ROOT_PASS)}${table} -e ${shellQuote(sql)}`;
+export interface MysqlOptions {
+  /** -t: boxed table output (what the `table` verify format parses). */
+  table?: boolean;
+  /** -N: no header line, so an empty result prints nothing. */
+  skipColumnNames?: boolean;
+  /** Default database for the statement. */
+  database?: string;
+}
+
+/** `mysql -u root -p<root password> [-t] [-N] [db] -e "<sql>"` with every part shell-quoted. */
+export function mysqlRoot(ctx: RenderContext, sql: string, options: MysqlOptions = {}): string {
+  const flags = [options.table ? ' -t' : '', options.skipColumnNames ? ' -N' : '', options.database ? ` ${shellQuote(options.database)}` : ''].join('');
+  return `mysql -u root -p${shellQuote(ctx.secrets.MYSQL_ROOT_PASS)}${flags} -e ${shellQuote(sql)}`;
 }
 
 /** The SQL of the seed's per-service block: the database and ALL PRIVILEGES from localhost and anywhere. */

@@ -17,6 +17,6 @@ export function dbSync(user: string, syncCommand: string, options: DbSyncOptions
   return command(`db-sync-${user}`, {
     title: `Populate the ${database ?? user} database (${syncCommand})`,
     run: `su -s /bin/sh -c ${shellQuote(syncCommand)} ${shellQuote(user)}`,
-    guard: database ? (ctx) => `${mysqlRoot(ctx, `SHOW TABLES FROM ${database}`)} | grep -q .` : undefined,
+    guard: database ? (ctx) => `${mysqlRoot(ctx, 'SHOW TABLES', { skipColumnNames: true, database })} | grep -q .` : undefined,
   });
 }

@@ -3,7 +3,7 @@ export { phase, story, runOn, withKey, type PhaseDefinition, type StoryDefinitio
 export { installPackages, installPackageFromUrl } from './packages.js';
 export { ensureServices, restartServices } from './services.js';
 export { writeFile, writeIni, type FileOptions } from './files.js';
-export { createDatabase, databaseGrantsSql, databaseUrl, mysqlRoot, sqlString } from './database.js';
+export { createDatabase, databaseGrantsSql, databaseUrl, mysqlRoot, sqlString, type MysqlOptions } from './database.js';
 export { dbSync, type DbSyncOptions } from './db-sync.js';
 export { ADMIN_OPENRC_PATH, DEMO_OPENRC_PATH, keystoneUrl, withAuth, type OpenstackAuth } from './openstack-cli.js';
 export { registerService, endpointUrl, type ServiceRegistration } from './register-service.js';

@@ -61,7 +61,7 @@ describe('dbSync', () => {
   it('runs the sync as the service user, skipped once the database has tables', () => {
     expect(render(dbSync('keystone', 'keystone-manage db_sync', { database: 'keystone' }))).toEqual({
       run: "su -s /bin/sh -c 'keystone-manage db_sync' keystone",
-      guard: `mysql -u root -p${secrets.MYSQL_ROOT_PASS} -e 'SHOW TABLES FROM keystone' | grep -q .`,
+      guard: `mysql -u root -p${secrets.MYSQL_ROOT_PASS} -N keystone -e 'SHOW TABLES' | grep -q .`,
     });
   });
 });
