@@ -77,7 +77,10 @@ describe('Glance, Nova and Neutron on a two-node lab, driven by the seed command
     expect(subnet.exitCode).toBe(0);
     const subnets = parseOpenStackTable((await admin('neutron subnet-list')).stdout);
     expect(subnets).toEqual([{ id: expect.any(String), name: 'flat-subnet', cidr: '192.168.56.0/24', allocation_pools: '{"start": "192.168.56.100", "end": "192.168.56.200"}' }]);
+    expect((await demo('neutron net-list -f value -c name')).stdout).toBe('flat\n');
+    const netId = (await demo('neutron net-show flat -f value -c id')).stdout.trim();
     const nets = parseOpenStackTable((await demo('neutron net-list')).stdout);
+    expect(nets[0]!.id).toBe(netId);
     expect(nets).toEqual([{ id: expect.any(String), name: 'flat', subnets: `${subnets[0]!.id} 192.168.56.0/24` }]);
   });
 
@@ -95,7 +98,8 @@ describe('Glance, Nova and Neutron on a two-node lab, driven by the seed command
     expect(noNetwork.exitCode).toBe(1);
     expect(noNetwork.stderr).toMatch(/^ERROR \(BadRequest\): Network 18d16cc9-e32d-470e-b179-8946b6502d8c could not be found\. \(HTTP 400\)/);
 
-    const boot = await demo(`nova boot --flavor m1.tiny --image cirros --nic net-id=${id} --security-group default --key-name mykey hello-instance`);
+    // The runbook's own lookup of the network id from the table.
+    const boot = await demo(`nova boot --flavor m1.tiny --image cirros --nic net-id=$(neutron net-list | awk -v name=flat '$4 == name {print $2}') --security-group default --key-name mykey hello-instance`);
     expect(boot.exitCode).toBe(0);
     expect(parseFieldValueTable(boot.stdout)).toMatchObject({ name: 'hello-instance', status: 'BUILD', flavor: 'm1.tiny (1)', key_name: 'mykey' });
     const first = parseOpenStackTable((await demo('nova list')).stdout);
