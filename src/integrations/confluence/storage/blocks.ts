@@ -13,7 +13,8 @@ export function h(level: 1 | 2 | 3 | 4 | 5 | 6, ...children: Content[]): Markup 
 
 /** A cell holding bare text gets a paragraph, as the Confluence editor writes it. */
 function cell(tag: 'th' | 'td', value: Content): Markup {
-  const isBlock = value instanceof Markup && /^<(p|ac:structured-macro|table|ul|ol|h\d)[\s>/]/.test(value.xml);
+  // Block content (paragraphs, tables, code or panel macros) stands alone; inline content such as a status lozenge gets a paragraph.
+  const isBlock = value instanceof Markup && /^<(p|table|ul|ol|h\d)[\s>/]|^<ac:structured-macro ac:name="(?!status")/.test(value.xml);
   return element(tag, {}, isBlock ? value : element('p', {}, value));
 }
 

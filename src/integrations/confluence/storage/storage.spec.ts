@@ -40,6 +40,13 @@ describe('storage format builder', () => {
     expect(findAll(parseStorage(xml), 'p')).toHaveLength(6);
   });
 
+  it('wraps inline lozenges in a paragraph but not block macros', () => {
+    const xml = table(['Status', 'Config'], [[status({ colour: 'Green', title: 'Done' }), code({ language: 'ini', body: 'a = 1' })]]).xml;
+    const cells = findAll(parseStorage(xml), 'td');
+    expect(childrenOf(cells[0]!).map((node) => Object.keys(node)[0])).toEqual(['p']);
+    expect(childrenOf(cells[1]!).map((node) => Object.keys(node)[0])).toEqual(['ac:structured-macro']);
+  });
+
   it('writes status lozenges, panels and expands with escaped parameters', () => {
     const xml = fragment(
       status({ colour: 'Green', title: `done & "dusted"` }),
