@@ -54,7 +54,10 @@ export const novaCompute = phase('nova-compute', {
       title: 'See every compute node from the controller',
       userStory:
         'As an operator I want the controller to list the compute service of every compute node so that I know the scheduler can place instances on them.',
-      acceptanceCriteria: ['`openstack host list` on the controller has a compute row in zone nova for every compute node'],
+      acceptanceCriteria: [
+        '`openstack host list` on the controller has a compute row in zone nova for every compute node',
+        '`nova service-list` shows nova-compute of every compute node enabled and up',
+      ],
       steps: [
         verifyTable('verify-compute-hosts', {
           title: 'openstack host list shows nova-compute of every compute node',
@@ -67,6 +70,20 @@ export const novaCompute = phase('nova-compute', {
             ),
           // nova-compute reports to the conductor some seconds after it starts.
           retry: { attempts: 24, intervalMs: 5000 },
+        }),
+        verifyTable('verify-compute-services-up', {
+          title: 'nova service-list shows nova-compute of every compute node enabled and up',
+          on: 'controller',
+          run: (ctx: RenderContext) => withAuth('admin-openrc', ctx, 'nova service-list'),
+          format: 'table',
+          expect: (ctx) =>
+            ctx.computes.map((node) =>
+              expectRow(
+                { Binary: 'nova-compute', Host: node.name, Status: 'enabled', State: 'up' },
+                `nova-compute on ${node.name} is enabled and up`,
+              ),
+            ),
+          retry: { attempts: 12, intervalMs: 5000 },
         }),
       ],
     }),

@@ -107,6 +107,7 @@ export const novaController = phase('nova-controller', {
       acceptanceCriteria: [
         ...NOVA_CONTROLLER_SERVICES.map((service) => `${service} is enabled and active`),
         '`openstack host list` shows cert, conductor, consoleauth and scheduler on the controller (zone internal)',
+        '`nova service-list` shows them enabled and up',
       ],
       steps: [
         ensureServices(...NOVA_CONTROLLER_SERVICES),
@@ -122,6 +123,19 @@ export const novaController = phase('nova-controller', {
               ),
             ),
           // The services register a few seconds after they start.
+          retry: { attempts: 12, intervalMs: 5000 },
+        }),
+        verifyTable('verify-controller-services-up', {
+          title: 'nova service-list shows the controller services enabled and up',
+          run: asAdmin('nova service-list'),
+          format: 'table',
+          expect: (ctx) =>
+            CONTROLLER_HOST_SERVICES.map((service) =>
+              expectRow(
+                { Binary: `nova-${service}`, Host: ctx.controller.name, Status: 'enabled', State: 'up' },
+                `nova-${service} on ${ctx.controller.name} is enabled and up`,
+              ),
+            ),
           retry: { attempts: 12, intervalMs: 5000 },
         }),
       ],

@@ -41,6 +41,15 @@ describe('verifications against the seed\'s own tables', () => {
     expect(other.failures[0]).toContain('nova-compute on cmp01.cloud.test reports in');
   });
 
+  it('nova service-list: the controller services and nova-compute of every compute node enabled and up', () => {
+    expect(check(onController(novaController, 'verify-controller-services-up'), cli.novaServiceList)).toEqual({ ok: true, failures: [] });
+    expect(check(onController(novaCompute, 'verify-compute-services-up'), cli.novaServiceList)).toEqual({ ok: true, failures: [] });
+    const down = cli.novaServiceList.replace(/(linux-node2\.example\.com \| nova {5}\| enabled \| )up /, '$1down');
+    expect(check(onController(novaCompute, 'verify-compute-services-up'), down).failures).toEqual([
+      expect.stringContaining('nova-compute on linux-node2.example.com is enabled and up'),
+    ]);
+  });
+
   it('nova-compute verifies with retries, since nova-compute reports in after it starts', () => {
     expect(onController(novaCompute, 'verify-compute-hosts').verify?.retry?.attempts).toBeGreaterThan(1);
   });

@@ -87,7 +87,9 @@ describe.each([
     for (const key of ['nova-compute', 'neutron-compute']) {
       const phaseSteps = steps.filter((step) => step.phaseKey === key);
       for (const node of computes) expect(phaseSteps.some((step) => step.node === node && step.kind === 'service')).toBe(true);
-      expect(phaseSteps.filter((step) => step.kind === 'verify').map((step) => step.node)).toEqual([controller]);
+      const verifiedOn = phaseSteps.filter((step) => step.kind === 'verify').map((step) => step.node);
+      expect(verifiedOn.length).toBeGreaterThan(0);
+      expect(new Set(verifiedOn)).toEqual(new Set([controller]));
     }
   });
 
