@@ -186,6 +186,16 @@ describe('ConfluencePublisher: a deployment published to the Confluence sandbox'
     ]);
   });
 
+  it('puts the root page under CONFLUENCE_PARENT_PAGE_ID when one is configured', async () => {
+    const gateway = new ConfluenceGateway({ baseUrl: sandbox.baseUrl, ...USER, spaceKey: 'OPS' }, { baseDelayMs: 5 });
+    const parent = await gateway.createPage('OPS', 'Private clouds', '<p>All our environments.</p>');
+    const nested = new ConfluencePublisher(db.prisma, gateway, { spaceKey: 'OPS', parentPageId: parent.id }, { runbooks: [runbookFixture] });
+    const { deploymentId } = await seedDeployment(db.prisma, { environment: 'prod' });
+    await nested.publishDeployment(deploymentId);
+    expect(page('prod — OpenStack runbook').parentId).toBe(parent.id);
+    expect(page('prod — Glance image service').parentId).toBe(page('prod — OpenStack runbook').id);
+  });
+
   it('renders the published pages readably in the sandbox HTML view', async () => {
     const auth = { authorization: `Basic ${Buffer.from(`${USER.username}:${USER.password}`).toString('base64')}` };
     const index = await (await fetch(`${sandbox.baseUrl}/view/`, { headers: auth })).text();
