@@ -114,6 +114,8 @@ export function createConfluenceSandbox(options: ConfluenceSandboxOptions): Conf
       sendError(res, error);
     }
     requests.push({ method, path: url.pathname, status: res.statusCode });
+    // A long-running demo sandbox must not grow without bound; tests look at recent requests only.
+    if (requests.length > 10_000) requests.splice(0, requests.length - 5_000);
     return true;
   }
 
