@@ -23,6 +23,19 @@ export function registration(user: string, name: string, type: string, descripti
   ];
 }
 
+const RABBIT_SECTION = `[oslo_messaging_rabbit]
+rabbit_host=192.168.56.11
+rabbit_port=5672
+rabbit_userid=openstack
+rabbit_password=openstack`;
+
+export const RABBITMQ = [
+  'yum install -y rabbitmq-server',
+  'systemctl enable rabbitmq-server.service && systemctl start rabbitmq-server.service',
+  'rabbitmqctl add_user openstack openstack',
+  'rabbitmqctl set_permissions openstack ".*" ".*" ".*"',
+];
+
 export const DATABASES = `mysql -uroot -e "${['glance', 'nova', 'neutron']
   .map((db) => `CREATE DATABASE ${db}; GRANT ALL PRIVILEGES ON ${db}.* TO '${db}'@'localhost' IDENTIFIED BY '${db}'; GRANT ALL PRIVILEGES ON ${db}.* TO '${db}'@'%' IDENTIFIED BY '${db}';`)
   .join(' ')}"`;
@@ -60,6 +73,7 @@ connection=mysql://nova:nova@192.168.56.11/nova
 [glance]
 host=$my_ip
 ${AUTHTOKEN('nova')}
+${RABBIT_SECTION}
 [vnc]
 vncserver_listen=$my_ip
 vncserver_proxyclient_address=$my_ip
@@ -85,6 +99,7 @@ rpc_backend=rabbit
 [database]
 connection = mysql://neutron:neutron@192.168.56.11:3306/neutron
 ${AUTHTOKEN('neutron')}
+${RABBIT_SECTION}
 `;
 
 const ML2_CONF = `[ml2]
@@ -128,7 +143,7 @@ export const NEUTRON_COMPUTE = [
 
 /** Everything up to the provider network, on both nodes. */
 export async function servicesReady(lab: CloudLab): Promise<void> {
-  await runAll(lab.controller, [DATABASES, ...GLANCE]);
+  await runAll(lab.controller, [...RABBITMQ, DATABASES, ...GLANCE]);
   await runAll(lab.controller, [
     ...registration('glance', 'glance', 'image', 'OpenStack Image service', 'http://192.168.56.11:9292'),
     ...registration('nova', 'nova', 'compute', 'OpenStack Compute', 'http://192.168.56.11:8774/v2/%\\(tenant_id\\)s'),

@@ -2,6 +2,7 @@ import { GlanceState } from './glance-state.js';
 import type { CloudHost } from './host-port.js';
 import { KeystoneState } from './keystone-state.js';
 import { AGENT_UNITS, NeutronState } from './neutron-state.js';
+import { messagingWorks } from './messaging.js';
 import { type Instance, NOVA_SERVICE_UNITS, NovaState } from './nova-state.js';
 
 export interface CloudOptions {
@@ -75,12 +76,13 @@ export class Cloud {
     return this.databaseTables(serverAddress, database).length > 0;
   }
 
-  /** Nova services register on first run and stay listed; `up` follows their systemd unit. */
-  novaServices(): NovaServiceView[] {
+  /** Nova services register (over RabbitMQ) on first run and stay listed; `up` while their unit runs and reports. */
+  async novaServices(): Promise<NovaServiceView[]> {
     const active = new Set<string>();
     for (const host of this.hostList()) {
+      const reports = await messagingWorks(this, host, '/etc/nova/nova.conf');
       for (const [unit, binary] of Object.entries(NOVA_SERVICE_UNITS)) {
-        if (!host.isActive(unit)) continue;
+        if (!reports || !host.isActive(unit)) continue;
         this.nova.registerService(host.name, binary);
         active.add(`${host.name}/${binary}`);
       }
@@ -94,11 +96,12 @@ export class Cloud {
       .sort((a, b) => a.host.localeCompare(b.host) || a.binary.localeCompare(b.binary));
   }
 
-  neutronAgents(): AgentView[] {
+  async neutronAgents(): Promise<AgentView[]> {
     const active = new Set<string>();
     for (const host of this.hostList()) {
+      const reports = await messagingWorks(this, host, '/etc/neutron/neutron.conf');
       for (const unit of Object.keys(AGENT_UNITS)) {
-        if (!host.isActive(unit)) continue;
+        if (!reports || !host.isActive(unit)) continue;
         this.neutron.registerAgent(host.name, unit);
         active.add(`${host.name}/${unit}`);
       }
@@ -109,8 +112,8 @@ export class Cloud {
   }
 
   /** A compute node with nova-compute up, picked the way the scheduler would (least loaded); none without scheduler and conductor. */
-  scheduleCompute(): string | undefined {
-    const services = this.novaServices();
+  async scheduleCompute(): Promise<string | undefined> {
+    const services = await this.novaServices();
     const up = (binary: string) => services.some((s) => s.binary === binary && s.up);
     if (!up('nova-scheduler') || !up('nova-conductor')) return undefined;
     const computes = services.filter((s) => s.binary === 'nova-compute' && s.up);

@@ -41,7 +41,7 @@ export interface BootRequest {
   keyName: string | undefined;
 }
 
-export function bootInstance(cloud: Cloud, session: Session, request: BootRequest): { instance: Instance; flavor: Flavor; image: Image } {
+export async function bootInstance(cloud: Cloud, session: Session, request: BootRequest): Promise<{ instance: Instance; flavor: Flavor; image: Image }> {
   const projectId = requireProject(session);
   const flavor = findFlavor(request.flavor);
   const image = findImage(cloud, session, request.image);
@@ -66,7 +66,7 @@ export function bootInstance(cloud: Cloud, session: Session, request: BootReques
       throw new ApiError(400, `Unable to find security_group with name or id '${name}'`);
     }
   }
-  const host = cloud.scheduleCompute();
+  const host = await cloud.scheduleCompute();
   const network = networks[0];
   const subnet = network && cloud.neutron.subnets.get(network.subnetIds[0] ?? '');
   const ip = host && subnet ? cloud.neutron.allocateIp(subnet) : undefined;

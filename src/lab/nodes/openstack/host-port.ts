@@ -5,8 +5,8 @@
 import type { IFileSystem } from 'just-bash';
 import type { LabHost } from '../lab-host.js';
 
-/** The node facts the cloud reads: name, roles, address, files, systemd units, MariaDB catalog, file owners, packages. */
-export type CloudHost = Pick<LabHost, 'name' | 'roles' | 'managementIp' | 'fs' | 'isActive' | 'mysql' | 'owners' | 'packages'>;
+/** The node facts the cloud reads: name, roles, address, files, systemd units, MariaDB catalog, RabbitMQ broker, file owners, packages. */
+export type CloudHost = Pick<LabHost, 'name' | 'roles' | 'managementIp' | 'fs' | 'isActive' | 'mysql' | 'owners' | 'packages' | 'rabbit'>;
 
 export interface CliResult {
   stdout: string;

@@ -69,7 +69,7 @@ const SUBCOMMANDS: Record<string, NeutronHandler> = {
   async 'agent-list'(cloud, session) {
     await networkApi(cloud, '/v2.0/agents.json');
     requireAdmin(session, 'get_agent');
-    const rows = cloud.neutronAgents().map((a) => [a.id, a.agentType, a.host, a.alive ? ':-)' : 'xxx', 'True', a.binary]);
+    const rows = (await cloud.neutronAgents()).map((a) => [a.id, a.agentType, a.host, a.alive ? ':-)' : 'xxx', 'True', a.binary]);
     return list(['id', 'agent_type', 'host', 'alive', 'admin_state_up', 'binary'], rows);
   },
   async 'net-create'(cloud, session, _ctx, args) {

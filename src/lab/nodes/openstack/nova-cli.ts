@@ -28,13 +28,13 @@ const SUBCOMMANDS: Record<string, NovaHandler> = {
     await compute(cloud, '/os-services');
     requireAdmin(session, 'os_compute_api:os-services');
     const updated = apiTimestamp(cloud.now()).replace('Z', '.000000');
-    const rows = cloud.novaServices().map((s) => [s.id, s.binary, s.host, s.zone, 'enabled', s.up ? 'up' : 'down', updated, '-']);
+    const rows = (await cloud.novaServices()).map((s) => [s.id, s.binary, s.host, s.zone, 'enabled', s.up ? 'up' : 'down', updated, '-']);
     return ok(formatTable(['Id', 'Binary', 'Host', 'Zone', 'Status', 'State', 'Updated_at', 'Disabled Reason'], rows));
   },
   async 'host-list'(cloud, session) {
     await compute(cloud, '/os-hosts');
     requireAdmin(session, 'compute_extension:hosts');
-    const rows = cloud.novaServices().map((s) => [s.host, s.binary.replace(/^nova-/, ''), s.zone]);
+    const rows = (await cloud.novaServices()).map((s) => [s.host, s.binary.replace(/^nova-/, ''), s.zone]);
     return ok(formatTable(['host_name', 'service', 'zone'], rows));
   },
   async 'image-list'(cloud, session) {
@@ -107,7 +107,7 @@ const SUBCOMMANDS: Record<string, NovaHandler> = {
     });
     await compute(cloud, '/servers');
     const groups = [...(parsed.multi.get('--security-group') ?? []), ...(parsed.multi.get('--security-groups') ?? [])].flatMap((g) => g.split(','));
-    const booted = bootInstance(cloud, session, {
+    const booted = await bootInstance(cloud, session, {
       name,
       flavor,
       image,
@@ -144,7 +144,7 @@ const SUBCOMMANDS: Record<string, NovaHandler> = {
     if (type !== 'novnc' && type !== 'xvpvnc') throw new ApiError(400, 'Invalid console type specified.');
     await compute(cloud, '/servers/action');
     const instance = findInstance(cloud, session, nameOrId);
-    const consoleauthUp = cloud.novaServices().some((s) => s.binary === 'nova-consoleauth' && s.up);
+    const consoleauthUp = (await cloud.novaServices()).some((s) => s.binary === 'nova-consoleauth' && s.up);
     if (!consoleauthUp) throw new ApiError(500, 'The server has either erred or is incapable of performing the requested operation.');
     const computeHost = instance.host ? cloud.hostByAddress(instance.host) : undefined;
     const conf = computeHost && (await readIfExists(computeHost.fs, '/etc/nova/nova.conf'));

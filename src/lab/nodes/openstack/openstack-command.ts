@@ -22,7 +22,3 @@ export interface OpenstackCommand {
   tokenIssue?: boolean;
   run(args: ParsedArgs, env: OpenstackCommandEnv): Promise<CommandOutput>;
 }
-
-export function forbidden(action: string): Error & { status: number } {
-  return Object.assign(new Error(`You are not authorized to perform the requested action: ${action}`), { status: 403 });
-}

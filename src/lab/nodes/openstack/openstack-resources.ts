@@ -16,8 +16,7 @@ export const RESOURCE_COMMANDS: OpenstackCommand[] = [
       await callCatalogService(env.cloud, 'compute', '/os-hosts');
       if (!env.session.isAdmin) throw new ApiError(403, "Policy doesn't allow compute_extension:hosts to be performed.");
       const zone = args.values.get('--zone');
-      const rows = env.cloud
-        .novaServices()
+      const rows = (await env.cloud.novaServices())
         .filter((s) => !zone || s.zone === zone)
         .map((s) => [s.host, s.binary.replace(/^nova-/, ''), s.zone]);
       return { kind: 'list', columns: ['Host Name', 'Service', 'Zone'], rows };

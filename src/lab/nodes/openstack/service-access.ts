@@ -3,7 +3,7 @@
  * service's URL (the node runs the unit that listens there), a configured service with
  * its database synced, and for Keystone a valid admin token or password.
  */
-import { ApiError, ConnectionRefused, serverError, unauthorized } from './api-errors.js';
+import { ConnectionRefused, serverError, unauthorized } from './api-errors.js';
 import type { Cloud } from './cloud.js';
 import type { CloudHost } from './host-port.js';
 import { readIfExists } from './host-port.js';
@@ -152,8 +152,4 @@ export async function callCatalogService(
   if (!endpoint) throw new EndpointNotFound(serviceType, iface);
   const host = await reachService(cloud, endpoint.url, requestPath);
   return { url: endpoint.url, host };
-}
-
-export function isApiError(error: unknown): error is ApiError {
-  return error instanceof ApiError;
 }

@@ -1,6 +1,6 @@
 import { parseOpenStackTable } from '../../../runbooks/parse/openstack-table.js';
 import { type CloudLab, keystoneReady, runAll, startCloudLab } from './cloud-lab.fixture.js';
-import { DATABASES, GLANCE, NEUTRON_CONTROLLER, NOVA_COMPUTE, NOVA_CONTROLLER, registration } from './cloud-services.fixture.js';
+import { DATABASES, GLANCE, NEUTRON_CONTROLLER, NOVA_COMPUTE, NOVA_CONTROLLER, RABBITMQ, registration } from './cloud-services.fixture.js';
 
 describe('OpenStack units refuse to start without their configuration, and the APIs depend on them', () => {
   let lab: CloudLab;
@@ -9,7 +9,7 @@ describe('OpenStack units refuse to start without their configuration, and the A
   beforeEach(async () => {
     lab = await startCloudLab();
     await keystoneReady(lab);
-    await runAll(lab.controller, [DATABASES]);
+    await runAll(lab.controller, [...RABBITMQ, DATABASES]);
   });
 
   it('glance-api needs [database] connection; the image API needs its endpoint and running service', async () => {
@@ -51,6 +51,19 @@ describe('OpenStack units refuse to start without their configuration, and the A
     expect(hosts).toContainEqual({ 'Host Name': 'linux-node2.example.com', Service: 'compute', Zone: 'nova' });
     const services = parseOpenStackTable((await admin('nova service-list')).stdout);
     expect(services.find((s) => s.Binary === 'nova-compute')).toMatchObject({ Host: 'linux-node2.example.com', Status: 'enabled', State: 'up' });
+  });
+
+  it('a compute node whose nova.conf has the wrong RabbitMQ password never reports, and is down once it stops reporting', async () => {
+    await runAll(lab.controller, registration('nova', 'nova', 'compute', 'OpenStack Compute', 'http://192.168.56.11:8774/v2/%\\(tenant_id\\)s'), 'source /root/admin-openrc.sh');
+    await runAll(lab.controller, NOVA_CONTROLLER);
+    await runAll(lab.compute, [...NOVA_COMPUTE.slice(0, 2), 'sed -i s/rabbit_password=openstack/rabbit_password=wrong/ /etc/nova/nova.conf', NOVA_COMPUTE[2]!]);
+    expect((await lab.compute.sh('systemctl is-active openstack-nova-compute')).stdout).toBe('active\n');
+    expect(parseOpenStackTable((await admin('openstack host list')).stdout).map((r) => r.Service)).not.toContain('compute');
+    await lab.compute.sh('sed -i s/rabbit_password=wrong/rabbit_password=openstack/ /etc/nova/nova.conf');
+    expect(parseOpenStackTable((await admin('nova service-list')).stdout).find((s) => s.Binary === 'nova-compute')?.State).toBe('up');
+    await lab.controller.sh('systemctl stop rabbitmq-server');
+    const down = parseOpenStackTable((await admin('nova service-list')).stdout);
+    expect(down.map((s) => s.State)).toEqual(['down', 'down', 'down', 'down', 'down']);
   });
 
   it('a server booted with no compute node up ends in ERROR', async () => {
