@@ -149,6 +149,21 @@ describe('MariaDB', () => {
   });
 });
 
+describe('MariaDB verification', () => {
+  const showDatabases = (names: string[]) =>
+    execFileSync('bash', ['-c', `mysql() { printf '%s\\n' ${names.join(' ')}; }; ${step('verify-databases').run}`], { encoding: 'utf8' });
+
+  it('reads `show databases` as a table and finds every service database', () => {
+    const all = ['information_schema', 'cinder', 'glance', 'keystone', 'mysql', 'neutron', 'nova', 'performance_schema'];
+    expect(verifies('verify-databases', showDatabases(all))).toEqual({ ok: true, failures: [] });
+  });
+
+  it('names the missing database', () => {
+    const result = verifies('verify-databases', showDatabases(['information_schema', 'glance', 'keystone', 'mysql', 'neutron', 'nova']));
+    expect(result.failures).toEqual([expect.stringContaining('database cinder exists')]);
+  });
+});
+
 describe('RabbitMQ', () => {
   it('creates the openstack user with the generated password and all permissions', () => {
     expect(step('rabbitmq-user').run).toBe(`rabbitmqctl add_user openstack ${secrets.RABBIT_PASS}`);
