@@ -65,6 +65,31 @@ describe('SshExecutor step timeout, cancel and lost connections', () => {
     expect((await node.run('echo after-cancel')).stdout).toBe('after-cancel\n');
   });
 
+  it('closeAll cancels a running step and kills its remote process before disconnecting', async () => {
+    const node = await executor.session(targetFor(sshd));
+    const marker = `sleep 31.${process.pid}3`;
+    const lines: string[] = [];
+    const pending = node.run(`echo running; ${marker}`, { onStdout: (l) => lines.push(l) });
+    await waitFor(() => lines.includes('running'), 5000, 'the step to start');
+    await executor.closeAll();
+    await expect(pending).rejects.toMatchObject({ code: 'cancelled' });
+    await waitFor(async () => (await remoteProcesses(marker)).length === 0, 3000, `${marker} to be killed`);
+    await waitFor(async () => (await sshd.connectionPids()).length === 0, 3000, 'the connection to close');
+  });
+
+  it('limits concurrent steps per node to maxShellsPerNode, queueing the rest', async () => {
+    const limited = new SshExecutor({ maxShellsPerNode: 2 });
+    try {
+      const node = await limited.session(targetFor(sshd));
+      const started = Date.now();
+      const results = await Promise.all([1, 2, 3, 4].map((i) => node.run(`sleep 0.6; echo ${i}`)));
+      expect(results.map((r) => r.stdout)).toEqual(['1\n', '2\n', '3\n', '4\n']);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1200); // two rounds of two
+    } finally {
+      await limited.closeAll();
+    }
+  });
+
   it('does not start a step whose signal is already aborted', async () => {
     const node = await executor.session(targetFor(sshd));
     const file = `/tmp/opsprint-never-${process.pid}`;

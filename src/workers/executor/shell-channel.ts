@@ -18,6 +18,8 @@ export interface ShellStream {
   close(): unknown;
 }
 
+const PROBE_TIMEOUT_MS = 30_000;
+
 export interface StepOutput {
   exitCode: number;
   stdout: string;
@@ -63,6 +65,9 @@ export class ShellChannel {
   run(script: string, options: RunOptions = {}): Promise<StepOutput> {
     if (this.active) throw new Error('ShellChannel runs one step at a time');
     if (!this.open) return Promise.reject(this.lostError ?? this.closedError());
+    if (options.signal?.aborted) {
+      return Promise.reject(new SshError(`step cancelled on ${this.node} before it started`, 'cancelled', this.node));
+    }
     const { id, line } = frameStep(script);
     return new Promise<StepOutput>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
@@ -84,7 +89,6 @@ export class ShellChannel {
           reject(error);
         },
       };
-      if (options.signal?.aborted) return onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
       if (options.timeoutMs !== undefined) {
         timer = setTimeout(
@@ -102,25 +106,50 @@ export class ShellChannel {
    */
   async probe(): Promise<void> {
     // Field 5 of /proc/PID/stat is the process group; builtins only, so the probe forks nothing more.
-    const { exitCode, stdout } = await this.run('read -r _ _ _ _ group _ < /proc/$$/stat && echo "$group"');
+    const { exitCode, stdout } = await this.run('read -r _ _ _ _ group _ < /proc/$$/stat && echo "$group"', {
+      timeoutMs: PROBE_TIMEOUT_MS,
+    });
     const group = Number(stdout.trim());
     // Never 0 or 1: `kill -- -1` would signal every process the killer may signal.
     if (exitCode === 0 && Number.isInteger(group) && group > 1) this.processGroup = group;
   }
 
-  /** Kills whatever runs in the channel and closes it; used for timeouts, cancels and shutdown. */
-  kill(): void {
-    if (!this.open) return;
+  /**
+   * Kills whatever runs in the channel and closes it (timeouts, cancels). Resolves once the kill
+   * command has run, so a shutdown can wait for it before dropping the connection.
+   */
+  kill(): Promise<void> {
+    if (!this.open) return Promise.resolve();
     this.open = false;
     // sshd ignores the "signal" request for root sessions (they run without privilege separation),
     // so the group is also killed from a separate channel.
-    if (this.processGroup) this.killProcessGroup(this.processGroup).catch(() => undefined);
+    const killed = this.processGroup ? this.killProcessGroup(this.processGroup).catch(() => undefined) : Promise.resolve();
     try {
       this.stream.signal('KILL');
-    } finally {
       this.stream.close();
+    } catch {
+      // the channel is already going away
     }
     this.onClosed(this);
+    return killed;
+  }
+
+  /** Closes the channel; a step still running is cancelled and killed, an idle shell just ends. */
+  shutdown(): Promise<void> {
+    if (this.active) {
+      this.active.reject(new SshError(`step cancelled on ${this.node}: executor closing`, 'cancelled', this.node));
+      return this.kill();
+    }
+    if (this.open) {
+      this.open = false;
+      try {
+        this.stream.close();
+      } catch {
+        // already closing
+      }
+      this.onClosed(this);
+    }
+    return Promise.resolve();
   }
 
   /** The connection under the channel is gone. */
@@ -135,7 +164,7 @@ export class ShellChannel {
 
   private abort(error: SshError): void {
     this.active?.reject(error);
-    this.kill();
+    void this.kill();
   }
 
   private onData(stream: 'stdout' | 'stderr', text: string): void {

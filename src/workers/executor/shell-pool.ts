@@ -69,23 +69,31 @@ export class ShellPool {
     this.idle.length = 0;
   }
 
-  killAll(): void {
-    for (const channel of [...this.all]) channel.kill();
+  /** Ends every channel; resolves when the processes of steps still running have been killed. */
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.all].map((channel) => channel.shutdown()));
   }
 
   private async openChannel(): Promise<ShellChannel> {
     this.count++;
+    let stream: ShellStream;
     try {
-      const stream = await this.openStream();
-      const channel = new ShellChannel(stream, this.node, (closed) => this.onChannelClosed(closed), this.killProcessGroup);
-      this.all.add(channel);
-      await channel.probe();
-      return channel;
+      stream = await this.openStream();
     } catch (error) {
       this.count--;
       this.serveWaiter();
       throw error;
     }
+    // From here the channel's own close gives the slot back.
+    const channel = new ShellChannel(stream, this.node, (closed) => this.onChannelClosed(closed), this.killProcessGroup);
+    this.all.add(channel);
+    try {
+      await channel.probe();
+    } catch (error) {
+      await channel.kill();
+      throw error;
+    }
+    return channel;
   }
 
   private onChannelClosed(channel: ShellChannel): void {

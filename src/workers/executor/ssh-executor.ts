@@ -12,6 +12,8 @@ import type { ShellStream } from './shell-channel.js';
 import { ShellPool } from './shell-pool.js';
 import { SshNodeSession, type NodeConnection } from './ssh-node-session.js';
 
+const CLOSE_GRACE_MS = 3000;
+
 export interface SshExecutorOptions {
   /** Concurrent steps per node, one shell channel each (sshd allows 10 sessions per connection by default). */
   maxShellsPerNode?: number;
@@ -113,8 +115,11 @@ class LiveConnection implements NodeConnection {
     );
   }
 
-  close(): void {
-    this.shells.killAll();
+  /** Waits (briefly) for running steps to be killed: a root session's processes outlive the connection. */
+  async close(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.shells.shutdown(), new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)))]);
+    clearTimeout(timer);
     this.client.end();
   }
 
@@ -167,7 +172,7 @@ function connect(target: SshTarget, options: Required<SshExecutorOptions>): Prom
         .then(
           () => resolve(connection),
           (error: unknown) => {
-            connection.close();
+            void connection.close();
             reject(new SshError(`${node}: could not record learned host key ${fingerprint}: ${String(error)}`, 'host-key', node));
           },
         );
