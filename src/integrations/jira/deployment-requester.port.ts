@@ -1,0 +1,18 @@
+/**
+ * How JIRA asks for a deployment. Implemented by the deployments module: it enqueues and
+ * answers at once; JIRA code never waits for a deployment to run.
+ */
+export interface DeploymentRequest {
+  environmentName: string;
+  /** Phase keys; absent = the whole runbook. */
+  phases?: string[];
+  trigger: 'jira_webhook' | 'jira_poll';
+  requester: string;
+  issueKey: string;
+}
+
+export interface DeploymentRequester {
+  request(request: DeploymentRequest): Promise<{ deploymentId: string }>;
+}
+
+export const DEPLOYMENT_REQUESTER = Symbol('DeploymentRequester');

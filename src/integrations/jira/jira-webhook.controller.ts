@@ -1,0 +1,20 @@
+import { Controller, HttpCode, Inject, Post, Req, Res, type RawBodyRequest } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { JiraWebhookService } from './webhook.service.js';
+
+/**
+ * POST /webhooks/jira. Needs the raw bytes for the signature (`rawBody: true` on the app). The
+ * service only records and enqueues, so JIRA gets its 202 well inside its timeout.
+ */
+@Controller('webhooks/jira')
+export class JiraWebhookController {
+  constructor(@Inject(JiraWebhookService) private readonly webhooks: JiraWebhookService) {}
+
+  @Post()
+  @HttpCode(202)
+  async receive(@Req() req: RawBodyRequest<Request>, @Res({ passthrough: true }) res: Response): Promise<{ outcome: string; reason?: string; deploymentId?: string }> {
+    const answer = await this.webhooks.receive({ headers: req.headers, rawBody: req.rawBody });
+    res.status(answer.status);
+    return { outcome: answer.outcome, ...(answer.reason ? { reason: answer.reason } : {}), ...(answer.deploymentId ? { deploymentId: answer.deploymentId } : {}) };
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Reads a `jira:issue_updated` delivery: which issue, its labels, the status changes (from
+ * `changelog.items[].field === 'status'`, several may come at once), who did it, and the key
+ * that identifies the delivery across JIRA's retries.
+ */
+export interface StatusChange {
+  from: string | null;
+  to: string;
+}
+
+export interface JiraIssueUpdate {
+  deliveryKey: string;
+  event: string;
+  issueId: string;
+  issueKey: string;
+  issueType: string | null;
+  labels: string[];
+  statusChanges: StatusChange[];
+  requester: string;
+}
+
+export class MalformedWebhook extends Error {}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function field<T>(from: Json, name: string, check: (v: unknown) => v is T, path: string): T {
+  const value = from[name];
+  if (!check(value)) throw new MalformedWebhook(`${path}${name} is missing or has the wrong type`);
+  return value;
+}
+const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+const isIdLike = (v: unknown): v is string | number => isString(v) || typeof v === 'number';
+
+export function parseJiraWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): JiraIssueUpdate {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    throw new MalformedWebhook('body is not JSON');
+  }
+  if (!isObject(body)) throw new MalformedWebhook('body is not a JSON object');
+  const event = field(body, 'webhookEvent', isString, '');
+  const issue = field(body, 'issue', isObject, '');
+  const issueId = String(field(issue, 'id', isIdLike, 'issue.'));
+  const issueKey = field(issue, 'key', isString, 'issue.');
+  const fields = isObject(issue.fields) ? issue.fields : {};
+  const labels = Array.isArray(fields.labels) ? fields.labels.filter(isString) : [];
+  const issueType = isObject(fields.issuetype) && isString(fields.issuetype.name) ? fields.issuetype.name : null;
+
+  const changelog = isObject(body.changelog) ? body.changelog : null;
+  if (body.changelog !== undefined && !changelog) throw new MalformedWebhook('changelog is not an object');
+  const items = changelog?.items ?? [];
+  if (!Array.isArray(items)) throw new MalformedWebhook('changelog.items is not a list');
+  const statusChanges = items
+    .filter((item): item is Json => isObject(item) && item.field === 'status')
+    .map((item) => {
+      // `toString` is a field name here; reading it as a property would find Object.prototype's.
+      const own = new Map(Object.entries(item));
+      const to = own.get('toString');
+      const from = own.get('fromString');
+      if (!isString(to)) throw new MalformedWebhook('changelog.items[].toString is missing for a status change');
+      return { from: isString(from) ? from : null, to };
+    });
+
+  return { deliveryKey: deliveryKey(headers, body, event, issueId, changelog), event, issueId, issueKey, issueType, labels, statusChanges, requester: requester(body.user) };
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name] ?? headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Cloud names each delivery; Data Center usually does not, so the event's own identity stands in. */
+function deliveryKey(headers: Record<string, string | string[] | undefined>, body: Json, event: string, issueId: string, changelog: Json | null): string {
+  const identifier = header(headers, 'x-atlassian-webhook-identifier')?.trim();
+  if (identifier) return `jira:${identifier}`;
+  const timestamp = body.timestamp;
+  if (typeof timestamp !== 'number' && !isString(timestamp)) throw new MalformedWebhook('timestamp is missing (needed to identify a delivery without X-Atlassian-Webhook-Identifier)');
+  const changelogId = changelog && isIdLike(changelog.id) ? String(changelog.id) : 'none';
+  return `jira:${event}:${issueId}:${timestamp}:${changelogId}`;
+}
+
+function requester(user: unknown): string {
+  if (!isObject(user)) return 'jira:unknown';
+  if (isString(user.accountId)) return `jira:${user.accountId}${isString(user.displayName) ? ` (${user.displayName})` : ''}`;
+  if (isString(user.name)) return `jira:${user.name}${isString(user.displayName) ? ` (${user.displayName})` : ''}`;
+  return 'jira:unknown';
+}

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import type { Prisma, PrismaClient } from '@prisma/client';
+import type { JiraConfig } from './jira.config.js';
+import type { DeploymentRequester } from './deployment-requester.port.js';
+import { decideTrigger } from './webhook-decision.js';
+import { WebhookDeliveryStore } from './webhook-delivery.store.js';
+import { MalformedWebhook, parseJiraWebhook } from './webhook-payload.js';
+import { verifyJiraSignature } from './webhook-signature.js';
+
+export type WebhookOutcome = 'unauthorized' | 'malformed' | 'duplicate' | 'ignored' | 'requested' | 'request_failed';
+
+export interface WebhookAnswer {
+  status: 202 | 400 | 401;
+  outcome: WebhookOutcome;
+  reason?: string;
+  deploymentId?: string;
+}
+
+export const JIRA_WEBHOOK_SOURCE = 'jira';
+
+/**
+ * Receives JIRA's webhooks: signature first (401, nothing written), then shape (400, the refusal
+ * recorded), then the unique delivery key (a retry is a 202 'duplicate' and nothing more), then
+ * the decision. A failing requester is recorded, not retried here: JIRA's retry would only be a
+ * duplicate, and the poll picks the issue up again because no 'requested' row exists for it.
+ */
+export class JiraWebhookService {
+  private readonly deliveries: WebhookDeliveryStore;
+
+  constructor(
+    prisma: PrismaClient,
+    private readonly config: Pick<JiraConfig, 'webhookSecret' | 'triggerStatus'>,
+    private readonly requester: DeploymentRequester,
+  ) {
+    this.deliveries = new WebhookDeliveryStore(prisma);
+  }
+
+  async receive(input: { headers: Record<string, string | string[] | undefined>; rawBody: Buffer | undefined }): Promise<WebhookAnswer> {
+    const rawBody = input.rawBody ?? Buffer.alloc(0);
+    const headers = Object.fromEntries(Object.entries(input.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    // Without a configured secret nothing can be trusted: refuse rather than accept unsigned calls.
+    if (!this.config.webhookSecret || !verifyJiraSignature(rawBody, headers['x-hub-signature'], this.config.webhookSecret)) {
+      return { status: 401, outcome: 'unauthorized' };
+    }
+    let update;
+    try {
+      update = parseJiraWebhook(rawBody, headers);
+    } catch (error) {
+      if (!(error instanceof MalformedWebhook)) throw error;
+      await this.recordRefusal(rawBody, headers, error.message);
+      return { status: 400, outcome: 'malformed', reason: error.message };
+    }
+    const decision = decideTrigger(update, this.config.triggerStatus);
+    const detail = { issueKey: update.issueKey, requester: update.requester, statusChanges: update.statusChanges.map((c) => `${c.from ?? '?'} → ${c.to}`) };
+    const claimed = await this.deliveries.claim({
+      source: JIRA_WEBHOOK_SOURCE,
+      deliveryKey: update.deliveryKey,
+      event: update.event,
+      outcome: decision.kind === 'deploy' ? 'requesting' : 'ignored',
+      detail: decision.kind === 'deploy' ? detail : { ...detail, reason: decision.reason },
+    });
+    if (!claimed) return { status: 202, outcome: 'duplicate' };
+    if (decision.kind === 'ignore') return { status: 202, outcome: 'ignored', reason: decision.reason };
+
+    const request = { environmentName: decision.environmentName, phases: decision.phases, trigger: 'jira_webhook' as const, requester: update.requester, issueKey: update.issueKey };
+    try {
+      const { deploymentId } = await this.requester.request(request);
+      await this.deliveries.settle(claimed.id, 'requested', { ...detail, environmentName: request.environmentName, phases: request.phases ?? null }, deploymentId);
+      return { status: 202, outcome: 'requested', deploymentId };
+    } catch (error) {
+      const reason = (error as Error).message;
+      await this.deliveries.settle(claimed.id, 'request_failed', { ...detail, error: reason } as Prisma.InputJsonValue);
+      return { status: 202, outcome: 'request_failed', reason };
+    }
+  }
+
+  private async recordRefusal(rawBody: Buffer, headers: Record<string, string | string[] | undefined>, reason: string): Promise<void> {
+    const identifier = headers['x-atlassian-webhook-identifier'];
+    const key = typeof identifier === 'string' && identifier ? identifier : createHash('sha256').update(rawBody).digest('hex');
+    await this.deliveries.claim({ source: JIRA_WEBHOOK_SOURCE, deliveryKey: `jira-refused:${key}`, event: null, outcome: 'rejected', detail: { reason, bytes: rawBody.length } });
+  }
+}
