@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ApiModule } from '../api/api.module.js';
 import { DeploymentsModule } from '../deployments/deployments.module.js';
 import { HealthModule } from '../health/health.module.js';
 import { WorkersModule } from '../workers/workers.module.js';
@@ -10,7 +11,7 @@ export class AppModule {
   static forRoot(runtime: Runtime): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(runtime), WorkersModule, DeploymentsModule, HealthModule],
+      imports: [CoreModule.forRoot(runtime), WorkersModule, DeploymentsModule, HealthModule, ApiModule],
     };
   }
 }

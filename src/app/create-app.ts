@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { pinoHttp } from 'pino-http';
+import { setupOpenApi } from '../api/openapi.js';
 import { DomainErrorFilter } from '../common/domain-error.filter.js';
 import { WorkersLifecycle } from '../workers/workers.module.js';
 import { AppModule } from './app.module.js';
@@ -31,6 +32,8 @@ export async function createApp(runtime: Runtime): Promise<INestApplication> {
   app.useGlobalFilters(new DomainErrorFilter());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
+  // Before init: Swagger's routes must be registered ahead of Nest's 404 handler.
+  if (runtime.serveHttp) setupOpenApi(app);
   await app.init();
   await app.get(WorkersLifecycle).start();
   return app;

@@ -1,0 +1,48 @@
+import { ForbiddenException, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { PATH_METADATA } from '@nestjs/common/constants.js';
+import type { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import type { ApiTokensService } from './api-tokens.service.js';
+import type { AuthenticatedRequest } from './principal.js';
+import { PUBLIC_KEY, ROLE_KEY, roleAllows, type ApiRole } from './roles.js';
+
+/**
+ * Every route of a controller mounted under `api/` needs a bearer token with a sufficient
+ * role. Other routes (/health, /webhooks/* with their own signatures, Swagger) are left
+ * alone. The controller's declared path decides, not the request URL, because Express
+ * matches paths case-insensitively and `/API/v1/...` must not slip past.
+ */
+export class ApiAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: ApiTokensService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http' || !this.isApiRoute(context)) return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
+    const token = bearerToken(request.headers.authorization);
+    const principal = token ? await this.tokens.authenticate(token) : undefined;
+    if (!principal) {
+      if (await this.tokens.noneConfigured()) throw new UnauthorizedException('no API token is configured: set OPSPRINT_ADMIN_TOKEN to bootstrap access');
+      throw new UnauthorizedException(token ? 'unknown or revoked bearer token' : 'a bearer token is required (Authorization: Bearer <token>)');
+    }
+    const needed = this.reflector.getAllAndOverride<ApiRole>(ROLE_KEY, targets) ?? 'viewer';
+    if (!roleAllows(principal.role, needed)) throw new ForbiddenException(`this needs the ${needed} role; token "${principal.name}" has ${principal.role}`);
+    request.principal = principal;
+    return true;
+  }
+
+  private isApiRoute(context: ExecutionContext): boolean {
+    const path = String(Reflect.getMetadata(PATH_METADATA, context.getClass()) ?? '');
+    return /^\/?api(\/|$)/i.test(path);
+  }
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}

@@ -1,0 +1,75 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ApiRole, PrismaClient } from '@prisma/client';
+import { NotFoundError } from '../../common/errors.js';
+import type { AuditLog } from '../audit-log.js';
+import type { Principal } from './principal.js';
+
+/** A token as listed: never its value, which only its creator saw once. */
+export interface ApiTokenView {
+  id: string;
+  name: string;
+  role: ApiRole;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export const BOOTSTRAP_ADMIN_NAME = 'admin';
+/** lastUsedAt is a hint for spotting unused tokens; refreshing it at most once a minute spares a write per request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
+const view = ({ id, name, role, createdAt, lastUsedAt, revokedAt }: ApiTokenView): ApiTokenView => ({ id, name, role, createdAt, lastUsedAt, revokedAt });
+
+/** Bearer tokens: the bootstrap admin token from the configuration, and tokens stored as SHA-256 hashes. */
+export class ApiTokensService {
+  private readonly bootstrapHash: Buffer | undefined;
+
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly audit: AuditLog,
+    bootstrapAdminToken: string | undefined,
+  ) {
+    this.bootstrapHash = bootstrapAdminToken ? sha256(bootstrapAdminToken) : undefined;
+  }
+
+  /** The caller behind a presented token, or undefined when it is unknown or revoked. */
+  async authenticate(token: string): Promise<Principal | undefined> {
+    const hash = sha256(token);
+    if (this.bootstrapHash && timingSafeEqual(hash, this.bootstrapHash)) return { name: BOOTSTRAP_ADMIN_NAME, role: 'admin' };
+    const row = await this.db.apiToken.findUnique({ where: { tokenHash: hash.toString('hex') } });
+    if (!row || row.revokedAt) return undefined;
+    if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await this.db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+    }
+    return { name: row.name, role: row.role, tokenId: row.id };
+  }
+
+  /** True when no token at all could be accepted, so a 401 can say what to configure. */
+  async noneConfigured(): Promise<boolean> {
+    return !this.bootstrapHash && (await this.db.apiToken.count({ where: { revokedAt: null } })) === 0;
+  }
+
+  /** Creates a token; its value is returned here and never again. */
+  async create(input: { name: string; role: ApiRole }, actor: string): Promise<ApiTokenView & { token: string }> {
+    const token = `ops_${randomBytes(32).toString('base64url')}`;
+    const row = await this.db.apiToken.create({ data: { name: input.name, role: input.role, tokenHash: sha256(token).toString('hex') } });
+    await this.audit.record(actor, 'token.create', row.id, { name: row.name, role: row.role });
+    return { ...view(row), token };
+  }
+
+  async list(): Promise<ApiTokenView[]> {
+    const rows = await this.db.apiToken.findMany({ orderBy: { createdAt: 'asc' } });
+    return rows.map(view);
+  }
+
+  /** Revoking twice keeps the first revocation time. */
+  async revoke(id: string, actor: string): Promise<ApiTokenView> {
+    const row = await this.db.apiToken.findUnique({ where: { id } });
+    if (!row) throw new NotFoundError(`token ${id} does not exist`);
+    if (row.revokedAt) return view(row);
+    const revoked = await this.db.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
+    await this.audit.record(actor, 'token.revoke', id, { name: row.name, role: row.role });
+    return view(revoked);
+  }
+}

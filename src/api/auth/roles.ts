@@ -1,0 +1,20 @@
+import { SetMetadata } from '@nestjs/common';
+import type { ApiRole } from '@prisma/client';
+
+export type { ApiRole } from '@prisma/client';
+
+/** Each role can do everything the roles before it can. */
+export const ROLE_ORDER: readonly ApiRole[] = ['viewer', 'operator', 'admin'];
+
+export function roleAllows(held: ApiRole, needed: ApiRole): boolean {
+  return ROLE_ORDER.indexOf(held) >= ROLE_ORDER.indexOf(needed);
+}
+
+export const ROLE_KEY = 'opsprint:role';
+export const PUBLIC_KEY = 'opsprint:public';
+
+/** The least role a route needs; routes under /api without it need `viewer`. */
+export const Roles = (role: ApiRole) => SetMetadata(ROLE_KEY, role);
+
+/** An /api route that needs no token (none today; kept explicit so it is a visible choice). */
+export const Public = () => SetMetadata(PUBLIC_KEY, true);

@@ -1,0 +1,93 @@
+import type { MessageEvent } from '@nestjs/common';
+import type { PrismaClient } from '@prisma/client';
+import { Observable } from 'rxjs';
+import { NotFoundError } from '../../common/errors.js';
+import type { EnvironmentsService } from '../../environments/environments.service.js';
+import { maskSecrets } from '../../runbooks/secrets.js';
+import type { DeploymentSignals, LogLine } from '../../workers/deployment-signals.js';
+
+const FINISHED_STEP = ['ok', 'changed', 'would_change', 'failed', 'cancelled'] as const;
+const FINAL_DEPLOYMENT = new Set(['succeeded', 'failed', 'cancelled']);
+
+/**
+ * A deployment's log as Server-Sent Events: a `deployment` event with the current status, the
+ * status lines of the steps already finished (from the ledger, so a late client sees progress),
+ * then live lines (default `message` events, data = LogLine JSON), and an `end` event once the
+ * deployment has finished. Live lines are masked again here: a second line of defence.
+ */
+export class DeploymentLogStream {
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly signals: DeploymentSignals,
+    private readonly environments: EnvironmentsService,
+    private readonly pollMs = 1000,
+  ) {}
+
+  async open(deploymentId: string): Promise<Observable<MessageEvent>> {
+    const deployment = await this.db.deployment.findUnique({ where: { id: deploymentId } });
+    if (!deployment) throw new NotFoundError(`deployment ${deploymentId} does not exist`);
+    const { secrets, sshPrivateKey } = await this.environments.loadForDeployment({ id: deployment.environmentId });
+    const mask = (line: LogLine): LogLine => ({ ...line, line: maskSecrets(line.line, { ...secrets, SSH_PRIVATE_KEY: sshPrivateKey } as typeof secrets) });
+
+    return new Observable<MessageEvent>((subscriber) => {
+      let closed = false;
+      let stopLive: (() => Promise<void>) | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      let checking = false;
+      // Lines arriving while the ledger is replayed wait, so the order stays ledger first, then live.
+      let pending: LogLine[] | undefined = [];
+      const send = (line: LogLine) => subscriber.next({ data: mask(line) });
+
+      const checkFinished = async () => {
+        if (checking || closed) return;
+        checking = true;
+        try {
+          const current = await this.db.deployment.findUnique({ where: { id: deploymentId }, select: { status: true, error: true } });
+          if (!current || FINAL_DEPLOYMENT.has(current.status)) {
+            subscriber.next({ type: 'end', data: { status: current?.status ?? 'deleted', error: current?.error ?? null } });
+            subscriber.complete();
+          }
+        } finally {
+          checking = false;
+        }
+      };
+
+      const start = async () => {
+        stopLive = await this.signals.onLog(deploymentId, (line) => (pending ? pending.push(line) : send(line)));
+        if (closed) return stopLive();
+        subscriber.next({ type: 'deployment', data: { id: deploymentId, status: deployment.status } });
+        for (const line of await this.finishedStepLines(deploymentId)) send(line);
+        const waiting = pending ?? [];
+        pending = undefined;
+        waiting.forEach(send);
+        timer = setInterval(() => checkFinished().catch((error) => subscriber.error(error)), this.pollMs);
+        await checkFinished();
+      };
+      start().catch((error) => subscriber.error(error));
+
+      return () => {
+        closed = true;
+        clearInterval(timer);
+        stopLive?.().catch(() => undefined);
+      };
+    });
+  }
+
+  /** The status line each finished step published while it ran, rebuilt from the ledger. */
+  private async finishedStepLines(deploymentId: string): Promise<LogLine[]> {
+    const steps = await this.db.stepRun.findMany({
+      where: { deploymentId, status: { in: [...FINISHED_STEP] } },
+      include: { phaseRun: { select: { phaseKey: true } } },
+      orderBy: [{ finishedAt: 'asc' }, { position: 'asc' }],
+    });
+    return steps.map((step) => ({
+      deploymentId,
+      phaseKey: step.phaseRun.phaseKey,
+      node: step.node,
+      stepKey: step.stepKey,
+      stream: 'status' as const,
+      line: `${step.status === 'failed' || step.status === 'cancelled' ? '✗' : '✓'} ${step.title}: ${step.status}`,
+      at: (step.finishedAt ?? step.startedAt ?? new Date()).toISOString(),
+    }));
+  }
+}

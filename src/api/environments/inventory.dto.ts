@@ -1,0 +1,40 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsArray, IsInt, IsOptional, IsString, ValidateNested } from 'class-validator';
+
+// Shape only: addresses, CIDRs, roles and their coherence are checked by the service,
+// which reports every problem at once with the field it concerns.
+
+export class ProviderNetworkDto {
+  @ApiProperty({ example: 'flat' }) @IsString() name: string;
+  @ApiProperty({ example: 'physnet1' }) @IsString() physicalNetwork: string;
+  @ApiProperty({ example: '192.168.56.0/24' }) @IsString() cidr: string;
+  @ApiProperty({ example: '192.168.56.2' }) @IsString() gateway: string;
+  @ApiProperty({ example: '192.168.56.2' }) @IsString() dns: string;
+  @ApiProperty({ example: '192.168.56.100' }) @IsString() allocationStart: string;
+  @ApiProperty({ example: '192.168.56.200' }) @IsString() allocationEnd: string;
+}
+
+export class NetworkSettingsDto {
+  @ApiProperty({ example: '192.168.56.0/24' }) @IsString() managementCidr: string;
+  @ApiProperty({ example: 'Asia/Shanghai' }) @IsString() timezone: string;
+  @ApiProperty({ example: ['ntp1.aliyun.com'] }) @IsArray() @IsString({ each: true }) ntpServers: string[];
+  @ApiProperty({ example: 'RegionOne' }) @IsString() region: string;
+  @ApiProperty({ type: ProviderNetworkDto }) @ValidateNested() @Type(() => ProviderNetworkDto) provider: ProviderNetworkDto;
+  @ApiProperty({ example: 'http://download.cirros-cloud.net/0.3.4/cirros-0.3.4-x86_64-disk.img' }) @IsString() imageUrl: string;
+}
+
+export class SshTargetDto {
+  @ApiProperty({ example: '192.168.56.11' }) @IsString() host: string;
+  @ApiProperty({ example: 22 }) @IsInt() port: number;
+  @ApiProperty({ example: 'root' }) @IsString() user: string;
+  @ApiPropertyOptional({ description: 'Pinned host key, "SHA256:..."' }) @IsOptional() @IsString() hostKeyFingerprint?: string;
+}
+
+export class InventoryNodeDto {
+  @ApiProperty({ example: 'linux-node1.example.com' }) @IsString() name: string;
+  @ApiProperty({ example: ['controller'], description: 'controller and/or compute' }) @IsArray() @IsString({ each: true }) roles: string[];
+  @ApiProperty({ example: '192.168.56.11' }) @IsString() managementIp: string;
+  @ApiProperty({ example: 'eth0' }) @IsString() providerInterface: string;
+  @ApiProperty({ type: SshTargetDto }) @ValidateNested() @Type(() => SshTargetDto) ssh: SshTargetDto;
+}

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import ssh2 from 'ssh2';
+import request from 'supertest';
+import { createApp } from '../../src/app/create-app.js';
+import type { Runtime } from '../../src/app/runtime.js';
+import { loadAppConfig } from '../../src/config/app-config.js';
+import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-inventory.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const ADMIN_TOKEN = `admin-${randomBytes(16).toString('hex')}`;
+
+export interface ApiTestApp {
+  app: INestApplication;
+  db: TestDatabase;
+  http: () => ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+/** The app as production builds it (workers off, so deployments stay queued), on its own schema and Redis prefix. */
+export async function startApiApp(env: Record<string, string> = { OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN }): Promise<ApiTestApp> {
+  const db = await createTestDatabase();
+  const prefix = `api-${randomBytes(5).toString('hex')}`;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'opsprint-api-'));
+  const runtime: Runtime = {
+    config: loadAppConfig({ LOG_LEVEL: 'silent', QUEUE_PREFIX: prefix, ...env }),
+    databaseUrl: db.url,
+    redisUrl: REDIS_URL,
+    dataDir,
+    runWorkers: false,
+    serveHttp: true,
+    env: {},
+  };
+  const app = await createApp(runtime);
+  return {
+    app,
+    db,
+    http: () => request(app.getHttpServer()),
+    async close() {
+      await app.close();
+      await deleteRedisKeys(prefix);
+      await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** A real ed25519 private key in OpenSSH format, as an operator would paste it. */
+export function sshPrivateKey(): string {
+  return ssh2.utils.generateKeyPairSync('ed25519').private;
+}
+
+/** An environment body for POST /api/v1/environments: the seed's two nodes, with chosen secrets. */
+export function environmentBody(name: string, secrets: Record<string, string> = {}) {
+  const inventory = exampleInventory({ environment: name });
+  return { name, description: `test environment ${name}`, network: inventory.network, nodes: inventory.nodes, secrets: { SSH_PRIVATE_KEY: sshPrivateKey(), ...secrets } };
+}
+
+/** Creates a token through the API and returns its value. */
+export async function createToken(t: ApiTestApp, name: string, role: 'viewer' | 'operator' | 'admin'): Promise<{ id: string; token: string }> {
+  const response = await t.http().post('/api/v1/tokens').set(bearer(ADMIN_TOKEN)).send({ name, role }).expect(201);
+  return { id: response.body.id, token: response.body.token };
+}
