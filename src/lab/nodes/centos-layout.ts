@@ -3,6 +3,12 @@ import type { LabHost } from './lab-host.js';
 import { installPackage } from './commands/yum.js';
 import { BASE_PACKAGES } from './package-catalog.js';
 
+/**
+ * The pid every shell on a lab node reports as `$$` (just-bash has one virtual process per node);
+ * /proc/<pid>/stat names it as its own process group, like an sshd session leader.
+ */
+export const SHELL_PID = 2417;
+
 const PASSWD = [
   'root:x:0:0:root:/root:/bin/bash',
   'bin:x:1:1:bin:/bin:/sbin/nologin',
@@ -48,6 +54,7 @@ export async function provisionCentos(host: LabHost): Promise<void> {
     '/etc/sysconfig/network-scripts/ifcfg-eth0': `TYPE=Ethernet\nBOOTPROTO=static\nNAME=eth0\nDEVICE=eth0\nONBOOT=yes\nIPADDR=${host.managementIp}\nNETMASK=255.255.255.0\n`,
     '/proc/cpuinfo': cpuinfo(),
     '/proc/meminfo': 'MemTotal:        4046872 kB\nMemFree:         3512344 kB\n',
+    [`/proc/${SHELL_PID}/stat`]: `${SHELL_PID} (bash) S 2410 ${SHELL_PID} ${SHELL_PID} 0 -1 4202752 612 0 0 0 0 0 0 0 20 0 1 0 1534 117293056 843\n`,
   };
   for (const [path, content] of Object.entries(files)) await write(fs, path, content);
   for (const name of Object.keys(BASE_PACKAGES)) await installPackage(host, name);

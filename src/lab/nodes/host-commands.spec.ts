@@ -133,4 +133,17 @@ describe('simulated CentOS host commands over SSH', () => {
     expect((await sh('chown keystone:keystone /etc/keystone/keystone.conf && install -d -m 0750 -o keystone /var/lib/ks && stat -c %a /var/lib/ks')).stdout).toBe('750\n');
     expect(await sh('chown nobody2 /etc/hosts')).toMatchObject({ exitCode: 1, stderr: "chown: invalid user: 'nobody2'\n" });
   });
+
+  it('keeps owners through chown, mv, cp -p and rm, and has a shell process group like an sshd session', async () => {
+    await sh('yum install -y openstack-glance');
+    const owners = await sh(
+      "echo x > /tmp/a && chown glance:glance /tmp/a && mv /tmp/a /etc/glance/a && cp -p /etc/glance/a /etc/glance/b && cp /etc/glance/a /etc/glance/c && stat -c '%n %U:%G' /etc/glance/a /etc/glance/b /etc/glance/c",
+    );
+    expect(owners.stdout).toBe('/etc/glance/a glance:glance\n/etc/glance/b glance:glance\n/etc/glance/c root:root\n');
+    expect((await sh("rm -f /etc/glance/a && touch /etc/glance/a && stat -c '%U' /etc/glance/a")).stdout).toBe('root\n');
+    const group = (await sh('read -r _ _ _ _ group _ < /proc/$$/stat && echo "$group"')).stdout.trim();
+    expect(Number(group)).toBeGreaterThan(1);
+    expect((await sh(`kill -KILL -- -${group}`)).exitCode).toBe(0);
+    expect(await sh('kill -TERM 31337')).toMatchObject({ exitCode: 1, stderr: 'bash: kill: (31337) - No such process\n' });
+  });
 });

@@ -1,7 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Bash, decodeBytesToUtf8, defineCommand, type Command } from 'just-bash';
 import type { CommandRegistry, LabCommandResult, LabHost } from './lab-host.js';
+import { SHELL_PID } from './centos-layout.js';
 import type { FaultAction } from './faults.js';
+import { ownerAwareCommands } from './owner-tracking.js';
 
 /** The SSH channel a command runs for: faults use it to hang until it closes or to cut its connection. */
 export interface ChannelContext {
@@ -80,8 +82,8 @@ export class NodeShell {
       fs: host.fs,
       cwd: '/root',
       env: BASE_ENV,
-      customCommands: [...custom, subshell('bash'), subshell('sh'), localeGrep('grep'), localeGrep('egrep')],
-      processInfo: { uid: 0, gid: 0 },
+      customCommands: [...custom, subshell('bash'), subshell('sh'), localeGrep('grep'), localeGrep('egrep'), ...ownerAwareCommands(host)],
+      processInfo: { pid: SHELL_PID, ppid: 2410, uid: 0, gid: 0 },
       // The lab runs our own runbook's scripts; just-bash's intrinsic patching per exec doubles the CPU of every step.
       defenseInDepth: false,
     });

@@ -1,5 +1,27 @@
 import { fail, ok, type LabCommandHandler } from '../lab-host.js';
+import { SHELL_PID } from '../centos-layout.js';
 import { readGroups, readPasswd, shellQuote } from './support.js';
+
+/** getent passwd|group NAME: the /etc line, exit 2 when absent. */
+export const getent: LabCommandHandler = async (args, { fs }) => {
+  const [database, key] = args;
+  if (database !== 'passwd' && database !== 'group') return fail(`Unknown database: ${database ?? ''}`);
+  const lines = (await fs.readFile(`/etc/${database}`)).split('\n').filter(Boolean);
+  const matches = lines.filter((line) => key === undefined || line.split(':')[0] === key || line.split(':')[2] === key);
+  return matches.length ? ok(matches.join('\n') + '\n') : { stdout: '', stderr: '', exitCode: 2 };
+};
+
+/** kill: the node's only process is its shell (SHELL_PID); stopping a step is done by closing its channel. */
+export const kill: LabCommandHandler = async (args) => {
+  let operands = [...args];
+  if (operands[0] === '-s' || operands[0] === '-n') operands = operands.slice(2);
+  else if (operands[0]?.startsWith('-') && operands[0] !== '--') operands = operands.slice(1);
+  if (operands[0] === '--') operands = operands.slice(1);
+  if (operands.length === 0) return fail('kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]', 2);
+  const unknown = operands.filter((operand) => Math.abs(Number(operand)) !== SHELL_PID);
+  if (unknown.length) return fail(unknown.map((id) => `bash: kill: (${id}) - No such process`).join('\n'));
+  return ok();
+};
 
 export const whoami: LabCommandHandler = async (_args, { env }) => ok(`${env.USER ?? 'root'}\n`);
 

@@ -1,6 +1,6 @@
 import { type CommandRegistry, type LabCommandHandler } from '../lab-host.js';
 import { hostname, hostnamectl, timedatectl, chronyc, getenforce, setenforce, firewallCmd } from './host-settings.js';
-import { chown, id, su, sudo, whoami } from './identity.js';
+import { chown, getent, id, kill, su, sudo, whoami } from './identity.js';
 import { install } from './install.js';
 import { mysql, mysqlSecureInstallation } from './mysql.js';
 import { netstat, ss } from './netstat.js';
@@ -30,6 +30,8 @@ export function centosHostCommands(registry: CommandRegistry): void {
     setenforce,
     whoami,
     id,
+    getent,
+    kill,
     sudo,
     su,
     chown,

@@ -13,7 +13,7 @@ export const install: LabCommandHandler = async (args, ctx) => {
     else if (a === '-o' || a === '--owner') owner = args[++i];
     else if (a === '-g' || a === '--group') group = args[++i];
     else if (a === '-d' || a === '--directory') directories = true;
-    else if (a === '-D' || a === '-p' || a === '-v') continue;
+    else if (a === '-D' || a === '-p' || a === '-v' || a === '--') continue;
     else operands.push(a);
   }
   if (mode !== undefined && Number.isNaN(mode)) return fail('install: invalid mode');
