@@ -122,7 +122,7 @@ export class Cloud {
   }
 
   instanceStatus(instance: Instance): InstanceStatus {
-    if (!instance.host) return 'ERROR';
+    if (!instance.host || instance.fault) return 'ERROR';
     const elapsed = this.now().getTime() - instance.createdAt.getTime();
     return elapsed >= this.buildDurationMs || instance.timesListed > 0 ? 'ACTIVE' : 'BUILD';
   }

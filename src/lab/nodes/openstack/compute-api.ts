@@ -68,8 +68,12 @@ export async function bootInstance(cloud: Cloud, session: Session, request: Boot
   }
   const host = await cloud.scheduleCompute();
   const network = networks[0];
+  // The port is bound on the chosen node by its Linux bridge agent; without one alive, Nova gives up.
+  const agents = await cloud.neutronAgents();
+  const bindable = !network || agents.some((a) => a.host === host && a.binary === 'neutron-linuxbridge-agent' && a.alive);
+  const fault = host && !bindable ? `Build of instance was re-scheduled: Binding failed for port, please check neutron logs for more information.` : undefined;
   const subnet = network && cloud.neutron.subnets.get(network.subnetIds[0] ?? '');
-  const ip = host && subnet ? cloud.neutron.allocateIp(subnet) : undefined;
+  const ip = host && bindable && subnet ? cloud.neutron.allocateIp(subnet) : undefined;
   const instance = cloud.nova.addInstance({
     name: request.name,
     projectId,
@@ -82,6 +86,7 @@ export async function bootInstance(cloud: Cloud, session: Session, request: Boot
     securityGroups: request.securityGroups.length > 0 ? request.securityGroups : ['default'],
     createdAt: cloud.now(),
     host,
+    fault,
   });
   return { instance, flavor, image };
 }

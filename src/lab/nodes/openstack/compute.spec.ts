@@ -122,6 +122,18 @@ describe('Glance, Nova and Neutron on a two-node lab, driven by the seed command
     expect(long[0]).toMatchObject({ Name: 'cirros', 'Disk Format': 'qcow2', 'Container Format': 'bare', Status: 'active', Visibility: 'public' });
   });
 
+  it('fails a boot with "Binding failed" when the chosen compute node has no Linux bridge agent alive', async () => {
+    await lab.compute.sh('systemctl stop neutron-linuxbridge-agent');
+    try {
+      const boot = await demo('nova boot --flavor m1.tiny --image cirros --security-group default --key-name mykey vm-unbound && nova list');
+      expect(boot.exitCode).toBe(0);
+      expect(parseOpenStackTable(boot.stdout).find((r) => r.Name === 'vm-unbound')).toMatchObject({ Status: 'ERROR', Networks: '' });
+      expect(parseFieldValueTable((await demo('nova show vm-unbound')).stdout).fault).toContain('Binding failed for port');
+    } finally {
+      await lab.compute.sh('systemctl start neutron-linuxbridge-agent');
+    }
+  });
+
   it('lists the flavors Liberty ships', async () => {
     const flavors = parseOpenStackTable((await demo('nova flavor-list')).stdout);
     expect(flavors.map((f) => [f.Name, f.Memory_MB, f.Disk, f.VCPUs])).toEqual([

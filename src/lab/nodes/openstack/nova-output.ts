@@ -44,7 +44,7 @@ export function instanceRecord(cloud: Cloud, instance: Instance, status: Instanc
     user_id: instance.userId,
   };
   if (status === 'ERROR') {
-    record.fault = '{"message": "No valid host was found. There are not enough hosts available.", "code": 500}';
+    record.fault = JSON.stringify({ message: instance.fault ?? 'No valid host was found. There are not enough hosts available.', code: 500 }).replace(/":/g, '": ').replace(/,"/g, ', "');
   }
   if (status !== 'ERROR' && instance.ip) record[`${instance.networkName} network`] = instance.ip;
   return record;

@@ -71,6 +71,8 @@ export interface Instance {
   createdAt: Date;
   /** Compute node chosen by the scheduler, or undefined when none was available (ERROR). */
   host: string | undefined;
+  /** Why the build failed (`nova show` prints it as fault), undefined while all went well. */
+  fault: string | undefined;
   /** `nova list` shows BUILD once before the spawn completes. */
   timesListed: number;
 }
