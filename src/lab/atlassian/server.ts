@@ -1,14 +1,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readBody, sendError, type SandboxUser } from './http.js';
+import { createConfluenceSandbox, type ConfluenceSandbox, type FaultRule } from './confluence/index.js';
+import { DEFAULT_USERS, readBody, sendError, type SandboxUser } from './http.js';
 import { createJiraSandbox, type JiraSandbox } from './jira/jira-sandbox.js';
 import type { FaultOptions } from './jira/faults.js';
 
 export interface AtlassianSandboxOptions {
   port?: number;
+  /** One user list for both products (Confluence takes the e-mail + API token). */
   users?: SandboxUser[];
-  faults?: { jira?: FaultOptions };
+  faults?: { jira?: FaultOptions; confluence?: FaultRule[] };
   jira?: { deploymentType?: 'Cloud' | 'Server' };
+  confluence?: { spaces?: string[] };
 }
 
 export interface AtlassianSandbox {
@@ -16,6 +19,7 @@ export interface AtlassianSandbox {
   jiraBaseUrl: string;
   confluenceBaseUrl: string;
   jira: JiraSandbox;
+  confluence: ConfluenceSandbox;
   stop(): Promise<void>;
 }
 
@@ -25,8 +29,14 @@ export interface AtlassianSandbox {
  */
 export async function startAtlassianSandbox(options: AtlassianSandboxOptions = {}): Promise<AtlassianSandbox> {
   let baseUrl = '';
-  const jira = createJiraSandbox({ baseUrl: () => baseUrl, users: options.users, faults: options.faults?.jira, deploymentType: options.jira?.deploymentType });
-  const handlers = [jira.handle];
+  const jira = createJiraSandbox({ baseUrl: () => baseUrl, users: options.users ?? DEFAULT_USERS, faults: options.faults?.jira, deploymentType: options.jira?.deploymentType });
+  const users = options.users ?? DEFAULT_USERS;
+  const confluence = createConfluenceSandbox({
+    users: users.map((u) => ({ username: u.email, password: u.apiToken, accountId: u.accountId, displayName: u.displayName })),
+    spaces: options.confluence?.spaces,
+    faults: options.faults?.confluence,
+  });
+  const handlers = [jira.handle, confluence.handle];
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
@@ -47,6 +57,7 @@ export async function startAtlassianSandbox(options: AtlassianSandboxOptions = {
     jiraBaseUrl: baseUrl,
     confluenceBaseUrl: `${baseUrl}/wiki`,
     jira,
+    confluence,
     async stop() {
       await jira.webhooks.settled();
       server.closeAllConnections();
