@@ -7,7 +7,7 @@ import { generateKeyPair } from './key-pairs.js';
 import { CommandRegistry, LabHost } from './lab-host.js';
 import { LabNode } from './lab-node.js';
 import { NodeShell } from './node-shell.js';
-import { loadOpenStack } from './openstack-loader.js';
+import { attachHost, createCloud, registerOpenStackCommands, type Cloud } from './openstack/index.js';
 
 export interface LabOptions {
   /** Compute nodes besides the controller (linux-node2…); default 1. */
@@ -23,8 +23,8 @@ export interface Lab {
   faults: LabFaults;
   /** Per-node state, for tests that check what a deployment left behind. */
   hosts: ReadonlyMap<string, LabHost>;
-  /** The shared OpenStack cloud (lab-cloud's `createCloud()`), or undefined when that module is absent. */
-  cloud: unknown;
+  /** The OpenStack cloud the nodes share (keystone, glance, nova, neutron state). */
+  cloud: Cloud;
   stop(): Promise<void>;
 }
 
@@ -44,9 +44,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
 
   const registry = new CommandRegistry();
   centosHostCommands(registry);
-  const openstack = await loadOpenStack();
-  const cloud = openstack?.createCloud();
-  if (openstack && cloud) openstack.registerOpenStackCommands(registry, cloud);
+  const cloud = createCloud();
+  registerOpenStackCommands(registry, cloud);
 
   const specs: { name: string; roles: NodeRole[]; ip: string }[] = [{ name: 'linux-node1.example.com', roles: ['controller'], ip: '192.168.56.11' }];
   for (let i = 0; i < computeNodes; i++) specs.push({ name: `linux-node${i + 2}.example.com`, roles: ['compute'], ip: `192.168.56.${12 + i}` });
@@ -59,7 +58,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     for (const spec of specs) {
       const host = new LabHost(spec.name, spec.roles, spec.ip, new InMemoryFs());
       await provisionCentos(host);
-      openstack?.attachHost?.(cloud, host);
+      attachHost(cloud, host);
       const node = await LabNode.start({ host, shell: new NodeShell(host, registry, cloud, faults), clientPublicKey });
       hosts.set(spec.name, host);
       controls.set(spec.name, node);
