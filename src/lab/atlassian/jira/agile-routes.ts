@@ -43,9 +43,7 @@ export const agileRoutes = [
     if (!ctx.state.boards.some((b) => b.id === Number(boardId))) throw new BadRequest([`The requested board cannot be viewed because it either does not exist or you do not have permission to view it.`], {}, 404);
     const states = ctx.url.searchParams.get('state')?.split(',').filter(Boolean);
     const sprints = ctx.state.sprints.filter((s) => s.originBoardId === Number(boardId) && (!states?.length || states.includes(s.state)));
-    const answer = page(ctx, sprints.map((s) => sprintBean(ctx, s)));
-    const { total: _total, ...withoutTotal } = answer;
-    return { status: 200, body: withoutTotal };
+    return { status: 200, body: page(ctx, sprints.map((s) => sprintBean(ctx, s))) };
   }),
   route('POST', /^\/rest\/agile\/1\.0\/sprint$/, (ctx) => {
     const input = parseJsonBody(ctx.body) as { name?: unknown; originBoardId?: unknown; startDate?: string; endDate?: string; goal?: string };

@@ -1,0 +1,131 @@
+import { startAtlassianSandbox, type AtlassianSandbox } from '../../../src/lab/atlassian/server.js';
+import { DEFAULT_USERS } from '../../../src/lab/atlassian/http.js';
+import { OpenApiResponses, shapeDifferences } from './openapi-validator.js';
+
+/** The sandbox answers in the shapes Atlassian documents, so code tested against it fits JIRA. */
+describe('JIRA sandbox responses against the official OpenAPI documents', () => {
+  let sandbox: AtlassianSandbox;
+  let dc: AtlassianSandbox;
+  const specs = new OpenApiResponses();
+  const user = DEFAULT_USERS[0];
+
+  beforeAll(async () => {
+    sandbox = await startAtlassianSandbox();
+    dc = await startAtlassianSandbox({ jira: { deploymentType: 'Server' } });
+  });
+  afterAll(async () => {
+    await sandbox.stop();
+    await dc.stop();
+  });
+
+  async function call(method: string, path: string, body?: unknown, target = sandbox) {
+    const auth = `Basic ${Buffer.from(`${user.email}:${user.apiToken}`).toString('base64')}`;
+    const answer = await fetch(`${target.jiraBaseUrl}${path}`, {
+      method,
+      headers: { Authorization: auth, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await answer.text();
+    return { status: answer.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  const epicFields = { project: { key: 'OPS' }, summary: 'Keystone identity service', issuetype: { name: 'Epic' }, labels: ['opsprint', 'env-lab'], description: 'h2. Goal' };
+
+  it('issue create (201 and 400), get, comment and bulk create', async () => {
+    const created = await call('POST', '/rest/api/2/issue', { fields: epicFields });
+    expect(created.status).toBe(201);
+    expect(specs.validate('jira-platform', 'POST', '/rest/api/3/issue', 201, created.body)).toEqual([]);
+
+    const refused = await call('POST', '/rest/api/2/issue', { fields: { ...epicFields, summary: '' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({ errorMessages: [], errors: { summary: 'You must specify a summary of the issue.' } });
+    expect(specs.validate('jira-platform', 'POST', '/rest/api/3/issue', 400, refused.body)).toEqual([]);
+
+    const story = await call('POST', '/rest/api/2/issue', { fields: { ...epicFields, summary: 'Install', issuetype: { name: 'Story' }, parent: { key: created.body.key } } });
+    const comment = await call('POST', `/rest/api/2/issue/${story.body.key}/comment`, { body: '(x) failed {noformat}exit 1{noformat}' });
+    expect(comment.status).toBe(201);
+    expect(specs.validate('jira-platform', 'POST', '/rest/api/3/issue/{issueIdOrKey}/comment', 201, comment.body)).toEqual([]);
+    await call('POST', '/rest/api/2/issueLink', { type: { name: 'Relates' }, inwardIssue: { key: created.body.key }, outwardIssue: { key: story.body.key } });
+
+    const fetched = await call('GET', `/rest/api/2/issue/${story.body.key}?expand=&fields=*all&properties=*all&fieldsByKeys=false`);
+    expect(fetched.status).toBe(200);
+    expect(fetched.body.fields.parent.key).toBe(created.body.key);
+    expect(specs.validate('jira-platform', 'GET', '/rest/api/3/issue/{issueIdOrKey}', 200, fetched.body)).toEqual([]);
+
+    const missing = await call('GET', '/rest/api/2/issue/OPS-9999');
+    expect(missing.status).toBe(404);
+    expect(missing.body.errorMessages).toEqual(['Issue does not exist or you do not have permission to see it.']);
+
+    const bulk = await call('POST', '/rest/api/2/issue/bulk', { issueUpdates: [{ fields: { ...epicFields, summary: 'A' } }, { fields: { ...epicFields, summary: '' } }] });
+    expect(bulk.status).toBe(201);
+    expect(bulk.body.errors[0].failedElementNumber).toBe(1);
+    expect(specs.validate('jira-platform', 'POST', '/rest/api/3/issue/bulk', 201, bulk.body)).toEqual([]);
+  });
+
+  it('the validator itself refuses bodies of the wrong shape', () => {
+    expect(specs.validate('jira-platform', 'GET', '/rest/api/3/issue/{issueIdOrKey}/transitions', 200, { transitions: 'none' })).not.toEqual([]);
+    expect(specs.validate('jira-platform', 'POST', '/rest/api/3/search/jql', 200, { issues: [{ id: 1, fields: [] }], isLast: 'yes' })).not.toEqual([]);
+    expect(shapeDifferences({ id: '1', name: 'x', sprintState: 'open' }, { id: 37, name: 'sprint 1' })).toHaveLength(2);
+  });
+
+  it('transitions', async () => {
+    const { body: issue } = await call('POST', '/rest/api/2/issue', { fields: epicFields });
+    const transitions = await call('GET', `/rest/api/2/issue/${issue.key}/transitions?expand=transitions.fields`);
+    expect(transitions.body.transitions.map((t: { to: { name: string } }) => t.to.name)).toEqual(['In Progress', 'Done', 'Blocked', 'Ready to Deploy']);
+    expect(specs.validate('jira-platform', 'GET', '/rest/api/3/issue/{issueIdOrKey}/transitions', 200, transitions.body)).toEqual([]);
+    const invalid = await call('POST', `/rest/api/2/issue/${issue.key}/transitions`, { transition: { id: '999' } });
+    expect(invalid.status).toBe(400);
+  });
+
+  it('search: Cloud /search/jql, Data Center /search, and Cloud answering 410 to the retired /search', async () => {
+    await call('POST', '/rest/api/2/issue', { fields: epicFields });
+    const jql = await call('POST', '/rest/api/2/search/jql', { jql: 'project = OPS AND labels = "env-lab" ORDER BY key DESC', fields: ['summary', 'status', 'labels'], maxResults: 1 });
+    expect(jql.body.isLast).toBe(false);
+    expect(typeof jql.body.nextPageToken).toBe('string');
+    expect(specs.validate('jira-platform', 'POST', '/rest/api/3/search/jql', 200, jql.body)).toEqual([]);
+    expect((await call('POST', '/rest/api/2/search', { jql: 'project = OPS' })).status).toBe(410);
+
+    await call('POST', '/rest/api/2/issue', { fields: epicFields }, dc);
+    const classic = await call('POST', '/rest/api/2/search', { jql: 'project = OPS AND status = "To Do"', fields: ['summary'], startAt: 0, maxResults: 50 }, dc);
+    expect(classic.body.total).toBe(1);
+    expect(specs.validate('jira-platform', 'POST', '/rest/api/3/search', 200, classic.body)).toEqual([]);
+
+    const bad = await call('POST', '/rest/api/2/search/jql', { jql: 'project ~ OPS' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errorMessages[0]).toMatch(/^Error in the JQL Query/);
+    // The search operation documents its 400 as text; the ErrorCollection of issue create is the same shape.
+    expect(specs.validate('jira-platform', 'POST', '/rest/api/3/issue', 400, bad.body)).toEqual([]);
+  });
+
+  it('server info, boards and sprints', async () => {
+    const info = await call('GET', '/rest/api/2/serverInfo');
+    expect(specs.validate('jira-platform', 'GET', '/rest/api/3/serverInfo', 200, info.body)).toEqual([]);
+
+    const boards = await call('GET', '/rest/agile/1.0/board?startAt=0&maxResults=50');
+    expect(specs.validate('jira-software', 'GET', '/rest/agile/1.0/board', 200, boards.body)).toEqual([]);
+
+    const sprint = await call('POST', '/rest/agile/1.0/sprint', { name: 'OpSprint lab 2026-11-27', originBoardId: 1, goal: 'Deploy lab' });
+    expect(sprint.status).toBe(201);
+    // The Agile document describes sprints by example only: compare field names and types with it.
+    expect(shapeDifferences(sprint.body, specs.example('jira-software', 'POST', '/rest/agile/1.0/sprint', 201))).toEqual([]);
+    const sprints = await call('GET', '/rest/agile/1.0/board/1/sprint?startAt=0&maxResults=50&state=future');
+    expect(sprints.body.values).toHaveLength(1);
+    expect(shapeDifferences(sprints.body, specs.example('jira-software', 'GET', '/rest/agile/1.0/board/{boardId}/sprint', 200))).toEqual([]);
+    const tooLong = await call('POST', '/rest/agile/1.0/sprint', { name: 'x'.repeat(31), originBoardId: 1 });
+    expect(tooLong.status).toBe(400);
+  });
+
+  it('attachments need the XSRF header', async () => {
+    const { body: issue } = await call('POST', '/rest/api/2/issue', { fields: epicFields });
+    const form = new FormData();
+    form.append('file', new Blob(['burndown']), 'burndown.png');
+    const auth = `Basic ${Buffer.from(`${user.email}:${user.apiToken}`).toString('base64')}`;
+    const refused = await fetch(`${sandbox.jiraBaseUrl}/rest/api/2/issue/${issue.key}/attachments`, { method: 'POST', headers: { Authorization: auth }, body: form });
+    expect(refused.status).toBe(403);
+    const answer = await fetch(`${sandbox.jiraBaseUrl}/rest/api/2/issue/${issue.key}/attachments`, { method: 'POST', headers: { Authorization: auth, 'X-Atlassian-Token': 'no-check' }, body: form });
+    expect(answer.status).toBe(200);
+    const body = await answer.json();
+    expect(body[0]).toMatchObject({ filename: 'burndown.png', size: 8 });
+    expect(specs.validate('jira-platform', 'POST', '/rest/api/3/issue/{issueIdOrKey}/attachments', 200, body)).toEqual([]);
+  });
+});
