@@ -1,0 +1,109 @@
+import { DeploymentSignals } from '../../src/workers/deployment-signals.js';
+import { ADMIN_TOKEN, bearer, environmentBody, startApiApp, type ApiTestApp } from './api-test-app.js';
+
+interface SseEvent {
+  event: string;
+  data: string;
+}
+
+/** Reads a text/event-stream response event by event, as an EventSource would. */
+class SseReader {
+  private buffer = '';
+  private readonly decoder = new TextDecoder();
+  constructor(private readonly reader: ReadableStreamDefaultReader<Uint8Array>) {}
+
+  async next(): Promise<SseEvent | undefined> {
+    for (;;) {
+      const boundary = this.buffer.indexOf('\n\n');
+      if (boundary >= 0) {
+        const block = this.buffer.slice(0, boundary);
+        this.buffer = this.buffer.slice(boundary + 2);
+        const lines = block.split('\n').filter((line) => !line.startsWith(':'));
+        if (lines.length === 0) continue;
+        const event = lines.find((l) => l.startsWith('event:'))?.slice(6).trim() ?? 'message';
+        const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+        return { event, data };
+      }
+      const { value, done } = await this.reader.read();
+      if (done) return undefined;
+      this.buffer += this.decoder.decode(value, { stream: true });
+    }
+  }
+
+  async until(predicate: (event: SseEvent) => boolean): Promise<SseEvent> {
+    for (;;) {
+      const event = await this.next();
+      if (!event) throw new Error('the stream ended first');
+      if (predicate(event)) return event;
+    }
+  }
+}
+
+let t: ApiTestApp;
+let baseUrl: string;
+const ADMIN_PASS = 'Stream-admin-pass-9001';
+
+beforeAll(async () => {
+  t = await startApiApp();
+  await t.app.listen(0, '127.0.0.1');
+  baseUrl = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+  await t.http().post('/api/v1/environments').set(bearer(ADMIN_TOKEN)).send(environmentBody('lab', { ADMIN_PASS })).expect(201);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+async function openStream(id: string): Promise<{ response: Response; events: SseReader }> {
+  const response = await fetch(`${baseUrl}/api/v1/deployments/${id}/logs/stream`, { headers: bearer(ADMIN_TOKEN) });
+  return { response, events: new SseReader(response.body!.getReader()) };
+}
+
+describe('GET /api/v1/deployments/:id/logs/stream', () => {
+  it('replays finished steps, delivers live lines masked, and ends when the deployment finishes', async () => {
+    const created = await t.http().post('/api/v1/deployments').set(bearer(ADMIN_TOKEN)).send({ environment: 'lab', phases: ['base'] }).expect(201);
+    const id: string = created.body.id;
+    // What a worker leaves in the ledger after finishing the first step.
+    const first = await t.db.prisma.stepRun.findFirstOrThrow({ where: { deploymentId: id }, orderBy: { position: 'asc' } });
+    await t.db.prisma.stepRun.update({ where: { id: first.id }, data: { status: 'ok', finishedAt: new Date() } });
+
+    const { response, events } = await openStream(id);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(JSON.parse((await events.next())!.data)).toEqual({ id, status: 'queued' });
+    const replayed = JSON.parse((await events.until((e) => e.event === 'message')).data);
+    expect(replayed).toMatchObject({ stream: 'status', node: first.node, stepKey: first.stepKey, line: `✓ ${first.title}: ok` });
+
+    t.app.get(DeploymentSignals).publishLog({
+      deploymentId: id,
+      phaseKey: 'base',
+      node: 'linux-node1.example.com',
+      stepKey: 'live-step',
+      stream: 'stdout',
+      line: `logging in with ${ADMIN_PASS}`,
+      at: new Date().toISOString(),
+    });
+    const live = JSON.parse((await events.until((e) => e.event === 'message')).data);
+    expect(live).toMatchObject({ stepKey: 'live-step', stream: 'stdout', line: 'logging in with ********' });
+
+    await t.http().post(`/api/v1/deployments/${id}/cancel`).set(bearer(ADMIN_TOKEN)).expect(200);
+    const end = await events.until((e) => e.event === 'end');
+    expect(JSON.parse(end.data)).toMatchObject({ status: 'cancelled' });
+    expect(await events.next()).toBeUndefined();
+  });
+
+  it('gives a late client the replay and the end at once', async () => {
+    const [finished] = (await t.http().get('/api/v1/deployments?status=cancelled').set(bearer(ADMIN_TOKEN)).expect(200)).body;
+    const { events } = await openStream(finished.id);
+    const received: SseEvent[] = [];
+    for (let event = await events.next(); event; event = await events.next()) received.push(event);
+    expect(received.map((e) => e.event)).toEqual(['deployment', 'message', 'end']);
+  });
+
+  it('needs a token and answers 404 for an unknown deployment before streaming', async () => {
+    const anonymous = await fetch(`${baseUrl}/api/v1/deployments/x/logs/stream`);
+    expect(anonymous.status).toBe(401);
+    const unknown = await fetch(`${baseUrl}/api/v1/deployments/00000000-0000-0000-0000-000000000000/logs/stream`, { headers: bearer(ADMIN_TOKEN) });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ statusCode: 404 });
+  });
+});
