@@ -55,6 +55,9 @@ describe('Glance, Nova and Neutron on a two-node lab, driven by the seed command
     );
     expect(created.exitCode).toBe(0);
     expect(created.stdout).toMatch(/^\[=+>\] 100%\n/);
+    const noFormats = await admin('glance image-create --name nameless --file /server/tools/cirros-0.3.4-x86_64-disk.img');
+    expect(noFormats.exitCode).toBe(1);
+    expect(noFormats.stderr).toContain('disk_format, container_format must be set prior to saving data');
     const size = (await admin('wc -c < /server/tools/cirros-0.3.4-x86_64-disk.img')).stdout.trim();
     const checksum = (await admin('md5sum /server/tools/cirros-0.3.4-x86_64-disk.img')).stdout.split(' ')[0];
     expect(parseFieldValueTable(created.stdout)).toMatchObject({ name: 'cirros', status: 'active', disk_format: 'qcow2', visibility: 'public', size, checksum });

@@ -1,6 +1,6 @@
 /** python-glanceclient 1.x (Liberty), image API v2: image-create, image-list, image-show. */
 import { ApiError } from './api-errors.js';
-import { type ParsedArgs, parseArgs, requireOption, requirePositionals, UsageError } from './cli-args.js';
+import { type ParsedArgs, parseArgs, requirePositionals, UsageError } from './cli-args.js';
 import { authenticate, settings, splitGlobals } from './client-auth.js';
 import { argparseFailure, plainFailure, unknownSubcommand } from './client-errors.js';
 import type { Cloud } from './cloud.js';
@@ -36,9 +36,9 @@ function imageRecord(image: Image): Record<string, string | number> {
   };
 }
 
-function choice(parsed: ParsedArgs, option: string, choices: string[]): string {
-  const value = requireOption(parsed, option);
-  if (!choices.includes(value)) {
+function choice(parsed: ParsedArgs, option: string, choices: string[]): string | undefined {
+  const value = parsed.values.get(option);
+  if (value !== undefined && !choices.includes(value)) {
     throw new UsageError(`argument ${option}: invalid choice: '${value}' (choose from ${choices.map((c) => `'${c}'`).join(', ')})`);
   }
   return value;
@@ -63,13 +63,16 @@ async function imageCreate(cloud: Cloud, session: Session, ctx: CliContext, args
     }
   }
   await callCatalogService(cloud, 'image', '/v2/images');
+  if (file && (!diskFormat || !containerFormat)) {
+    throw new ApiError(400, '400 Bad Request: Properties disk_format, container_format must be set prior to saving data.');
+  }
   if (visibility === 'public' && !session.isAdmin) {
     throw new ApiError(403, '403 Forbidden: You are not authorized to complete this action.');
   }
   const image = cloud.glance.addImage({
     name: parsed.values.get('--name') ?? '',
-    diskFormat,
-    containerFormat,
+    diskFormat: diskFormat ?? '',
+    containerFormat: containerFormat ?? '',
     size: data.length,
     checksum: md5Hex(data),
     visibility,
