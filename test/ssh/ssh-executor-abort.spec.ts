@@ -41,7 +41,7 @@ describe('SshExecutor step timeout, cancel and lost connections', () => {
     expect(error).toBeInstanceOf(SshError);
     expect(error).toMatchObject({ code: 'timeout', node: node.target, transient: true });
     expect(Date.now() - started).toBeLessThan(1500);
-    await waitFor(async () => (await remoteProcesses(marker)).length === 0, 3000, `${marker} to be killed`);
+    await waitFor(async () => (await remoteProcesses(marker)).length === 0, 10_000, `${marker} to be killed`);
 
     const next = await node.run('echo after-timeout');
     expect(next).toMatchObject({ exitCode: 0, stdout: 'after-timeout\n' });
@@ -61,7 +61,7 @@ describe('SshExecutor step timeout, cancel and lost connections', () => {
     controller.abort();
     await expect(pending).rejects.toMatchObject({ code: 'cancelled', transient: false });
     expect(Date.now() - cancelledAt).toBeLessThan(1000);
-    await waitFor(async () => (await remoteProcesses(marker)).length === 0, 3000, `${marker} to be killed`);
+    await waitFor(async () => (await remoteProcesses(marker)).length === 0, 10_000, `${marker} to be killed`);
     expect((await node.run('echo after-cancel')).stdout).toBe('after-cancel\n');
   });
 
@@ -73,7 +73,7 @@ describe('SshExecutor step timeout, cancel and lost connections', () => {
     await waitFor(() => lines.includes('running'), 5000, 'the step to start');
     await executor.closeAll();
     await expect(pending).rejects.toMatchObject({ code: 'cancelled' });
-    await waitFor(async () => (await remoteProcesses(marker)).length === 0, 3000, `${marker} to be killed`);
+    await waitFor(async () => (await remoteProcesses(marker)).length === 0, 10_000, `${marker} to be killed`);
     await waitFor(async () => (await sshd.connectionPids()).length === 0, 3000, 'the connection to close');
   });
 

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { SshExecutor } from '../../src/workers/executor/ssh-executor.js';
 import { countLog, targetFor } from './fixtures.js';
 import { generateClientKey, startSshd, type RunningSshd } from './start-sshd.js';
@@ -67,6 +68,22 @@ describe('SshExecutor host-key pinning and authentication', () => {
   it('reports a closed port as a transient connect error', async () => {
     const closed = { ...targetFor(sshd), port: 1 };
     await expect(executor.session(closed)).rejects.toMatchObject({ code: 'connect', transient: true });
+  });
+
+  it('gives up on a host that accepts TCP but never speaks SSH after connectTimeoutMs', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const started = Date.now();
+      await expect(executor.session({ ...targetFor(sshd), port, connectTimeoutMs: 500 })).rejects.toMatchObject({
+        code: 'connect',
+        message: expect.stringContaining('handshake'),
+      });
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      silent.close();
+    }
   });
 
   it('names the field of a malformed target', async () => {

@@ -83,8 +83,6 @@ class LiveConnection implements NodeConnection {
       this.shells.failAll(new SshError(`connection to ${node} lost`, 'connection-lost', node));
       for (const listener of this.closeListeners) listener();
     });
-    // 'close' follows every error; without a listener an error would crash the process.
-    client.on('error', () => undefined);
   }
 
   get alive(): boolean {
@@ -159,9 +157,16 @@ function connect(target: SshTarget, options: Required<SshExecutorOptions>): Prom
       sock.destroy();
       reject(error);
     };
-    client.once('error', (error: Error & { level?: string }) => fail(connectError(node, target, error, hostKeyRefusal)));
+    let settled = false;
+    // ssh2 can emit several errors for one failure (timeout, then "lost before handshake"), and an
+    // error without a listener would crash the process: this listener stays for the client's life.
+    client.on('error', (error: Error & { level?: string }) => {
+      if (settled) return;
+      settled = true;
+      fail(connectError(node, target, error, hostKeyRefusal));
+    });
     client.once('ready', () => {
-      client.removeAllListeners('error');
+      settled = true;
       const sudo = target.username !== 'root';
       const shellCommand = `${sudo ? 'sudo -n ' : ''}bash --noprofile --norc -s`;
       const connection = new LiveConnection(client, node, shellCommand, options.maxShellsPerNode, sudo);
@@ -195,6 +200,7 @@ function connect(target: SshTarget, options: Required<SshExecutorOptions>): Prom
       });
     } catch (error) {
       // ssh2 parses the private key synchronously
+      settled = true;
       fail(new SshError(`${node}: target.privateKey is unusable: ${(error as Error).message}`, 'auth', node));
     }
   });

@@ -21,6 +21,10 @@ export class SshNodeSession implements NodeSession {
 
   async run(script: string, options: RunOptions = {}): Promise<CommandResult> {
     if (typeof script !== 'string') throw new TypeError(`run: script must be a string, got ${typeof script}`);
+    const { timeoutMs } = options;
+    if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+      throw new TypeError(`run: options.timeoutMs must be a positive number of milliseconds, got ${timeoutMs}`);
+    }
     const started = performance.now();
     const connection = await this.connection();
     const shell = await connection.shells.acquire(options.signal);
