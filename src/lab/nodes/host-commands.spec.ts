@@ -42,6 +42,7 @@ describe('simulated CentOS host commands over SSH', () => {
     await sh('yum install -y mariadb-server');
     expect((await sh('systemctl enable mariadb.service')).stderr).toContain('Created symlink');
     expect((await sh('systemctl start mariadb.service && systemctl is-active mariadb && systemctl is-enabled mariadb')).stdout).toBe('active\nenabled\n');
+    expect(await sh('systemctl is-active --quiet mariadb; echo $?; systemctl is-enabled --quiet memcached; echo $?')).toMatchObject({ stdout: '0\n1\n', stderr: '' });
     expect((await sh('netstat -lntup | grep 3306')).stdout).toMatch(/^tcp\s+0\s+0 0\.0\.0\.0:3306\s+0\.0\.0\.0:\*\s+LISTEN\s+\d+\/mysqld/);
     expect((await sh('systemctl stop mariadb; systemctl is-active mariadb; ss -lntp | grep -c 3306')).stdout).toBe('inactive\n0\n');
   });
@@ -86,6 +87,9 @@ describe('simulated CentOS host commands over SSH', () => {
     const grants = await sh("mysql -u root -pr00t <<'SQL'\nSHOW GRANTS FOR 'keystone'@'%';\nSQL");
     expect(grants.stdout).toContain("GRANT ALL PRIVILEGES ON `keystone`.* TO 'keystone'@'%'");
     expect((await sh("mysql -u keystone -pk3y -N -e 'SELECT 1'")).stdout).toBe('1\n');
+    expect((await sh("mysql -u root -pr00t -t -e 'SHOW DATABASES'")).stdout).toBe(
+      '+--------------------+\n| Database           |\n+--------------------+\n| information_schema |\n| keystone           |\n| mysql              |\n| performance_schema |\n+--------------------+\n',
+    );
   });
 
   it('keeps RabbitMQ users and permissions, and serves the management port only after a restart', async () => {

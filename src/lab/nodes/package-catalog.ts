@@ -111,6 +111,8 @@ export const BASE_PACKAGES: Record<string, PackageSpec> = {
   NetworkManager: { version: `1.0.6-27.el7.x86_64`, units: ['NetworkManager'] },
   crond: { version: `1.4.11-14.el7.x86_64`, units: ['crond'] },
   'centos-release': { version: `7-2.1511.el7.centos.2.10.x86_64` },
+  'net-tools': { version: `2.0-0.17.20131004git.el7.x86_64` },
+  curl: { version: `7.29.0-25.el7.centos.x86_64` },
   chrony: PACKAGES.chrony!,
   wget: PACKAGES.wget!,
 };

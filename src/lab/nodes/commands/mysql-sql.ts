@@ -40,14 +40,29 @@ const unquote = (s: string) => s.replace(/^[`'"]|[`'"]$/g, '').replace(/\\(.)/g,
 const ACCOUNT = String.raw`'((?:[^'\\]|\\.)*)'\s*@\s*'((?:[^'\\]|\\.)*)'`;
 const STRING = String.raw`'((?:[^'\\]|\\.)*)'`;
 
-function table(columns: string[], rows: string[][], skipHeader: boolean): string {
+export interface OutputFormat {
+  skipHeader: boolean;
+  /** `mysql -t`: the boxed table the interactive client draws. */
+  boxed?: boolean;
+}
+
+function table(columns: string[], rows: string[][], format: OutputFormat): string {
+  if (format.boxed) {
+    if (rows.length === 0) return '';
+    const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length)));
+    const rule = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
+    const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+    const head = format.skipHeader ? [] : [line(columns), rule];
+    return [rule, ...head, ...rows.map(line), rule].join('\n') + '\n';
+  }
+  const skipHeader = format.skipHeader;
   const lines = rows.map((r) => r.join('\t'));
   if (!skipHeader) lines.unshift(columns.join('\t'));
   return lines.length ? lines.join('\n') + '\n' : '';
 }
 
 /** Apply a script of statements to the server state as `user`. */
-export function runSql(state: MysqlState, sql: string, options: { skipHeader: boolean; database?: string }): SqlOutcome {
+export function runSql(state: MysqlState, sql: string, options: OutputFormat & { database?: string }): SqlOutcome {
   let output = '';
   let database = options.database;
   for (const { text, line } of splitStatements(sql)) {
@@ -89,21 +104,21 @@ export function runSql(state: MysqlState, sql: string, options: { skipHeader: bo
       if (!state.databases.has(name)) return error('1049 (42000)', `Unknown database '${name}'`);
       database = name;
     } else if (/^SHOW\s+DATABASES$/i.test(text)) {
-      output += table(['Database'], [...state.databases.keys()].sort().map((d) => [d]), options.skipHeader);
+      output += table(['Database'], [...state.databases.keys()].sort().map((d) => [d]), options);
     } else if (/^SHOW\s+TABLES$/i.test(text)) {
       if (!database) return error('1046 (3D000)', 'No database selected');
-      output += table([`Tables_in_${database}`], [...state.databases.get(database)!].sort().map((t) => [t]), options.skipHeader);
+      output += table([`Tables_in_${database}`], [...state.databases.get(database)!].sort().map((t) => [t]), options);
     } else if ((m = text.match(new RegExp(String.raw`^SHOW\s+GRANTS\s+FOR\s+${ACCOUNT}$`, 'i')))) {
       const grants = state.grants.filter((g) => g.user === m![1] && g.host === m![2]);
       if (!state.account(m[1]!, m[2]!)) return error('1141 (42000)', `There is no such grant defined for user '${m[1]}' on host '${m[2]}'`);
       const rows = [[`GRANT USAGE ON *.* TO '${m[1]}'@'${m[2]}' IDENTIFIED BY PASSWORD '*'`], ...grants.map((g) => [`GRANT ALL PRIVILEGES ON \`${g.database}\`.* TO '${g.user}'@'${g.host}'`])];
-      output += table([`Grants for ${m[1]}@${m[2]}`], rows, options.skipHeader);
+      output += table([`Grants for ${m[1]}@${m[2]}`], rows, options);
     } else if (/^SELECT\s+User\s*,\s*Host\s+FROM\s+mysql\.user$/i.test(text)) {
-      output += table(['User', 'Host'], state.accounts.map((a) => [a.user, a.host]), options.skipHeader);
+      output += table(['User', 'Host'], state.accounts.map((a) => [a.user, a.host]), options);
     } else if ((m = text.match(/^SELECT\s+(\d+)$/i))) {
-      output += table([m[1]!], [[m[1]!]], options.skipHeader);
+      output += table([m[1]!], [[m[1]!]], options);
     } else if (/^SELECT\s+VERSION\(\)$/i.test(text)) {
-      output += table(['VERSION()'], [['5.5.44-MariaDB']], options.skipHeader);
+      output += table(['VERSION()'], [['5.5.44-MariaDB']], options);
     } else {
       return error('1064 (42000)', `You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near '${text.slice(0, 40)}' at line 1`);
     }

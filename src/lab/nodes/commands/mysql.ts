@@ -7,10 +7,11 @@ interface MysqlArgs {
   execute?: string;
   database?: string;
   skipHeader: boolean;
+  boxed: boolean;
 }
 
 function parse(args: string[]): MysqlArgs {
-  const out: MysqlArgs = { user: 'root', skipHeader: false };
+  const out: MysqlArgs = { user: 'root', skipHeader: false, boxed: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '-u' || a === '--user') out.user = args[++i] ?? '';
@@ -23,6 +24,7 @@ function parse(args: string[]): MysqlArgs {
     else if (a.startsWith('--execute=')) out.execute = a.slice(10);
     else if (a === '-h' || a === '--host' || a === '-P' || a === '--port') i++;
     else if (a === '-N' || a === '--skip-column-names') out.skipHeader = true;
+    else if (a === '-t' || a === '--table') out.boxed = true;
     else if (!a.startsWith('-')) out.database = a;
   }
   return out;
@@ -43,7 +45,7 @@ export const mysql: LabCommandHandler = async (args, { host, stdin }) => {
   if (options.database && !host.mysql.databases.has(options.database)) {
     return fail(`ERROR 1049 (42000): Unknown database '${options.database}'`);
   }
-  const outcome = runSql(host.mysql, options.execute ?? stdin, { skipHeader: options.skipHeader, database: options.database });
+  const outcome = runSql(host.mysql, options.execute ?? stdin, { skipHeader: options.skipHeader, boxed: options.boxed, database: options.database });
   return { stdout: outcome.output, stderr: outcome.error ? `${outcome.error}\n` : '', exitCode: outcome.error ? 1 : 0 };
 };
 

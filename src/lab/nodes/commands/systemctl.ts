@@ -59,6 +59,8 @@ async function eachUnit(units: string[], action: (unit: string) => Promise<LabCo
 
 export const systemctl: LabCommandHandler = async (args, { host }) => {
   const now = args.includes('--now');
+  const quiet = args.includes('--quiet') || args.includes('-q');
+  const say = (text: string) => (quiet ? '' : text);
   const [verb, ...units] = args.filter((a) => !a.startsWith('-'));
   switch (verb) {
     case 'daemon-reload':
@@ -104,13 +106,13 @@ export const systemctl: LabCommandHandler = async (args, { host }) => {
       return eachUnit(units, (unit) => {
         const state = host.services.get(unit);
         const word = state?.active ? 'active' : state?.failure ? 'failed' : state ? 'inactive' : 'unknown';
-        return { stdout: `${word}\n`, stderr: '', exitCode: state?.active ? 0 : 3 };
+        return { stdout: say(`${word}\n`), stderr: '', exitCode: state?.active ? 0 : 3 };
       });
     case 'is-enabled':
       return eachUnit(units, (unit) => {
         const state = host.services.get(unit);
-        if (!state) return fail(`Failed to get unit file state for ${unit}.service: No such file or directory`);
-        return { stdout: `${state.enabled ? 'enabled' : 'disabled'}\n`, stderr: '', exitCode: state.enabled ? 0 : 1 };
+        if (!state) return quiet ? { stdout: '', stderr: '', exitCode: 1 } : fail(`Failed to get unit file state for ${unit}.service: No such file or directory`);
+        return { stdout: say(`${state.enabled ? 'enabled' : 'disabled'}\n`), stderr: '', exitCode: state.enabled ? 0 : 1 };
       });
     default:
       return fail(`Unknown operation '${verb ?? ''}'.`);
