@@ -124,7 +124,7 @@ describe('JIRA sandbox responses against the official OpenAPI documents', () => 
     expect(refused.status).toBe(403);
     const answer = await fetch(`${sandbox.jiraBaseUrl}/rest/api/2/issue/${issue.key}/attachments`, { method: 'POST', headers: { Authorization: auth, 'X-Atlassian-Token': 'no-check' }, body: form });
     expect(answer.status).toBe(200);
-    const body = await answer.json();
+    const body = (await answer.json()) as { filename: string; size: number }[];
     expect(body[0]).toMatchObject({ filename: 'burndown.png', size: 8 });
     expect(specs.validate('jira-platform', 'POST', '/rest/api/3/issue/{issueIdOrKey}/attachments', 200, body)).toEqual([]);
   });
