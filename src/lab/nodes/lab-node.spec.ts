@@ -72,6 +72,19 @@ describe('lab node over real SSH', () => {
     await shell.end();
   });
 
+  it('opens a live session for a shell request too', async () => {
+    const output = await new Promise<string>((resolve, reject) =>
+      client.shell(false, (error, channel) => {
+        if (error) return reject(error);
+        let text = '';
+        channel.on('data', (d: Buffer) => (text += d.toString()));
+        channel.on('close', () => resolve(text));
+        channel.end('hostname -s\nexit\n');
+      }),
+    );
+    expect(output).toBe('linux-node1\n');
+  });
+
   it('keeps the steps of a live session isolated from its stdin', async () => {
     const shell = await FramedShell.open(client);
     expect(await shell.run('cat; echo after')).toEqual({ stdout: 'after\n', stderr: '', exitCode: 0 });
@@ -89,6 +102,11 @@ describe('lab node over real SSH', () => {
     expect((await execOn(client, 'cat /etc/uploaded.conf')).stdout).toBe('[DEFAULT]\ndebug = true\n');
     await new Promise<void>((resolve, reject) => sftp.rename('/etc/uploaded.conf', '/etc/renamed.conf', (e) => (e ? reject(e) : resolve())));
     expect((await execOn(client, 'ls /etc/renamed.conf /etc/uploaded.conf')).exitCode).not.toBe(0);
+    await new Promise<void>((resolve, reject) => sftp.chmod('/etc/renamed.conf', 0o600, (e) => (e ? reject(e) : resolve())));
+    await new Promise<void>((resolve, reject) => sftp.mkdir('/etc/opsprint', { mode: 0o750 }, (e) => (e ? reject(e) : resolve())));
+    expect((await execOn(client, 'stat -c %a /etc/renamed.conf /etc/opsprint')).stdout).toBe('600\n750\n');
+    const read = await new Promise<string>((resolve, reject) => sftp.readFile('/etc/renamed.conf', (e, data) => (e ? reject(e) : resolve(data.toString()))));
+    expect(read).toBe('[DEFAULT]\ndebug = true\n');
     const names = await new Promise<string[]>((resolve, reject) => sftp.readdir('/etc', (e, list) => (e ? reject(e) : resolve(list.map((l) => l.filename)))));
     expect(names).toContain('renamed.conf');
     sftp.end();
