@@ -22,7 +22,8 @@ async function syncDatabase(cloud: Cloud, ctx: CliContext, service: Service, con
   // Without a connection oslo.db falls back to a SQLite file in the working directory.
   if (!connection) return '(sqlite3.OperationalError) unable to open database file';
   const db = parseDatabaseUrl(connection);
-  if (!db) return `Could not parse rfc1738 URL from string '${connection}'`;
+  // The command's output ends up in deployment logs and pages: never echo the password.
+  if (!db) return `Could not parse rfc1738 URL from string '${connection.replace(/:[^:@/]*@/, ':***@')}'`;
   const local = db.host === 'localhost' || db.host === '127.0.0.1';
   const server = local ? ctx.host : cloud.hostByAddress(db.host);
   if (!server) return mysqlError(2005, `Unknown MySQL server host '${db.host}' (0)`);
