@@ -17,7 +17,7 @@ export async function rawConnect(target: SshTarget): Promise<Client> {
   sock.connect(target.port, target.host);
   return new Promise((resolve, reject) => {
     client.once('ready', () => resolve(client));
-    client.once('error', reject);
+    client.on('error', reject); // stays: a later error without a listener would crash the benchmark
     client.connect({
       sock,
       username: target.username,

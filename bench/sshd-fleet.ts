@@ -12,10 +12,18 @@ export async function startFleet(size: number, batch = 10): Promise<SshdFleet> {
   const servers: RunningSshd[] = [];
   // A synchronous last resort: 'exit' handlers cannot await. Connection children die with our sockets.
   const onExit = () => servers.forEach((server) => tryKill(server.pid));
+  const onSignal = (signal: NodeJS.Signals) => {
+    onExit();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
   process.on('exit', onExit);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const stop = async () => {
     await Promise.all(servers.map((server) => server.stop()));
     process.off('exit', onExit);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   };
   try {
     for (let start = 0; start < size; start += batch) {

@@ -13,6 +13,7 @@ export interface ShellStream {
   on(event: 'data', listener: (chunk: Buffer) => void): unknown;
   on(event: 'close', listener: () => void): unknown;
   on(event: 'exit', listener: (code: number | null, signal?: string) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
   stderr: { on(event: 'data', listener: (chunk: Buffer) => void): unknown };
   signal(name: string): unknown;
   close(): unknown;
@@ -56,6 +57,8 @@ export class ShellChannel {
     stream.stderr.on('data', (chunk) => this.onData('stderr', errDecoder.write(chunk)));
     stream.on('exit', (code, signal) => (this.exitNote = signal ? `signal ${signal}` : `exit code ${code}`));
     stream.on('close', () => this.onClose());
+    // e.g. a write racing the remote end's close; without a listener it would crash the process.
+    stream.on('error', (error) => (this.exitNote ||= error.message));
   }
 
   get alive(): boolean {

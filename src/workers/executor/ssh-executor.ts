@@ -99,6 +99,7 @@ class LiveConnection implements NodeConnection {
       this.client.sftp((error, sftp) => {
         if (error) return reject(new SshError(`cannot open SFTP on ${this.node}: ${error.message}`, 'sftp', this.node));
         sftp.on('close', () => (this.sftpChannel = undefined));
+        sftp.on('error', () => undefined); // each failed write rejects its own callback
         resolve(sftp);
       }),
     );
@@ -126,6 +127,7 @@ class LiveConnection implements NodeConnection {
     const channel = await this.exec(`${this.sudo ? 'sudo -n ' : ''}kill -KILL -- -${processGroup}`);
     await new Promise<void>((resolve) => {
       channel.on('close', resolve);
+      channel.on('error', () => undefined);
       channel.on('data', () => undefined);
       channel.stderr.on('data', () => undefined);
     });
