@@ -12,7 +12,7 @@ afterAll(async () => {
 describe('bearer-token auth on /api/v1', () => {
   it('answers 401 with a message without a token and with an unknown token', async () => {
     const none = await t.http().get('/api/v1/environments').expect(401);
-    expect(none.body).toEqual({ statusCode: 401, message: expect.stringContaining('bearer token is required') , error: 'Unauthorized' });
+    expect(none.body).toEqual({ statusCode: 401, message: expect.stringContaining('bearer token is required'), error: 'Unauthorized' });
     const unknown = await t.http().get('/api/v1/environments').set(bearer('not-a-token-anyone-issued')).expect(401);
     expect(unknown.body.statusCode).toBe(401);
     expect(unknown.body.message).toMatch(/unknown or revoked/);
@@ -25,8 +25,7 @@ describe('bearer-token auth on /api/v1', () => {
   it('accepts the bootstrap admin token, and leaves /health and the docs public', async () => {
     await t.http().get('/api/v1/environments').set(bearer(ADMIN_TOKEN)).expect(200, []);
     await t.http().get('/api/docs-json').expect(200);
-    const health = await t.http().get('/health');
-    expect([200, 503]).toContain(health.status);
+    await t.http().get('/health').expect(200);
   });
 
   it('shows a created token once, stores only its hash, and lists tokens without values', async () => {

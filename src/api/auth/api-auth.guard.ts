@@ -4,13 +4,13 @@ import type { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { ApiTokensService } from './api-tokens.service.js';
 import type { AuthenticatedRequest } from './principal.js';
-import { PUBLIC_KEY, ROLE_KEY, roleAllows, type ApiRole } from './roles.js';
+import { ROLE_KEY, roleAllows, type ApiRole } from './roles.js';
 
 /**
  * Every route of a controller mounted under `api/` needs a bearer token with a sufficient
- * role. Other routes (/health, /webhooks/* with their own signatures, Swagger) are left
- * alone. The controller's declared path decides, not the request URL, because Express
- * matches paths case-insensitively and `/API/v1/...` must not slip past.
+ * role, and so does any route marked @Roles. Other routes (/health, /webhooks/* with their
+ * own signatures, Swagger) are left alone. The controller's declared path decides, not the
+ * request URL, because Express matches paths case-insensitively: `/API/v1/...` must not slip past.
  */
 export class ApiAuthGuard implements CanActivate {
   constructor(
@@ -19,10 +19,9 @@ export class ApiAuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http' || !this.isApiRoute(context)) return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-
+    if (context.getType() !== 'http') return true;
+    const declared = this.reflector.getAllAndOverride<ApiRole | undefined>(ROLE_KEY, [context.getHandler(), context.getClass()]);
+    if (!declared && !this.isApiRoute(context)) return true;
     const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
     const token = bearerToken(request.headers.authorization);
     const principal = token ? await this.tokens.authenticate(token) : undefined;
@@ -30,7 +29,7 @@ export class ApiAuthGuard implements CanActivate {
       if (await this.tokens.noneConfigured()) throw new UnauthorizedException('no API token is configured: set OPSPRINT_ADMIN_TOKEN to bootstrap access');
       throw new UnauthorizedException(token ? 'unknown or revoked bearer token' : 'a bearer token is required (Authorization: Bearer <token>)');
     }
-    const needed = this.reflector.getAllAndOverride<ApiRole>(ROLE_KEY, targets) ?? 'viewer';
+    const needed = declared ?? 'viewer';
     if (!roleAllows(principal.role, needed)) throw new ForbiddenException(`this needs the ${needed} role; token "${principal.name}" has ${principal.role}`);
     request.principal = principal;
     return true;

@@ -11,10 +11,6 @@ export function roleAllows(held: ApiRole, needed: ApiRole): boolean {
 }
 
 export const ROLE_KEY = 'opsprint:role';
-export const PUBLIC_KEY = 'opsprint:public';
 
 /** The least role a route needs; routes under /api without it need `viewer`. */
 export const Roles = (role: ApiRole) => SetMetadata(ROLE_KEY, role);
-
-/** An /api route that needs no token (none today; kept explicit so it is a visible choice). */
-export const Public = () => SetMetadata(PUBLIC_KEY, true);
