@@ -114,4 +114,20 @@ describe('JiraBacklogSync against the JIRA sandbox', () => {
       await dc.stop();
     }
   });
+
+  it('fills the Epic Link custom field on Data Center when one is configured', async () => {
+    const dc = await startAtlassianSandbox({ jira: { deploymentType: 'Server' } });
+    try {
+      const env = await createEnvironment(db.prisma, 'dc-field');
+      const config: BacklogSyncConfig = { ...cloud, flavor: 'datacenter', epicLinkField: 'customfield_10008', sprintMode: 'none', boardId: null };
+      const sync = new JiraBacklogSync(db.prisma, sandboxGateway(dc, 'datacenter'), config, () => today);
+      const result = await sync.sync(env, miniRunbook);
+      const story = dc.jira.state.issues.get(result.stories['keystone/catalog'])!;
+      expect(story.custom.customfield_10008).toBe(result.epics.keystone);
+      expect(story.links).toEqual([]);
+      expect((await sync.sync(env, miniRunbook)).updated).toEqual([]);
+    } finally {
+      await dc.stop();
+    }
+  });
 });
