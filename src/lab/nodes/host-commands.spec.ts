@@ -145,6 +145,8 @@ describe('simulated CentOS host commands over SSH', () => {
     );
     expect(owners.stdout).toBe('/etc/glance/a glance:glance\n/etc/glance/b glance:glance\n/etc/glance/c root:root\n');
     expect((await sh("rm -f /etc/glance/a && touch /etc/glance/a && stat -c '%U' /etc/glance/a")).stdout).toBe('root\n');
+    expect((await sh("ls -l /etc/glance | grep ' b$'")).stdout).toMatch(/^-rw-r--r-- 1 glance glance +2 .* b\n$/);
+    expect((await sh('cd /etc/glance && ls -l b c')).stdout).toMatch(/ glance glance .* b\n[\s\S]* root root .* c\n$/);
     const group = (await sh('read -r _ _ _ _ group _ < /proc/$$/stat && echo "$group"')).stdout.trim();
     expect(Number(group)).toBeGreaterThan(1);
     expect((await sh(`kill -KILL -- -${group}`)).exitCode).toBe(0);

@@ -1,5 +1,8 @@
-import { defineCommand, type Command } from 'just-bash';
+import { defineCommand, type Command, type IFileSystem } from 'just-bash';
 import type { LabHost } from './lab-host.js';
+
+/** A `ls -l` line: mode, links, owner, group, then size, date and name. */
+const LONG_LINE = /^([-dlcbps]\S{9,10}\s+\d+\s+)\S+\s+\S+(\s+\d+\s+\w{3}\s+\d+\s+[\d:]+\s+)(.+)$/;
 
 /** Operands of a coreutils call: everything that is not an option, all of it after `--`. */
 function operandsOf(args: string[]): string[] {
@@ -64,5 +67,31 @@ export function ownerAwareCommands(host: LabHost): Command[] {
     }
     return out;
   });
-  return [moveLike('mv'), moveLike('cp'), rm, stat];
+  const ls = defineCommand('ls', async (args, ctx) => {
+    const result = await ctx.origCommand!(args);
+    if (!args.some((a) => /^-[a-zA-Z]*l/.test(a))) return result;
+    const listsContents = !args.some((a) => /^-[a-zA-Z]*d/.test(a));
+    return withOwners(result, ctx.fs, ctx.cwd, listsContents ? await listedDirectories(operandsOf(args), ctx) : []);
+  });
+  /** Long-listing lines get the host's owners; names resolve against the directory being listed. */
+  const withOwners = <R extends { stdout: string }>(result: R, fs: IFileSystem, cwd: string, dirs: string[]): R => {
+    let dir = dirs.length === 1 ? dirs[0] : undefined;
+    const lines = result.stdout.split('\n').map((line) => {
+      if (line.endsWith(':') && dirs.includes(fs.resolvePath(cwd, line.slice(0, -1)))) dir = fs.resolvePath(cwd, line.slice(0, -1));
+      const m = LONG_LINE.exec(line);
+      if (!m) return line;
+      const name = m[3]!.replace(/ -> .*$/, '').replace(/(.)\/$/, '$1');
+      const path = fs.resolvePath(dir ?? cwd, name);
+      const [user = 'root', group = 'root'] = (host.owners.get(path) ?? 'root:root').split(':');
+      return `${m[1]}${user} ${group}${m[2]}${m[3]}`;
+    });
+    return { ...result, stdout: lines.join('\n') };
+  };
+  const listedDirectories = async (operands: string[], ctx: { fs: IFileSystem; cwd: string }) => {
+    const paths = (operands.length ? operands : ['.']).map((p) => ctx.fs.resolvePath(ctx.cwd, p));
+    const dirs: string[] = [];
+    for (const path of paths) if ((await ctx.fs.exists(path)) && (await ctx.fs.stat(path)).isDirectory) dirs.push(path);
+    return dirs;
+  };
+  return [moveLike('mv'), moveLike('cp'), rm, stat, ls];
 }
