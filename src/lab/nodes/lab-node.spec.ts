@@ -55,6 +55,13 @@ describe('lab node over real SSH', () => {
     expect(await shell.end()).toBe(0);
   });
 
+  it('also opens a live session under sudo, as the executor does for a non-root login', async () => {
+    const shell = await FramedShell.open(client, 'sudo -n bash --noprofile --norc -s');
+    expect(await shell.run('id -u; echo two')).toEqual({ stdout: '0\ntwo\n', stderr: '', exitCode: 0 });
+    expect(await shell.run('false')).toMatchObject({ exitCode: 1 });
+    await shell.end();
+  });
+
   it('runs the same framed line through bash itself when it comes as a plain exec', async () => {
     const encoded = Buffer.from("echo step; echo oops >&2; exit 7").toString('base64');
     const line = `bash -c "$(printf %s ${encoded} | base64 -d)" </dev/null; printf '\\n__OPSPRINT_END_x1_%d__\\n' $?; printf '\\n__OPSPRINT_END_x1__\\n' >&2`;
@@ -70,6 +77,22 @@ describe('lab node over real SSH', () => {
     shell.write('echo "$STAGE in $(pwd)"');
     expect(await shell.readUntil('\n')).toBe('glance in /etc\n');
     await shell.end();
+  });
+
+  it('keeps concurrent live sessions on one node apart', async () => {
+    const shells = await Promise.all([1, 2, 3, 4].map(() => FramedShell.open(client)));
+    const outputs = await Promise.all(
+      shells.map(async (shell, i) => {
+        const seen: string[] = [];
+        for (let step = 0; step < 5; step++) {
+          const result = await shell.run(`mkdir -p /srv/s${i} && cd /srv/s${i} && N=${i}-${step}; echo "$N $(pwd)"`);
+          seen.push(result.stdout);
+        }
+        return seen;
+      }),
+    );
+    outputs.forEach((seen, i) => expect(seen).toEqual([0, 1, 2, 3, 4].map((step) => `${i}-${step} /srv/s${i}\n`)));
+    await Promise.all(shells.map((shell) => shell.end()));
   });
 
   it('opens a live session for a shell request too', async () => {

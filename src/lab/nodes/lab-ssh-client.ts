@@ -84,9 +84,9 @@ export class FramedShell {
     });
   }
 
-  static open(client: Client): Promise<FramedShell> {
+  static open(client: Client, command = 'bash --noprofile --norc -s'): Promise<FramedShell> {
     return new Promise((resolve, reject) =>
-      client.exec('bash --noprofile --norc -s', (error, channel) => (error ? reject(error) : resolve(new FramedShell(channel)))),
+      client.exec(command, (error, channel) => (error ? reject(error) : resolve(new FramedShell(channel)))),
     );
   }
 

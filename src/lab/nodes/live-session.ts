@@ -4,7 +4,8 @@ import type { ChannelContext, NodeShell } from './node-shell.js';
 
 /** `bash -s`, `bash --noprofile --norc -s`, `sh -s`: a shell reading its script from stdin. */
 export function isStdinShell(command: string): boolean {
-  const words = command.trim().split(/\s+/);
+  // The executor prefixes `sudo -n` when it does not log in as root.
+  const words = command.trim().replace(/^sudo(\s+-[nEH]+)*\s+/, '').split(/\s+/);
   const shell = words[0]?.replace(/^.*\//, '');
   return (shell === 'bash' || shell === 'sh') && words.includes('-s') && !words.includes('-c');
 }
