@@ -8,6 +8,7 @@ import type { DeploymentSignals, LogLine } from '../../workers/deployment-signal
 
 const FINISHED_STEP = ['ok', 'changed', 'would_change', 'failed', 'cancelled'] as const;
 const FINAL_DEPLOYMENT = new Set(['succeeded', 'failed', 'cancelled']);
+const lineKey = (line: LogLine) => `${line.stream}|${line.phaseKey}|${line.node}|${line.stepKey}|${line.line}`;
 
 /**
  * A deployment's log as Server-Sent Events: a `deployment` event with the current status, the
@@ -56,10 +57,13 @@ export class DeploymentLogStream {
         stopLive = await this.signals.onLog(deploymentId, (line) => (pending ? pending.push(line) : send(line)));
         if (closed) return stopLive();
         subscriber.next({ type: 'deployment', data: { id: deploymentId, status: deployment.status } });
-        for (const line of await this.finishedStepLines(deploymentId)) send(line);
+        const replayed = await this.finishedStepLines(deploymentId);
+        replayed.forEach(send);
+        // A step that finished during the replay is both in the ledger and in the live buffer.
+        const seen = new Set(replayed.map(lineKey));
         const waiting = pending ?? [];
         pending = undefined;
-        waiting.forEach(send);
+        waiting.filter((line) => !seen.has(lineKey(line))).forEach(send);
         timer = setInterval(() => checkFinished().catch((error) => subscriber.error(error)), this.pollMs);
         await checkFinished();
       };

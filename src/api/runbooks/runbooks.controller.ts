@@ -1,25 +1,10 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { ArrayNotEmpty, IsArray, IsOptional, IsString } from 'class-validator';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RUNBOOK_CATALOG } from '../../app/tokens.js';
 import type { RunbookCatalog } from '../../runbooks/catalog.js';
+import { PreviewQueryDto } from './preview-query.dto.js';
 import { RunbookPreviewService } from './runbook-preview.service.js';
 import { runbookDetail, runbookSummary } from './runbook-views.js';
-
-export class PreviewQueryDto {
-  @ApiProperty({ description: 'Name of the environment to render the plan for', example: 'lab' })
-  @IsString()
-  environment: string;
-
-  @ApiPropertyOptional({ description: 'Comma-separated phase keys (default: every phase)', example: 'base,mariadb', type: String })
-  @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value))
-  @IsArray()
-  @ArrayNotEmpty()
-  @IsString({ each: true })
-  phases?: string[];
-}
 
 @ApiTags('runbooks')
 @ApiBearerAuth()
