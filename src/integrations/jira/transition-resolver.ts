@@ -1,6 +1,7 @@
 import type { LogicalState } from './jira.config.js';
 import type { JiraGateway } from './jira.gateway.js';
 import type { JiraTransition } from './jira.types.js';
+import { JiraHttpError } from './jira-http-error.js';
 
 export type TransitionOutcome =
   | { kind: 'moved'; from: string; to: string }
@@ -21,7 +22,7 @@ export class TransitionResolver {
     private readonly names: Record<LogicalState, string[]>,
   ) {}
 
-  async moveTo(issueKey: string, state: LogicalState): Promise<TransitionOutcome> {
+  async moveTo(issueKey: string, state: LogicalState, refreshed = false): Promise<TransitionOutcome> {
     const issue = await this.gateway.findIssue(issueKey);
     const status = issue.fields.status?.name ?? '';
     const wanted = this.names[state];
@@ -30,12 +31,23 @@ export class TransitionResolver {
     const transition = wanted.map((name) => offered.find((t) => same(t.name, name) || same(t.to.name, name))).find(Boolean);
     if (!transition) return { kind: 'unavailable', status, offered: offered.map((t) => `${t.name} → ${t.to.name}`) };
     if (same(transition.to.name, status)) return { kind: 'already', status };
-    await this.gateway.transitionIssue(issueKey, transition.id);
+    try {
+      await this.gateway.transitionIssue(issueKey, transition.id);
+    } catch (error) {
+      // An admin may have changed the workflow since the list was cached: forget it, ask once more.
+      if (refreshed || !(error instanceof JiraHttpError) || error.statusCode !== 400) throw error;
+      this.cache.delete(this.cacheKey(issueKey, status));
+      return this.moveTo(issueKey, state, true);
+    }
     return { kind: 'moved', from: status, to: transition.to.name };
   }
 
+  private cacheKey(issueKey: string, status: string): string {
+    return `${issueKey}\u0000${status}`;
+  }
+
   private async offered(issueKey: string, status: string): Promise<JiraTransition[]> {
-    const cacheKey = `${issueKey}\u0000${status}`;
+    const cacheKey = this.cacheKey(issueKey, status);
     let transitions = this.cache.get(cacheKey);
     if (!transitions) {
       transitions = await this.gateway.listTransitions(issueKey);

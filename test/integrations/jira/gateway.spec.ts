@@ -72,6 +72,16 @@ describe('JiraGateway against the JIRA sandbox', () => {
     expect(sandbox.jira.state.issues.size).toBe(before + 2);
   });
 
+  it('treats an answer slower than the timeout as lost and asks again', async () => {
+    const impatient = new JiraGateway(
+      { baseUrl: new URL(sandbox.jiraBaseUrl), flavor: 'cloud', auth: { kind: 'basic', email: user.email, apiToken: user.apiToken } },
+      { timeoutMs: 150, retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20, onRetry: ({ delayMs }) => delays.push(delayMs) } },
+    );
+    sandbox.jira.faults.slow(1, 600);
+    await expect(impatient.serverInfo()).resolves.toMatchObject({ deploymentType: 'Cloud' });
+    expect(delays).toHaveLength(1);
+  });
+
   it('rejects bad credentials with 401', async () => {
     const stranger = new JiraGateway({ baseUrl: new URL(sandbox.jiraBaseUrl), flavor: 'cloud', auth: { kind: 'bearer', token: 'wrong' } });
     const error = await stranger.serverInfo().catch((e: unknown) => e);

@@ -102,6 +102,23 @@ describe('JiraStatusSync against the JIRA sandbox', () => {
     expect(statusOf(backlog.stories['keystone/catalog'])).toBe('Done');
   });
 
+  it('relearns the transitions when the workflow changed under a cached list', async () => {
+    const sync = statusSync();
+    const key = backlog.stories['keystone/install'];
+    await sync.onDeploymentEvent({ ...base(), type: 'story.started', phaseKey: 'keystone', storyKey: 'install' });
+    await sync.onDeploymentEvent({ ...base(), type: 'story.succeeded', phaseKey: 'keystone', storyKey: 'install' });
+    sandbox.jira.state.issues.get(key)!.status = 'In Progress'; // someone dragged it back on the board
+    const done = sandbox.jira.state.workflow.transitions.find((t) => t.to === 'Done')!;
+    const originalId = done.id;
+    done.id = '131'; // and an admin rebuilt the workflow
+    try {
+      await sync.onDeploymentEvent({ ...base(), type: 'story.succeeded', phaseKey: 'keystone', storyKey: 'install' });
+    } finally {
+      done.id = originalId;
+    }
+    expect(statusOf(key)).toBe('Done');
+  });
+
   it('skips an entity that has no JiraLink and records why', async () => {
     const requestsBefore = sandbox.jira.requests.length;
     await statusSync().onDeploymentEvent({ ...base(), type: 'story.started', phaseKey: 'glance', storyKey: 'install' });
