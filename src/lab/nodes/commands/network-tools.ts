@@ -4,8 +4,9 @@ import { fail, ok, type LabCommandHandler } from '../lab-host.js';
 /** URLs the lab can "download" (there is no network); the content is a stand-in QCOW2 header plus padding. */
 const KNOWN_DOWNLOADS = /^https?:\/\/download\.cirros-cloud\.net\/.+\.img$/;
 
+/** A small stand-in for the 13 MB CirrOS image: a QCOW2 magic and the URL, so checksums differ per image. */
 function fakeImage(url: string): Uint8Array {
-  const bytes = new Uint8Array(13_287_936 / 1024);
+  const bytes = new Uint8Array(12 * 1024);
   bytes.set([0x51, 0x46, 0x49, 0xfb]);
   bytes.set(new TextEncoder().encode(url), 16);
   return bytes;
@@ -15,6 +16,7 @@ const hostOf = (url: string) => url.replace(/^[a-z]+:\/\//, '').split('/')[0] ??
 
 export const wget: LabCommandHandler = async (args, { fs, cwd }) => {
   let output: string | undefined;
+  const quiet = args.includes('-q') || args.includes('--quiet');
   const urls: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '-O') output = args[++i];
@@ -27,7 +29,8 @@ export const wget: LabCommandHandler = async (args, { fs, cwd }) => {
   const name = output ?? url.slice(url.lastIndexOf('/') + 1);
   const image = fakeImage(url);
   await fs.writeFile(fs.resolvePath(cwd, name), image);
-  return { stdout: '', stderr: `--  ${url}\nHTTP request sent, awaiting response... 200 OK\nLength: ${image.length} [text/plain]\nSaving to: '${name}'\n\n'${name}' saved [${image.length}/${image.length}]\n`, exitCode: 0 };
+  if (quiet) return ok();
+  return { stdout: '', stderr: `--  ${url}\nHTTP request sent, awaiting response... 200 OK\nLength: ${image.length} [application/octet-stream]\nSaving to: '${name}'\n\n'${name}' saved [${image.length}/${image.length}]\n`, exitCode: 0 };
 };
 
 export const curl: LabCommandHandler = async (args, { fs, cwd }) => {
