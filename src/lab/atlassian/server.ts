@@ -4,13 +4,15 @@ import { createConfluenceSandbox, type ConfluenceSandbox, type FaultRule } from 
 import { DEFAULT_USERS, readBody, sendError, type SandboxUser } from './http.js';
 import { createJiraSandbox, type JiraSandbox } from './jira/jira-sandbox.js';
 import type { FaultOptions } from './jira/faults.js';
+import type { Workflow } from './jira/workflow.js';
 
 export interface AtlassianSandboxOptions {
   port?: number;
   /** One user list for both products (Confluence takes the e-mail + API token). */
   users?: SandboxUser[];
   faults?: { jira?: FaultOptions; confluence?: FaultRule[] };
-  jira?: { deploymentType?: 'Cloud' | 'Server' };
+  /** Cloud (default) or Server (Data Center); a workflow other than the Scrum one with Blocked and Ready to Deploy. */
+  jira?: { deploymentType?: 'Cloud' | 'Server'; workflow?: Workflow };
   confluence?: { spaces?: string[] };
 }
 
@@ -29,7 +31,7 @@ export interface AtlassianSandbox {
  */
 export async function startAtlassianSandbox(options: AtlassianSandboxOptions = {}): Promise<AtlassianSandbox> {
   let baseUrl = '';
-  const jira = createJiraSandbox({ baseUrl: () => baseUrl, users: options.users ?? DEFAULT_USERS, faults: options.faults?.jira, deploymentType: options.jira?.deploymentType });
+  const jira = createJiraSandbox({ baseUrl: () => baseUrl, users: options.users ?? DEFAULT_USERS, faults: options.faults?.jira, deploymentType: options.jira?.deploymentType, workflow: options.jira?.workflow });
   const users = options.users ?? DEFAULT_USERS;
   const confluence = createConfluenceSandbox({
     users: users.map((u) => ({ username: u.email, password: u.apiToken, accountId: u.accountId, displayName: u.displayName })),

@@ -4,6 +4,7 @@ import { JiraBacklogSync, type BacklogSyncResult } from '../../../src/integratio
 import { JiraStatusSync } from '../../../src/integrations/jira/status-sync.service.js';
 import { DEFAULT_TRANSITIONS } from '../../../src/integrations/jira/jira.config.js';
 import type { DeploymentEvent } from '../../../src/deployments/deployment-events.js';
+import type { Workflow } from '../../../src/lab/atlassian/jira/workflow.js';
 import { createEnvironment, miniRunbook, sandboxGateway } from './jira-fixtures.js';
 
 describe('JiraStatusSync against the JIRA sandbox', () => {
@@ -125,5 +126,52 @@ describe('JiraStatusSync against the JIRA sandbox', () => {
     expect(sandbox.jira.requests).toHaveLength(requestsBefore);
     const audit = await db.prisma.auditEvent.findFirst({ where: { action: 'jira.status.skipped', target: 'glance/install' } });
     expect(audit?.detail).toMatchObject({ reason: expect.stringContaining('no JiraLink'), deploymentId: 'dep-1' });
+  });
+});
+
+describe('JiraStatusSync with a classic workflow (transition names differ from status names)', () => {
+  let db: TestDatabase;
+  let sandbox: AtlassianSandbox;
+  const workflow: Workflow = {
+    initialStatus: 'Open',
+    statuses: [
+      { id: '1', name: 'Open', category: 'new' },
+      { id: '3', name: 'In Progress', category: 'indeterminate' },
+      { id: '6', name: 'Closed', category: 'done' },
+      { id: '7', name: 'Impeded', category: 'indeterminate' },
+    ],
+    transitions: [
+      { id: '4', name: 'Start Progress', from: ['Open'], to: 'In Progress' },
+      { id: '2', name: 'Close Issue', from: ['In Progress'], to: 'Closed' },
+      { id: '8', name: 'Flag Impediment', from: ['In Progress'], to: 'Impeded' },
+    ],
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    sandbox = await startAtlassianSandbox({ jira: { workflow } });
+  });
+  afterAll(async () => {
+    await sandbox.stop();
+    await db.drop();
+  });
+
+  it('follows JIRA_TRANSITIONS names, and records a state the workflow cannot reach from where the issue is', async () => {
+    const env = await createEnvironment(db.prisma, 'classic');
+    const backlog = await new JiraBacklogSync(db.prisma, sandboxGateway(sandbox), { projectKey: 'OPS', flavor: 'cloud', epicLinkField: null, sprintMode: 'none', boardId: null }).sync(env, miniRunbook);
+    const transitions = { ...DEFAULT_TRANSITIONS, done: ['Close Issue'], blocked: ['Flag Impediment'] };
+    const sync = new JiraStatusSync(db.prisma, sandboxGateway(sandbox), { transitions });
+    const base = { deploymentId: 'dep-9', environmentId: env.id, environmentName: env.name, at: '2026-11-27T10:00:00Z' };
+    const statusOf = (key: string) => sandbox.jira.state.issues.get(key)!.status;
+
+    await sync.onDeploymentEvent({ ...base, type: 'story.started', phaseKey: 'mariadb', storyKey: 'install' });
+    await sync.onDeploymentEvent({ ...base, type: 'story.succeeded', phaseKey: 'mariadb', storyKey: 'install' });
+    expect(statusOf(backlog.stories['mariadb/install'])).toBe('Closed');
+
+    // Close Issue is only offered from In Progress: a story still Open cannot be closed directly.
+    await sync.onDeploymentEvent({ ...base, type: 'story.succeeded', phaseKey: 'mariadb', storyKey: 'secure' });
+    expect(statusOf(backlog.stories['mariadb/secure'])).toBe('Open');
+    const audit = await db.prisma.auditEvent.findFirst({ where: { action: 'jira.status.unavailable', target: backlog.stories['mariadb/secure'] } });
+    expect(audit?.detail).toMatchObject({ state: 'done', status: 'Open', offered: ['Start Progress → In Progress'] });
   });
 });

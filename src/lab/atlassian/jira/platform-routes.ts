@@ -1,7 +1,6 @@
 import { BadRequest, parseJsonBody } from '../http.js';
-import { issueBean } from './issue-view.js';
+import { issueBean, matchJql } from './issue-view.js';
 import { parseJql, JqlError } from './jql.js';
-import { matchJql } from './issue-view.js';
 import { availableTransitions, statusBean } from './workflow.js';
 import { parseMultipartFiles } from './multipart.js';
 import { route, type RouteContext, type RouteAnswer } from './route.js';
