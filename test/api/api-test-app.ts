@@ -22,8 +22,9 @@ export interface ApiTestApp {
   close(): Promise<void>;
 }
 
-/** The app as production builds it (workers off, so deployments stay queued), on its own schema and Redis prefix. */
-export async function startApiApp(env: Record<string, string> = { OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN }): Promise<ApiTestApp> {
+/** The app as production builds it (workers off by default, so deployments stay queued), on its own schema and Redis prefix. */
+export async function startApiApp(options: { env?: Record<string, string>; runWorkers?: boolean } = {}): Promise<ApiTestApp> {
+  const env = options.env ?? { OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN };
   const db = await createTestDatabase();
   const prefix = `api-${randomBytes(5).toString('hex')}`;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'opsprint-api-'));
@@ -32,7 +33,7 @@ export async function startApiApp(env: Record<string, string> = { OPSPRINT_ADMIN
     databaseUrl: db.url,
     redisUrl: REDIS_URL,
     dataDir,
-    runWorkers: false,
+    runWorkers: options.runWorkers ?? false,
     serveHttp: true,
     env: {},
   };

@@ -77,7 +77,7 @@ describe('bearer-token auth on /api/v1', () => {
 
 describe('without any configured token', () => {
   it('refuses every /api/v1 request (401) instead of being open', async () => {
-    const open = await startApiApp({});
+    const open = await startApiApp({ env: {} });
     try {
       const response = await open.http().get('/api/v1/environments').expect(401);
       expect(response.body.message).toMatch(/OPSPRINT_ADMIN_TOKEN/);
