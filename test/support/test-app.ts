@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { createApp } from '../../src/app/create-app.js';
+import type { Runtime } from '../../src/app/runtime.js';
+import { loadAppConfig } from '../../src/config/app-config.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestApp {
+  app: INestApplication;
+  db: TestDatabase;
+  runtime: Runtime;
+  close(): Promise<void>;
+}
+
+/**
+ * The application as production builds it, on the real PostgreSQL (own schema) and the real
+ * Redis (own key prefix), so test runs never see each other's jobs or rows.
+ */
+export async function startTestApp(options: Partial<Runtime> & { env?: Record<string, string> } = {}): Promise<TestApp> {
+  const db = options.databaseUrl ? undefined : await createTestDatabase();
+  const prefix = `t${randomBytes(5).toString('hex')}`;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'opsprint-test-'));
+  const config = loadAppConfig({ LOG_LEVEL: 'warn', QUEUE_PREFIX: prefix, JOB_LOCK_MS: '5000', STEP_TIMEOUT_MS: '30000', ...(options.env ?? {}) });
+  const runtime: Runtime = {
+    config,
+    databaseUrl: db!.url,
+    redisUrl: TEST_REDIS_URL,
+    dataDir,
+    runWorkers: true,
+    serveHttp: true,
+    env: options.env ?? {},
+    ...options,
+  };
+  const app = await createApp(runtime);
+  return {
+    app,
+    db: db!,
+    runtime,
+    async close() {
+      await app.close();
+      await deleteRedisPrefix(prefix);
+      await db?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function deleteRedisPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Polls until `check` returns a value (not undefined) or the time is up. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 60_000, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
