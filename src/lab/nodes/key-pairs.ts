@@ -1,4 +1,6 @@
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
+// ssh2 is CommonJS: Node's ESM loader cannot see `utils` as a named export.
+const { utils } = ssh2;
 
 /**
  * An OpenSSH key pair that ssh2 itself can parse back. ssh2 1.17's ed25519 generator sometimes

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
-import { Server, utils, type Connection, type ParsedKey, type ServerChannel } from 'ssh2';
+import ssh2, { type Connection, type ParsedKey, type ServerChannel } from 'ssh2';
+// ssh2 is CommonJS: Node's ESM loader sees only a few of its exports by name (not Server, utils).
+const { Server, utils } = ssh2;
 import type { LabHost } from './lab-host.js';
 import { isStdinShell, runLiveSession } from './live-session.js';
 import type { ChannelContext, NodeShell } from './node-shell.js';
@@ -32,7 +34,7 @@ const socketOf = (client: Connection) => (client as unknown as { _sock?: Socket 
 /** One lab machine reachable over real SSH on 127.0.0.1: its own host key, key-only login, exec, live shells, SFTP. */
 export class LabNode {
   readonly hostKeyFingerprint: string;
-  private readonly ssh: Server;
+  private readonly ssh: InstanceType<typeof Server>;
   private readonly tcp: NetServer;
   private readonly sockets = new Set<Socket>();
   private readonly allowedKey: ParsedKey;

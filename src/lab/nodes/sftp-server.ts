@@ -1,5 +1,8 @@
 import type { IFileSystem, FsStat } from 'just-bash';
-import { utils, type Attributes, type SFTPWrapper } from 'ssh2';
+import ssh2 from 'ssh2';
+import { type Attributes, type SFTPWrapper } from 'ssh2';
+// ssh2 is CommonJS: Node's ESM loader cannot see `utils` as a named export.
+const { utils } = ssh2;
 import type { LabHost } from './lab-host.js';
 import { readGroups, readPasswd } from './commands/support.js';
 
