@@ -1,0 +1,47 @@
+import type { PrismaClient } from '@prisma/client';
+import type { DeploymentEvent, DeploymentEventListener } from '../../deployments/deployment-events.js';
+import type { EnvironmentsService } from '../../environments/environments.service.js';
+import type { JobQueue } from '../../workers/job-queue.js';
+import { environmentSecretValues } from '../environment-secrets.js';
+import type { ConfluencePublisher } from './publisher.service.js';
+
+export interface PublishDeploymentJob {
+  deploymentId: string;
+  environmentId: string;
+}
+
+/**
+ * Deployment events → the `confluence` queue → the page tree. Only enqueues from the listener.
+ * Each finished phase and the finish of the deployment get their own job id (the timestamp makes
+ * a retried deployment publish again), so the final state is always published; pages whose
+ * content did not change are left alone by the publisher.
+ */
+export class ConfluenceEventJobs implements DeploymentEventListener {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly queue: JobQueue,
+    private readonly environments: EnvironmentsService,
+    private readonly publisher: ConfluencePublisher,
+  ) {}
+
+  async onDeploymentEvent(event: DeploymentEvent): Promise<void> {
+    if (event.type !== 'phase.finished' && event.type !== 'deployment.finished') return;
+    const which = event.type === 'phase.finished' ? event.phaseKey : 'final';
+    const job: PublishDeploymentJob = { deploymentId: event.deploymentId, environmentId: event.environmentId };
+    await this.queue.add('confluence:publish-deployment', job, { jobId: `confluence-${event.deploymentId}-${which}-${Date.parse(event.at)}` });
+  }
+
+  register(): void {
+    this.queue.register('confluence:publish-deployment', (job: PublishDeploymentJob) => this.publish(job));
+  }
+
+  async publish(job: PublishDeploymentJob): Promise<{ rootUrl: string; created: number; updated: number; unchanged: number }> {
+    const secrets = await environmentSecretValues(this.environments, job.environmentId);
+    const result = await this.publisher.publishDeployment(job.deploymentId, { secrets });
+    const count = (action: string) => result.pages.filter((page) => page.action === action).length;
+    const summary = { rootUrl: result.rootUrl, created: count('created'), updated: count('updated'), unchanged: count('unchanged') };
+    // The audit trail is where the API and people find the page tree of a deployment.
+    await this.prisma.auditEvent.create({ data: { actor: 'confluence-publisher', action: 'confluence.published', target: job.deploymentId, detail: summary } });
+    return summary;
+  }
+}

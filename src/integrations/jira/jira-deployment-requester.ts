@@ -1,0 +1,27 @@
+import { ConflictError } from '../../common/errors.js';
+import type { DeploymentsService } from '../../deployments/deployments.service.js';
+import type { DeploymentRequest, DeploymentRequester } from './deployment-requester.port.js';
+
+/**
+ * JIRA's way into deployments. Creating only records the ledger and enqueues the first phases,
+ * so the webhook still answers fast. A refusal (another deployment running, bad phase) is
+ * thrown with its reason; the webhook and poll services record it against the delivery.
+ */
+export class JiraDeploymentRequester implements DeploymentRequester {
+  constructor(private readonly deployments: DeploymentsService) {}
+
+  async request(request: DeploymentRequest): Promise<{ deploymentId: string }> {
+    try {
+      const created = await this.deployments.create({
+        environment: request.environmentName,
+        phases: request.phases,
+        trigger: request.trigger,
+        requester: `${request.requester} via ${request.issueKey}`,
+      });
+      return { deploymentId: created.id };
+    } catch (error) {
+      if (error instanceof ConflictError) throw new Error(`409 conflict: ${error.message}`);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,11 @@
+import { Controller, HttpCode, Post, ServiceUnavailableException } from '@nestjs/common';
+
+/** POST /webhooks/jira while JIRA is off: a clear 503 (JIRA retries 5xx, so turning JIRA on later loses nothing). */
+@Controller('webhooks/jira')
+export class JiraWebhookOffController {
+  @Post()
+  @HttpCode(503)
+  receive(): never {
+    throw new ServiceUnavailableException('the JIRA integration is off: JIRA_BASE_URL is not set on this OpSprint instance');
+  }
+}
