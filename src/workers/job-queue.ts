@@ -1,4 +1,5 @@
 import { DelayedError, Queue, Worker, type Job, type JobsOptions } from 'bullmq';
+import os from 'node:os';
 import { Redis } from 'ioredis';
 import { Logger } from '@nestjs/common';
 
@@ -58,6 +59,8 @@ export class JobQueue {
   private readonly queues = new Map<QueueName, Queue>();
   private readonly handlers = new Map<JobName, JobHandler>();
   private readonly workers: Worker[] = [];
+  /** BullMQ leaves connections it was given open on close; these are ours to end. */
+  private readonly workerConnections: Redis[] = [];
   private readonly shutdown = new AbortController();
   private readonly connection: Redis;
 
@@ -106,9 +109,13 @@ export class JobQueue {
     const missing = (Object.keys(JOBS) as JobName[]).filter((name) => queues.includes(JOBS[name].queue) && !this.handlers.has(name));
     if (missing.length > 0) throw new Error(`no handler registered for job(s): ${missing.join(', ')}`);
     for (const queueName of queues) {
-      const worker = new Worker(queueName, (job) => this.process(job), {
-        connection: this.newConnection(),
+      const connection = this.newConnection();
+      this.workerConnections.push(connection);
+      const worker = new Worker(queueName, (job, token) => this.process(job, token), {
+        connection,
         prefix: this.prefix,
+        // BullMQ records this as the job's processedBy: which process ran a phase, for operators and tests.
+        name: `${os.hostname()}:${process.pid}`,
         concurrency: settings.concurrency[queueName] ?? 1,
         lockDuration: settings.lockDurationMs,
         stalledInterval: Math.max(1000, Math.floor(settings.lockDurationMs / 2)),
@@ -155,6 +162,7 @@ export class JobQueue {
     this.shutdown.abort();
     await Promise.all(this.workers.map((w) => w.close()));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
+    for (const connection of this.workerConnections) connection.disconnect();
     this.connection.disconnect();
   }
 
