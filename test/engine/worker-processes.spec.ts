@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { DeploymentsService } from '../../src/deployments/deployments.service.js';
+import { startLab, type Lab } from '../../src/lab/nodes/lab.js';
+import { JobQueue } from '../../src/workers/job-queue.js';
+import { eventually, startTestApp, TEST_REDIS_URL, type TestApp } from '../support/test-app.js';
+import { commandRunbook, CONTROLLER, createLabEnvironment, finished, readLabFile, stepsByKey } from './support/engine-fixtures.js';
+import { ensureWorkerBuilt, WorkerProcesses } from './support/worker-process.js';
+
+const RESUME_LOG = '/var/tmp/resume.log';
+const SHARED_LOG = '/var/tmp/shared.log';
+// Every step appends a line first, so the lab host shows how often each one really ran.
+const resume = commandRunbook('resume', [
+  {
+    key: 'slow',
+    steps: [1, 2, 3, 4, 5, 6].map((n) => `echo s${n} >> ${RESUME_LOG}${n === 3 ? '; sleep 3' : ''}`),
+  },
+]);
+const independent = commandRunbook(
+  'independent',
+  ['p1', 'p2', 'p3', 'p4'].map((key) => ({ key, steps: [1, 2].map((n) => `echo ${key}-s${n} >> ${SHARED_LOG}; sleep 1`) })),
+);
+
+const secretKey = randomBytes(32).toString('hex');
+let lab: Lab;
+let t: TestApp;
+let workers: WorkerProcesses;
+
+beforeAll(async () => {
+  ensureWorkerBuilt();
+  lab = await startLab({ computeNodes: 1 });
+  // API only: every phase runs in the separate worker processes.
+  t = await startTestApp({ runWorkers: false, catalog: new Map([resume, independent].map((rb) => [rb.key, rb])), env: { OPSPRINT_SECRET_KEY: secretKey } });
+  workers = new WorkerProcesses(t, secretKey, [resume, independent]);
+  await createLabEnvironment(t, lab);
+}, 120_000);
+afterAll(async () => {
+  await workers?.stopAll();
+  await t?.close();
+  await lab?.stop();
+});
+
+describe('separate worker processes', () => {
+  it('resume a phase whose worker was killed mid-step, without running finished steps again', async () => {
+    const first = await workers.start({ JOB_LOCK_MS: '3000' });
+    const created = await t.app.get(DeploymentsService).create({ environment: 'lab', runbook: resume.key, trigger: 'api', requester: 'test' });
+
+    // Step 3 has reached the host (its line is there) and steps 1–2 are recorded done.
+    await eventually(async () => {
+      const steps = await stepsByKey(t.db.prisma, created.id);
+      const log = await readLabFile(lab, CONTROLLER, RESUME_LOG);
+      return steps.get('slow-s2')?.status === 'changed' && steps.get('slow-s3')?.status === 'running' && log.includes('s3') ? true : undefined;
+    }, 30_000, 25);
+    await workers.kill(first, 'SIGKILL');
+
+    const second = await workers.start({ JOB_LOCK_MS: '3000' });
+    const done = await finished(t.db.prisma, created.id, 60_000);
+    expect({ status: done.status, error: done.error }).toEqual({ status: 'succeeded', error: null });
+
+    const steps = await stepsByKey(t.db.prisma, created.id);
+    expect([...steps.values()].map((s) => [s.stepKey, s.status, s.attempt])).toEqual([
+      ['slow-s1', 'changed', 1],
+      ['slow-s2', 'changed', 1],
+      ['slow-s3', 'changed', 2],
+      ['slow-s4', 'changed', 1],
+      ['slow-s5', 'changed', 1],
+      ['slow-s6', 'changed', 1],
+    ]);
+    // Steps 1–2 touched the host once; step 3 was started by both workers.
+    expect((await readLabFile(lab, CONTROLLER, RESUME_LOG)).trim().split('\n')).toEqual(['s1', 's2', 's3', 's3', 's4', 's5', 's6']);
+    await workers.kill(second, 'SIGTERM');
+  }, 90_000);
+
+  it('share the phases of one deployment, each phase run once', async () => {
+    const a = await workers.start({ WORKER_CONCURRENCY: '1' });
+    const b = await workers.start({ WORKER_CONCURRENCY: '1' });
+    const created = await t.app.get(DeploymentsService).create({ environment: 'lab', runbook: independent.key, trigger: 'api', requester: 'test' });
+    const done = await finished(t.db.prisma, created.id, 60_000);
+    expect({ status: done.status, error: done.error }).toEqual({ status: 'succeeded', error: null });
+
+    const steps = await stepsByKey(t.db.prisma, created.id);
+    expect([...steps.values()].filter((s) => s.status !== 'changed' || s.attempt !== 1)).toEqual([]);
+    const lines = (await readLabFile(lab, CONTROLLER, SHARED_LOG)).trim().split('\n');
+    expect(lines.sort()).toEqual(['p1-s1', 'p1-s2', 'p2-s1', 'p2-s2', 'p3-s1', 'p3-s2', 'p4-s1', 'p4-s2']);
+
+    const queue = new JobQueue(TEST_REDIS_URL, t.runtime.config.QUEUE_PREFIX);
+    try {
+      const jobs = (await queue.queue('deployments').getJobs(['completed'])).filter((job) => job.data.deploymentId === created.id);
+      expect(jobs.map((job) => job.data.phaseKey).sort()).toEqual(['p1', 'p2', 'p3', 'p4']);
+      const ranBy = new Set(jobs.map((job) => Number(job.processedBy?.split(':').pop())));
+      expect([...ranBy].sort()).toEqual([a.pid, b.pid].sort());
+    } finally {
+      await queue.close();
+    }
+  }, 90_000);
+});
