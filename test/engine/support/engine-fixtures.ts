@@ -69,7 +69,7 @@ export async function finished(db: PrismaClient, id: string, timeoutMs = 60_000)
 
 /** The step ledger of a deployment, keyed by step key (fixtures run on one node). */
 export async function stepsByKey(db: PrismaClient, deploymentId: string): Promise<Map<string, StepRun>> {
-  const rows = await db.stepRun.findMany({ where: { deploymentId }, orderBy: { position: 'asc' } });
+  const rows = await db.stepRun.findMany({ where: { deploymentId }, orderBy: [{ phaseRun: { position: 'asc' } }, { position: 'asc' }] });
   return new Map(rows.map((row) => [row.stepKey, row]));
 }
 
