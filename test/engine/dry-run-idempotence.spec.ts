@@ -1,0 +1,64 @@
+import type { StepRun } from '@prisma/client';
+import { DeploymentsService } from '../../src/deployments/deployments.service.js';
+import { startLab, type Lab } from '../../src/lab/nodes/lab.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { createLabEnvironment, finished } from './support/engine-fixtures.js';
+import { snapshotHosts } from './support/host-snapshot.js';
+
+let lab: Lab;
+let t: TestApp;
+
+beforeAll(async () => {
+  lab = await startLab({ computeNodes: 1 });
+  t = await startTestApp();
+  await createLabEnvironment(t, lab);
+});
+afterAll(async () => {
+  await t?.close();
+  await lab?.stop();
+});
+
+/** Runs the whole OpenStack Liberty runbook and returns the finished deployment with its step ledger. */
+async function deploy(dryRun: boolean) {
+  const created = await t.app.get(DeploymentsService).create({ environment: 'lab', dryRun, trigger: 'api', requester: 'test' });
+  const done = await finished(t.db.prisma, created.id, 120_000);
+  const steps = await t.db.prisma.stepRun.findMany({ where: { deploymentId: created.id } });
+  return { done, steps };
+}
+
+const describeStep = (s: StepRun) => `${s.node} ${s.stepKey} ${s.status}\n${s.command}\n${s.stdout}\n${s.stderr}`;
+
+// One lab through four deployments, in order: each test starts from the state the previous one left.
+describe('the full runbook in check mode and run twice', () => {
+  it('a dry run on fresh hosts succeeds, reports what it would change and changes nothing', async () => {
+    const before = await snapshotHosts(lab);
+    const { done, steps } = await deploy(true);
+    expect({ status: done.status, error: done.error }).toEqual({ status: 'succeeded', error: null });
+    expect(steps.filter((s) => s.status !== 'would_change' && s.status !== 'ok').map(describeStep)).toEqual([]);
+    // Fresh hosts: most of the runbook has something to do.
+    expect(steps.filter((s) => s.status === 'would_change').length).toBeGreaterThan(steps.length / 2);
+    expect(await snapshotHosts(lab)).toEqual(before);
+  }, 150_000);
+
+  it('a real deployment then succeeds, and a dry run after it finds nothing left to change', async () => {
+    const fresh = await snapshotHosts(lab);
+    const real = await deploy(false);
+    expect({ status: real.done.status, error: real.done.error }).toEqual({ status: 'succeeded', error: null });
+
+    const before = await snapshotHosts(lab);
+    // The snapshot sees what a deployment changes (so its equality after a dry run means something).
+    expect(before).not.toEqual(fresh);
+    const { done, steps } = await deploy(true);
+    expect({ status: done.status, error: done.error }).toEqual({ status: 'succeeded', error: null });
+    // Verifications are not run in check mode (they report would_change); every other step is ok.
+    expect(steps.filter((s) => s.kind !== 'verify' && s.status !== 'ok').map(describeStep)).toEqual([]);
+    expect(steps.filter((s) => s.kind === 'verify').every((s) => s.status === 'would_change')).toBe(true);
+    expect(await snapshotHosts(lab)).toEqual(before);
+  }, 150_000);
+
+  it('a second real deployment reports every step ok: nothing changed', async () => {
+    const { done, steps } = await deploy(false);
+    expect({ status: done.status, error: done.error }).toEqual({ status: 'succeeded', error: null });
+    expect(steps.filter((s) => s.status !== 'ok').map(describeStep)).toEqual([]);
+  }, 150_000);
+});
