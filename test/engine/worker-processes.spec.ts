@@ -70,6 +70,36 @@ describe('separate worker processes', () => {
     await workers.kill(second, 'SIGTERM');
   }, 90_000);
 
+  it('hand a phase back on graceful shutdown after the running step, and another worker continues with the next one', async () => {
+    await lab.hosts.get(CONTROLLER)!.fs.rm(RESUME_LOG, { force: true });
+    await createLabEnvironment(t, lab, { name: 'graceful' });
+    const first = await workers.start({ JOB_LOCK_MS: '3000' });
+    const created = await t.app.get(DeploymentsService).create({ environment: 'graceful', runbook: resume.key, trigger: 'api', requester: 'test' });
+    await eventually(async () => {
+      const log = await readLabFile(lab, CONTROLLER, RESUME_LOG);
+      return (await stepsByKey(t.db.prisma, created.id)).get('slow-s3')?.status === 'running' && log.includes('s3') ? true : undefined;
+    }, 30_000, 25);
+    await workers.kill(first, 'SIGTERM');
+    // It stopped after finishing step 3 and started nothing more.
+    const handedBack = await stepsByKey(t.db.prisma, created.id);
+    expect([...handedBack.values()].map((s) => [s.stepKey, s.status])).toEqual([
+      ['slow-s1', 'changed'],
+      ['slow-s2', 'changed'],
+      ['slow-s3', 'changed'],
+      ['slow-s4', 'pending'],
+      ['slow-s5', 'pending'],
+      ['slow-s6', 'pending'],
+    ]);
+
+    const second = await workers.start({ JOB_LOCK_MS: '3000' });
+    const done = await finished(t.db.prisma, created.id, 60_000);
+    expect({ status: done.status, error: done.error }).toEqual({ status: 'succeeded', error: null });
+    const steps = await stepsByKey(t.db.prisma, created.id);
+    expect([...steps.values()].filter((s) => s.status !== 'changed' || s.attempt !== 1)).toEqual([]);
+    expect((await readLabFile(lab, CONTROLLER, RESUME_LOG)).trim().split('\n')).toEqual(['s1', 's2', 's3', 's4', 's5', 's6']);
+    await workers.kill(second, 'SIGTERM');
+  }, 90_000);
+
   it('share the phases of one deployment, each phase run once', async () => {
     const a = await workers.start({ WORKER_CONCURRENCY: '1' });
     const b = await workers.start({ WORKER_CONCURRENCY: '1' });
