@@ -100,6 +100,27 @@ describe('separate worker processes', () => {
     await workers.kill(second, 'SIGTERM');
   }, 90_000);
 
+  it('stop a step hanging in another process when the API cancels the deployment', async () => {
+    await createLabEnvironment(t, lab, { name: 'cancel' });
+    const worker = await workers.start();
+    const hang = lab.faults.hangCommand('s3', { node: CONTROLLER });
+    try {
+      const created = await t.app.get(DeploymentsService).create({ environment: 'cancel', runbook: resume.key, trigger: 'api', requester: 'test' });
+      await eventually(async () => ((await stepsByKey(t.db.prisma, created.id)).get('slow-s3')?.status === 'running' ? true : undefined), 30_000, 25);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // let the command reach the node and hang there
+      const cancelledAt = Date.now();
+      await t.app.get(DeploymentsService).cancel(created.id, 'operator');
+      const done = await finished(t.db.prisma, created.id, 10_000);
+      expect(done.status).toBe('cancelled');
+      expect(done.finishedAt!.getTime() - cancelledAt).toBeLessThan(5_000);
+      const steps = await stepsByKey(t.db.prisma, created.id);
+      expect([...steps.values()].map((s) => s.status)).toEqual(['changed', 'changed', 'cancelled', 'pending', 'pending', 'pending']);
+    } finally {
+      hang.remove();
+      await workers.kill(worker, 'SIGTERM');
+    }
+  }, 60_000);
+
   it('share the phases of one deployment, each phase run once', async () => {
     const a = await workers.start({ WORKER_CONCURRENCY: '1' });
     const b = await workers.start({ WORKER_CONCURRENCY: '1' });
