@@ -36,7 +36,7 @@ async function phaseRuns(deploymentId: string) {
 }
 
 describe('cancelling a deployment', () => {
-  it('stops the hanging step within seconds, starts nothing later and frees the environment', async () => {
+  it('stops the hanging step within seconds, starts nothing later, frees the environment and can be resumed later', async () => {
     const hang = lab.faults.hangCommand('waits-forever', { node: CONTROLLER });
     const created = await deployments.create({ environment: 'cancel-lab', runbook: cancellable.key, trigger: 'api', requester: 'test' });
     await eventually(async () => ((await stepsByKey(t.db.prisma, created.id)).get('work-s2')?.status === 'running' ? true : undefined), 20_000, 25);
@@ -64,6 +64,18 @@ describe('cancelling a deployment', () => {
     // The environment is free again: a new deployment is accepted and runs to the end.
     const next = await deployments.create({ environment: 'cancel-lab', runbook: cancellable.key, trigger: 'api', requester: 'test' });
     expect((await finished(t.db.prisma, next.id)).status).toBe('succeeded');
+
+    // The cancelled deployment can still be resumed: it reruns the cancelled step, not the one done before.
+    await deployments.retry(created.id, 'operator');
+    const resumed = await finished(t.db.prisma, created.id);
+    expect({ status: resumed.status, error: resumed.error }).toEqual({ status: 'succeeded', error: null });
+    const after = await stepsByKey(t.db.prisma, created.id);
+    expect([...after.values()].map((s) => [s.stepKey, s.status, s.attempt])).toEqual([
+      ['work-s1', 'changed', 1],
+      ['work-s2', 'changed', 2],
+      ['work-s3', 'changed', 1],
+      ['after-s1', 'changed', 1],
+    ]);
   });
 });
 
