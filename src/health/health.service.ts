@@ -40,7 +40,7 @@ export class HealthService {
     const dependencies: Record<string, DependencyHealth> = {};
     dependencies.postgres = await withTimeout(this.db.$queryRaw`SELECT 1`, 2000, 'PostgreSQL').then(
       () => ({ status: 'up' as const, url: redact(this.runtime.databaseUrl) }),
-      (error: Error) => ({ status: 'down' as const, detail: error.message.split('\n')[0], url: redact(this.runtime.databaseUrl) }),
+      (error: Error) => ({ status: 'down' as const, detail: describeError(error), url: redact(this.runtime.databaseUrl) }),
     );
     dependencies.redis = await withTimeout(this.queue.ping(), 2000, 'Redis').then(
       () => ({ status: 'up' as const, url: redact(this.runtime.redisUrl) }),
@@ -64,6 +64,13 @@ export class HealthService {
     const status = required.every((name) => dependencies[name].status === 'up') ? 'ok' : 'error';
     return { status, dependencies };
   }
+}
+
+/** The first informative line of an error (Prisma's messages start with blank lines). */
+function describeError(error: Error): string {
+  const line = error.message.split('\n').map((l) => l.trim()).find((l) => l.length > 0);
+  const code = (error as { code?: string }).code;
+  return line ?? code ?? error.name;
 }
 
 /** A URL without its password. */

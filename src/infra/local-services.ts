@@ -92,10 +92,16 @@ export async function resolveDatabase(configured: string | undefined, dataDir: s
       );
     }
   }
-  const dir = path.join(dataDir, 'pglite');
+  return startEmbeddedPostgres(path.join(dataDir, 'pglite'));
+}
+
+/** PGlite (PostgreSQL compiled to WebAssembly) served on a local port, data kept in `dir`. */
+export async function startEmbeddedPostgres(dir: string): Promise<ResolvedService> {
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
-  const script = createRequire(import.meta.url).resolve('@electric-sql/pglite-socket/dist/scripts/server.js');
+  // The package does not export its server script; find it beside the package's entry point.
+  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite-socket');
+  const script = path.join(path.dirname(entry), 'scripts', 'server.js');
   const child = spawn(process.execPath, [script, `--db=${dir}`, `--port=${port}`, '--host=127.0.0.1'], { stdio: 'ignore' });
   await waitForPort(port, child, 'embedded PostgreSQL (PGlite)');
   return { url: `postgresql://postgres@127.0.0.1:${port}/postgres`, source: 'embedded', maxConnections: 1, stop: stopChild(child) };

@@ -29,7 +29,7 @@ export async function startTestApp(options: Partial<Runtime> & { env?: Record<st
   const config = loadAppConfig({ LOG_LEVEL: 'warn', QUEUE_PREFIX: prefix, JOB_LOCK_MS: '5000', STEP_TIMEOUT_MS: '30000', ...(options.env ?? {}) });
   const runtime: Runtime = {
     config,
-    databaseUrl: db!.url,
+    databaseUrl: db?.url ?? options.databaseUrl!,
     redisUrl: TEST_REDIS_URL,
     dataDir,
     runWorkers: true,
