@@ -29,6 +29,7 @@ beforeAll(async () => {
   sandbox.jira.webhooks.register({ url: `${appUrl}/webhooks/jira`, secret: WEBHOOK_SECRET });
   const environment = await t.app.get(EnvironmentsService).loadForDeployment({ name: 'lab' });
   secrets = [...Object.values(environment.secrets), environment.sshPrivateKey].filter((s) => s.length > 0);
+  expect(secrets.length).toBeGreaterThan(5);
 });
 afterAll(async () => {
   await t?.close();
@@ -71,6 +72,9 @@ describe('a deployment followed in JIRA and Confluence (lab nodes, Atlassian san
     expect(stories).toHaveLength(storyCount);
     expect(stories.every((s) => s.parentKey && epics.some((e) => e.key === s.parentKey))).toBe(true);
     expect(issues.filter((i) => i.status !== 'Done').map((i) => `${i.key} ${i.summary}: ${i.status}`)).toEqual([]);
+    // JIRA_BOARD_ID without an active sprint: the stories go into the OpSprint sprint of the day.
+    expect(sandbox.jira.state.sprints).toHaveLength(1);
+    expect([...sandbox.jira.state.sprints[0].issueKeys].sort()).toEqual(stories.map((s) => s.key).sort());
 
     const { roots, children } = pageTree();
     expect(roots).toHaveLength(1);
@@ -95,6 +99,8 @@ describe('a deployment followed in JIRA and Confluence (lab nodes, Atlassian san
       return (await found?.getState()) === 'completed' ? found : undefined;
     });
     expect(job!.returnvalue).toMatchObject({ created: 0, updated: 0, unchanged: 1 + phaseKeys.length });
+    expect(job!.returnvalue.rootUrl).toContain(sandbox.confluenceBaseUrl);
+    expect(job!.returnvalue.rootUrl).toContain(pageTree().roots[0].id);
     expect(versions()).toEqual(before);
   });
 
@@ -143,6 +149,16 @@ describe('a deployment followed in JIRA and Confluence (lab nodes, Atlassian san
     const keystoneIssues = labIssues(sandbox).filter((i) => i.labels.includes('phase-keystone'));
     expect(keystoneIssues.filter((i) => i.status !== 'Done').map((i) => `${i.key}: ${i.status}`)).toEqual([]);
     expect(epic.status).toBe('Done');
+  });
+
+  it('shows JIRA and Confluence down in /health without making the service unhealthy', async () => {
+    sandbox.jira.faults.serverErrors(1, 503);
+    sandbox.confluence.faults.serverErrors(1, 503);
+    const health = await getJson(`${appUrl}/health`);
+    expect(health.status).toBe(200);
+    expect(health.body.dependencies.jira).toMatchObject({ status: 'down', detail: expect.stringContaining('503') });
+    expect(health.body.dependencies.confluence).toMatchObject({ status: 'down', detail: expect.stringContaining('503') });
+    expect((await getJson(`${appUrl}/health`)).body.dependencies.jira.status).toBe('up');
   });
 
   it('blocks the story of a failing step with a comment carrying its exit code, and the deployment fails', async () => {
