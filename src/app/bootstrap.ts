@@ -2,6 +2,7 @@ import path from 'node:path';
 import { ConfigError, loadAppConfig } from '../config/app-config.js';
 import { resolveDatabase, resolveRedis, type ResolvedService } from '../infra/local-services.js';
 import { migrate } from '../persistence/migrator.js';
+import { redactUrl } from '../common/redact-url.js';
 import type { Runtime } from './runtime.js';
 
 export interface PreparedRuntime {
@@ -66,14 +67,4 @@ export async function prepareRuntime(options: { runWorkers?: boolean; serveHttp:
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message || (error as NodeJS.ErrnoException).code || error.name : String(error);
   return message.split('\n')[0];
-}
-
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '****';
-    return parsed.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PrismaClient } from '@prisma/client';
 import { RUNTIME } from '../app/tokens.js';
+import { redactUrl } from '../common/redact-url.js';
 import type { Runtime } from '../app/runtime.js';
 import { JobQueue } from '../workers/job-queue.js';
 
@@ -39,12 +40,12 @@ export class HealthService {
   async check(): Promise<{ status: 'ok' | 'error'; dependencies: Record<string, DependencyHealth> }> {
     const dependencies: Record<string, DependencyHealth> = {};
     dependencies.postgres = await withTimeout(this.db.$queryRaw`SELECT 1`, 2000, 'PostgreSQL').then(
-      () => ({ status: 'up' as const, url: redact(this.runtime.databaseUrl) }),
-      (error: Error) => ({ status: 'down' as const, detail: describeError(error), url: redact(this.runtime.databaseUrl) }),
+      () => ({ status: 'up' as const, url: redactUrl(this.runtime.databaseUrl) }),
+      (error: Error) => ({ status: 'down' as const, detail: describeError(error), url: redactUrl(this.runtime.databaseUrl) }),
     );
     dependencies.redis = await withTimeout(this.queue.ping(), 2000, 'Redis').then(
-      () => ({ status: 'up' as const, url: redact(this.runtime.redisUrl) }),
-      (error: Error) => ({ status: 'down' as const, detail: error.message, url: redact(this.runtime.redisUrl) }),
+      () => ({ status: 'up' as const, url: redactUrl(this.runtime.redisUrl) }),
+      (error: Error) => ({ status: 'down' as const, detail: error.message, url: redactUrl(this.runtime.redisUrl) }),
     );
     dependencies.queues =
       dependencies.redis.status === 'up'
@@ -71,15 +72,4 @@ function describeError(error: Error): string {
   const line = error.message.split('\n').map((l) => l.trim()).find((l) => l.length > 0);
   const code = (error as { code?: string }).code;
   return line ?? code ?? error.name;
-}
-
-/** A URL without its password. */
-function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '****';
-    return parsed.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
 }

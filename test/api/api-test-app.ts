@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { deleteRedisPrefix } from '../support/test-app.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import ssh2 from 'ssh2';
 import request from 'supertest';
 import { createApp } from '../../src/app/create-app.js';
@@ -44,25 +44,11 @@ export async function startApiApp(options: { env?: Record<string, string>; runWo
     http: () => request(app.getHttpServer()),
     async close() {
       await app.close();
-      await deleteRedisKeys(prefix);
+      await deleteRedisPrefix(prefix);
       await db.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { SshError, type CommandResult, type UploadOptions } from './executor.types.js';
-import { shellQuote } from './shell-quote.js';
+import { shellQuote } from '../../runbooks/render/shell.js';
 
 export interface UploadPorts {
   node: string;
