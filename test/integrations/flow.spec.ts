@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { EnvironmentsService } from '../../src/environments/environments.service.js';
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
 import { JiraGateway } from '../../src/integrations/jira/jira.gateway.js';
+import { JiraPollScheduler } from '../../src/integrations/jira/jira-poll.scheduler.js';
 import { DEFAULT_USERS } from '../../src/lab/atlassian/http.js';
 import { startAtlassianSandbox, type AtlassianSandbox } from '../../src/lab/atlassian/server.js';
 import { startLab, type Lab } from '../../src/lab/nodes/lab.js';
@@ -176,6 +177,26 @@ describe('a deployment followed in JIRA and Confluence (lab nodes, Atlassian san
     expect(epic.status).toBe('Blocked');
     const leaks = everythingPublished().filter((text) => secrets.some((s) => text.includes(s)));
     expect(leaks).toEqual([]);
+  });
+
+  it('catches a trigger transition whose webhook never arrived with the scheduled JQL poll, once', async () => {
+    const registrations = sandbox.jira.webhooks.registrations.splice(0); // JIRA "loses" the webhook
+    try {
+      const gateway = new JiraGateway({ baseUrl: new URL(sandbox.jiraBaseUrl), flavor: 'cloud', auth: { kind: 'basic', email: DEFAULT_USERS[0].email, apiToken: DEFAULT_USERS[0].apiToken } });
+      const epic = labIssues(sandbox).find((i) => i.issueType === 'Epic' && i.labels.includes('phase-keystone'))!;
+      const transition = (await gateway.listTransitions(epic.key)).find((tr) => tr.to.name === 'Ready to Deploy')!;
+      await gateway.transitionIssue(epic.key, transition.id);
+      const poller = t.app.get(JiraPollScheduler, { strict: false });
+      await poller.tick();
+      await poller.tick();
+      const polled = await t.db.prisma.deployment.findMany({ where: { trigger: 'jira_poll' } });
+      expect(polled.map((d) => d.phases)).toEqual([['keystone']]);
+      expect((await finished(t, polled[0].id)).status).toBe('succeeded');
+      await settled(t, polled[0].id);
+      expect(sandbox.jira.state.issues.get(epic.key)!.status).toBe('Done');
+    } finally {
+      sandbox.jira.webhooks.registrations.push(...registrations);
+    }
   });
 });
 
