@@ -179,6 +179,20 @@ describe('a deployment followed in JIRA and Confluence (lab nodes, Atlassian san
     expect(leaks).toEqual([]);
   });
 
+  it('records a webhook that arrives while the environment is busy as refused with the 409 reason', async () => {
+    const running = await t.app.get(DeploymentsService).create({ environment: 'lab', phases: ['keystone'], trigger: 'api', requester: 'flow-test' });
+    const gateway = new JiraGateway({ baseUrl: new URL(sandbox.jiraBaseUrl), flavor: 'cloud', auth: { kind: 'basic', email: DEFAULT_USERS[0].email, apiToken: DEFAULT_USERS[0].apiToken } });
+    const epic = labIssues(sandbox).find((i) => i.issueType === 'Epic' && i.labels.includes('phase-keystone'))!;
+    const transition = (await gateway.listTransitions(epic.key)).find((tr) => tr.to.name === 'Ready to Deploy')!;
+    await gateway.transitionIssue(epic.key, transition.id);
+    await sandbox.jira.webhooks.settled();
+    const delivery = await t.db.prisma.webhookDelivery.findFirstOrThrow({ where: { source: 'jira', outcome: { not: 'ignored' } }, orderBy: { receivedAt: 'desc' } });
+    expect(delivery).toMatchObject({ outcome: 'request_failed', deploymentId: null });
+    expect(JSON.stringify(delivery.detail)).toContain(`409 conflict: environment lab already has an active deployment (${running.id}`);
+    expect(await t.db.prisma.deployment.count({ where: { status: { in: ['queued', 'running'] } } })).toBe(1);
+    await settled(t, running.id);
+  });
+
   it('catches a trigger transition whose webhook never arrived with the scheduled JQL poll, once', async () => {
     const registrations = sandbox.jira.webhooks.registrations.splice(0); // JIRA "loses" the webhook
     try {
