@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { PrismaClient } from '@prisma/client';
+import { JobQueue } from '../src/workers/job-queue.js';
 import { createApp } from '../src/app/create-app.js';
 import { prepareRuntime, StartupError } from '../src/app/bootstrap.js';
 import { freePort, canConnect } from '../src/infra/local-services.js';
@@ -59,6 +60,8 @@ async function main(): Promise<number> {
     if (!realJira) {
       Object.assign(env, {
         JIRA_BASE_URL: sandbox.jiraBaseUrl,
+        // The sandbox speaks JIRA Cloud's dialect (search through /search/jql).
+        JIRA_FLAVOR: 'cloud',
         JIRA_EMAIL: user.email,
         JIRA_API_TOKEN: user.apiToken,
         JIRA_PROJECT_KEY: 'OPS',
@@ -95,6 +98,8 @@ async function main(): Promise<number> {
     const db = app.get(PrismaClient);
     const api = new DemoApiClient(baseUrl, env.OPSPRINT_ADMIN_TOKEN!);
     await cleanUpInterruptedDemo(db, api);
+    // Updates queued for an earlier run's sandbox have nowhere to go: that sandbox is gone.
+    if (sandbox) await app.get(JobQueue).obliterate(['jira', 'confluence']);
 
     step('Registering environment "lab" (inventory of the lab nodes, generated secrets, the lab SSH key)');
     const inventory = exampleInventory({ environment: 'lab', ssh: (_node, i) => lab.nodes[i].ssh });
@@ -105,6 +110,7 @@ async function main(): Promise<number> {
     const created = await api.createDeployment({ environment: 'lab', dryRun: values['dry-run'] });
     console.log(`   deployment ${created.id}`);
     const finished: DeploymentView = await api.waitForDeployment(created.id, (deployment) => printProgress(deployment));
+    await waitForAtlassianQueues(app.get(JobQueue));
     exitCode = await printSummary(finished, { api, db, sandbox, baseUrl });
   } finally {
     if (values['keep-running']) {
@@ -119,6 +125,24 @@ async function main(): Promise<number> {
     await shutdown();
   }
   return exitCode;
+}
+
+/** JIRA and Confluence follow the deployment on their own queues; let them catch up before the summary. */
+async function waitForAtlassianQueues(queue: JobQueue, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let announced = false;
+  for (;;) {
+    const counts = await queue.counts();
+    const pending = (['jira', 'confluence'] as const).reduce((n, q) => n + counts[q].waiting + counts[q].active + counts[q].delayed, 0);
+    if (pending === 0) return;
+    if (!announced) console.log(`   waiting for JIRA and Confluence to catch up (${pending} updates queued)`);
+    announced = true;
+    if (Date.now() > deadline) {
+      console.log(`   ${pending} JIRA/Confluence updates still queued after ${timeoutMs / 1000} s; they will be applied when the service runs again`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** A demo killed midway leaves its deployment active; the next demo run closes it before starting. */

@@ -166,8 +166,8 @@ export class JobQueue {
     this.connection.disconnect();
   }
 
-  /** Removes every key of this prefix's queues (tests and demo resets). */
-  async obliterateAll(): Promise<void> {
-    for (const name of QUEUE_NAMES) await this.queue(name).obliterate({ force: true });
+  /** Removes every job of these queues (the demo drops updates meant for an earlier run's sandbox). */
+  async obliterate(queues: QueueName[]): Promise<void> {
+    for (const name of queues) await this.queue(name).obliterate({ force: true });
   }
 }
