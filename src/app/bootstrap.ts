@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { ConfigError, loadAppConfig } from '../config/app-config.js';
+import { loadConfluenceConfig } from '../integrations/confluence/confluence.config.js';
+import { loadJiraConfig } from '../integrations/jira/jira.config.js';
 import { resolveDatabase, resolveRedis, type ResolvedService } from '../infra/local-services.js';
 import { migrate } from '../persistence/migrator.js';
 import { redactUrl } from '../common/redact-url.js';
@@ -24,9 +26,12 @@ export async function prepareRuntime(options: { runWorkers?: boolean; serveHttp:
   let config;
   try {
     config = loadAppConfig(env);
+    // The integrations' settings are checked now too, so a bad value is one line, not a stack trace.
+    loadJiraConfig(env);
+    loadConfluenceConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) throw new StartupError(error.problems.join('\n'));
-    throw error;
+    throw new StartupError((error as Error).message);
   }
   const dataDir = path.resolve(env.OPSPRINT_DATA_DIR ?? '.data');
   const database = await resolveDatabase(config.DATABASE_URL, dataDir).catch((error: Error) => {

@@ -31,7 +31,8 @@ export async function createApp(runtime: Runtime): Promise<INestApplication> {
   );
   app.useGlobalFilters(new DomainErrorFilter());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): main.ts and worker.ts own SIGTERM/SIGINT, close the app and then
+  // stop the embedded services they started (Nest's hook would re-raise the signal first).
   // Before init: Swagger's routes must be registered ahead of Nest's 404 handler.
   if (runtime.serveHttp) setupOpenApi(app);
   await app.init();

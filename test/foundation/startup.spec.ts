@@ -36,4 +36,10 @@ describe('start-up refuses bad settings with one clear line', () => {
     const error = await startupError({ PORT: 'http', WORKER_CONCURRENCY: '0' });
     expect(error.message.split('\n')).toEqual(['PORT: PORT must be an integer', 'WORKER_CONCURRENCY: WORKER_CONCURRENCY must not be less than 1']);
   });
+
+  it('a bad integration setting, named', async () => {
+    const error = await startupError({ JIRA_BASE_URL: 'not a url', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(error.message.split('\n')).toHaveLength(1);
+    expect(error.message).toMatch(/^JIRA_BASE_URL: /);
+  });
 });
