@@ -10,6 +10,7 @@ import { startAtlassianSandbox, type AtlassianSandbox } from '../src/lab/atlassi
 import { DEFAULT_USERS } from '../src/lab/atlassian/http.js';
 import { startLab } from '../src/lab/nodes/lab.js';
 import { exampleInventory } from '../src/runbooks/openstack-liberty/example-inventory.js';
+import { generateSecrets } from '../src/runbooks/secrets.js';
 import { DemoApiClient, type DeploymentView } from './demo/api-client.js';
 import { printProgress, printSummary } from './demo/report.js';
 
@@ -104,7 +105,9 @@ async function main(): Promise<number> {
     step('Registering environment "lab" (inventory of the lab nodes, generated secrets, the lab SSH key)');
     const inventory = exampleInventory({ environment: 'lab', ssh: (_node, i) => lab.nodes[i].ssh });
     const nodes = lab.nodes.map((node) => ({ ...node }));
-    await api.upsertEnvironment({ name: 'lab', description: 'OpSprint demo lab (simulated CentOS 7 nodes)', network: inventory.network, nodes, secrets: { SSH_PRIVATE_KEY: lab.clientPrivateKey! } });
+    // Fresh secrets every run: the lab is new, and values stored by an earlier run may be under another key.
+    const secrets = { ...generateSecrets(), SSH_PRIVATE_KEY: lab.clientPrivateKey! };
+    await api.upsertEnvironment({ name: 'lab', description: 'OpSprint demo lab (simulated CentOS 7 nodes)', network: inventory.network, nodes, secrets });
 
     step(`Deploying all phases of openstack-liberty${values['dry-run'] ? ' in check mode' : ''}`);
     const created = await api.createDeployment({ environment: 'lab', dryRun: values['dry-run'] });

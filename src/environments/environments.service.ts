@@ -78,7 +78,8 @@ export class EnvironmentsService {
   /** Replaces the inventory; secrets given are replaced, the others kept. Pinned host keys survive unless changed. */
   async update(name: string, input: Omit<EnvironmentInput, 'name'>): Promise<EnvironmentView> {
     const existing = await this.findRow(name);
-    const current = await this.decryptSecrets(existing.id);
+    // Secrets sent again need not be readable: that is how values stored under another key are replaced.
+    const current = await this.decryptSecrets(existing.id, Object.keys(input.secrets ?? {}));
     const secrets = { ...current, ...(input.secrets ?? {}) };
     this.validate({ ...input, name }, secrets, false);
     const pinned = new Map(existing.nodes.map((n) => [n.name, n.hostKeyFingerprint]));
@@ -146,8 +147,14 @@ export class EnvironmentsService {
     return row;
   }
 
-  private async decryptSecrets(environmentId: string): Promise<Record<string, string>> {
-    const rows = await this.db.secret.findMany({ where: { environmentId } });
+  private async decryptSecrets(environmentId: string, skip: string[] = []): Promise<Record<string, string>> {
+    const rows = await this.db.secret.findMany({ where: { environmentId, name: { notIn: skip } } });
+    const unreadable = rows.filter((r) => !this.cipher.canDecrypt(r.ciphertext)).map((r) => r.name);
+    if (unreadable.length > 0) {
+      throw new InputError(
+        unreadable.map((name) => `secrets.${name}: stored under a different OPSPRINT_SECRET_KEY; set that key again or send this secret's value again`),
+      );
+    }
     return Object.fromEntries(rows.map((r) => [r.name, this.cipher.decrypt(r.ciphertext)]));
   }
 

@@ -15,6 +15,15 @@ export class SecretCipher {
     return ['v1', iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join(':');
   }
 
+  canDecrypt(sealed: string): boolean {
+    try {
+      this.decrypt(sealed);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   decrypt(sealed: string): string {
     const [version, iv, tag, body] = sealed.split(':');
     if (version !== 'v1' || !iv || !tag || body === undefined) throw new Error('secret is not in the v1 format');
