@@ -92,10 +92,8 @@ async function verify(
   options: StepRunOptions,
 ): Promise<StepOutcome> {
   const spec = step.verify!;
-  if (options.dryRun) {
-    return { ...outcome, status: 'would_change', exitCode: null, stdout: 'not verified in check mode\n' };
-  }
-  const attempts = spec.retry?.attempts ?? 1;
+  // Check mode reads the same tables, once: what holds already is ok, what does not is what the run would change.
+  const attempts = options.dryRun ? 1 : (spec.retry?.attempts ?? 1);
   const sleep = options.sleep ?? defaultSleep;
   let failures: string[] = [];
   for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -112,9 +110,12 @@ async function verify(
     }
     if (attempt < attempts) await sleep(spec.retry!.intervalMs);
   }
-  outcome.stderr += `${outcome.stderr.endsWith('\n') || !outcome.stderr ? '' : '\n'}verification failed: ${failures.join('; ')}\n`;
   const rows = safeParse(spec.format, outcome.stdout);
   outcome.artifacts.push({ kind: 'verification_table', name: step.title, content: outcome.stdout, data: { columns: columnsOf(rows), rows } });
+  if (options.dryRun) {
+    return { ...outcome, status: 'would_change', exitCode: null, stdout: `${outcome.stdout}not yet true: ${failures.join('; ')}\n` };
+  }
+  outcome.stderr += `${outcome.stderr.endsWith('\n') || !outcome.stderr ? '' : '\n'}verification failed: ${failures.join('; ')}\n`;
   return { ...outcome, status: 'failed', exitCode: outcome.exitCode === 0 ? 1 : outcome.exitCode };
 }
 
