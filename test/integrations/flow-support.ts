@@ -59,7 +59,7 @@ export function finished(t: TestApp, id: string) {
 export async function settled(t: TestApp, deploymentId: string, timeoutMs = 120_000): Promise<Record<string, Record<string, number>>> {
   const deployment = await finished(t, deploymentId);
   await eventually(
-    async () => (await t.db.prisma.auditEvent.findFirst({ where: { action: 'confluence.published', target: deploymentId, at: { gte: deployment.finishedAt! } } })) ?? undefined,
+    async () => (await t.db.prisma.auditEvent.findFirst({ where: { action: { in: ['confluence.published', 'confluence.skipped'] }, target: deploymentId, at: { gte: deployment.finishedAt! } } })) ?? undefined,
     timeoutMs,
     200,
   ).catch(() => undefined); // without Confluence nothing is published: the queue check below still applies

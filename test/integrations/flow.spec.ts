@@ -92,7 +92,6 @@ describe('a deployment followed in JIRA and Confluence (lab nodes, Atlassian san
   });
 
   it('publishes the same deployment again without touching a page', async () => {
-    const versions = () => Object.fromEntries(sandbox.confluence.pages().map((p) => [p.id, p.version]));
     const before = versions();
     const jobId = await t.app.get(JobQueue).add('confluence:publish-deployment', { deploymentId: firstId, environmentId: (await t.db.prisma.deployment.findUniqueOrThrow({ where: { id: firstId } })).environmentId });
     const job = await eventually(async () => {
@@ -105,9 +104,12 @@ describe('a deployment followed in JIRA and Confluence (lab nodes, Atlassian san
     expect(versions()).toEqual(before);
   });
 
-  it('a second deployment of the unchanged runbook duplicates no issue and no page', async () => {
+  const versions = () => Object.fromEntries(sandbox.confluence.pages().map((p) => [p.id, p.version]));
+
+  it('a second deployment of the unchanged runbook duplicates no issue and updates no page', async () => {
     const keysBefore = labIssues(sandbox).map((i) => i.key).sort();
     const pagesBefore = sandbox.confluence.pages().map((p) => p.id).sort();
+    const versionsBefore = versions();
     const done = await deploy(t);
     expect(done.status).toBe('succeeded');
     await settled(t, done.id);
@@ -115,6 +117,9 @@ describe('a deployment followed in JIRA and Confluence (lab nodes, Atlassian san
     expect(labIssues(sandbox).filter((i) => i.status !== 'Done')).toEqual([]);
     expect(sandbox.confluence.pages().map((p) => p.id).sort()).toEqual(pagesBefore);
     expect(pageTree().children).toHaveLength(phaseKeys.length);
+    // Every step found its host already right: no page gets a new version.
+    expect(await t.db.prisma.stepRun.count({ where: { deploymentId: done.id, status: { not: 'ok' } } })).toBe(0);
+    expect(versions()).toEqual(versionsBefore);
   });
 
   it('starts exactly one deployment for a signed "Ready to Deploy" webhook delivered three times', async () => {

@@ -35,7 +35,16 @@ export class ConfluenceEventJobs implements DeploymentEventListener {
     this.queue.register('confluence:publish-deployment', (job: PublishDeploymentJob) => this.publish(job));
   }
 
-  async publish(job: PublishDeploymentJob): Promise<{ rootUrl: string; created: number; updated: number; unchanged: number }> {
+  async publish(job: PublishDeploymentJob): Promise<{ rootUrl: string; created: number; updated: number; unchanged: number; skipped?: string }> {
+    const pages = await this.prisma.confluencePage.findMany({ where: { environmentId: job.environmentId } });
+    const root = pages.find((page) => page.key === 'root');
+    if (root && (await this.changedNothing(job.deploymentId))) {
+      // The pages show the run that last changed the environment; a run that only found
+      // everything in place would churn versions (and notify watchers) to say nothing new.
+      const summary = { rootUrl: '', created: 0, updated: 0, unchanged: pages.length, skipped: 'the deployment changed nothing on any node' };
+      await this.prisma.auditEvent.create({ data: { actor: 'confluence-publisher', action: 'confluence.skipped', target: job.deploymentId, detail: summary } });
+      return summary;
+    }
     const secrets = await environmentSecretValues(this.environments, job.environmentId);
     const result = await this.publisher.publishDeployment(job.deploymentId, { secrets });
     const count = (action: string) => result.pages.filter((page) => page.action === action).length;
@@ -43,5 +52,13 @@ export class ConfluenceEventJobs implements DeploymentEventListener {
     // The audit trail is where the API and people find the page tree of a deployment.
     await this.prisma.auditEvent.create({ data: { actor: 'confluence-publisher', action: 'confluence.published', target: job.deploymentId, detail: summary } });
     return summary;
+  }
+
+  /** Every step that ran found its host already right, and none failed or was cut short. */
+  private async changedNothing(deploymentId: string): Promise<boolean> {
+    const deployment = await this.prisma.deployment.findUnique({ where: { id: deploymentId }, select: { status: true, dryRun: true } });
+    if (!deployment || deployment.dryRun || deployment.status === 'failed' || deployment.status === 'cancelled') return false;
+    const eventful = await this.prisma.stepRun.count({ where: { deploymentId, status: { in: ['changed', 'failed', 'cancelled', 'would_change'] } } });
+    return eventful === 0;
   }
 }
