@@ -231,7 +231,7 @@ export class PhaseRunner {
     const stdout = phase.mask(tail(outcome.stdout));
     const stderr = phase.mask(tail(outcome.stderr));
     // One transaction: the step's result and its evidence are written before the job moves on.
-    await this.db.$transaction([
+    const [, , fresh] = await this.db.$transaction([
       this.db.artifact.deleteMany({ where: { stepRunId: row.id } }),
       this.db.artifact.createMany({ data: artifacts }),
       this.db.stepRun.update({
@@ -247,7 +247,6 @@ export class PhaseRunner {
         },
       }),
     ]);
-    const fresh = await this.db.stepRun.findUniqueOrThrow({ where: { id: row.id } });
     phase.ledger.set(`${step.node}/${step.key}`, fresh);
     this.publishLine(phase, step, 'status', `${outcome.status === 'failed' ? '✗' : '✓'} ${step.title}: ${outcome.status}`);
     if (outcome.status === 'failed') await this.failStep(phase, step, outcome.exitCode, `${stdout}${stderr}`);
