@@ -1,23 +1,17 @@
-import type { Expectation, Runbook, Step } from '../../runbooks/model.js';
+import type { Expectation, Phase, Runbook, Step } from '../../runbooks/model.js';
 
 /** An expectation as an operator reads it; RegExps shown as /.../. */
 export function describeExpectation(expectation: Expectation): string {
   return expectation.description ?? JSON.stringify(expectation, (_key, value) => (value instanceof RegExp ? String(value) : value));
 }
 
+const runbookHeader = (runbook: Runbook) => ({ key: runbook.key, version: runbook.version, title: runbook.title });
+const phaseHeader = (phase: Phase) => ({ key: phase.key, title: phase.title, goal: phase.goal, dependsOn: phase.dependsOn, on: phase.on });
+
 export function runbookSummary(runbook: Runbook) {
   return {
-    key: runbook.key,
-    version: runbook.version,
-    title: runbook.title,
-    phases: runbook.phases.map((phase) => ({
-      key: phase.key,
-      title: phase.title,
-      goal: phase.goal,
-      dependsOn: phase.dependsOn,
-      on: phase.on,
-      stories: phase.stories.length,
-    })),
+    ...runbookHeader(runbook),
+    phases: runbook.phases.map((phase) => ({ ...phaseHeader(phase), stories: phase.stories.length })),
   };
 }
 
@@ -43,15 +37,9 @@ function stepDetail(step: Step) {
 
 export function runbookDetail(runbook: Runbook) {
   return {
-    key: runbook.key,
-    version: runbook.version,
-    title: runbook.title,
+    ...runbookHeader(runbook),
     phases: runbook.phases.map((phase) => ({
-      key: phase.key,
-      title: phase.title,
-      goal: phase.goal,
-      dependsOn: phase.dependsOn,
-      on: phase.on,
+      ...phaseHeader(phase),
       stories: phase.stories.map((story) => ({
         key: story.key,
         title: story.title,
