@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createApp } from './app/create-app.js';
-import { prepareRuntime, StartupError } from './app/bootstrap.js';
+import { prepareRuntime, StartupError, stopOnSignal } from './app/bootstrap.js';
 
 /** The API process: REST API, webhooks, dashboard, and (by default) the workers. */
 async function main(): Promise<void> {
@@ -11,13 +11,7 @@ async function main(): Promise<void> {
   console.log(
     `OpSprint listening on ${url.replace('[::1]', 'localhost')} (PostgreSQL: ${prepared.database.source}, Redis: ${prepared.redis.source}, workers: ${prepared.runtime.runWorkers ? 'in this process' : 'separate'})`,
   );
-  const shutdown = async () => {
-    await app.close();
-    await prepared.stop();
-    process.exit(0);
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  stopOnSignal(app, prepared);
 }
 
 main().catch((error) => {

@@ -1,20 +1,13 @@
 import 'reflect-metadata';
 import { createApp } from './app/create-app.js';
-import { prepareRuntime, StartupError } from './app/bootstrap.js';
+import { prepareRuntime, StartupError, stopOnSignal } from './app/bootstrap.js';
 
 /** A worker-only process, for scaling out across machines: no HTTP, just the BullMQ workers. */
 async function main(): Promise<void> {
   const prepared = await prepareRuntime({ serveHttp: false, runWorkers: true });
   const app = await createApp(prepared.runtime);
   console.log(`OpSprint worker running (PostgreSQL: ${prepared.database.source}, Redis: ${prepared.redis.source})`);
-  const shutdown = async () => {
-    // Workers finish their current step and hand their phase back to the queue.
-    await app.close();
-    await prepared.stop();
-    process.exit(0);
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  stopOnSignal(app, prepared);
 }
 
 main().catch((error) => {

@@ -73,3 +73,14 @@ function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message || (error as NodeJS.ErrnoException).code || error.name : String(error);
   return message.split('\n')[0];
 }
+
+/** On SIGTERM/SIGINT: close the app (workers hand their phase back), then the services this process started. */
+export function stopOnSignal(app: { close(): Promise<void> }, prepared: PreparedRuntime): void {
+  const shutdown = async () => {
+    await app.close();
+    await prepared.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
