@@ -94,3 +94,53 @@ describe('SshExecutor host-key pinning and authentication', () => {
     });
   });
 });
+
+describe('SshExecutor pool: a live connection serves only the credentials that opened it', () => {
+  let sshd: RunningSshd;
+  let other: RunningSshd;
+  const executor = new SshExecutor();
+
+  beforeAll(async () => {
+    [sshd, other] = await Promise.all([startSshd(), startSshd()]);
+    // An environment with the right credentials opens the pooled connection first.
+    expect((await (await executor.session(targetFor(sshd))).run('echo first')).stdout).toBe('first\n');
+  });
+  afterAll(async () => {
+    await executor.closeAll();
+    await Promise.all([sshd?.stop(), other?.stop()]);
+  });
+
+  it('refuses a wrong private key for the same host and user, although a connection is open', async () => {
+    const stranger = await generateClientKey();
+    const wrongKey = targetFor(sshd, { privateKey: stranger.privateKey });
+    await expect(executor.session(wrongKey)).rejects.toMatchObject({ code: 'auth' });
+  });
+
+  it('refuses a wrong pinned host key for the same host, although a connection is open', async () => {
+    const wrongPin = targetFor(sshd, { hostKeyFingerprint: other.hostKeyFingerprint });
+    await expect(executor.session(wrongPin)).rejects.toMatchObject({
+      code: 'host-key',
+      message: expect.stringContaining(`expected ${other.hostKeyFingerprint}`),
+    });
+  });
+
+  it('refuses an unpinned target without trust-on-first-use, although a connection is open', async () => {
+    await expect(executor.session(targetFor(sshd, { hostKeyFingerprint: undefined }))).rejects.toMatchObject({ code: 'host-key' });
+  });
+
+  it('the right credentials keep sharing the one connection they opened', async () => {
+    const node = await executor.session(targetFor(sshd));
+    expect((await node.run('echo again')).stdout).toBe('again\n');
+    expect(countLog(sshd, /Accepted publickey/)).toBe(1); // one connection for the right credentials
+  });
+
+  it('a connection learned by trust-on-first-use is not handed to a target pinning another key', async () => {
+    const tofu = targetFor(other, { hostKeyFingerprint: undefined, trustOnFirstUse: true });
+    await (await executor.session(tofu)).run('true');
+    const pinnedElsewhere = targetFor(other, { hostKeyFingerprint: sshd.hostKeyFingerprint });
+    await expect(executor.session(pinnedElsewhere)).rejects.toMatchObject({ code: 'host-key' });
+    // The right pin may share the connection: the presented key was checked against it.
+    const pinned = targetFor(other, { hostKeyFingerprint: other.hostKeyFingerprint });
+    expect((await (await executor.session(pinned)).run('echo pinned')).stdout).toBe('pinned\n');
+  });
+});

@@ -1,11 +1,12 @@
 /**
- * The only file that talks to `ssh2`. One pooled connection per node (host:port:user), shared by
- * every step and every concurrent caller, carrying a few long-lived shell channels and one lazily
+ * The only file that talks to `ssh2`. One pooled connection per node and credentials (host, port,
+ * user, client key, host-key pin), shared by every step and every concurrent caller, carrying a few long-lived shell channels and one lazily
  * opened SFTP channel. Key exchange costs tens of ms of CPU and every new session ~100 ms of sshd
  * time (notes/ssh-performance.md), so both happen once per node, not per step.
  */
+import { createHash } from 'node:crypto';
 import { Socket } from 'node:net';
-import { Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
+import ssh2, { Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
 import { SshError, type NodeSession, type SshTarget } from './executor.types.js';
 import { decideHostKey, openSshFingerprint } from './host-key.js';
 import type { ShellStream } from './shell-channel.js';
@@ -34,8 +35,9 @@ export class SshExecutor {
   /** Connects (or reuses the node's live connection) and returns a session bound to the target. */
   async session(target: SshTarget): Promise<NodeSession> {
     validateTarget(target);
-    await this.connection(target);
-    return new SshNodeSession(target.name, target.username === 'root', () => this.connection(target));
+    const key = poolKey(target);
+    await this.connection(target, key);
+    return new SshNodeSession(target.name, target.username === 'root', () => this.connection(target, key));
   }
 
   async closeAll(): Promise<void> {
@@ -44,13 +46,12 @@ export class SshExecutor {
     await Promise.all(entries.map((entry) => entry.then((connection) => connection.close(), () => undefined)));
   }
 
-  private async connection(target: SshTarget): Promise<LiveConnection> {
-    const key = `${target.host}:${target.port}:${target.username}`;
+  private async connection(target: SshTarget, key: string): Promise<LiveConnection> {
     for (;;) {
       const entry = this.pool.get(key);
       if (!entry) break;
       const connection = await entry.catch(() => undefined);
-      if (connection?.alive) return connection;
+      if (connection?.alive) return checkPin(connection, target);
       // Another caller may have replaced the dead entry while we waited.
       if (this.pool.get(key) === entry) this.pool.delete(key);
     }
@@ -62,6 +63,30 @@ export class SshExecutor {
     );
     return attempt;
   }
+}
+
+/**
+ * Everything that authenticates either side is part of the key: a target naming the same host with
+ * another private key or another pinned host key must authenticate on its own connection, never
+ * ride one opened with somebody else's credentials. The key stays in memory only.
+ */
+function poolKey(target: SshTarget): string {
+  const parsed = ssh2.utils.parseKey(target.privateKey);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key || key instanceof Error) {
+    const reason = key instanceof Error ? key.message : 'no key found';
+    throw new SshError(`${target.name}: target.privateKey is unusable: ${reason}`, 'auth', target.name);
+  }
+  const clientKey = createHash('sha256').update(key.getPublicSSH()).digest('base64');
+  const hostKey = target.hostKeyFingerprint?.trim().replace(/=+$/, '') ?? (target.trustOnFirstUse ? 'tofu' : 'unpinned');
+  return JSON.stringify([target.host, target.port, target.username, clientKey, hostKey]);
+}
+
+/** Checked on every hand-out, not only at the handshake: the pin is the caller's, the key the host's. */
+function checkPin(connection: LiveConnection, target: SshTarget): LiveConnection {
+  const decision = decideHostKey(connection.hostKeyFingerprint, target.hostKeyFingerprint, target.trustOnFirstUse);
+  if (!decision.accept) throw new SshError(`${target.name}: ${decision.reason}`, 'host-key', target.name);
+  return connection;
 }
 
 class LiveConnection implements NodeConnection {
@@ -76,6 +101,8 @@ class LiveConnection implements NodeConnection {
     shellCommand: string,
     maxShells: number,
     private readonly sudo: boolean,
+    /** The fingerprint the host presented at the handshake. */
+    readonly hostKeyFingerprint: string,
   ) {
     this.shells = new ShellPool(() => this.exec(shellCommand), node, maxShells, (group) => this.killGroup(group));
     client.on('close', () => {
@@ -149,6 +176,7 @@ function connect(target: SshTarget, options: Required<SshExecutorOptions>): Prom
   const client = new Client();
   let hostKeyRefusal: string | undefined;
   let learned: string | undefined;
+  let presented = '';
   return new Promise<LiveConnection>((resolve, reject) => {
     const sock = new Socket();
     // Nagle would hold each short step line back waiting for an ACK (115 → 74 ms per exec in the notes).
@@ -171,7 +199,7 @@ function connect(target: SshTarget, options: Required<SshExecutorOptions>): Prom
       settled = true;
       const sudo = target.username !== 'root';
       const shellCommand = `${sudo ? 'sudo -n ' : ''}bash --noprofile --norc -s`;
-      const connection = new LiveConnection(client, node, shellCommand, options.maxShellsPerNode, sudo);
+      const connection = new LiveConnection(client, node, shellCommand, options.maxShellsPerNode, sudo, presented);
       if (!learned) return resolve(connection);
       const fingerprint = learned;
       Promise.resolve()
@@ -194,7 +222,8 @@ function connect(target: SshTarget, options: Required<SshExecutorOptions>): Prom
         keepaliveInterval: options.keepaliveIntervalMs,
         keepaliveCountMax: options.keepaliveCountMax,
         hostVerifier: (key: Buffer) => {
-          const decision = decideHostKey(openSshFingerprint(key), target.hostKeyFingerprint, target.trustOnFirstUse);
+          presented = openSshFingerprint(key);
+          const decision = decideHostKey(presented, target.hostKeyFingerprint, target.trustOnFirstUse);
           if (!decision.accept) hostKeyRefusal = decision.reason;
           else learned = decision.learned;
           return decision.accept;
