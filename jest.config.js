@@ -1,7 +1,7 @@
 /** Jest runs the TypeScript sources as native ES modules, compiled by SWC (decorator metadata on for Nest DI). */
 export default {
   testEnvironment: 'node',
-  roots: ['<rootDir>/src', '<rootDir>/test'],
+  roots: ['<rootDir>/src', '<rootDir>/lab', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

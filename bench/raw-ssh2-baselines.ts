@@ -1,6 +1,6 @@
 /**
  * The two yardsticks for the executor, written against raw ssh2 on purpose (bench only; production
- * code reaches ssh2 through src/workers/executor/ssh-executor.ts alone):
+ * code reaches ssh2 through src/infra/ssh/ssh-executor.ts alone):
  * - limit: one live `bash -s` per host, each command followed by a bare end marker (no isolation,
  *   no stderr framing): about the cheapest way to run a command on a connected host.
  * - naive: a new exec channel per step, what most SSH tooling does.
@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { Socket } from 'node:net';
 import { Client, type ClientChannel } from 'ssh2';
-import type { SshTarget } from '../src/workers/executor/executor.types.js';
+import type { SshTarget } from '../src/infra/ssh/executor.types.js';
 
 export async function rawConnect(target: SshTarget): Promise<Client> {
   const client = new Client();

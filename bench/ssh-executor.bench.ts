@@ -4,8 +4,8 @@
  *   npm run bench [-- --hosts 10,50 --steps 20 --rounds 3]
  * Exits 1 when ours is slower than 1.5× the limit measured in the same run, 2 on a failure.
  */
-import type { SshTarget } from '../src/workers/executor/executor.types.js';
-import { SshExecutor } from '../src/workers/executor/ssh-executor.js';
+import type { SshTarget } from '../src/infra/ssh/executor.types.js';
+import { SshExecutor } from '../src/infra/ssh/ssh-executor.js';
 import { limitRun, naiveRun, rawConnect } from './raw-ssh2-baselines.js';
 import { startFleet, type SshdFleet } from './sshd-fleet.js';
 
@@ -82,7 +82,7 @@ async function measure(scenario: Scenario, targets: SshTarget[], steps: string[]
   } finally {
     all.catch(() => undefined); // after a timeout the stragglers fail as their clients are ended
     await executor.closeAll();
-    rawClients.forEach((client) => client.end());
+    for (const client of rawClients) client.end();
     await new Promise((resolve) => setTimeout(resolve, 300)); // let sshd reap the closed sessions
   }
 }
@@ -137,9 +137,15 @@ async function main(): Promise<number> {
         return undefined;
       });
       const [o, l] = [summarize(ours), summarize(limit)];
-      const n = naive ? summarize([naive]) : { wallMs: SCENARIO_TIMEOUT_MS, stepMs: NaN, connectMs: NaN, cpuMs: NaN, rounds: `> ${SCENARIO_TIMEOUT_MS / 1000}` };
+      const n = naive
+        ? summarize([naive])
+        : { wallMs: SCENARIO_TIMEOUT_MS, stepMs: NaN, connectMs: NaN, cpuMs: NaN, rounds: `> ${SCENARIO_TIMEOUT_MS / 1000}` };
       worst = Math.max(worst, o.wallMs / l.wallMs);
-      for (const [name, s] of [['ours (SshExecutor)', o], ['limit (raw live shell)', l], ['naive (exec per step)', n]] as const) {
+      for (const [name, s] of [
+        ['ours (SshExecutor)', o],
+        ['limit (raw live shell)', l],
+        ['naive (exec per step)', n],
+      ] as const) {
         rows.push([
           String(hosts),
           name,

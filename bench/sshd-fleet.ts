@@ -1,6 +1,6 @@
 /** N real sshd instances on loopback, each with its own host key; killed together, also on a crash. */
-import type { SshTarget } from '../src/workers/executor/executor.types.js';
-import { generateClientKey, startSshd, type RunningSshd } from '../test/ssh/start-sshd.js';
+import type { SshTarget } from '../src/infra/ssh/executor.types.js';
+import { generateClientKey, startSshd, type RunningSshd } from '../lab/openssh/start-sshd.js';
 
 export interface SshdFleet {
   targets: SshTarget[];
@@ -11,7 +11,9 @@ export async function startFleet(size: number, batch = 10): Promise<SshdFleet> {
   const clientKey = await generateClientKey();
   const servers: RunningSshd[] = [];
   // A synchronous last resort: 'exit' handlers cannot await. Connection children die with our sockets.
-  const onExit = () => servers.forEach((server) => tryKill(server.pid));
+  const onExit = () => {
+    for (const server of servers) tryKill(server.pid);
+  };
   const onSignal = (signal: NodeJS.Signals) => {
     onExit();
     process.exit(signal === 'SIGINT' ? 130 : 143);
@@ -28,9 +30,7 @@ export async function startFleet(size: number, batch = 10): Promise<SshdFleet> {
   try {
     for (let start = 0; start < size; start += batch) {
       const count = Math.min(batch, size - start);
-      const started = await Promise.allSettled(
-        Array.from({ length: count }, () => startSshd({ logLevel: 'ERROR', clientKey })),
-      );
+      const started = await Promise.allSettled(Array.from({ length: count }, () => startSshd({ logLevel: 'ERROR', clientKey })));
       for (const result of started) if (result.status === 'fulfilled') servers.push(result.value);
       const failed = started.find((result) => result.status === 'rejected');
       if (failed) throw (failed as PromiseRejectedResult).reason;

@@ -2,13 +2,13 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { PrismaClient } from '@prisma/client';
-import { JobQueue } from '../src/workers/job-queue.js';
+import { JobQueue } from '../src/infra/queue/job-queue.js';
 import { createApp } from '../src/app/create-app.js';
 import { prepareRuntime, StartupError } from '../src/app/bootstrap.js';
-import { freePort, canConnect } from '../src/infra/local-services.js';
-import { startAtlassianSandbox, type AtlassianSandbox } from '../src/lab/atlassian/server.js';
-import { DEFAULT_USERS } from '../src/lab/atlassian/http.js';
-import { startLab } from '../src/lab/nodes/lab.js';
+import { freePort, canConnect } from '../src/infra/local-services/local-services.js';
+import { startAtlassianSandbox, type AtlassianSandbox } from '../lab/atlassian/server.js';
+import { DEFAULT_USERS } from '../lab/atlassian/http.js';
+import { startLab } from '../lab/nodes/lab.js';
 import { exampleInventory } from '../src/runbooks/openstack-liberty/example-inventory.js';
 import { generateSecrets } from '../src/runbooks/secrets.js';
 import { DemoApiClient, type DeploymentView } from './demo/api-client.js';
@@ -40,12 +40,16 @@ async function main(): Promise<number> {
     return 0;
   }
   const computes = Number(values.computes);
-  if (!Number.isInteger(computes) || computes < 1 || computes > 50) throw new StartupError(`--computes: expected 1 to 50, got "${values.computes}"`);
+  if (!Number.isInteger(computes) || computes < 1 || computes > 50)
+    throw new StartupError(`--computes: expected 1 to 50, got "${values.computes}"`);
 
   const step = (text: string) => console.log(`\n== ${text}`);
   step(`Starting the lab: controller + ${computes} compute node(s), each a real SSH server on 127.0.0.1`);
   const lab = await startLab({ computeNodes: computes });
-  for (const node of lab.nodes) console.log(`   ${node.name.padEnd(26)} ${node.roles.join(',').padEnd(10)} ssh root@127.0.0.1:${node.ssh.port}  ${node.ssh.hostKeyFingerprint}`);
+  for (const node of lab.nodes)
+    console.log(
+      `   ${node.name.padEnd(26)} ${node.roles.join(',').padEnd(10)} ssh root@127.0.0.1:${node.ssh.port}  ${node.ssh.hostKeyFingerprint}`,
+    );
 
   const env: NodeJS.ProcessEnv = { ...process.env };
   env.QUEUE_PREFIX ??= 'opsprint-demo';
@@ -71,7 +75,12 @@ async function main(): Promise<number> {
       });
     }
     if (!realConfluence) {
-      Object.assign(env, { CONFLUENCE_BASE_URL: sandbox.confluenceBaseUrl, CONFLUENCE_USERNAME: user.email, CONFLUENCE_API_TOKEN: user.apiToken, CONFLUENCE_SPACE_KEY: 'OPS' });
+      Object.assign(env, {
+        CONFLUENCE_BASE_URL: sandbox.confluenceBaseUrl,
+        CONFLUENCE_USERNAME: user.email,
+        CONFLUENCE_API_TOKEN: user.apiToken,
+        CONFLUENCE_SPACE_KEY: 'OPS',
+      });
     }
   }
   step(
@@ -107,7 +116,13 @@ async function main(): Promise<number> {
     const nodes = lab.nodes.map((node) => ({ ...node }));
     // Fresh secrets every run: the lab is new, and values stored by an earlier run may be under another key.
     const secrets = { ...generateSecrets(), SSH_PRIVATE_KEY: lab.clientPrivateKey! };
-    await api.upsertEnvironment({ name: 'lab', description: 'OpSprint demo lab (simulated CentOS 7 nodes)', network: inventory.network, nodes, secrets });
+    await api.upsertEnvironment({
+      name: 'lab',
+      description: 'OpSprint demo lab (simulated CentOS 7 nodes)',
+      network: inventory.network,
+      nodes,
+      secrets,
+    });
 
     step(`Deploying all phases of openstack-liberty${values['dry-run'] ? ' in check mode' : ''}`);
     const created = await api.createDeployment({ environment: 'lab', dryRun: values['dry-run'] });
@@ -117,7 +132,9 @@ async function main(): Promise<number> {
     exitCode = await printSummary(finished, { api, db, sandbox, baseUrl });
   } finally {
     if (values['keep-running']) {
-      console.log(`\nStill running (Ctrl-C to stop): API ${baseUrl}/api/v1 (token: the OPSPRINT_ADMIN_TOKEN you set, or see above), docs ${baseUrl}/api/docs`);
+      console.log(
+        `\nStill running (Ctrl-C to stop): API ${baseUrl}/api/v1 (token: the OPSPRINT_ADMIN_TOKEN you set, or see above), docs ${baseUrl}/api/docs`,
+      );
       if (sandbox) console.log(`Sandbox: Confluence pages ${sandbox.confluenceBaseUrl}/view/, JIRA ${sandbox.jiraBaseUrl}`);
       if (!process.env.OPSPRINT_ADMIN_TOKEN) console.log(`Admin token for this run: ${env.OPSPRINT_ADMIN_TOKEN}`);
       await new Promise<void>((resolve) => {
@@ -141,7 +158,9 @@ async function waitForAtlassianQueues(queue: JobQueue, timeoutMs = 120_000): Pro
     if (!announced) console.log(`   waiting for JIRA and Confluence to catch up (${pending} updates queued)`);
     announced = true;
     if (Date.now() > deadline) {
-      console.log(`   ${pending} JIRA/Confluence updates still queued after ${timeoutMs / 1000} s; they will be applied when the service runs again`);
+      console.log(
+        `   ${pending} JIRA/Confluence updates still queued after ${timeoutMs / 1000} s; they will be applied when the service runs again`,
+      );
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -154,7 +173,10 @@ async function cleanUpInterruptedDemo(db: PrismaClient, api: DemoApiClient): Pro
   for (const deployment of stale) {
     console.log(`   closing deployment ${deployment.id} left ${deployment.status} by an interrupted earlier demo run`);
     await api.cancelDeployment(deployment.id).catch(() => undefined);
-    await db.deployment.update({ where: { id: deployment.id }, data: { status: 'cancelled', finishedAt: new Date(), activeEnvironmentId: null, error: 'interrupted demo run' } });
+    await db.deployment.update({
+      where: { id: deployment.id },
+      data: { status: 'cancelled', finishedAt: new Date(), activeEnvironmentId: null, error: 'interrupted demo run' },
+    });
   }
 }
 

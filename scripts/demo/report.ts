@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@prisma/client';
-import type { AtlassianSandbox } from '../../src/lab/atlassian/server.js';
+import type { AtlassianSandbox } from '../../lab/atlassian/server.js';
 import type { DemoApiClient, DeploymentView, PhaseView } from './api-client.js';
 
 const seen = new Map<string, string>();
@@ -53,12 +53,18 @@ export async function printSummary(
   console.log('\n== Phases');
   for (const phase of deployment.phaseRuns) {
     const jira = epicOf.get(phase.phaseKey) ?? '';
-    console.log(`   ${phase.phaseKey.padEnd(20)} ${phase.status.padEnd(10)} ${seconds(phase).padStart(7)}  ${jira.padEnd(8)} (${counts(phase)})`);
+    console.log(
+      `   ${phase.phaseKey.padEnd(20)} ${phase.status.padEnd(10)} ${seconds(phase).padStart(7)}  ${jira.padEnd(8)} (${counts(phase)})`,
+    );
   }
-  const root = environment ? await db.confluencePage.findUnique({ where: { environmentId_key: { environmentId: environment.id, key: 'root' } } }) : null;
+  const root = environment
+    ? await db.confluencePage.findUnique({ where: { environmentId_key: { environmentId: environment.id, key: 'root' } } })
+    : null;
   if (root) {
     const base = process.env.CONFLUENCE_BASE_URL ?? context.sandbox?.confluenceBaseUrl ?? '';
-    console.log(`\nConfluence runbook: ${base}/pages/viewpage.action?pageId=${root.pageId}${context.sandbox && !process.env.CONFLUENCE_BASE_URL ? `  (readable view: ${context.sandbox.confluenceBaseUrl}/view/${root.pageId})` : ''}`);
+    console.log(
+      `\nConfluence runbook: ${base}/pages/viewpage.action?pageId=${root.pageId}${context.sandbox && !process.env.CONFLUENCE_BASE_URL ? `  (readable view: ${context.sandbox.confluenceBaseUrl}/view/${root.pageId})` : ''}`,
+    );
   }
 
   if (deployment.status === 'succeeded') {

@@ -6,7 +6,7 @@ import type { Runtime } from '../app/runtime.js';
 import { DeploymentsModule } from '../deployments/deployments.module.js';
 import { EnvironmentsService } from '../environments/environments.service.js';
 import type { RunbookCatalog } from '../runbooks/catalog.js';
-import { DeploymentSignals } from '../workers/deployment-signals.js';
+import { DeploymentSignals } from '../infra/signals/deployment-signals.js';
 import { AuditLog } from './audit-log.js';
 import { ApiAuthGuard } from './auth/api-auth.guard.js';
 import { ApiTokensService } from './auth/api-tokens.service.js';
@@ -25,10 +25,15 @@ import { RunbooksController } from './runbooks/runbooks.controller.js';
     { provide: AuditLog, useFactory: (db: PrismaClient) => new AuditLog(db), inject: [PrismaClient] },
     {
       provide: ApiTokensService,
-      useFactory: (db: PrismaClient, audit: AuditLog, runtime: Runtime) => new ApiTokensService(db, audit, runtime.config.OPSPRINT_ADMIN_TOKEN),
+      useFactory: (db: PrismaClient, audit: AuditLog, runtime: Runtime) =>
+        new ApiTokensService(db, audit, runtime.config.OPSPRINT_ADMIN_TOKEN),
       inject: [PrismaClient, AuditLog, RUNTIME],
     },
-    { provide: APP_GUARD, useFactory: (reflector: Reflector, tokens: ApiTokensService) => new ApiAuthGuard(reflector, tokens), inject: [Reflector, ApiTokensService] },
+    {
+      provide: APP_GUARD,
+      useFactory: (reflector: Reflector, tokens: ApiTokensService) => new ApiAuthGuard(reflector, tokens),
+      inject: [Reflector, ApiTokensService],
+    },
     {
       provide: RunbookPreviewService,
       useFactory: (catalog: RunbookCatalog, environments: EnvironmentsService) => new RunbookPreviewService(catalog, environments),
@@ -36,7 +41,8 @@ import { RunbooksController } from './runbooks/runbooks.controller.js';
     },
     {
       provide: DeploymentLogStream,
-      useFactory: (db: PrismaClient, signals: DeploymentSignals, environments: EnvironmentsService) => new DeploymentLogStream(db, signals, environments),
+      useFactory: (db: PrismaClient, signals: DeploymentSignals, environments: EnvironmentsService) =>
+        new DeploymentLogStream(db, signals, environments),
       inject: [PrismaClient, DeploymentSignals, EnvironmentsService],
     },
   ],

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { ConfigError, loadAppConfig } from '../config/app-config.js';
 import { loadConfluenceConfig } from '../integrations/confluence/confluence.config.js';
 import { loadJiraConfig } from '../integrations/jira/jira.config.js';
-import { resolveDatabase, resolveRedis, type ResolvedService } from '../infra/local-services.js';
+import { resolveDatabase, resolveRedis, type ResolvedService } from '../infra/local-services/local-services.js';
 import { migrate } from '../persistence/migrator.js';
 import { redactUrl } from '../common/redact-url.js';
 import type { Runtime } from './runtime.js';
@@ -21,7 +21,11 @@ export interface PreparedRuntime {
  */
 export class StartupError extends Error {}
 
-export async function prepareRuntime(options: { runWorkers?: boolean; serveHttp: boolean; env?: NodeJS.ProcessEnv }): Promise<PreparedRuntime> {
+export async function prepareRuntime(options: {
+  runWorkers?: boolean;
+  serveHttp: boolean;
+  env?: NodeJS.ProcessEnv;
+}): Promise<PreparedRuntime> {
   const env = options.env ?? process.env;
   let config;
   try {

@@ -5,9 +5,9 @@ import { EnvironmentsService } from '../environments/environments.service.js';
 import { loadSecretKey, SecretCipher } from '../environments/secret-cipher.js';
 import { createPrismaClient } from '../persistence/prisma.service.js';
 import { defaultRunbookCatalog } from '../runbooks/catalog.js';
-import { DeploymentSignals } from '../workers/deployment-signals.js';
-import { SshExecutor } from '../workers/executor/ssh-executor.js';
-import { JobQueue } from '../workers/job-queue.js';
+import { DeploymentSignals } from '../infra/signals/deployment-signals.js';
+import { SshExecutor } from '../infra/ssh/ssh-executor.js';
+import { JobQueue } from '../infra/queue/job-queue.js';
 import type { Runtime } from './runtime.js';
 import { RUNBOOK_CATALOG, RUNTIME, SESSION_FACTORY } from './tokens.js';
 
@@ -47,14 +47,28 @@ export class CoreModule {
           provide: SESSION_FACTORY,
           useFactory: () => runtime.sessionFactory ?? new SshExecutor({ connectTimeoutMs: runtime.config.SSH_CONNECT_TIMEOUT_MS }),
         },
-        { provide: EnvironmentsService, useFactory: (db: PrismaClient, cipher: SecretCipher) => new EnvironmentsService(db, cipher), inject: [PrismaClient, SecretCipher] },
+        {
+          provide: EnvironmentsService,
+          useFactory: (db: PrismaClient, cipher: SecretCipher) => new EnvironmentsService(db, cipher),
+          inject: [PrismaClient, SecretCipher],
+        },
         {
           provide: CoreShutdown,
           useFactory: (db, queue, signals, executor) => new CoreShutdown(db, queue, signals, executor),
           inject: [PrismaClient, JobQueue, DeploymentSignals, SESSION_FACTORY],
         },
       ],
-      exports: [RUNTIME, PrismaClient, JobQueue, DeploymentSignals, DeploymentEventBus, SecretCipher, RUNBOOK_CATALOG, SESSION_FACTORY, EnvironmentsService],
+      exports: [
+        RUNTIME,
+        PrismaClient,
+        JobQueue,
+        DeploymentSignals,
+        DeploymentEventBus,
+        SecretCipher,
+        RUNBOOK_CATALOG,
+        SESSION_FACTORY,
+        EnvironmentsService,
+      ],
     };
   }
 }

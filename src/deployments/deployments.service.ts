@@ -5,7 +5,7 @@ import type { RunbookCatalog } from '../runbooks/catalog.js';
 import { planDeployment, PlanError } from '../runbooks/plan.js';
 import { maskSecrets } from '../runbooks/secrets.js';
 import type { DeploymentCoordinator } from '../workers/deployment-coordinator.js';
-import type { DeploymentSignals } from '../workers/deployment-signals.js';
+import type { DeploymentSignals } from '../infra/signals/deployment-signals.js';
 
 export interface CreateDeploymentInput {
   environment: string;
@@ -83,7 +83,12 @@ export class DeploymentsService {
           });
         }
         await tx.auditEvent.create({
-          data: { actor: input.requester, action: 'deployment.create', target: deployment.id, detail: { environment: environment.name, trigger: input.trigger, phases: deployment.phases, dryRun: deployment.dryRun } },
+          data: {
+            actor: input.requester,
+            action: 'deployment.create',
+            target: deployment.id,
+            detail: { environment: environment.name, trigger: input.trigger, phases: deployment.phases, dryRun: deployment.dryRun },
+          },
         });
         return deployment.id;
       });
@@ -117,7 +122,21 @@ export class DeploymentsService {
         ...withPhases,
         stepRuns: {
           orderBy: [{ phaseRunId: 'asc' }, { node: 'asc' }, { position: 'asc' }],
-          select: { id: true, phaseRunId: true, storyKey: true, stepKey: true, node: true, kind: true, title: true, status: true, exitCode: true, attempt: true, startedAt: true, finishedAt: true, durationMs: true },
+          select: {
+            id: true,
+            phaseRunId: true,
+            storyKey: true,
+            stepKey: true,
+            node: true,
+            kind: true,
+            title: true,
+            status: true,
+            exitCode: true,
+            attempt: true,
+            startedAt: true,
+            finishedAt: true,
+            durationMs: true,
+          },
         },
       },
     });
@@ -138,7 +157,10 @@ export class DeploymentsService {
 
   /** Stops running steps within seconds (the worker kills the remote process) and starts nothing new. */
   async cancel(id: string, actor: string) {
-    const updated = await this.db.deployment.updateMany({ where: { id, status: { in: ['queued', 'running'] } }, data: { status: 'cancelled' } });
+    const updated = await this.db.deployment.updateMany({
+      where: { id, status: { in: ['queued', 'running'] } },
+      data: { status: 'cancelled' },
+    });
     if (updated.count === 0) {
       const existing = await this.db.deployment.findUnique({ where: { id } });
       if (!existing) throw new NotFoundError(`deployment ${id} does not exist`);
@@ -167,7 +189,10 @@ export class DeploymentsService {
           where: { deploymentId: id, status: { in: ['failed', 'cancelled', 'running', 'skipped'] } },
           data: { status: 'pending', attempt: { increment: 1 }, finishedAt: null, error: null },
         }),
-        this.db.stepRun.updateMany({ where: { deploymentId: id, status: { in: ['failed', 'cancelled', 'running'] } }, data: { status: 'pending' } }),
+        this.db.stepRun.updateMany({
+          where: { deploymentId: id, status: { in: ['failed', 'cancelled', 'running'] } },
+          data: { status: 'pending' },
+        }),
         this.db.auditEvent.create({ data: { actor, action: 'deployment.retry', target: id } }),
       ]);
     } catch (error) {

@@ -100,7 +100,12 @@ export class EnvironmentsService {
           network: input.network as unknown as Prisma.InputJsonValue,
           trustOnFirstUse: input.trustOnFirstUse ?? existing.trustOnFirstUse,
           nodes: {
-            create: input.nodes.map((node) => toNodeRow({ ...node, ssh: { ...node.ssh, hostKeyFingerprint: node.ssh.hostKeyFingerprint ?? pinned.get(node.name) ?? undefined } })),
+            create: input.nodes.map((node) =>
+              toNodeRow({
+                ...node,
+                ssh: { ...node.ssh, hostKeyFingerprint: node.ssh.hostKeyFingerprint ?? pinned.get(node.name) ?? undefined },
+              }),
+            ),
           },
         },
         include: withNodes,
@@ -138,7 +143,10 @@ export class EnvironmentsService {
 
   /** Trust-on-first-use: the key a node presented is pinned from now on. */
   async recordHostKey(environmentId: string, nodeName: string, fingerprint: string): Promise<void> {
-    await this.db.node.updateMany({ where: { environmentId, name: nodeName, hostKeyFingerprint: null }, data: { hostKeyFingerprint: fingerprint } });
+    await this.db.node.updateMany({
+      where: { environmentId, name: nodeName, hostKeyFingerprint: null },
+      data: { hostKeyFingerprint: fingerprint },
+    });
   }
 
   private async findRow(name: string): Promise<EnvironmentRow> {
@@ -152,7 +160,9 @@ export class EnvironmentsService {
     const unreadable = rows.filter((r) => !this.cipher.canDecrypt(r.ciphertext)).map((r) => r.name);
     if (unreadable.length > 0) {
       throw new InputError(
-        unreadable.map((name) => `secrets.${name}: stored under a different OPSPRINT_SECRET_KEY; set that key again or send this secret's value again`),
+        unreadable.map(
+          (name) => `secrets.${name}: stored under a different OPSPRINT_SECRET_KEY; set that key again or send this secret's value again`,
+        ),
       );
     }
     return Object.fromEntries(rows.map((r) => [r.name, this.cipher.decrypt(r.ciphertext)]));
@@ -167,7 +177,8 @@ export class EnvironmentsService {
     if (creating && !key) reasons.push(`secrets.${SSH_PRIVATE_KEY} is required (the private key OpSprint logs in with)`);
     if (key && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key)) reasons.push(`secrets.${SSH_PRIVATE_KEY} is not a PEM/OpenSSH private key`);
     const known = new Set<string>([...SECRET_NAMES, SSH_PRIVATE_KEY]);
-    for (const name of Object.keys(input.secrets ?? {})) if (!known.has(name)) reasons.push(`secrets.${name} is not a secret this runbook uses`);
+    for (const name of Object.keys(input.secrets ?? {}))
+      if (!known.has(name)) reasons.push(`secrets.${name} is not a secret this runbook uses`);
     if (reasons.length > 0) throw new InputError(reasons);
   }
 }
@@ -197,7 +208,12 @@ function toView(row: EnvironmentRow): EnvironmentView {
       roles: n.roles as NodeRole[],
       managementIp: n.managementIp,
       providerInterface: n.providerInterface,
-      ssh: { host: n.sshHost, port: n.sshPort, user: n.sshUser, ...(n.hostKeyFingerprint ? { hostKeyFingerprint: n.hostKeyFingerprint } : {}) },
+      ssh: {
+        host: n.sshHost,
+        port: n.sshPort,
+        user: n.sshUser,
+        ...(n.hostKeyFingerprint ? { hostKeyFingerprint: n.hostKeyFingerprint } : {}),
+      },
     })),
     secrets: row.secrets.map((s) => s.name).sort(),
     createdAt: row.createdAt,

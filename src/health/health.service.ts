@@ -3,7 +3,7 @@ import { PrismaClient } from '@prisma/client';
 import { RUNTIME } from '../app/tokens.js';
 import { redactUrl } from '../common/redact-url.js';
 import type { Runtime } from '../app/runtime.js';
-import { JobQueue } from '../workers/job-queue.js';
+import { JobQueue } from '../infra/queue/job-queue.js';
 
 export interface DependencyHealth {
   status: 'up' | 'down' | 'off';
@@ -20,7 +20,10 @@ export interface HealthContributor {
 export const HEALTH_CONTRIBUTORS = Symbol('HEALTH_CONTRIBUTORS');
 
 const withTimeout = <T>(promise: Promise<T>, ms: number, what: string) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms).unref())]);
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms).unref()),
+  ]);
 
 /** An honest health report: every dependency listed, 503 when a required one is down. */
 @Injectable()
@@ -55,10 +58,12 @@ export class HealthService {
           )
         : { status: 'down', detail: 'Redis is down' };
     for (const contributor of this.contributors) {
-      dependencies[contributor.healthName] = await withTimeout(contributor.health(), 3000, contributor.healthName).catch((error: Error) => ({
-        status: 'down' as const,
-        detail: error.message,
-      }));
+      dependencies[contributor.healthName] = await withTimeout(contributor.health(), 3000, contributor.healthName).catch(
+        (error: Error) => ({
+          status: 'down' as const,
+          detail: error.message,
+        }),
+      );
     }
     // JIRA/Confluence being down delays their views but never deployments: only the core makes us unhealthy.
     const required = ['postgres', 'redis', 'queues'];
@@ -69,7 +74,10 @@ export class HealthService {
 
 /** The first informative line of an error (Prisma's messages start with blank lines). */
 function describeError(error: Error): string {
-  const line = error.message.split('\n').map((l) => l.trim()).find((l) => l.length > 0);
+  const line = error.message
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.length > 0);
   const code = (error as { code?: string }).code;
   return line ?? code ?? error.name;
 }

@@ -6,5 +6,7 @@ import type { EnvironmentsService } from '../environments/environments.service.j
  */
 export async function environmentSecretValues(environments: EnvironmentsService, environmentId: string): Promise<string[]> {
   const environment = await environments.loadForDeployment({ id: environmentId });
-  return [...Object.values(environment.secrets), environment.sshPrivateKey].filter((value): value is string => typeof value === 'string' && value.length > 0);
+  return [...Object.values(environment.secrets), environment.sshPrivateKey].filter(
+    (value): value is string => typeof value === 'string' && value.length > 0,
+  );
 }

@@ -17,21 +17,73 @@ describe('validateInventory', () => {
 
   it.each<[string, (inv: Inventory) => void, string]>([
     ['bad management IP', (inv) => (inv.nodes[1].managementIp = '300.1.1.1'), 'nodes[1].managementIp: "300.1.1.1" is not an IPv4 address'],
-    ['IP outside the management network', (inv) => (inv.nodes[1].managementIp = '10.0.0.12'), 'nodes[1].managementIp: 10.0.0.12 is outside network.managementCidr 192.168.56.0/24'],
-    ['bad host name', (inv) => (inv.nodes[0].name = 'linux_node1.example.com'), 'nodes[0].name: "linux_node1.example.com" is not a valid host name (RFC 1123)'],
-    ['host name label starting with a hyphen', (inv) => (inv.nodes[0].name = '-node.example.com'), 'nodes[0].name: "-node.example.com" is not a valid host name (RFC 1123)'],
-    ['bad interface', (inv) => (inv.nodes[1].providerInterface = 'eth0; reboot'), 'nodes[1].providerInterface: "eth0; reboot" is not a valid interface name'],
-    ['unknown role', (inv) => (inv.nodes[1].roles = ['storage' as never]), 'nodes[1].roles[0]: "storage" is not a role (controller, compute)'],
+    [
+      'IP outside the management network',
+      (inv) => (inv.nodes[1].managementIp = '10.0.0.12'),
+      'nodes[1].managementIp: 10.0.0.12 is outside network.managementCidr 192.168.56.0/24',
+    ],
+    [
+      'bad host name',
+      (inv) => (inv.nodes[0].name = 'linux_node1.example.com'),
+      'nodes[0].name: "linux_node1.example.com" is not a valid host name (RFC 1123)',
+    ],
+    [
+      'host name label starting with a hyphen',
+      (inv) => (inv.nodes[0].name = '-node.example.com'),
+      'nodes[0].name: "-node.example.com" is not a valid host name (RFC 1123)',
+    ],
+    [
+      'bad interface',
+      (inv) => (inv.nodes[1].providerInterface = 'eth0; reboot'),
+      'nodes[1].providerInterface: "eth0; reboot" is not a valid interface name',
+    ],
+    [
+      'unknown role',
+      (inv) => (inv.nodes[1].roles = ['storage' as never]),
+      'nodes[1].roles[0]: "storage" is not a role (controller, compute)',
+    ],
     ['bad ssh port', (inv) => (inv.nodes[0].ssh.port = 70000), 'nodes[0].ssh.port: 70000 is not a TCP port (1-65535)'],
-    ['CIDR with host bits', (inv) => (inv.network.managementCidr = '192.168.56.1/24'), 'network.managementCidr: "192.168.56.1/24" is not a CIDR (a.b.c.d/n with no host bits)'],
-    ['pool outside the provider CIDR', (inv) => (inv.network.provider.allocationEnd = '192.168.57.10'), 'network.provider.allocationEnd: 192.168.57.10 is outside network.provider.cidr 192.168.56.0/24'],
-    ['gateway outside the provider CIDR', (inv) => (inv.network.provider.gateway = '10.0.0.1'), 'network.provider.gateway: 10.0.0.1 is outside network.provider.cidr 192.168.56.0/24'],
-    ['gateway inside the pool', (inv) => (inv.network.provider.gateway = '192.168.56.150'), 'network.provider.gateway: 192.168.56.150 lies inside the allocation pool 192.168.56.100-192.168.56.200'],
-    ['pool reversed', (inv) => (inv.network.provider.allocationStart = '192.168.56.250'), 'network.provider.allocationEnd: 192.168.56.200 comes before allocationStart 192.168.56.250'],
-    ['node IP inside the instance pool', (inv) => (inv.nodes[1].managementIp = '192.168.56.150'), 'nodes[1].managementIp: 192.168.56.150 lies inside the provider allocation pool 192.168.56.100-192.168.56.200; Neutron would hand it to an instance'],
+    [
+      'CIDR with host bits',
+      (inv) => (inv.network.managementCidr = '192.168.56.1/24'),
+      'network.managementCidr: "192.168.56.1/24" is not a CIDR (a.b.c.d/n with no host bits)',
+    ],
+    [
+      'pool outside the provider CIDR',
+      (inv) => (inv.network.provider.allocationEnd = '192.168.57.10'),
+      'network.provider.allocationEnd: 192.168.57.10 is outside network.provider.cidr 192.168.56.0/24',
+    ],
+    [
+      'gateway outside the provider CIDR',
+      (inv) => (inv.network.provider.gateway = '10.0.0.1'),
+      'network.provider.gateway: 10.0.0.1 is outside network.provider.cidr 192.168.56.0/24',
+    ],
+    [
+      'gateway inside the pool',
+      (inv) => (inv.network.provider.gateway = '192.168.56.150'),
+      'network.provider.gateway: 192.168.56.150 lies inside the allocation pool 192.168.56.100-192.168.56.200',
+    ],
+    [
+      'pool reversed',
+      (inv) => (inv.network.provider.allocationStart = '192.168.56.250'),
+      'network.provider.allocationEnd: 192.168.56.200 comes before allocationStart 192.168.56.250',
+    ],
+    [
+      'node IP inside the instance pool',
+      (inv) => (inv.nodes[1].managementIp = '192.168.56.150'),
+      'nodes[1].managementIp: 192.168.56.150 lies inside the provider allocation pool 192.168.56.100-192.168.56.200; Neutron would hand it to an instance',
+    ],
     ['bad DNS', (inv) => (inv.network.provider.dns = 'dns.local'), 'network.provider.dns: "dns.local" is not an IPv4 address'],
-    ['bad time zone', (inv) => (inv.network.timezone = 'Asia/Shanghai; reboot'), 'network.timezone: "Asia/Shanghai; reboot" is not a time zone name like Asia/Shanghai'],
-    ['bad image URL', (inv) => (inv.network.imageUrl = 'ftp://x/cirros.img'), 'network.imageUrl: "ftp://x/cirros.img" is not an http(s) URL'],
+    [
+      'bad time zone',
+      (inv) => (inv.network.timezone = 'Asia/Shanghai; reboot'),
+      'network.timezone: "Asia/Shanghai; reboot" is not a time zone name like Asia/Shanghai',
+    ],
+    [
+      'bad image URL',
+      (inv) => (inv.network.imageUrl = 'ftp://x/cirros.img'),
+      'network.imageUrl: "ftp://x/cirros.img" is not an http(s) URL',
+    ],
   ])('rejects %s, naming the field', (_case, change, message) => {
     expect(problemsAfter(change)).toContain(message);
   });
@@ -55,9 +107,11 @@ describe('validateInventory', () => {
   });
 
   it('accepts an all-in-one node that is both controller and compute', () => {
-    expect(problemsAfter((inv) => {
-      inv.nodes = [{ ...inv.nodes[0], roles: ['controller', 'compute'] }];
-    })).toEqual([]);
+    expect(
+      problemsAfter((inv) => {
+        inv.nodes = [{ ...inv.nodes[0], roles: ['controller', 'compute'] }];
+      }),
+    ).toEqual([]);
   });
 
   it('throws an InventoryError listing every problem', () => {

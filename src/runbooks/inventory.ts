@@ -23,7 +23,11 @@ export function validateInventory(inventory: Inventory): string[] {
   const ipv4 = (value: unknown, field: string) => check(isIpv4(value), field, `${show(value)} is not an IPv4 address`);
 
   if (!inventory || typeof inventory !== 'object') return ['inventory: must be an object'];
-  check(typeof inventory.environment === 'string' && NAME.test(inventory.environment), 'environment', `${show(inventory.environment)} is not a valid environment name`);
+  check(
+    typeof inventory.environment === 'string' && NAME.test(inventory.environment),
+    'environment',
+    `${show(inventory.environment)} is not a valid environment name`,
+  );
 
   const nodes = Array.isArray(inventory.nodes) ? inventory.nodes : [];
   check(Array.isArray(inventory.nodes), 'nodes', 'must be a list of nodes');
@@ -31,21 +35,41 @@ export function validateInventory(inventory: Inventory): string[] {
     const at = `nodes[${i}]`;
     check(isHostname(node.name), `${at}.name`, `${show(node.name)} is not a valid host name (RFC 1123)`);
     ipv4(node.managementIp, `${at}.managementIp`);
-    check(typeof node.providerInterface === 'string' && INTERFACE_NAME.test(node.providerInterface), `${at}.providerInterface`, `${show(node.providerInterface)} is not a valid interface name`);
+    check(
+      typeof node.providerInterface === 'string' && INTERFACE_NAME.test(node.providerInterface),
+      `${at}.providerInterface`,
+      `${show(node.providerInterface)} is not a valid interface name`,
+    );
     const roles = Array.isArray(node.roles) ? node.roles : [];
     check(roles.length > 0, `${at}.roles`, 'must name at least one role (controller, compute)');
-    roles.forEach((role, r) => check(ROLES.includes(role), `${at}.roles[${r}]`, `${show(role)} is not a role (controller, compute)`));
+    for (const [r, role] of roles.entries())
+      check(ROLES.includes(role), `${at}.roles[${r}]`, `${show(role)} is not a role (controller, compute)`);
     const ssh = node.ssh ?? ({} as Inventory['nodes'][number]['ssh']);
     check(isHostname(ssh.host) || isIpv4(ssh.host), `${at}.ssh.host`, `${show(ssh.host)} is not a host name or IPv4 address`);
-    check(Number.isInteger(ssh.port) && ssh.port >= 1 && ssh.port <= 65535, `${at}.ssh.port`, `${show(ssh.port)} is not a TCP port (1-65535)`);
-    check(typeof ssh.user === 'string' && /^[a-z_][a-z0-9_-]*$/.test(ssh.user), `${at}.ssh.user`, `${show(ssh.user)} is not a valid user name`);
+    check(
+      Number.isInteger(ssh.port) && ssh.port >= 1 && ssh.port <= 65535,
+      `${at}.ssh.port`,
+      `${show(ssh.port)} is not a TCP port (1-65535)`,
+    );
+    check(
+      typeof ssh.user === 'string' && /^[a-z_][a-z0-9_-]*$/.test(ssh.user),
+      `${at}.ssh.user`,
+      `${show(ssh.user)} is not a valid user name`,
+    );
   });
 
   const controllers = nodes.filter((n) => n.roles?.includes('controller'));
   check(controllers.length === 1, 'nodes', `exactly one node must have role controller (found ${controllers.length})`);
-  check(nodes.some((n) => n.roles?.includes('compute')), 'nodes', 'at least one node must have role compute');
-  duplicates(nodes.map((n) => n.name?.toLowerCase())).forEach((i) => problems.push(`nodes[${i}].name: ${show(nodes[i].name)} is used by another node`));
-  duplicates(nodes.map((n) => n.managementIp)).forEach((i) => problems.push(`nodes[${i}].managementIp: ${show(nodes[i].managementIp)} is used by another node`));
+  check(
+    nodes.some((n) => n.roles?.includes('compute')),
+    'nodes',
+    'at least one node must have role compute',
+  );
+  for (const i of duplicates(nodes.map((n) => n.name?.toLowerCase())))
+    problems.push(`nodes[${i}].name: ${show(nodes[i].name)} is used by another node`);
+  for (const i of duplicates(nodes.map((n) => n.managementIp))) {
+    problems.push(`nodes[${i}].managementIp: ${show(nodes[i].managementIp)} is used by another node`);
+  }
 
   const network = inventory.network;
   if (!network || typeof network !== 'object') {
@@ -56,23 +80,42 @@ export function validateInventory(inventory: Inventory): string[] {
   check(management !== undefined, 'network.managementCidr', `${show(network.managementCidr)} is not a CIDR (a.b.c.d/n with no host bits)`);
   if (management) {
     nodes.forEach((node, i) => {
-      if (isIpv4(node.managementIp)) check(cidrContains(management, node.managementIp), `nodes[${i}].managementIp`, `${node.managementIp} is outside network.managementCidr ${network.managementCidr}`);
+      if (isIpv4(node.managementIp))
+        check(
+          cidrContains(management, node.managementIp),
+          `nodes[${i}].managementIp`,
+          `${node.managementIp} is outside network.managementCidr ${network.managementCidr}`,
+        );
     });
   }
-  check(typeof network.timezone === 'string' && TIMEZONE.test(network.timezone), 'network.timezone', `${show(network.timezone)} is not a time zone name like Asia/Shanghai`);
-  check(Array.isArray(network.ntpServers) && network.ntpServers.length > 0, 'network.ntpServers', 'must list at least one NTP server');
-  (Array.isArray(network.ntpServers) ? network.ntpServers : []).forEach((server, i) =>
-    check(isHostname(server) || isIpv4(server), `network.ntpServers[${i}]`, `${show(server)} is not a host name or IPv4 address`),
+  check(
+    typeof network.timezone === 'string' && TIMEZONE.test(network.timezone),
+    'network.timezone',
+    `${show(network.timezone)} is not a time zone name like Asia/Shanghai`,
   );
-  check(typeof network.region === 'string' && NAME.test(network.region), 'network.region', `${show(network.region)} is not a valid region name`);
-  check(typeof network.imageUrl === 'string' && /^https?:\/\/[^\s'"]+$/.test(network.imageUrl), 'network.imageUrl', `${show(network.imageUrl)} is not an http(s) URL`);
+  check(Array.isArray(network.ntpServers) && network.ntpServers.length > 0, 'network.ntpServers', 'must list at least one NTP server');
+  for (const [i, server] of (Array.isArray(network.ntpServers) ? network.ntpServers : []).entries()) {
+    check(isHostname(server) || isIpv4(server), `network.ntpServers[${i}]`, `${show(server)} is not a host name or IPv4 address`);
+  }
+  check(
+    typeof network.region === 'string' && NAME.test(network.region),
+    'network.region',
+    `${show(network.region)} is not a valid region name`,
+  );
+  check(
+    typeof network.imageUrl === 'string' && /^https?:\/\/[^\s'"]+$/.test(network.imageUrl),
+    'network.imageUrl',
+    `${show(network.imageUrl)} is not an http(s) URL`,
+  );
   problems.push(...validateProvider(network.provider));
   const pool = network.provider;
   if (pool && isIpv4(pool.allocationStart) && isIpv4(pool.allocationEnd)) {
     const [start, end] = [ipv4ToNumber(pool.allocationStart), ipv4ToNumber(pool.allocationEnd)];
     nodes.forEach((node, i) => {
       if (isIpv4(node.managementIp) && ipv4ToNumber(node.managementIp) >= start && ipv4ToNumber(node.managementIp) <= end) {
-        problems.push(`nodes[${i}].managementIp: ${node.managementIp} lies inside the provider allocation pool ${pool.allocationStart}-${pool.allocationEnd}; Neutron would hand it to an instance`);
+        problems.push(
+          `nodes[${i}].managementIp: ${node.managementIp} lies inside the provider allocation pool ${pool.allocationStart}-${pool.allocationEnd}; Neutron would hand it to an instance`,
+        );
       }
     });
   }
@@ -87,13 +130,18 @@ function validateProvider(provider: Inventory['network']['provider']): string[] 
     if (!ok) problems.push(`${at}.${field}: ${message}`);
   };
   check(typeof provider.name === 'string' && NAME.test(provider.name), 'name', `${show(provider.name)} is not a valid network name`);
-  check(typeof provider.physicalNetwork === 'string' && NAME.test(provider.physicalNetwork), 'physicalNetwork', `${show(provider.physicalNetwork)} is not a valid physical network name`);
+  check(
+    typeof provider.physicalNetwork === 'string' && NAME.test(provider.physicalNetwork),
+    'physicalNetwork',
+    `${show(provider.physicalNetwork)} is not a valid physical network name`,
+  );
   const cidr = parseCidr(provider.cidr);
   check(cidr !== undefined, 'cidr', `${show(provider.cidr)} is not a CIDR (a.b.c.d/n with no host bits)`);
   for (const field of ['gateway', 'dns', 'allocationStart', 'allocationEnd'] as const) {
     const value = provider[field];
     check(isIpv4(value), field, `${show(value)} is not an IPv4 address`);
-    if (cidr && isIpv4(value) && field !== 'dns') check(cidrContains(cidr, value), field, `${value} is outside ${at}.cidr ${provider.cidr}`);
+    if (cidr && isIpv4(value) && field !== 'dns')
+      check(cidrContains(cidr, value), field, `${value} is outside ${at}.cidr ${provider.cidr}`);
   }
   const { allocationStart: start, allocationEnd: end, gateway } = provider;
   if (isIpv4(start) && isIpv4(end)) {

@@ -15,7 +15,14 @@ function tinyPhase(key: string, dependsOn: string[]): Phase {
     goal: key,
     dependsOn,
     on: 'controller',
-    stories: [story('s', { title: 's', userStory: 'As an operator…', acceptanceCriteria: [], steps: [command('c', { title: 'c', run: `echo ${key}` })] })],
+    stories: [
+      story('s', {
+        title: 's',
+        userStory: 'As an operator…',
+        acceptanceCriteria: [],
+        steps: [command('c', { title: 'c', run: `echo ${key}` })],
+      }),
+    ],
   });
 }
 
@@ -122,7 +129,9 @@ describe('planDeployment', () => {
   it('turns service steps into systemctl commands with an is-active/is-enabled probe', () => {
     const plan = planDeployment(openstackLiberty, inventory, secrets, ['glance']);
     const start = plan.phases[0].steps.find((s) => s.kind === 'service');
-    expect(start?.run).toBe('systemctl enable openstack-glance-api openstack-glance-registry && systemctl start openstack-glance-api openstack-glance-registry');
+    expect(start?.run).toBe(
+      'systemctl enable openstack-glance-api openstack-glance-registry && systemctl start openstack-glance-api openstack-glance-registry',
+    );
     expect(start?.guard).toContain('systemctl is-active --quiet openstack-glance-registry');
     expect(start?.guard).toContain('systemctl is-enabled --quiet openstack-glance-api');
   });

@@ -81,15 +81,24 @@ function describeStep(step: PlannedStep): string[] {
   const lines = [`  [${step.node}] ${step.position + 1}. ${step.title} (${step.storyKey}/${step.key})`];
   if (step.file) {
     const notify = step.file.notify.length ? `, restarts ${step.file.notify.join(', ')} if changed` : '';
-    lines.push(`      write ${step.file.path} (${step.file.mode} ${step.file.owner}:${step.file.group}, sha256 ${step.file.sha256}${notify})`);
-    lines.push(...step.file.content.replace(/\n$/, '').split('\n').map((line) => `      | ${line}`));
+    lines.push(
+      `      write ${step.file.path} (${step.file.mode} ${step.file.owner}:${step.file.group}, sha256 ${step.file.sha256}${notify})`,
+    );
+    lines.push(
+      ...step.file.content
+        .replace(/\n$/, '')
+        .split('\n')
+        .map((line) => `      | ${line}`),
+    );
   } else {
     if (step.guard) lines.push(`      skip if: ${step.guard}`);
     if (step.run) lines.push(`      run:     ${step.run}`);
   }
   if (step.verify) {
     for (const expectation of step.verify.expect) {
-      lines.push(`      expect (${step.verify.format}): ${expectation.description ?? JSON.stringify(expectation, (_k, v) => (v instanceof RegExp ? String(v) : v))}`);
+      lines.push(
+        `      expect (${step.verify.format}): ${expectation.description ?? JSON.stringify(expectation, (_k, v) => (v instanceof RegExp ? String(v) : v))}`,
+      );
     }
   }
   return lines;
@@ -99,7 +108,10 @@ function describeStep(step: PlannedStep): string[] {
 export function describePlan(plan: DeploymentPlan, secrets: Secrets): string {
   const lines = [`Runbook ${plan.runbookKey} ${plan.runbookVersion}: ${plan.phases.length} phase(s)`];
   for (const { phase, nodes, steps } of plan.phases) {
-    lines.push('', `== ${phase.key}: ${phase.title} (on ${nodes.join(', ') || 'no node'}; after ${phase.dependsOn.join(', ') || 'nothing'})`);
+    lines.push(
+      '',
+      `== ${phase.key}: ${phase.title} (on ${nodes.join(', ') || 'no node'}; after ${phase.dependsOn.join(', ') || 'nothing'})`,
+    );
     for (const step of steps) lines.push(...describeStep(step));
   }
   return maskSecrets(`${lines.join('\n')}\n`, secrets);

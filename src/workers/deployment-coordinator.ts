@@ -1,7 +1,7 @@
 import type { PhaseRun, PrismaClient } from '@prisma/client';
 import type { RunbookCatalog } from '../runbooks/catalog.js';
 import type { DeploymentEventBus } from '../deployments/deployment-event-bus.js';
-import type { JobQueue } from './job-queue.js';
+import type { JobQueue } from '../infra/queue/job-queue.js';
 
 export interface RunPhaseJob {
   deploymentId: string;
@@ -42,7 +42,10 @@ export class DeploymentCoordinator {
       if (ready.length > 0 || running.length > 0) return { deployment, ready };
       const failed = deployment.phaseRuns.find((p) => p.status === 'failed');
       const status = deployment.phaseRuns.every((p) => p.status === 'succeeded') ? 'succeeded' : 'failed';
-      const error = status === 'failed' ? (deployment.error ?? (failed ? `phase ${failed.phaseKey} failed` : 'phases could not start: a dependency failed')) : null;
+      const error =
+        status === 'failed'
+          ? (deployment.error ?? (failed ? `phase ${failed.phaseKey} failed` : 'phases could not start: a dependency failed'))
+          : null;
       return { deployment, ready, finished: await this.close(tx, deploymentId, status, error) };
     });
     if (!decision) return;

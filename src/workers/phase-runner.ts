@@ -8,10 +8,10 @@ import type { InventoryNode, PhasePlan, PlannedStep } from '../runbooks/model.js
 import { planDeployment } from '../runbooks/plan.js';
 import { maskSecrets } from '../runbooks/secrets.js';
 import type { DeploymentCoordinator, RunPhaseJob } from './deployment-coordinator.js';
-import type { DeploymentSignals } from './deployment-signals.js';
+import type { DeploymentSignals } from '../infra/signals/deployment-signals.js';
 import { executionWaves } from './execution-waves.js';
-import { SshError, type NodeSession, type SshTarget } from './executor/executor.types.js';
-import { HandBackError, JOBS, type JobContext } from './job-queue.js';
+import { SshError, type NodeSession, type SshTarget } from '../infra/ssh/executor.types.js';
+import { HandBackError, JOBS, type JobContext } from '../infra/queue/job-queue.js';
 import { runPlannedStep, type StepOutcome } from './step-runner.js';
 
 export interface PhaseRunnerSettings {
@@ -67,7 +67,9 @@ export class PhaseRunner {
 
   /** Cancel requests from any process abort the steps this process runs for that deployment. */
   async listenForCancels(): Promise<void> {
-    this.stopListening = await this.signals.onCancel((deploymentId) => this.running.get(deploymentId)?.forEach((c) => c.abort()));
+    this.stopListening = await this.signals.onCancel((deploymentId) => {
+      for (const controller of this.running.get(deploymentId) ?? []) controller.abort();
+    });
   }
 
   async close(): Promise<void> {
@@ -89,10 +91,16 @@ export class PhaseRunner {
 
     const environment = await this.environments.loadForDeployment({ id: deployment.environmentId });
     const base = { deploymentId: deployment.id, environmentId: environment.id, environmentName: environment.name };
-    const started = await this.db.deployment.updateMany({ where: { id: deployment.id, status: 'queued' }, data: { status: 'running', startedAt: new Date() } });
+    const started = await this.db.deployment.updateMany({
+      where: { id: deployment.id, status: 'queued' },
+      data: { status: 'running', startedAt: new Date() },
+    });
     if (started.count === 1) await this.emit({ ...base, type: 'deployment.started', phases: deployment.phases });
     if (phaseRun.status === 'pending') {
-      await this.db.phaseRun.update({ where: { id: phaseRun.id }, data: { status: 'running', startedAt: phaseRun.startedAt ?? new Date() } });
+      await this.db.phaseRun.update({
+        where: { id: phaseRun.id },
+        data: { status: 'running', startedAt: phaseRun.startedAt ?? new Date() },
+      });
       await this.emit({ ...base, type: 'phase.started', phaseKey: job.phaseKey });
     }
 

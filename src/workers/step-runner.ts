@@ -1,7 +1,7 @@
 import type { PlannedStep } from '../runbooks/model.js';
 import { checkExpectations, parseVerifyOutput } from '../runbooks/parse/index.js';
 import { shellQuote } from '../runbooks/render/shell.js';
-import type { CommandResult, NodeSession, RunOptions } from './executor/executor.types.js';
+import type { CommandResult, NodeSession, RunOptions } from '../infra/ssh/executor.types.js';
 
 export type StepStatus = 'ok' | 'changed' | 'would_change' | 'failed';
 
@@ -63,7 +63,9 @@ export async function runPlannedStep(step: PlannedStep, session: NodeSession, op
   }
 
   if (step.file) {
-    outcome.commands.push(`# upload ${step.file.path} (${step.file.content.length} bytes, sha256 ${step.file.sha256}), previous version backed up`);
+    outcome.commands.push(
+      `# upload ${step.file.path} (${step.file.content.length} bytes, sha256 ${step.file.sha256}), previous version backed up`,
+    );
     const { backupPath } = await session.upload(step.file.path, step.file.content, {
       mode: step.file.mode,
       owner: step.file.owner,
@@ -105,13 +107,23 @@ async function verify(
     const check = result.exitCode === 0 ? checkExpectations(rows, spec.expect) : { ok: false, failures: [`exit code ${result.exitCode}`] };
     failures = check.failures;
     if (check.ok) {
-      outcome.artifacts.push({ kind: 'verification_table', name: step.title, content: result.stdout, data: { columns: columnsOf(rows), rows } });
+      outcome.artifacts.push({
+        kind: 'verification_table',
+        name: step.title,
+        content: result.stdout,
+        data: { columns: columnsOf(rows), rows },
+      });
       return { ...outcome, status: 'ok' };
     }
     if (attempt < attempts) await sleep(spec.retry!.intervalMs);
   }
   const rows = safeParse(spec.format, outcome.stdout);
-  outcome.artifacts.push({ kind: 'verification_table', name: step.title, content: outcome.stdout, data: { columns: columnsOf(rows), rows } });
+  outcome.artifacts.push({
+    kind: 'verification_table',
+    name: step.title,
+    content: outcome.stdout,
+    data: { columns: columnsOf(rows), rows },
+  });
   if (options.dryRun) {
     return { ...outcome, status: 'would_change', exitCode: null, stdout: `${outcome.stdout}not yet true: ${failures.join('; ')}\n` };
   }

@@ -6,8 +6,8 @@ import { DeploymentEventBus } from '../deployments/deployment-event-bus.js';
 import { EnvironmentsService } from '../environments/environments.service.js';
 import type { RunbookCatalog } from '../runbooks/catalog.js';
 import { DeploymentCoordinator, type RunPhaseJob } from './deployment-coordinator.js';
-import { DeploymentSignals } from './deployment-signals.js';
-import { JobQueue } from './job-queue.js';
+import { DeploymentSignals } from '../infra/signals/deployment-signals.js';
+import { JobQueue } from '../infra/queue/job-queue.js';
 import { PhaseRunner, type SessionFactory } from './phase-runner.js';
 
 /** Registers the deployment job handlers and, when this process runs workers, starts them. */
@@ -28,12 +28,10 @@ class WorkersLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   async start(): Promise<void> {
     if (!this.runtime.runWorkers) return;
     await this.runner.listenForCancels();
-    this.queue.startWorkers(
-      {
-        concurrency: { deployments: this.runtime.config.WORKER_CONCURRENCY, jira: 1, confluence: 1 },
-        lockDurationMs: this.runtime.config.JOB_LOCK_MS,
-      },
-    );
+    this.queue.startWorkers({
+      concurrency: { deployments: this.runtime.config.WORKER_CONCURRENCY, jira: 1, confluence: 1 },
+      lockDurationMs: this.runtime.config.JOB_LOCK_MS,
+    });
     this.logger.log(`workers started on queues ${this.queue.handledQueues.join(', ')}`);
   }
 
@@ -46,7 +44,8 @@ class WorkersLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   providers: [
     {
       provide: DeploymentCoordinator,
-      useFactory: (db: PrismaClient, queue: JobQueue, catalog: RunbookCatalog, events: DeploymentEventBus) => new DeploymentCoordinator(db, queue, catalog, events),
+      useFactory: (db: PrismaClient, queue: JobQueue, catalog: RunbookCatalog, events: DeploymentEventBus) =>
+        new DeploymentCoordinator(db, queue, catalog, events),
       inject: [PrismaClient, JobQueue, RUNBOOK_CATALOG, DeploymentEventBus],
     },
     {
@@ -66,7 +65,16 @@ class WorkersLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
           stepTimeoutMs: runtime.config.STEP_TIMEOUT_MS,
           connectTimeoutMs: runtime.config.SSH_CONNECT_TIMEOUT_MS,
         }),
-      inject: [RUNTIME, PrismaClient, EnvironmentsService, SESSION_FACTORY, DeploymentCoordinator, DeploymentEventBus, DeploymentSignals, RUNBOOK_CATALOG],
+      inject: [
+        RUNTIME,
+        PrismaClient,
+        EnvironmentsService,
+        SESSION_FACTORY,
+        DeploymentCoordinator,
+        DeploymentEventBus,
+        DeploymentSignals,
+        RUNBOOK_CATALOG,
+      ],
     },
     {
       provide: WorkersLifecycle,

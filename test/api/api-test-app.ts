@@ -61,11 +61,21 @@ export function sshPrivateKey(): string {
 /** An environment body for POST /api/v1/environments: the seed's two nodes, with chosen secrets. */
 export function environmentBody(name: string, secrets: Record<string, string> = {}) {
   const inventory = exampleInventory({ environment: name });
-  return { name, description: `test environment ${name}`, network: inventory.network, nodes: inventory.nodes, secrets: { SSH_PRIVATE_KEY: sshPrivateKey(), ...secrets } };
+  return {
+    name,
+    description: `test environment ${name}`,
+    network: inventory.network,
+    nodes: inventory.nodes,
+    secrets: { SSH_PRIVATE_KEY: sshPrivateKey(), ...secrets },
+  };
 }
 
 /** Creates a token through the API and returns its value. */
-export async function createToken(t: ApiTestApp, name: string, role: 'viewer' | 'operator' | 'admin'): Promise<{ id: string; token: string }> {
+export async function createToken(
+  t: ApiTestApp,
+  name: string,
+  role: 'viewer' | 'operator' | 'admin',
+): Promise<{ id: string; token: string }> {
   const response = await t.http().post('/api/v1/tokens').set(bearer(ADMIN_TOKEN)).send({ name, role }).expect(201);
   return { id: response.body.id, token: response.body.token };
 }

@@ -8,7 +8,12 @@ const KEYSTONE_DBPASS = 'Keystone-db-pass-4242';
 beforeAll(async () => {
   t = await startApiApp();
   operator = (await createToken(t, 'release-bot', 'operator')).token;
-  await t.http().post('/api/v1/environments').set(bearer(operator)).send(environmentBody('lab', { ADMIN_PASS, KEYSTONE_DBPASS })).expect(201);
+  await t
+    .http()
+    .post('/api/v1/environments')
+    .set(bearer(operator))
+    .send(environmentBody('lab', { ADMIN_PASS, KEYSTONE_DBPASS }))
+    .expect(201);
   await t.http().post('/api/v1/environments').set(bearer(operator)).send(environmentBody('staging')).expect(201);
 });
 afterAll(async () => {
@@ -31,8 +36,17 @@ describe('/api/v1/deployments', () => {
 
   it('creates a queued deployment (201) recorded as the token holder; a second one on the environment is 409', async () => {
     const created = await deploy({ environment: 'lab' }).expect(201);
-    expect(created.body).toMatchObject({ environment: 'lab', status: 'queued', trigger: 'api', requester: 'release-bot', runbookKey: 'openstack-liberty', dryRun: false });
-    expect(created.body.phaseRuns.map((p: { phaseKey: string }) => p.phaseKey)).toEqual(expect.arrayContaining(['base', 'keystone', 'first-instance']));
+    expect(created.body).toMatchObject({
+      environment: 'lab',
+      status: 'queued',
+      trigger: 'api',
+      requester: 'release-bot',
+      runbookKey: 'openstack-liberty',
+      dryRun: false,
+    });
+    expect(created.body.phaseRuns.map((p: { phaseKey: string }) => p.phaseKey)).toEqual(
+      expect.arrayContaining(['base', 'keystone', 'first-instance']),
+    );
     expect(created.body.phaseRuns[0].steps.length).toBeGreaterThan(0);
 
     const second = await deploy({ environment: 'lab', phases: ['base'] }).expect(409);
@@ -47,14 +61,26 @@ describe('/api/v1/deployments', () => {
 
   it('serves a step command with secrets masked', async () => {
     const [deployment] = (await t.http().get('/api/v1/deployments?environment=lab').set(bearer(ADMIN_TOKEN)).expect(200)).body;
-    const withSecret = await t.db.prisma.stepRun.findFirstOrThrow({ where: { deploymentId: deployment.id, command: { contains: '********' } } });
-    const output = await t.http().get(`/api/v1/deployments/${deployment.id}/steps/${withSecret.id}/output`).set(bearer(ADMIN_TOKEN)).expect(200);
+    const withSecret = await t.db.prisma.stepRun.findFirstOrThrow({
+      where: { deploymentId: deployment.id, command: { contains: '********' } },
+    });
+    const output = await t
+      .http()
+      .get(`/api/v1/deployments/${deployment.id}/steps/${withSecret.id}/output`)
+      .set(bearer(ADMIN_TOKEN))
+      .expect(200);
     expect(output.body).toMatchObject({ id: withSecret.id, stepKey: withSecret.stepKey, stdout: null, artifacts: [] });
     expect(output.body.command).toContain('********');
-    const allCommands = (await t.db.prisma.stepRun.findMany({ where: { deploymentId: deployment.id } })).map((s) => s.command ?? '').join('\n');
+    const allCommands = (await t.db.prisma.stepRun.findMany({ where: { deploymentId: deployment.id } }))
+      .map((s) => s.command ?? '')
+      .join('\n');
     expect(allCommands).not.toContain(ADMIN_PASS);
     expect(allCommands).not.toContain(KEYSTONE_DBPASS);
-    await t.http().get(`/api/v1/deployments/${deployment.id}/steps/00000000-0000-0000-0000-000000000000/output`).set(bearer(ADMIN_TOKEN)).expect(404);
+    await t
+      .http()
+      .get(`/api/v1/deployments/${deployment.id}/steps/00000000-0000-0000-0000-000000000000/output`)
+      .set(bearer(ADMIN_TOKEN))
+      .expect(404);
   });
 
   it('filters the list by environment and status and validates the limit', async () => {
@@ -82,7 +108,11 @@ describe('/api/v1/deployments', () => {
     const retried = await t.http().post(`/api/v1/deployments/${deployment.id}/retry`).set(bearer(operator)).expect(200);
     expect(retried.body.status).toBe('queued');
     const audit = await t.db.prisma.auditEvent.findMany({ where: { target: deployment.id }, orderBy: { at: 'asc' } });
-    expect(audit.map((e) => `${e.actor} ${e.action}`)).toEqual(['release-bot deployment.create', 'release-bot deployment.cancel', 'release-bot deployment.retry']);
+    expect(audit.map((e) => `${e.actor} ${e.action}`)).toEqual([
+      'release-bot deployment.create',
+      'release-bot deployment.cancel',
+      'release-bot deployment.retry',
+    ]);
 
     const viewer = (await createToken(t, 'watcher', 'viewer')).token;
     await t.http().post(`/api/v1/deployments/${deployment.id}/cancel`).set(bearer(viewer)).expect(403);

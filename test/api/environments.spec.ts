@@ -41,7 +41,10 @@ describe('/api/v1/environments', () => {
     const response = await t.http().post('/api/v1/environments').set(bearer(operator)).send(body).expect(400);
     expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
     expect(response.body.reasons).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^nodes\[0\]\.managementIp: "300\.1\.1\.1" is not an IPv4 address/), 'nodes: exactly one node must have role controller (found 0)']),
+      expect.arrayContaining([
+        expect.stringMatching(/^nodes\[0\]\.managementIp: "300\.1\.1\.1" is not an IPv4 address/),
+        'nodes: exactly one node must have role controller (found 0)',
+      ]),
     );
     expect(await t.db.prisma.environment.count({ where: { name: 'broken' } })).toBe(0);
     await t.http().get('/api/v1/environments/broken').set(bearer(ADMIN_TOKEN)).expect(404);
@@ -51,7 +54,12 @@ describe('/api/v1/environments', () => {
     const body = environmentBody('shape') as Record<string, unknown>;
     const nodes = body.nodes as Array<Record<string, unknown>>;
     nodes[1] = { ...nodes[1], ssh: { host: 'x', port: 'twenty-two', user: 'root' } };
-    const response = await t.http().post('/api/v1/environments').set(bearer(operator)).send({ ...body, secrets: { ADMIN_PASS: 42 }, color: 'red' }).expect(400);
+    const response = await t
+      .http()
+      .post('/api/v1/environments')
+      .set(bearer(operator))
+      .send({ ...body, secrets: { ADMIN_PASS: 42 }, color: 'red' })
+      .expect(400);
     const reasons = response.body.reasons.join('\n');
     expect(reasons).toMatch(/nodes\.1\.ssh\.port must be an integer/);
     expect(reasons).toMatch(/secrets must map each secret name to a string/);

@@ -1,5 +1,5 @@
-import type { LogLine } from '../../src/workers/deployment-signals.js';
-import { startLab, type Lab } from '../../src/lab/nodes/lab.js';
+import type { LogLine } from '../../src/infra/signals/deployment-signals.js';
+import { startLab, type Lab } from '../../lab/nodes/lab.js';
 import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-inventory.js';
 import { ADMIN_TOKEN, bearer, createToken, startApiApp, type ApiTestApp } from './api-test-app.js';
 import { SseReader } from './sse-reader.js';
@@ -30,7 +30,12 @@ describe('a deployment driven through the API on lab nodes, with workers on', ()
       .send({ name: 'lab', network: inventory.network, nodes: inventory.nodes, secrets: { SSH_PRIVATE_KEY: lab.clientPrivateKey! } })
       .expect(201);
 
-    const created = await t.http().post('/api/v1/deployments').set(bearer(operator)).send({ environment: 'lab', phases: ['base'] }).expect(201);
+    const created = await t
+      .http()
+      .post('/api/v1/deployments')
+      .set(bearer(operator))
+      .send({ environment: 'lab', phases: ['base'] })
+      .expect(201);
     const response = await fetch(`${baseUrl}/api/v1/deployments/${created.body.id}/logs/stream`, { headers: bearer(operator) });
     const events = new SseReader(response.body!.getReader());
     const lines: LogLine[] = [];
@@ -49,7 +54,11 @@ describe('a deployment driven through the API on lab nodes, with workers on', ()
     const done = await t.http().get(`/api/v1/deployments/${created.body.id}`).set(bearer(ADMIN_TOKEN)).expect(200);
     expect(done.body.status).toBe('succeeded');
     const step = done.body.phaseRuns[0].steps.find((s: { status: string }) => s.status === 'changed' || s.status === 'ok');
-    const output = await t.http().get(`/api/v1/deployments/${created.body.id}/steps/${step.id}/output`).set(bearer(ADMIN_TOKEN)).expect(200);
+    const output = await t
+      .http()
+      .get(`/api/v1/deployments/${created.body.id}/steps/${step.id}/output`)
+      .set(bearer(ADMIN_TOKEN))
+      .expect(200);
     expect(output.body.finishedAt).not.toBeNull();
   });
 });

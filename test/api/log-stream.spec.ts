@@ -1,4 +1,4 @@
-import { DeploymentSignals } from '../../src/workers/deployment-signals.js';
+import { DeploymentSignals } from '../../src/infra/signals/deployment-signals.js';
 import { ADMIN_TOKEN, bearer, environmentBody, startApiApp, type ApiTestApp } from './api-test-app.js';
 import { SseReader, type SseEvent } from './sse-reader.js';
 
@@ -23,7 +23,12 @@ async function openStream(id: string): Promise<{ response: Response; events: Sse
 
 describe('GET /api/v1/deployments/:id/logs/stream', () => {
   it('replays finished steps, delivers live lines masked, and ends when the deployment finishes', async () => {
-    const created = await t.http().post('/api/v1/deployments').set(bearer(ADMIN_TOKEN)).send({ environment: 'lab', phases: ['base'] }).expect(201);
+    const created = await t
+      .http()
+      .post('/api/v1/deployments')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ environment: 'lab', phases: ['base'] })
+      .expect(201);
     const id: string = created.body.id;
     // What a worker leaves in the ledger after finishing the first step.
     const first = await t.db.prisma.stepRun.findFirstOrThrow({ where: { deploymentId: id }, orderBy: { position: 'asc' } });
@@ -65,7 +70,9 @@ describe('GET /api/v1/deployments/:id/logs/stream', () => {
   it('needs a token and answers 404 for an unknown deployment before streaming', async () => {
     const anonymous = await fetch(`${baseUrl}/api/v1/deployments/x/logs/stream`);
     expect(anonymous.status).toBe(401);
-    const unknown = await fetch(`${baseUrl}/api/v1/deployments/00000000-0000-0000-0000-000000000000/logs/stream`, { headers: bearer(ADMIN_TOKEN) });
+    const unknown = await fetch(`${baseUrl}/api/v1/deployments/00000000-0000-0000-0000-000000000000/logs/stream`, {
+      headers: bearer(ADMIN_TOKEN),
+    });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ statusCode: 404 });
   });

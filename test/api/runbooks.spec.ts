@@ -2,7 +2,12 @@ import { ADMIN_TOKEN, bearer, createToken, environmentBody, startApiApp, type Ap
 
 let t: ApiTestApp;
 let viewer: string;
-const secrets = { ADMIN_PASS: 'Preview-admin-pass-77', RABBIT_PASS: 'Preview-rabbit-pass-77', KEYSTONE_DBPASS: 'Preview-keystone-db-77', ADMIN_TOKEN: 'Preview-admin-token-77' };
+const secrets = {
+  ADMIN_PASS: 'Preview-admin-pass-77',
+  RABBIT_PASS: 'Preview-rabbit-pass-77',
+  KEYSTONE_DBPASS: 'Preview-keystone-db-77',
+  ADMIN_TOKEN: 'Preview-admin-token-77',
+};
 
 beforeAll(async () => {
   t = await startApiApp();
@@ -35,7 +40,11 @@ describe('/api/v1/runbooks', () => {
   });
 
   it('previews the plan for an environment with every secret masked', async () => {
-    const response = await t.http().get('/api/v1/runbooks/openstack-liberty/preview?environment=lab&phases=mariadb,keystone').set(bearer(viewer)).expect(200);
+    const response = await t
+      .http()
+      .get('/api/v1/runbooks/openstack-liberty/preview?environment=lab&phases=mariadb,keystone')
+      .set(bearer(viewer))
+      .expect(200);
     expect(response.body.phases.map((p: { key: string }) => p.key)).toEqual(['mariadb', 'keystone']);
     const keystone = response.body.phases[1];
     const conf = keystone.steps.find((s: { file?: { path: string } }) => s.file?.path === '/etc/keystone/keystone.conf');
@@ -47,9 +56,17 @@ describe('/api/v1/runbooks', () => {
   });
 
   it('answers 400 with reasons for planning errors and an unknown environment', async () => {
-    const phases = await t.http().get('/api/v1/runbooks/openstack-liberty/preview?environment=lab&phases=keystone,warp-drive').set(bearer(viewer)).expect(400);
+    const phases = await t
+      .http()
+      .get('/api/v1/runbooks/openstack-liberty/preview?environment=lab&phases=keystone,warp-drive')
+      .set(bearer(viewer))
+      .expect(400);
     expect(phases.body.reasons).toEqual([expect.stringMatching(/^unknown phase "warp-drive"/)]);
-    const environment = await t.http().get('/api/v1/runbooks/openstack-liberty/preview?environment=nowhere').set(bearer(viewer)).expect(400);
+    const environment = await t
+      .http()
+      .get('/api/v1/runbooks/openstack-liberty/preview?environment=nowhere')
+      .set(bearer(viewer))
+      .expect(400);
     expect(environment.body.reasons).toEqual(['environment: environment nowhere does not exist']);
     const missing = await t.http().get('/api/v1/runbooks/openstack-liberty/preview').set(bearer(viewer)).expect(400);
     expect(missing.body.reasons.join('\n')).toMatch(/environment must be a string/);

@@ -17,8 +17,15 @@ export class SseReader {
         this.buffer = this.buffer.slice(boundary + 2);
         const lines = block.split('\n').filter((line) => !line.startsWith(':'));
         if (lines.length === 0) continue;
-        const event = lines.find((l) => l.startsWith('event:'))?.slice(6).trim() ?? 'message';
-        const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+        const event =
+          lines
+            .find((l) => l.startsWith('event:'))
+            ?.slice(6)
+            .trim() ?? 'message';
+        const data = lines
+          .filter((l) => l.startsWith('data:'))
+          .map((l) => l.slice(5).trimStart())
+          .join('\n');
         return { event, data };
       }
       const { value, done } = await this.reader.read();

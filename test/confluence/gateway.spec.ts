@@ -1,7 +1,7 @@
 import { ConfluenceConflictError, ConfluenceHttpError } from '../../src/integrations/confluence/confluence-http-error.js';
 import { ConfluenceGateway, cqlString } from '../../src/integrations/confluence/confluence.gateway.js';
 import { sha256 } from '../../src/integrations/confluence/content-hash.js';
-import { type RunningConfluenceSandbox, startConfluenceSandbox } from '../../src/lab/atlassian/confluence/index.js';
+import { type RunningConfluenceSandbox, startConfluenceSandbox } from '../../lab/atlassian/confluence/index.js';
 
 const USER = { username: 'opsprint@example.com', password: 'tok-en&with:odd"chars' };
 
@@ -57,7 +57,9 @@ describe('ConfluenceGateway against the Confluence sandbox (confluence-api over 
   it('never overwrites a page someone else edited in between', async () => {
     const page = await gateway.createPage('OPS', 'Edited by a human', '<p>ours</p>');
     sandbox.faults.conflictOnNextUpdate({ foreignEdit: '<p>a colleague fixed a typo</p>' });
-    const error = await gateway.updatePage(page.id, 'Edited by a human', '<p>new</p>', 1, { lastWrittenHash: sha256('<p>ours</p>') }).catch((e: unknown) => e);
+    const error = await gateway
+      .updatePage(page.id, 'Edited by a human', '<p>new</p>', 1, { lastWrittenHash: sha256('<p>ours</p>') })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfluenceConflictError);
     expect(await gateway.getPage(page.id)).toMatchObject({ version: 2, body: '<p>a colleague fixed a typo</p>' });
   });

@@ -1,8 +1,16 @@
 import { ConfluenceGateway } from '../../src/integrations/confluence/confluence.gateway.js';
 import { ConfluencePublisher } from '../../src/integrations/confluence/publisher.service.js';
 import { SecretLeakError } from '../../src/integrations/confluence/publisher/secret-guard.js';
-import { type RunningConfluenceSandbox, type SandboxPage, startConfluenceSandbox } from '../../src/lab/atlassian/confluence/index.js';
-import { attributesOf, childrenOf, findAll, macroParameters, parseStorage, tableRows, textOf } from '../../src/lab/atlassian/confluence/storage-xml.js';
+import { type RunningConfluenceSandbox, type SandboxPage, startConfluenceSandbox } from '../../lab/atlassian/confluence/index.js';
+import {
+  attributesOf,
+  childrenOf,
+  findAll,
+  macroParameters,
+  parseStorage,
+  tableRows,
+  textOf,
+} from '../../lab/atlassian/confluence/storage-xml.js';
 import { type TestDatabase, createTestDatabase } from '../support/database.js';
 import { ADMIN_OPENRC, GLANCE_API_CONF, KEYSTONE_CONF, SECRETS, WSGI_CONF, seedDeployment } from './fixtures/deployment.js';
 import { runbookFixture } from './fixtures/runbook.js';
@@ -33,7 +41,12 @@ describe('ConfluencePublisher: a deployment published to the Confluence sandbox'
     db = await createTestDatabase();
     sandbox = await startConfluenceSandbox({ users: [USER], spaces: ['OPS'] });
     const gateway = new ConfluenceGateway({ baseUrl: sandbox.baseUrl, ...USER, spaceKey: 'OPS' }, { baseDelayMs: 5, maxDelayMs: 20 });
-    publisher = new ConfluencePublisher(db.prisma, gateway, { spaceKey: 'OPS' }, { runbooks: [runbookFixture], jiraBaseUrl: 'https://example.atlassian.net', label: 'opsprint' });
+    publisher = new ConfluencePublisher(
+      db.prisma,
+      gateway,
+      { spaceKey: 'OPS' },
+      { runbooks: [runbookFixture], jiraBaseUrl: 'https://example.atlassian.net', label: 'opsprint' },
+    );
   });
   afterAll(async () => {
     await sandbox?.close();
@@ -77,17 +90,32 @@ describe('ConfluencePublisher: a deployment published to the Confluence sandbox'
       ]),
     );
     const userList = tables(body).find((rows) => rows[0]?.join('|') === 'ID|Name');
-    expect(userList?.slice(1).map((row) => row[1]).sort()).toEqual(['admin', 'demo']);
+    expect(
+      userList
+        ?.slice(1)
+        .map((row) => row[1])
+        .sort(),
+    ).toEqual(['admin', 'demo']);
 
     const text = textOf(parseStorage(body));
     expect(text).toContain('As an operator I want the admin and demo users so that I can administer and test the cloud.');
     expect(text).toContain('Keystone answers on ports 5000 and 35357');
     const links = findAll(parseStorage(body), 'a').map((anchor) => attributesOf(anchor).href);
-    expect(links).toEqual(expect.arrayContaining(['https://example.atlassian.net/browse/OPS-1', 'https://example.atlassian.net/browse/OPS-3']));
+    expect(links).toEqual(
+      expect.arrayContaining(['https://example.atlassian.net/browse/OPS-1', 'https://example.atlassian.net/browse/OPS-3']),
+    );
 
     const timings = tables(body).find((rows) => rows[0]?.[0] === 'Node' && rows[0]?.includes('Exit code'))!;
     // The status cell holds a lozenge macro: its text is the colour and title parameters.
-    expect(timings.find((row) => row[2] === 'Install Keystone packages')).toEqual(['linux-node1.example.com', 'Install and configure Keystone', 'Install Keystone packages', 'BlueChanged', '0', '2026-11-27 02:00:00 UTC', '41 s']);
+    expect(timings.find((row) => row[2] === 'Install Keystone packages')).toEqual([
+      'linux-node1.example.com',
+      'Install and configure Keystone',
+      'Install Keystone packages',
+      'BlueChanged',
+      '0',
+      '2026-11-27 02:00:00 UTC',
+      '41 s',
+    ]);
 
     const glance = page('lab — Glance image service').body;
     expect(codeBlocks(glance)).toContainEqual({ language: 'ini', title: '/etc/glance/glance-api.conf', body: GLANCE_API_CONF });
@@ -128,7 +156,12 @@ describe('ConfluencePublisher: a deployment published to the Confluence sandbox'
 
     const writes = sandbox.requests.slice(before).filter((r) => r.method !== 'GET');
     expect(writes).toEqual([]);
-    expect(sandbox.pages().filter((p) => p.title.startsWith('lab —')).map((p) => p.version)).toEqual([1, 1, 1]);
+    expect(
+      sandbox
+        .pages()
+        .filter((p) => p.title.startsWith('lab —'))
+        .map((p) => p.version),
+    ).toEqual([1, 1, 1]);
   });
 
   it('ends a 409 during an update with exactly one new version holding the new content', async () => {
@@ -149,13 +182,19 @@ describe('ConfluencePublisher: a deployment published to the Confluence sandbox'
   });
 
   it('never puts a secret value on a page, and refuses to publish when one would appear', async () => {
-    const bodies = sandbox.pages().map((p) => p.body).join('\n');
+    const bodies = sandbox
+      .pages()
+      .map((p) => p.body)
+      .join('\n');
     for (const value of Object.values(SECRETS)) expect(bodies).not.toContain(value);
     expect(bodies).toContain('********');
 
     const deployment = await db.prisma.deployment.findFirstOrThrow({ where: { environment: { name: 'lab' } } });
     const file = await db.prisma.artifact.findFirstOrThrow({ where: { deploymentId: deployment.id, name: '/etc/glance/glance-api.conf' } });
-    await db.prisma.artifact.update({ where: { id: file.id }, data: { content: GLANCE_API_CONF.replace('glance:********', `glance:${SECRETS.GLANCE_DBPASS}`) } });
+    await db.prisma.artifact.update({
+      where: { id: file.id },
+      data: { content: GLANCE_API_CONF.replace('glance:********', `glance:${SECRETS.GLANCE_DBPASS}`) },
+    });
     const versions = sandbox.pages().map((p) => p.version);
 
     const error = await publisher.publishDeployment(deployment.id, { secrets: SECRETS }).catch((e: unknown) => e);
@@ -189,7 +228,12 @@ describe('ConfluencePublisher: a deployment published to the Confluence sandbox'
   it('puts the root page under CONFLUENCE_PARENT_PAGE_ID when one is configured', async () => {
     const gateway = new ConfluenceGateway({ baseUrl: sandbox.baseUrl, ...USER, spaceKey: 'OPS' }, { baseDelayMs: 5 });
     const parent = await gateway.createPage('OPS', 'Private clouds', '<p>All our environments.</p>');
-    const nested = new ConfluencePublisher(db.prisma, gateway, { spaceKey: 'OPS', parentPageId: parent.id }, { runbooks: [runbookFixture] });
+    const nested = new ConfluencePublisher(
+      db.prisma,
+      gateway,
+      { spaceKey: 'OPS', parentPageId: parent.id },
+      { runbooks: [runbookFixture] },
+    );
     const { deploymentId } = await seedDeployment(db.prisma, { environment: 'prod' });
     await nested.publishDeployment(deploymentId);
     expect(page('prod — OpenStack runbook').parentId).toBe(parent.id);

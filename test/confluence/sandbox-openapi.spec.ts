@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { type RunningConfluenceSandbox, startConfluenceSandbox } from '../../src/lab/atlassian/confluence/index.js';
+import { type RunningConfluenceSandbox, startConfluenceSandbox } from '../../lab/atlassian/confluence/index.js';
 
 const SPEC_PATH = '/work/shared/specs/confluence-v1.openapi.json';
 const USER = { username: 'opsprint@example.com', password: 'sandbox-api-token' };
@@ -10,7 +10,9 @@ const AUTH = `Basic ${Buffer.from(`${USER.username}:${USER.password}`).toString(
 type Spec = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>> };
 const spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as Spec;
 // ajv-formats is CommonJS: under native ESM its default export may arrive wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (
+  ajv: Ajv,
+) => Ajv;
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addSchema(spec as object, 'confluence');
@@ -28,7 +30,11 @@ describe('Confluence sandbox answers match the official OpenAPI document', () =>
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${sandbox.baseUrl}${path}`, {
       method,
-      headers: { authorization: AUTH, ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        authorization: AUTH,
+        ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
     });
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
@@ -81,7 +87,10 @@ describe('Confluence sandbox answers match the official OpenAPI document', () =>
     expect(updated.json.version.number).toBe(2);
     expectValid('/wiki/rest/api/content/{id}', 'put', updated.json);
 
-    const byTitle = await call('GET', `/rest/api/content?spaceKey=OPS&title=${encodeURIComponent('lab — Keystone identity service')}&expand=body.storage,version`);
+    const byTitle = await call(
+      'GET',
+      `/rest/api/content?spaceKey=OPS&title=${encodeURIComponent('lab — Keystone identity service')}&expand=body.storage,version`,
+    );
     expect(byTitle.json.results).toHaveLength(1);
     expectValid('/wiki/rest/api/content', 'get', byTitle.json);
 
@@ -89,7 +98,10 @@ describe('Confluence sandbox answers match the official OpenAPI document', () =>
     expect(search.json.results.map((r: { content: { id: string } }) => r.content.id)).toEqual([id]);
     expectValid('/wiki/rest/api/search', 'get', search.json);
 
-    const contentSearch = await call('GET', `/rest/api/content/search?cql=${encodeURIComponent('space=OPS and title="lab — Keystone identity service"')}`);
+    const contentSearch = await call(
+      'GET',
+      `/rest/api/content/search?cql=${encodeURIComponent('space=OPS and title="lab — Keystone identity service"')}`,
+    );
     expect(contentSearch.json.results.map((r: { id: string }) => r.id)).toEqual([id]);
     expectValid('/wiki/rest/api/content/search', 'get', contentSearch.json);
 
@@ -122,10 +134,19 @@ describe('Confluence sandbox answers match the official OpenAPI document', () =>
     });
     expect(stale).toEqual({
       status: 409,
-      json: expect.objectContaining({ statusCode: 409, message: 'Version must be incremented on update. Current version is: 1', data: expect.objectContaining({ successful: false }) }),
+      json: expect.objectContaining({
+        statusCode: 409,
+        message: 'Version must be incremented on update. Current version is: 1',
+        data: expect.objectContaining({ successful: false }),
+      }),
     });
 
-    const broken = await call('POST', '/rest/api/content', { type: 'page', title: 'Broken', space: { key: 'OPS' }, body: { storage: { value: '<p>unclosed', representation: 'storage' } } });
+    const broken = await call('POST', '/rest/api/content', {
+      type: 'page',
+      title: 'Broken',
+      space: { key: 'OPS' },
+      body: { storage: { value: '<p>unclosed', representation: 'storage' } },
+    });
     expect(broken.status).toBe(400);
     expect(broken.json.message).toMatch(/^Error parsing xhtml/);
 

@@ -1,4 +1,4 @@
-import { type RunningConfluenceSandbox, startConfluenceSandbox } from '../../src/lab/atlassian/confluence/index.js';
+import { type RunningConfluenceSandbox, startConfluenceSandbox } from '../../lab/atlassian/confluence/index.js';
 
 const USER = { username: 'reader@example.com', password: 'sandbox-api-token' };
 const AUTH = { authorization: `Basic ${Buffer.from(`${USER.username}:${USER.password}`).toString('base64')}` };
@@ -19,7 +19,12 @@ describe('Confluence sandbox HTML view', () => {
       '<ac:structured-macro ac:name="warning"><ac:parameter ac:name="title">Careful</ac:parameter><ac:rich-text-body><p>Panel body</p></ac:rich-text-body></ac:structured-macro>',
       '<p><a href="javascript:alert(3)">bad link</a></p>',
     ].join('');
-    const page = sandbox.store.createPage({ spaceKey: 'OPS', title: 'Hostile <b>title</b>', body: storage, by: { username: USER.username, accountId: 'x', displayName: 'Reader' } });
+    const page = sandbox.store.createPage({
+      spaceKey: 'OPS',
+      title: 'Hostile <b>title</b>',
+      body: storage,
+      by: { username: USER.username, accountId: 'x', displayName: 'Reader' },
+    });
 
     const response = await fetch(`${sandbox.baseUrl}/view/${page.id}`, { headers: AUTH });
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);

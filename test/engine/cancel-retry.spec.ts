@@ -1,5 +1,5 @@
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
-import { startLab, type Lab } from '../../src/lab/nodes/lab.js';
+import { startLab, type Lab } from '../../lab/nodes/lab.js';
 import { eventually, startTestApp, type TestApp } from '../support/test-app.js';
 import { commandRunbook, CONTROLLER, createLabEnvironment, finished, readLabFile, stepsByKey } from './support/engine-fixtures.js';
 
@@ -39,7 +39,11 @@ describe('cancelling a deployment', () => {
   it('stops the hanging step within seconds, starts nothing later, frees the environment and can be resumed later', async () => {
     const hang = lab.faults.hangCommand('waits-forever', { node: CONTROLLER });
     const created = await deployments.create({ environment: 'cancel-lab', runbook: cancellable.key, trigger: 'api', requester: 'test' });
-    await eventually(async () => ((await stepsByKey(t.db.prisma, created.id)).get('work-s2')?.status === 'running' ? true : undefined), 20_000, 25);
+    await eventually(
+      async () => ((await stepsByKey(t.db.prisma, created.id)).get('work-s2')?.status === 'running' ? true : undefined),
+      20_000,
+      25,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300)); // let the command reach the node and hang there
 
     const cancelledAt = Date.now();
@@ -58,7 +62,10 @@ describe('cancelling a deployment', () => {
     ]);
     const phases = await phaseRuns(created.id);
     expect(phases.get('work')!.status).toBe('cancelled');
-    expect({ status: phases.get('after')!.status, startedAt: phases.get('after')!.startedAt }).toEqual({ status: 'cancelled', startedAt: null });
+    expect({ status: phases.get('after')!.status, startedAt: phases.get('after')!.startedAt }).toEqual({
+      status: 'cancelled',
+      startedAt: null,
+    });
     expect(await readLabFile(lab, CONTROLLER, CANCEL_LOG)).toBe('w1\n');
 
     // The environment is free again: a new deployment is accepted and runs to the end.

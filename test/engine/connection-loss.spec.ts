@@ -1,5 +1,5 @@
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
-import { startLab, type Lab } from '../../src/lab/nodes/lab.js';
+import { startLab, type Lab } from '../../lab/nodes/lab.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { commandRunbook, CONTROLLER, createLabEnvironment, finished, readLabFile, stepsByKey } from './support/engine-fixtures.js';
 
@@ -24,7 +24,9 @@ afterAll(async () => {
 describe('a dropped SSH connection', () => {
   it('is retried: the phase resumes at the interrupted step and the deployment succeeds', async () => {
     lab.faults.dropConnection(CONTROLLER, { pattern: 'cut-here' });
-    const created = await t.app.get(DeploymentsService).create({ environment: 'lab', runbook: runbook.key, trigger: 'api', requester: 'test' });
+    const created = await t.app
+      .get(DeploymentsService)
+      .create({ environment: 'lab', runbook: runbook.key, trigger: 'api', requester: 'test' });
     const done = await finished(t.db.prisma, created.id, 30_000);
     expect({ status: done.status, error: done.error }).toEqual({ status: 'succeeded', error: null });
 

@@ -1,5 +1,5 @@
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
-import { startLab, type Lab } from '../../src/lab/nodes/lab.js';
+import { startLab, type Lab } from '../../lab/nodes/lab.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { commandRunbook, createLabEnvironment, finished, stepsByKey } from './support/engine-fixtures.js';
 
@@ -26,7 +26,9 @@ afterAll(async () => {
 
 describe('the phase DAG', () => {
   it('starts a phase only after its dependencies finished, and runs independent phases side by side', async () => {
-    const created = await t.app.get(DeploymentsService).create({ environment: 'lab', runbook: diamond.key, trigger: 'api', requester: 'test' });
+    const created = await t.app
+      .get(DeploymentsService)
+      .create({ environment: 'lab', runbook: diamond.key, trigger: 'api', requester: 'test' });
     const done = await finished(t.db.prisma, created.id);
     expect({ status: done.status, error: done.error }).toEqual({ status: 'succeeded', error: null });
 
@@ -43,6 +45,11 @@ describe('the phase DAG', () => {
     expect(c.start).toBeLessThan(b.end);
 
     const phases = await t.db.prisma.phaseRun.findMany({ where: { deploymentId: created.id }, orderBy: { position: 'asc' } });
-    expect(phases.map((p) => [p.phaseKey, p.status])).toEqual([['a', 'succeeded'], ['b', 'succeeded'], ['c', 'succeeded'], ['d', 'succeeded']]);
+    expect(phases.map((p) => [p.phaseKey, p.status])).toEqual([
+      ['a', 'succeeded'],
+      ['b', 'succeeded'],
+      ['c', 'succeeded'],
+      ['d', 'succeeded'],
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import type { StepRun } from '@prisma/client';
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
-import { startLab, type Lab } from '../../src/lab/nodes/lab.js';
+import { startLab, type Lab } from '../../lab/nodes/lab.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { createLabEnvironment, finished } from './support/engine-fixtures.js';
 import { snapshotHosts } from './support/host-snapshot.js';

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@prisma/client';
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
 import { EnvironmentsService } from '../../src/environments/environments.service.js';
-import { startLab, type Lab } from '../../src/lab/nodes/lab.js';
+import { startLab, type Lab } from '../../lab/nodes/lab.js';
 import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-inventory.js';
 import { eventually, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -18,10 +18,14 @@ afterAll(async () => {
 });
 
 async function finished(db: PrismaClient, id: string) {
-  return eventually(async () => {
-    const d = await db.deployment.findUnique({ where: { id } });
-    return d?.finishedAt ? d : undefined;
-  }, 240_000, 250);
+  return eventually(
+    async () => {
+      const d = await db.deployment.findUnique({ where: { id } });
+      return d?.finishedAt ? d : undefined;
+    },
+    240_000,
+    250,
+  );
 }
 
 describe('a full deployment of the OpenStack Liberty runbook on lab nodes', () => {
@@ -29,12 +33,22 @@ describe('a full deployment of the OpenStack Liberty runbook on lab nodes', () =
     const environments = t.app.get(EnvironmentsService);
     const deployments = t.app.get(DeploymentsService);
     const inventory = exampleInventory({ environment: 'lab', ssh: (_node, i) => lab.nodes[i].ssh });
-    await environments.create({ name: 'lab', network: inventory.network, nodes: inventory.nodes, secrets: { SSH_PRIVATE_KEY: lab.clientPrivateKey! } });
+    await environments.create({
+      name: 'lab',
+      network: inventory.network,
+      nodes: inventory.nodes,
+      secrets: { SSH_PRIVATE_KEY: lab.clientPrivateKey! },
+    });
 
     const created = await deployments.create({ environment: 'lab', trigger: 'api', requester: 'test' });
     const done = await finished(t.db.prisma, created.id);
-    const failed = await t.db.prisma.stepRun.findMany({ where: { deploymentId: created.id, status: { notIn: ['ok', 'changed', 'pending'] } } });
-    expect({ error: done.error, failed: failed.map((s) => `${s.node} ${s.stepKey} ${s.status} ${s.exitCode}\n${s.command}\n${s.stdout}\n${s.stderr}`) }).toEqual({ error: null, failed: [] });
+    const failed = await t.db.prisma.stepRun.findMany({
+      where: { deploymentId: created.id, status: { notIn: ['ok', 'changed', 'pending'] } },
+    });
+    expect({
+      error: done.error,
+      failed: failed.map((s) => `${s.node} ${s.stepKey} ${s.status} ${s.exitCode}\n${s.command}\n${s.stdout}\n${s.stderr}`),
+    }).toEqual({ error: null, failed: [] });
     expect(done.status).toBe('succeeded');
   });
 });

@@ -1,5 +1,5 @@
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
-import { startLab, type Lab } from '../../src/lab/nodes/lab.js';
+import { startLab, type Lab } from '../../lab/nodes/lab.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { commandRunbook, CONTROLLER, createLabEnvironment, finished, readLabFile, stepsByKey } from './support/engine-fixtures.js';
 

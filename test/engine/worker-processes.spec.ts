@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
-import { startLab, type Lab } from '../../src/lab/nodes/lab.js';
-import { JobQueue } from '../../src/workers/job-queue.js';
+import { startLab, type Lab } from '../../lab/nodes/lab.js';
+import { JobQueue } from '../../src/infra/queue/job-queue.js';
 import { eventually, startTestApp, TEST_REDIS_URL, type TestApp } from '../support/test-app.js';
 import { commandRunbook, CONTROLLER, createLabEnvironment, finished, readLabFile, stepsByKey } from './support/engine-fixtures.js';
 import { ensureWorkerBuilt, WorkerProcesses } from './support/worker-process.js';
@@ -29,7 +29,11 @@ beforeAll(async () => {
   ensureWorkerBuilt();
   lab = await startLab({ computeNodes: 1 });
   // API only: every phase runs in the separate worker processes.
-  t = await startTestApp({ runWorkers: false, catalog: new Map([resume, independent].map((rb) => [rb.key, rb])), env: { OPSPRINT_SECRET_KEY: secretKey } });
+  t = await startTestApp({
+    runWorkers: false,
+    catalog: new Map([resume, independent].map((rb) => [rb.key, rb])),
+    env: { OPSPRINT_SECRET_KEY: secretKey },
+  });
   workers = new WorkerProcesses(t, secretKey, [resume, independent]);
   await createLabEnvironment(t, lab);
 }, 120_000);
@@ -42,14 +46,22 @@ afterAll(async () => {
 describe('separate worker processes', () => {
   it('resume a phase whose worker was killed mid-step, without running finished steps again', async () => {
     const first = await workers.start({ JOB_LOCK_MS: '3000' });
-    const created = await t.app.get(DeploymentsService).create({ environment: 'lab', runbook: resume.key, trigger: 'api', requester: 'test' });
+    const created = await t.app
+      .get(DeploymentsService)
+      .create({ environment: 'lab', runbook: resume.key, trigger: 'api', requester: 'test' });
 
     // Step 3 has reached the host (its line is there) and steps 1–2 are recorded done.
-    await eventually(async () => {
-      const steps = await stepsByKey(t.db.prisma, created.id);
-      const log = await readLabFile(lab, CONTROLLER, RESUME_LOG);
-      return steps.get('slow-s2')?.status === 'changed' && steps.get('slow-s3')?.status === 'running' && log.includes('s3') ? true : undefined;
-    }, 30_000, 25);
+    await eventually(
+      async () => {
+        const steps = await stepsByKey(t.db.prisma, created.id);
+        const log = await readLabFile(lab, CONTROLLER, RESUME_LOG);
+        return steps.get('slow-s2')?.status === 'changed' && steps.get('slow-s3')?.status === 'running' && log.includes('s3')
+          ? true
+          : undefined;
+      },
+      30_000,
+      25,
+    );
     await workers.kill(first, 'SIGKILL');
 
     const second = await workers.start({ JOB_LOCK_MS: '3000' });
@@ -74,11 +86,17 @@ describe('separate worker processes', () => {
     await lab.hosts.get(CONTROLLER)!.fs.rm(RESUME_LOG, { force: true });
     await createLabEnvironment(t, lab, { name: 'graceful' });
     const first = await workers.start({ JOB_LOCK_MS: '3000' });
-    const created = await t.app.get(DeploymentsService).create({ environment: 'graceful', runbook: resume.key, trigger: 'api', requester: 'test' });
-    await eventually(async () => {
-      const log = await readLabFile(lab, CONTROLLER, RESUME_LOG);
-      return (await stepsByKey(t.db.prisma, created.id)).get('slow-s3')?.status === 'running' && log.includes('s3') ? true : undefined;
-    }, 30_000, 25);
+    const created = await t.app
+      .get(DeploymentsService)
+      .create({ environment: 'graceful', runbook: resume.key, trigger: 'api', requester: 'test' });
+    await eventually(
+      async () => {
+        const log = await readLabFile(lab, CONTROLLER, RESUME_LOG);
+        return (await stepsByKey(t.db.prisma, created.id)).get('slow-s3')?.status === 'running' && log.includes('s3') ? true : undefined;
+      },
+      30_000,
+      25,
+    );
     await workers.kill(first, 'SIGTERM');
     // It stopped after finishing step 3 and started nothing more.
     const handedBack = await stepsByKey(t.db.prisma, created.id);
@@ -105,8 +123,14 @@ describe('separate worker processes', () => {
     const worker = await workers.start();
     const hang = lab.faults.hangCommand('s3', { node: CONTROLLER });
     try {
-      const created = await t.app.get(DeploymentsService).create({ environment: 'cancel', runbook: resume.key, trigger: 'api', requester: 'test' });
-      await eventually(async () => ((await stepsByKey(t.db.prisma, created.id)).get('slow-s3')?.status === 'running' ? true : undefined), 30_000, 25);
+      const created = await t.app
+        .get(DeploymentsService)
+        .create({ environment: 'cancel', runbook: resume.key, trigger: 'api', requester: 'test' });
+      await eventually(
+        async () => ((await stepsByKey(t.db.prisma, created.id)).get('slow-s3')?.status === 'running' ? true : undefined),
+        30_000,
+        25,
+      );
       await new Promise((resolve) => setTimeout(resolve, 300)); // let the command reach the node and hang there
       const cancelledAt = Date.now();
       await t.app.get(DeploymentsService).cancel(created.id, 'operator');
@@ -124,7 +148,9 @@ describe('separate worker processes', () => {
   it('share the phases of one deployment, each phase run once', async () => {
     const a = await workers.start({ WORKER_CONCURRENCY: '1' });
     const b = await workers.start({ WORKER_CONCURRENCY: '1' });
-    const created = await t.app.get(DeploymentsService).create({ environment: 'lab', runbook: independent.key, trigger: 'api', requester: 'test' });
+    const created = await t.app
+      .get(DeploymentsService)
+      .create({ environment: 'lab', runbook: independent.key, trigger: 'api', requester: 'test' });
     const done = await finished(t.db.prisma, created.id, 60_000);
     expect({ status: done.status, error: done.error }).toEqual({ status: 'succeeded', error: null });
 

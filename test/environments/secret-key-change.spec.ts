@@ -20,12 +20,19 @@ describe('secrets stored under another OPSPRINT_SECRET_KEY', () => {
   const key = ssh2.utils.generateKeyPairSync('ed25519').private;
 
   it('an update without them is refused naming each unreadable secret; sending them again replaces them', async () => {
-    await new EnvironmentsService(db.prisma, new SecretCipher(randomBytes(32))).create({ name: 'keyed', network: inventory.network, nodes: inventory.nodes, secrets: { [SSH_PRIVATE_KEY]: key } });
+    await new EnvironmentsService(db.prisma, new SecretCipher(randomBytes(32))).create({
+      name: 'keyed',
+      network: inventory.network,
+      nodes: inventory.nodes,
+      secrets: { [SSH_PRIVATE_KEY]: key },
+    });
     const withNewKey = new EnvironmentsService(db.prisma, new SecretCipher(randomBytes(32)));
 
     const refusal = await withNewKey.update('keyed', { network: inventory.network, nodes: inventory.nodes }).catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(InputError);
-    expect((refusal as InputError).reasons).toContain('secrets.ADMIN_PASS: stored under a different OPSPRINT_SECRET_KEY; set that key again or send this secret\'s value again');
+    expect((refusal as InputError).reasons).toContain(
+      "secrets.ADMIN_PASS: stored under a different OPSPRINT_SECRET_KEY; set that key again or send this secret's value again",
+    );
 
     const fresh = { ...generateSecrets(), [SSH_PRIVATE_KEY]: key };
     await withNewKey.update('keyed', { network: inventory.network, nodes: inventory.nodes, secrets: fresh });

@@ -1,13 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import request from 'supertest';
 import net from 'node:net';
-import { canConnect, freePort } from '../../src/infra/local-services.js';
+import { canConnect, freePort } from '../../src/infra/local-services/local-services.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** A Redis of this test's own, so stopping it cannot disturb anything else. */
 async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
   for (let i = 0; i < 100 && !(await canConnect('127.0.0.1', port)); i++) await new Promise((r) => setTimeout(r, 50));
   return child;
 }
@@ -47,7 +49,6 @@ describe('/health', () => {
     expect(response.body.dependencies.redis.detail).toMatch(/ECONNREFUSED|Connection is closed|did not answer|connect/);
     expect(response.body.dependencies.postgres.status).toBe('up');
   });
-
 });
 
 /** A TCP relay in front of the real PostgreSQL: closing it is, for the app, PostgreSQL stopping. */
@@ -67,7 +68,7 @@ async function startRelay(targetPort: number): Promise<{ port: number; stop(): P
     port: (server.address() as net.AddressInfo).port,
     stop: () =>
       new Promise<void>((resolve) => {
-        sockets.forEach((s) => s.destroy());
+        for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
   };

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { prepareRuntime, StartupError } from '../../src/app/bootstrap.js';
-import { freePort } from '../../src/infra/local-services.js';
+import { freePort } from '../../src/infra/local-services/local-services.js';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'opsprint-startup-'));
 
@@ -26,15 +26,25 @@ describe('start-up refuses bad settings with one clear line', () => {
 
   it('a DATABASE_URL where nothing answers, with the password hidden', async () => {
     const port = await freePort();
-    const error = await startupError({ DATABASE_URL: `postgresql://app:hunter22@127.0.0.1:${port}/opsprint`, REDIS_URL: 'redis://127.0.0.1:6379' });
+    const error = await startupError({
+      DATABASE_URL: `postgresql://app:hunter22@127.0.0.1:${port}/opsprint`,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
     expect(error.message.split('\n')).toHaveLength(1);
-    expect(error.message).toMatch(new RegExp(`^DATABASE_URL: cannot prepare the database at postgresql://app:\\*\\*\\*\\*@127\\.0\\.0\\.1:${port}/opsprint: .*ECONNREFUSED`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^DATABASE_URL: cannot prepare the database at postgresql://app:\\*\\*\\*\\*@127\\.0\\.0\\.1:${port}/opsprint: .*ECONNREFUSED`,
+      ),
+    );
     expect(error.message).not.toContain('hunter22');
   });
 
   it('several bad values: one line each', async () => {
     const error = await startupError({ PORT: 'http', WORKER_CONCURRENCY: '0' });
-    expect(error.message.split('\n')).toEqual(['PORT: PORT must be an integer', 'WORKER_CONCURRENCY: WORKER_CONCURRENCY must not be less than 1']);
+    expect(error.message.split('\n')).toEqual([
+      'PORT: PORT must be an integer',
+      'WORKER_CONCURRENCY: WORKER_CONCURRENCY must not be less than 1',
+    ]);
   });
 
   it('a bad integration setting, named', async () => {

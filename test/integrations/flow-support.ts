@@ -1,12 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
 import { EnvironmentsService } from '../../src/environments/environments.service.js';
-import { DEFAULT_USERS } from '../../src/lab/atlassian/http.js';
-import type { AtlassianSandbox } from '../../src/lab/atlassian/server.js';
-import type { StoredIssue } from '../../src/lab/atlassian/jira/jira-state.js';
-import type { Lab } from '../../src/lab/nodes/lab.js';
+import { DEFAULT_USERS } from '../../lab/atlassian/http.js';
+import type { AtlassianSandbox } from '../../lab/atlassian/server.js';
+import type { StoredIssue } from '../../lab/atlassian/jira/jira-state.js';
+import type { Lab } from '../../lab/nodes/lab.js';
 import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-inventory.js';
-import { JobQueue } from '../../src/workers/job-queue.js';
+import { JobQueue } from '../../src/infra/queue/job-queue.js';
 import { eventually, startTestApp, type TestApp } from '../support/test-app.js';
 
 export const WEBHOOK_SECRET = 'flow-webhook-secret';
@@ -31,25 +31,40 @@ export function atlassianEnv(sandbox: AtlassianSandbox): Record<string, string> 
 
 /** The app listening on a real port (JIRA's webhooks need one), with the lab environment "lab" created. */
 /** `secrets`: the runbook secrets of an earlier app's environment, so a second app can deploy onto the same, already deployed lab. */
-export async function startFlowApp(lab: Lab, env: Record<string, string>, secrets: Record<string, string> = {}): Promise<{ t: TestApp; url: string }> {
+export async function startFlowApp(
+  lab: Lab,
+  env: Record<string, string>,
+  secrets: Record<string, string> = {},
+): Promise<{ t: TestApp; url: string }> {
   const t = await startTestApp({ env });
   await t.app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
   const inventory = exampleInventory({ environment: 'lab', ssh: (_node, i) => lab.nodes[i].ssh });
-  await t.app.get(EnvironmentsService).create({ name: 'lab', network: inventory.network, nodes: inventory.nodes, secrets: { ...secrets, SSH_PRIVATE_KEY: lab.clientPrivateKey! } });
+  await t.app.get(EnvironmentsService).create({
+    name: 'lab',
+    network: inventory.network,
+    nodes: inventory.nodes,
+    secrets: { ...secrets, SSH_PRIVATE_KEY: lab.clientPrivateKey! },
+  });
   return { t, url };
 }
 
 export async function deploy(t: TestApp, phases?: string[]) {
-  const created = await t.app.get(DeploymentsService).create({ environment: 'lab', trigger: 'api', requester: 'flow-test', ...(phases ? { phases } : {}) });
+  const created = await t.app
+    .get(DeploymentsService)
+    .create({ environment: 'lab', trigger: 'api', requester: 'flow-test', ...(phases ? { phases } : {}) });
   return finished(t, created.id);
 }
 
 export function finished(t: TestApp, id: string) {
-  return eventually(async () => {
-    const d = await t.db.prisma.deployment.findUnique({ where: { id } });
-    return d?.finishedAt ? d : undefined;
-  }, 240_000, 250);
+  return eventually(
+    async () => {
+      const d = await t.db.prisma.deployment.findUnique({ where: { id } });
+      return d?.finishedAt ? d : undefined;
+    },
+    240_000,
+    250,
+  );
 }
 
 /**
@@ -59,17 +74,28 @@ export function finished(t: TestApp, id: string) {
 export async function settled(t: TestApp, deploymentId: string, timeoutMs = 120_000): Promise<Record<string, Record<string, number>>> {
   const deployment = await finished(t, deploymentId);
   await eventually(
-    async () => (await t.db.prisma.auditEvent.findFirst({ where: { action: { in: ['confluence.published', 'confluence.skipped'] }, target: deploymentId, at: { gte: deployment.finishedAt! } } })) ?? undefined,
+    async () =>
+      (await t.db.prisma.auditEvent.findFirst({
+        where: {
+          action: { in: ['confluence.published', 'confluence.skipped'] },
+          target: deploymentId,
+          at: { gte: deployment.finishedAt! },
+        },
+      })) ?? undefined,
     timeoutMs,
     200,
   ).catch(() => undefined); // without Confluence nothing is published: the queue check below still applies
   let quiet = 0;
-  return eventually(async () => {
-    const counts = await t.app.get(JobQueue).counts();
-    const busy = ['jira', 'confluence'].some((q) => counts[q].waiting + counts[q].active + counts[q].delayed > 0);
-    quiet = busy ? 0 : quiet + 1;
-    return quiet >= 3 ? counts : undefined;
-  }, timeoutMs, 200);
+  return eventually(
+    async () => {
+      const counts = await t.app.get(JobQueue).counts();
+      const busy = ['jira', 'confluence'].some((q) => counts[q].waiting + counts[q].active + counts[q].delayed > 0);
+      quiet = busy ? 0 : quiet + 1;
+      return quiet >= 3 ? counts : undefined;
+    },
+    timeoutMs,
+    200,
+  );
 }
 
 export const labIssues = (sandbox: AtlassianSandbox): StoredIssue[] =>

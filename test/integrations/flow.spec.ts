@@ -3,11 +3,11 @@ import { EnvironmentsService } from '../../src/environments/environments.service
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
 import { JiraGateway } from '../../src/integrations/jira/jira.gateway.js';
 import { JiraPollScheduler } from '../../src/integrations/jira/jira-poll.scheduler.js';
-import { DEFAULT_USERS } from '../../src/lab/atlassian/http.js';
-import { startAtlassianSandbox, type AtlassianSandbox } from '../../src/lab/atlassian/server.js';
-import { startLab, type Lab } from '../../src/lab/nodes/lab.js';
+import { DEFAULT_USERS } from '../../lab/atlassian/http.js';
+import { startAtlassianSandbox, type AtlassianSandbox } from '../../lab/atlassian/server.js';
+import { startLab, type Lab } from '../../lab/nodes/lab.js';
 import { openstackLiberty } from '../../src/runbooks/openstack-liberty/index.js';
-import { JobQueue } from '../../src/workers/job-queue.js';
+import { JobQueue } from '../../src/infra/queue/job-queue.js';
 import { eventually, type TestApp } from '../support/test-app.js';
 import { atlassianEnv, deploy, finished, getJson, labIssues, settled, startFlowApp, WEBHOOK_SECRET } from './flow-support.js';
 
@@ -93,7 +93,10 @@ describe('a deployment followed in JIRA and Confluence (lab nodes, Atlassian san
 
   it('publishes the same deployment again without touching a page', async () => {
     const before = versions();
-    const jobId = await t.app.get(JobQueue).add('confluence:publish-deployment', { deploymentId: firstId, environmentId: (await t.db.prisma.deployment.findUniqueOrThrow({ where: { id: firstId } })).environmentId });
+    const jobId = await t.app.get(JobQueue).add('confluence:publish-deployment', {
+      deploymentId: firstId,
+      environmentId: (await t.db.prisma.deployment.findUniqueOrThrow({ where: { id: firstId } })).environmentId,
+    });
     const job = await eventually(async () => {
       const found = await t.app.get(JobQueue).queue('confluence').getJob(jobId);
       return (await found?.getState()) === 'completed' ? found : undefined;
@@ -107,15 +110,29 @@ describe('a deployment followed in JIRA and Confluence (lab nodes, Atlassian san
   const versions = () => Object.fromEntries(sandbox.confluence.pages().map((p) => [p.id, p.version]));
 
   it('a second deployment of the unchanged runbook duplicates no issue and updates no page', async () => {
-    const keysBefore = labIssues(sandbox).map((i) => i.key).sort();
-    const pagesBefore = sandbox.confluence.pages().map((p) => p.id).sort();
+    const keysBefore = labIssues(sandbox)
+      .map((i) => i.key)
+      .sort();
+    const pagesBefore = sandbox.confluence
+      .pages()
+      .map((p) => p.id)
+      .sort();
     const versionsBefore = versions();
     const done = await deploy(t);
     expect(done.status).toBe('succeeded');
     await settled(t, done.id);
-    expect(labIssues(sandbox).map((i) => i.key).sort()).toEqual(keysBefore);
+    expect(
+      labIssues(sandbox)
+        .map((i) => i.key)
+        .sort(),
+    ).toEqual(keysBefore);
     expect(labIssues(sandbox).filter((i) => i.status !== 'Done')).toEqual([]);
-    expect(sandbox.confluence.pages().map((p) => p.id).sort()).toEqual(pagesBefore);
+    expect(
+      sandbox.confluence
+        .pages()
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(pagesBefore);
     expect(pageTree().children).toHaveLength(phaseKeys.length);
     // Every step found its host already right: no page gets a new version.
     expect(await t.db.prisma.stepRun.count({ where: { deploymentId: done.id, status: { not: 'ok' } } })).toBe(0);
@@ -123,7 +140,11 @@ describe('a deployment followed in JIRA and Confluence (lab nodes, Atlassian san
   });
 
   it('starts exactly one deployment for a signed "Ready to Deploy" webhook delivered three times', async () => {
-    const gateway = new JiraGateway({ baseUrl: new URL(sandbox.jiraBaseUrl), flavor: 'cloud', auth: { kind: 'basic', email: DEFAULT_USERS[0].email, apiToken: DEFAULT_USERS[0].apiToken } });
+    const gateway = new JiraGateway({
+      baseUrl: new URL(sandbox.jiraBaseUrl),
+      flavor: 'cloud',
+      auth: { kind: 'basic', email: DEFAULT_USERS[0].email, apiToken: DEFAULT_USERS[0].apiToken },
+    });
     const epic = labIssues(sandbox).find((i) => i.issueType === 'Epic' && i.labels.includes('phase-keystone'))!;
     const transition = (await gateway.listTransitions(epic.key)).find((tr) => tr.to.name === 'Ready to Deploy')!;
     await gateway.transitionIssue(epic.key, transition.id);
@@ -134,7 +155,9 @@ describe('a deployment followed in JIRA and Confluence (lab nodes, Atlassian san
     expect(delivery.outcome).toBe(202);
 
     const requested = await t.db.prisma.deployment.findMany({ where: { trigger: 'jira_webhook' } });
-    expect(requested.map((d) => ({ phases: d.phases, requester: d.requester }))).toEqual([{ phases: ['keystone'], requester: `jira:${DEFAULT_USERS[0].accountId} (${DEFAULT_USERS[0].displayName}) via ${epic.key}` }]);
+    expect(requested.map((d) => ({ phases: d.phases, requester: d.requester }))).toEqual([
+      { phases: ['keystone'], requester: `jira:${DEFAULT_USERS[0].accountId} (${DEFAULT_USERS[0].displayName}) via ${epic.key}` },
+    ]);
     const done = await finished(t, requested[0].id);
     expect(done.status).toBe('succeeded');
     await settled(t, done.id);
@@ -146,7 +169,9 @@ describe('a deployment followed in JIRA and Confluence (lab nodes, Atlassian san
     const injectedBefore = sandbox.jira.faults.injected;
     sandbox.jira.faults.serverErrors(12, 503);
     sandbox.jira.faults.rateLimit(4, 1);
-    const created = await t.app.get(DeploymentsService).create({ environment: 'lab', phases: ['keystone'], trigger: 'api', requester: 'flow-test' });
+    const created = await t.app
+      .get(DeploymentsService)
+      .create({ environment: 'lab', phases: ['keystone'], trigger: 'api', requester: 'flow-test' });
     const done = await finished(t, created.id);
     expect(done.status).toBe('succeeded');
     const counts = await settled(t, done.id);
@@ -169,13 +194,17 @@ describe('a deployment followed in JIRA and Confluence (lab nodes, Atlassian san
 
   it('blocks the story of a failing step with a comment carrying its exit code, and the deployment fails', async () => {
     lab.faults.failCommand('openstack user list', { exitCode: 3, times: 1 });
-    const created = await t.app.get(DeploymentsService).create({ environment: 'lab', phases: ['keystone'], trigger: 'api', requester: 'flow-test' });
+    const created = await t.app
+      .get(DeploymentsService)
+      .create({ environment: 'lab', phases: ['keystone'], trigger: 'api', requester: 'flow-test' });
     const done = await finished(t, created.id);
     expect(done.status).toBe('failed');
     await settled(t, done.id);
     const failedStep = await t.db.prisma.stepRun.findFirstOrThrow({ where: { deploymentId: done.id, status: 'failed' } });
     expect(failedStep.exitCode).toBe(3);
-    const story = labIssues(sandbox).find((i) => i.issueType === 'Story' && i.labels.includes('phase-keystone') && i.labels.includes(`story-${failedStep.storyKey}`))!;
+    const story = labIssues(sandbox).find(
+      (i) => i.issueType === 'Story' && i.labels.includes('phase-keystone') && i.labels.includes(`story-${failedStep.storyKey}`),
+    )!;
     expect(story.status).toBe('Blocked');
     expect(story.comments.at(-1)!.body).toMatch(/exit code\W*3\b/i);
     const epic = labIssues(sandbox).find((i) => i.issueType === 'Epic' && i.labels.includes('phase-keystone'))!;
@@ -185,13 +214,22 @@ describe('a deployment followed in JIRA and Confluence (lab nodes, Atlassian san
   });
 
   it('records a webhook that arrives while the environment is busy as refused with the 409 reason', async () => {
-    const running = await t.app.get(DeploymentsService).create({ environment: 'lab', phases: ['keystone'], trigger: 'api', requester: 'flow-test' });
-    const gateway = new JiraGateway({ baseUrl: new URL(sandbox.jiraBaseUrl), flavor: 'cloud', auth: { kind: 'basic', email: DEFAULT_USERS[0].email, apiToken: DEFAULT_USERS[0].apiToken } });
+    const running = await t.app
+      .get(DeploymentsService)
+      .create({ environment: 'lab', phases: ['keystone'], trigger: 'api', requester: 'flow-test' });
+    const gateway = new JiraGateway({
+      baseUrl: new URL(sandbox.jiraBaseUrl),
+      flavor: 'cloud',
+      auth: { kind: 'basic', email: DEFAULT_USERS[0].email, apiToken: DEFAULT_USERS[0].apiToken },
+    });
     const epic = labIssues(sandbox).find((i) => i.issueType === 'Epic' && i.labels.includes('phase-keystone'))!;
     const transition = (await gateway.listTransitions(epic.key)).find((tr) => tr.to.name === 'Ready to Deploy')!;
     await gateway.transitionIssue(epic.key, transition.id);
     await sandbox.jira.webhooks.settled();
-    const delivery = await t.db.prisma.webhookDelivery.findFirstOrThrow({ where: { source: 'jira', outcome: { not: 'ignored' } }, orderBy: { receivedAt: 'desc' } });
+    const delivery = await t.db.prisma.webhookDelivery.findFirstOrThrow({
+      where: { source: 'jira', outcome: { not: 'ignored' } },
+      orderBy: { receivedAt: 'desc' },
+    });
     expect(delivery).toMatchObject({ outcome: 'request_failed', deploymentId: null });
     expect(JSON.stringify(delivery.detail)).toContain(`409 conflict: environment lab already has an active deployment (${running.id}`);
     expect(await t.db.prisma.deployment.count({ where: { status: { in: ['queued', 'running'] } } })).toBe(1);
@@ -201,7 +239,11 @@ describe('a deployment followed in JIRA and Confluence (lab nodes, Atlassian san
   it('catches a trigger transition whose webhook never arrived with the scheduled JQL poll, once', async () => {
     const registrations = sandbox.jira.webhooks.registrations.splice(0); // JIRA "loses" the webhook
     try {
-      const gateway = new JiraGateway({ baseUrl: new URL(sandbox.jiraBaseUrl), flavor: 'cloud', auth: { kind: 'basic', email: DEFAULT_USERS[0].email, apiToken: DEFAULT_USERS[0].apiToken } });
+      const gateway = new JiraGateway({
+        baseUrl: new URL(sandbox.jiraBaseUrl),
+        flavor: 'cloud',
+        auth: { kind: 'basic', email: DEFAULT_USERS[0].email, apiToken: DEFAULT_USERS[0].apiToken },
+      });
       const epic = labIssues(sandbox).find((i) => i.issueType === 'Epic' && i.labels.includes('phase-keystone'))!;
       const transition = (await gateway.listTransitions(epic.key)).find((tr) => tr.to.name === 'Ready to Deploy')!;
       await gateway.transitionIssue(epic.key, transition.id);

@@ -21,11 +21,15 @@ afterAll(async () => {
 
 /** Prisma's own DDL for schema.prisma as it stands now (WASM schema engine, offline). */
 function ddlFromSchemaPrisma(): string {
-  return execFileSync(process.execPath, ['scripts/prisma-generate.mjs', 'migrate', 'diff', '--from-empty', '--to-schema-datamodel', 'prisma/schema.prisma', '--script'], {
-    env: { ...process.env, DATABASE_URL: TEST_DATABASE_BASE_URL },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return execFileSync(
+    process.execPath,
+    ['scripts/prisma-generate.mjs', 'migrate', 'diff', '--from-empty', '--to-schema-datamodel', 'prisma/schema.prisma', '--script'],
+    {
+      env: { ...process.env, DATABASE_URL: TEST_DATABASE_BASE_URL },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
 }
 
 /** Tables, columns, enums and indexes of one schema, with the schema name taken out. */
@@ -77,7 +81,9 @@ describe('migrations', () => {
     const again = await migrate(db.url);
     expect(again.applied).toEqual([]);
     expect(again.alreadyApplied.length).toBeGreaterThan(0);
-    const rows = await client.query(`SELECT migration_name, checksum, finished_at FROM "${db.schema}"."_prisma_migrations" ORDER BY migration_name`);
+    const rows = await client.query(
+      `SELECT migration_name, checksum, finished_at FROM "${db.schema}"."_prisma_migrations" ORDER BY migration_name`,
+    );
     expect(rows.rows.map((r) => r.migration_name)).toEqual(again.alreadyApplied);
     for (const row of rows.rows) {
       expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);
@@ -90,7 +96,17 @@ describe('migrations', () => {
       data: {
         name: 'lab-a',
         network: { managementCidr: '192.168.56.0/24' },
-        nodes: { create: [{ name: 'linux-node1.example.com', roles: ['controller'], managementIp: '192.168.56.11', providerInterface: 'eth0', sshHost: '127.0.0.1' }] },
+        nodes: {
+          create: [
+            {
+              name: 'linux-node1.example.com',
+              roles: ['controller'],
+              managementIp: '192.168.56.11',
+              providerInterface: 'eth0',
+              sshHost: '127.0.0.1',
+            },
+          ],
+        },
       },
       include: { nodes: true },
     });

@@ -1,5 +1,5 @@
-import type { SshTarget } from '../../src/workers/executor/executor.types.js';
-import type { RunningSshd } from './start-sshd.js';
+import type { SshTarget } from '../../src/infra/ssh/executor.types.js';
+import type { RunningSshd } from '../../lab/openssh/start-sshd.js';
 
 /** The target an inventory would hold for this sshd, host key pinned. */
 export function targetFor(sshd: RunningSshd, overrides: Partial<SshTarget> = {}): SshTarget {
@@ -17,7 +17,10 @@ export function targetFor(sshd: RunningSshd, overrides: Partial<SshTarget> = {})
 
 /** Lines of sshd's log that match, e.g. one "Accepted publickey" per TCP connection. */
 export function countLog(sshd: RunningSshd, pattern: RegExp): number {
-  return sshd.log().split('\n').filter((line) => pattern.test(line)).length;
+  return sshd
+    .log()
+    .split('\n')
+    .filter((line) => pattern.test(line)).length;
 }
 
 export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {

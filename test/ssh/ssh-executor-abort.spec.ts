@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { SshError } from '../../src/workers/executor/executor.types.js';
-import { SshExecutor } from '../../src/workers/executor/ssh-executor.js';
+import { SshError } from '../../src/infra/ssh/executor.types.js';
+import { SshExecutor } from '../../src/infra/ssh/ssh-executor.js';
 import { countLog, targetFor, waitFor } from './fixtures.js';
-import { startSshd, type RunningSshd } from './start-sshd.js';
+import { startSshd, type RunningSshd } from '../../lab/openssh/start-sshd.js';
 
 const run = promisify(execFile);
 

@@ -1,6 +1,6 @@
-import { SshExecutor } from '../../src/workers/executor/ssh-executor.js';
+import { SshExecutor } from '../../src/infra/ssh/ssh-executor.js';
 import { countLog, targetFor } from './fixtures.js';
-import { startSshd, type RunningSshd } from './start-sshd.js';
+import { startSshd, type RunningSshd } from '../../lab/openssh/start-sshd.js';
 
 describe('SshExecutor.run against a real OpenSSH sshd', () => {
   let sshd: RunningSshd;

@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo } from 'node:net';
-import { SshExecutor } from '../../src/workers/executor/ssh-executor.js';
+import { SshExecutor } from '../../src/infra/ssh/ssh-executor.js';
 import { countLog, targetFor } from './fixtures.js';
-import { generateClientKey, startSshd, type RunningSshd } from './start-sshd.js';
+import { generateClientKey, startSshd, type RunningSshd } from '../../lab/openssh/start-sshd.js';
 
 describe('SshExecutor host-key pinning and authentication', () => {
   let sshd: RunningSshd;

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
-import { SshExecutor } from '../../src/workers/executor/ssh-executor.js';
+import { SshExecutor } from '../../src/infra/ssh/ssh-executor.js';
 import { targetFor } from './fixtures.js';
-import { startSshd, type RunningSshd } from './start-sshd.js';
+import { startSshd, type RunningSshd } from '../../lab/openssh/start-sshd.js';
 
 // The node is this machine, so the uploaded file is checked with local fs calls.
 describe('SshExecutor.upload against a real OpenSSH sshd', () => {

@@ -26,7 +26,13 @@ export async function startTestApp(options: Partial<Runtime> & { env?: Record<st
   const db = options.databaseUrl ? undefined : await createTestDatabase();
   const prefix = `t${randomBytes(5).toString('hex')}`;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'opsprint-test-'));
-  const config = loadAppConfig({ LOG_LEVEL: 'warn', QUEUE_PREFIX: prefix, JOB_LOCK_MS: '5000', STEP_TIMEOUT_MS: '30000', ...(options.env ?? {}) });
+  const config = loadAppConfig({
+    LOG_LEVEL: 'warn',
+    QUEUE_PREFIX: prefix,
+    JOB_LOCK_MS: '5000',
+    STEP_TIMEOUT_MS: '30000',
+    ...(options.env ?? {}),
+  });
   const runtime: Runtime = {
     config,
     databaseUrl: db?.url ?? options.databaseUrl!,

@@ -26,11 +26,15 @@ export class ApiAuthGuard implements CanActivate {
     const token = bearerToken(request.headers.authorization);
     const principal = token ? await this.tokens.authenticate(token) : undefined;
     if (!principal) {
-      if (await this.tokens.noneConfigured()) throw new UnauthorizedException('no API token is configured: set OPSPRINT_ADMIN_TOKEN to bootstrap access');
-      throw new UnauthorizedException(token ? 'unknown or revoked bearer token' : 'a bearer token is required (Authorization: Bearer <token>)');
+      if (await this.tokens.noneConfigured())
+        throw new UnauthorizedException('no API token is configured: set OPSPRINT_ADMIN_TOKEN to bootstrap access');
+      throw new UnauthorizedException(
+        token ? 'unknown or revoked bearer token' : 'a bearer token is required (Authorization: Bearer <token>)',
+      );
     }
     const needed = declared ?? 'viewer';
-    if (!roleAllows(principal.role, needed)) throw new ForbiddenException(`this needs the ${needed} role; token "${principal.name}" has ${principal.role}`);
+    if (!roleAllows(principal.role, needed))
+      throw new ForbiddenException(`this needs the ${needed} role; token "${principal.name}" has ${principal.role}`);
     request.principal = principal;
     return true;
   }

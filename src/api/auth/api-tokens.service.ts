@@ -19,7 +19,14 @@ export const BOOTSTRAP_ADMIN_NAME = 'admin';
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest();
-const view = ({ id, name, role, createdAt, lastUsedAt, revokedAt }: ApiTokenView): ApiTokenView => ({ id, name, role, createdAt, lastUsedAt, revokedAt });
+const view = ({ id, name, role, createdAt, lastUsedAt, revokedAt }: ApiTokenView): ApiTokenView => ({
+  id,
+  name,
+  role,
+  createdAt,
+  lastUsedAt,
+  revokedAt,
+});
 
 /** Bearer tokens: the bootstrap admin token from the configuration, and tokens stored as SHA-256 hashes. */
 export class ApiTokensService {

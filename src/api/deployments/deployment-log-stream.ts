@@ -4,7 +4,7 @@ import { Observable } from 'rxjs';
 import { NotFoundError } from '../../common/errors.js';
 import type { EnvironmentsService } from '../../environments/environments.service.js';
 import { maskSecrets } from '../../runbooks/secrets.js';
-import type { DeploymentSignals, LogLine } from '../../workers/deployment-signals.js';
+import type { DeploymentSignals, LogLine } from '../../infra/signals/deployment-signals.js';
 
 const FINISHED_STEP = ['ok', 'changed', 'would_change', 'failed', 'cancelled'] as const;
 const FINAL_DEPLOYMENT = new Set(['succeeded', 'failed', 'cancelled']);
@@ -28,7 +28,10 @@ export class DeploymentLogStream {
     const deployment = await this.db.deployment.findUnique({ where: { id: deploymentId } });
     if (!deployment) throw new NotFoundError(`deployment ${deploymentId} does not exist`);
     const { secrets, sshPrivateKey } = await this.environments.loadForDeployment({ id: deployment.environmentId });
-    const mask = (line: LogLine): LogLine => ({ ...line, line: maskSecrets(line.line, { ...secrets, SSH_PRIVATE_KEY: sshPrivateKey } as typeof secrets) });
+    const mask = (line: LogLine): LogLine => ({
+      ...line,
+      line: maskSecrets(line.line, { ...secrets, SSH_PRIVATE_KEY: sshPrivateKey } as typeof secrets),
+    });
 
     return new Observable<MessageEvent>((subscriber) => {
       let closed = false;

@@ -59,7 +59,9 @@ export class DeploymentsController {
 
   @Sse(':id/logs/stream')
   @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'Events: `deployment` (status), log lines (data = JSON line, secrets masked), `end` when the deployment finished' })
+  @ApiOkResponse({
+    description: 'Events: `deployment` (status), log lines (data = JSON line, secrets masked), `end` when the deployment finished',
+  })
   stream(@Param('id') id: string) {
     return this.logs.open(id);
   }

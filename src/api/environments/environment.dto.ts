@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsObject, IsOptional, IsString, ValidateNested, ValidatorConstraint, Validate, type ValidatorConstraintInterface } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsObject,
+  IsOptional,
+  IsString,
+  ValidateNested,
+  ValidatorConstraint,
+  Validate,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
 import { InventoryNodeDto, NetworkSettingsDto } from './inventory.dto.js';
 
 @ValidatorConstraint({ name: 'stringMap' })
@@ -20,7 +30,11 @@ const SECRETS_DESCRIPTION =
 export class UpdateEnvironmentDto {
   @ApiPropertyOptional() @IsOptional() @IsString() description?: string;
   @ApiProperty({ type: NetworkSettingsDto }) @ValidateNested() @Type(() => NetworkSettingsDto) network: NetworkSettingsDto;
-  @ApiProperty({ type: [InventoryNodeDto] }) @IsArray() @ValidateNested({ each: true }) @Type(() => InventoryNodeDto) nodes: InventoryNodeDto[];
+  @ApiProperty({ type: [InventoryNodeDto] })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => InventoryNodeDto)
+  nodes: InventoryNodeDto[];
   @ApiPropertyOptional({ description: 'Pin the host key a node presents the first time (only when no fingerprint is given)' })
   @IsOptional()
   @IsBoolean()

@@ -23,7 +23,10 @@ export class EnvironmentsController {
   @ApiCreatedResponse({ type: EnvironmentDto })
   async create(@Body() body: CreateEnvironmentDto, @CurrentPrincipal() principal: Principal) {
     const created = await this.environments.create(plain(body) as EnvironmentInput);
-    await this.audit.record(principal.name, 'environment.create', created.name, { nodes: created.nodes.map((n) => n.name), secrets: created.secrets });
+    await this.audit.record(principal.name, 'environment.create', created.name, {
+      nodes: created.nodes.map((n) => n.name),
+      secrets: created.secrets,
+    });
     return created;
   }
 
@@ -45,7 +48,10 @@ export class EnvironmentsController {
   async update(@Param('name') name: string, @Body() body: UpdateEnvironmentDto, @CurrentPrincipal() principal: Principal) {
     const updated = await this.environments.update(name, plain(body) as Omit<EnvironmentInput, 'name'>);
     // Names of the secrets replaced, never their values.
-    await this.audit.record(principal.name, 'environment.update', name, { nodes: updated.nodes.map((n) => n.name), secretsReplaced: Object.keys(body.secrets ?? {}) });
+    await this.audit.record(principal.name, 'environment.update', name, {
+      nodes: updated.nodes.map((n) => n.name),
+      secretsReplaced: Object.keys(body.secrets ?? {}),
+    });
     return updated;
   }
 }

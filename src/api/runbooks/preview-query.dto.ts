@@ -9,7 +9,14 @@ export class PreviewQueryDto {
 
   @ApiPropertyOptional({ description: 'Comma-separated phase keys (default: every phase)', example: 'base,mariadb', type: String })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value))
+  @Transform(({ value }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : value,
+  )
   @IsArray()
   @ArrayNotEmpty()
   @IsString({ each: true })

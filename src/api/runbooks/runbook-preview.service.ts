@@ -27,7 +27,9 @@ function stepPreview(step: PlannedStep) {
     ...(step.guard ? { guard: step.guard } : {}),
     ...(step.run ? { run: step.run } : {}),
     ...(step.file ? { file: step.file } : {}),
-    ...(step.verify ? { verify: { format: step.verify.format, expectations: step.verify.expect.map(describeExpectation), retry: step.verify.retry } } : {}),
+    ...(step.verify
+      ? { verify: { format: step.verify.format, expectations: step.verify.expect.map(describeExpectation), retry: step.verify.retry } }
+      : {}),
   };
 }
 
@@ -61,7 +63,13 @@ export class RunbookPreviewService {
       {
         runbook: { key: plan.runbookKey, version: plan.runbookVersion },
         environment: environment.name,
-        phases: plan.phases.map(({ phase, nodes, steps }) => ({ key: phase.key, title: phase.title, dependsOn: phase.dependsOn, nodes, steps: steps.map(stepPreview) })),
+        phases: plan.phases.map(({ phase, nodes, steps }) => ({
+          key: phase.key,
+          title: phase.title,
+          dependsOn: phase.dependsOn,
+          nodes,
+          steps: steps.map(stepPreview),
+        })),
         text: describePlan(plan, environment.secrets),
       },
       secrets,

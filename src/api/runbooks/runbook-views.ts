@@ -19,7 +19,15 @@ function stepDetail(step: Step) {
   const base = { key: step.key, kind: step.kind, title: step.title, ...(step.on ? { on: step.on } : {}) };
   switch (step.kind) {
     case 'file':
-      return { ...base, path: step.path, language: step.language, mode: step.mode, owner: step.owner, group: step.group, notify: step.notify ?? [] };
+      return {
+        ...base,
+        path: step.path,
+        language: step.language,
+        mode: step.mode,
+        owner: step.owner,
+        group: step.group,
+        notify: step.notify ?? [],
+      };
     case 'service':
       return { ...base, services: step.services, state: step.state, enabled: step.enabled };
     case 'verify':
@@ -27,7 +35,8 @@ function stepDetail(step: Step) {
         ...base,
         format: step.format,
         // Expectations that depend on the inventory are only known once planned (see /preview).
-        expectations: typeof step.expect === 'function' ? ['(depends on the environment: see the preview)'] : step.expect.map(describeExpectation),
+        expectations:
+          typeof step.expect === 'function' ? ['(depends on the environment: see the preview)'] : step.expect.map(describeExpectation),
         ...(step.retry ? { retry: step.retry } : {}),
       };
     default:

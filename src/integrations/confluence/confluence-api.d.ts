@@ -13,7 +13,16 @@ declare module 'confluence-api' {
     getCustomContentById(options: { id: string; expanders?: string[] }, callback: Callback): void;
     getContentByPageTitle(space: string, title: string, callback: Callback): void;
     postContent(space: string, title: string, content: string, parentId: string | null, callback: Callback, representation?: string): void;
-    putContent(space: string, id: string, version: number, title: string, content: string, callback: Callback, minorEdit?: boolean, representation?: string): void;
+    putContent(
+      space: string,
+      id: string,
+      version: number,
+      title: string,
+      content: string,
+      callback: Callback,
+      minorEdit?: boolean,
+      representation?: string,
+    ): void;
     deleteContent(id: string, callback: Callback): void;
     getAttachments(space: string, id: string, callback: Callback): void;
     createAttachment(space: string, id: string, filepath: string, callback: Callback): void;

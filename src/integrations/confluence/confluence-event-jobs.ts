@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@prisma/client';
 import type { DeploymentEvent, DeploymentEventListener } from '../../deployments/deployment-events.js';
 import type { EnvironmentsService } from '../../environments/environments.service.js';
-import type { JobQueue } from '../../workers/job-queue.js';
+import type { JobQueue } from '../../infra/queue/job-queue.js';
 import { environmentSecretValues } from '../environment-secrets.js';
 import type { ConfluencePublisher } from './publisher.service.js';
 
@@ -28,21 +28,33 @@ export class ConfluenceEventJobs implements DeploymentEventListener {
     if (event.type !== 'phase.finished' && event.type !== 'deployment.finished') return;
     const which = event.type === 'phase.finished' ? event.phaseKey : 'final';
     const job: PublishDeploymentJob = { deploymentId: event.deploymentId, environmentId: event.environmentId };
-    await this.queue.add('confluence:publish-deployment', job, { jobId: `confluence-${event.deploymentId}-${which}-${Date.parse(event.at)}` });
+    await this.queue.add('confluence:publish-deployment', job, {
+      jobId: `confluence-${event.deploymentId}-${which}-${Date.parse(event.at)}`,
+    });
   }
 
   register(): void {
     this.queue.register('confluence:publish-deployment', (job: PublishDeploymentJob) => this.publish(job));
   }
 
-  async publish(job: PublishDeploymentJob): Promise<{ rootUrl: string; created: number; updated: number; unchanged: number; skipped?: string }> {
+  async publish(
+    job: PublishDeploymentJob,
+  ): Promise<{ rootUrl: string; created: number; updated: number; unchanged: number; skipped?: string }> {
     const pages = await this.prisma.confluencePage.findMany({ where: { environmentId: job.environmentId } });
     const root = pages.find((page) => page.key === 'root');
     if (root && (await this.changedNothing(job.deploymentId))) {
       // The pages show the run that last changed the environment; a run that only found
       // everything in place would churn versions (and notify watchers) to say nothing new.
-      const summary = { rootUrl: '', created: 0, updated: 0, unchanged: pages.length, skipped: 'the deployment changed nothing on any node' };
-      await this.prisma.auditEvent.create({ data: { actor: 'confluence-publisher', action: 'confluence.skipped', target: job.deploymentId, detail: summary } });
+      const summary = {
+        rootUrl: '',
+        created: 0,
+        updated: 0,
+        unchanged: pages.length,
+        skipped: 'the deployment changed nothing on any node',
+      };
+      await this.prisma.auditEvent.create({
+        data: { actor: 'confluence-publisher', action: 'confluence.skipped', target: job.deploymentId, detail: summary },
+      });
       return summary;
     }
     const secrets = await environmentSecretValues(this.environments, job.environmentId);
@@ -50,7 +62,9 @@ export class ConfluenceEventJobs implements DeploymentEventListener {
     const count = (action: string) => result.pages.filter((page) => page.action === action).length;
     const summary = { rootUrl: result.rootUrl, created: count('created'), updated: count('updated'), unchanged: count('unchanged') };
     // The audit trail is where the API and people find the page tree of a deployment.
-    await this.prisma.auditEvent.create({ data: { actor: 'confluence-publisher', action: 'confluence.published', target: job.deploymentId, detail: summary } });
+    await this.prisma.auditEvent.create({
+      data: { actor: 'confluence-publisher', action: 'confluence.published', target: job.deploymentId, detail: summary },
+    });
     return summary;
   }
 
@@ -58,7 +72,9 @@ export class ConfluenceEventJobs implements DeploymentEventListener {
   private async changedNothing(deploymentId: string): Promise<boolean> {
     const deployment = await this.prisma.deployment.findUnique({ where: { id: deploymentId }, select: { status: true, dryRun: true } });
     if (!deployment || deployment.dryRun || deployment.status === 'failed' || deployment.status === 'cancelled') return false;
-    const eventful = await this.prisma.stepRun.count({ where: { deploymentId, status: { in: ['changed', 'failed', 'cancelled', 'would_change'] } } });
+    const eventful = await this.prisma.stepRun.count({
+      where: { deploymentId, status: { in: ['changed', 'failed', 'cancelled', 'would_change'] } },
+    });
     return eventful === 0;
   }
 }

@@ -34,7 +34,11 @@ describe('loadConfluenceConfig', () => {
 
   it('accepts a Data Center password instead of a token', () => {
     const { CONFLUENCE_API_TOKEN: _token, ...rest } = CLOUD;
-    const config = loadConfluenceConfig({ ...rest, CONFLUENCE_BASE_URL: 'https://wiki.internal:8443/confluence', CONFLUENCE_PASSWORD: 'pw' });
+    const config = loadConfluenceConfig({
+      ...rest,
+      CONFLUENCE_BASE_URL: 'https://wiki.internal:8443/confluence',
+      CONFLUENCE_PASSWORD: 'pw',
+    });
     expect(config).toMatchObject({ baseUrl: 'https://wiki.internal:8443/confluence', password: 'pw' });
   });
 

@@ -51,7 +51,9 @@ export class ConfluenceGateway {
   }
 
   async getPage(id: string): Promise<ConfluencePageRecord> {
-    const json = await this.call('get page', (cb) => this.client.getCustomContentById({ id: encodeURIComponent(id), expanders: PAGE_EXPAND }, cb));
+    const json = await this.call('get page', (cb) =>
+      this.client.getCustomContentById({ id: encodeURIComponent(id), expanders: PAGE_EXPAND }, cb),
+    );
     return toPageRecord(json, this.config.baseUrl);
   }
 
@@ -78,14 +80,22 @@ export class ConfluenceGateway {
   }
 
   /** `expectedVersion` is the version we read; Confluence wants expectedVersion + 1. */
-  async updatePage(id: string, title: string, body: string, expectedVersion: number, options: UpdatePageOptions = {}): Promise<ConfluencePageRecord> {
+  async updatePage(
+    id: string,
+    title: string,
+    body: string,
+    expectedVersion: number,
+    options: UpdatePageOptions = {},
+  ): Promise<ConfluencePageRecord> {
     try {
       return await this.put(id, title, body, expectedVersion);
     } catch (error) {
       if (!(error instanceof ConfluenceHttpError) || error.status !== 409) throw error;
       const current = await this.getPage(id);
       if (current.title === title && current.body === body) return current;
-      const ours = current.version === options.lastWrittenVersion || (options.lastWrittenHash !== undefined && sha256(current.body) === options.lastWrittenHash);
+      const ours =
+        current.version === options.lastWrittenVersion ||
+        (options.lastWrittenHash !== undefined && sha256(current.body) === options.lastWrittenHash);
       if (!ours) {
         throw new ConfluenceConflictError(id, current.version);
       }
@@ -106,11 +116,19 @@ export class ConfluenceGateway {
 
   async addLabels(pageId: string, labels: string[]): Promise<void> {
     if (labels.length === 0) return;
-    await this.call('add labels', (cb) => this.client.postLabels(pageId, labels.map((name) => ({ prefix: 'global', name })), cb));
+    await this.call('add labels', (cb) =>
+      this.client.postLabels(
+        pageId,
+        labels.map((name) => ({ prefix: 'global', name })),
+        cb,
+      ),
+    );
   }
 
   async attachments(pageId: string): Promise<AttachmentRecord[]> {
-    const answer = await this.call<{ results?: unknown[] }>('list attachments', (cb) => this.client.getAttachments(this.space(), pageId, cb));
+    const answer = await this.call<{ results?: unknown[] }>('list attachments', (cb) =>
+      this.client.getAttachments(this.space(), pageId, cb),
+    );
     return (answer.results ?? []).map(toAttachmentRecord);
   }
 

@@ -7,7 +7,7 @@ import { EnvironmentsService } from '../../environments/environments.service.js'
 import { HealthModule } from '../../health/health.module.js';
 import { HealthService } from '../../health/health.service.js';
 import type { RunbookCatalog } from '../../runbooks/catalog.js';
-import { JobQueue } from '../../workers/job-queue.js';
+import { JobQueue } from '../../infra/queue/job-queue.js';
 import { ConfluenceEventJobs } from './confluence-event-jobs.js';
 import { ConfluenceHealth } from './confluence-health.js';
 import { loadConfluenceConfig } from './confluence.config.js';
@@ -42,7 +42,13 @@ export class ConfluenceModule {
       return {
         module: ConfluenceModule,
         imports: [HealthModule],
-        providers: [{ provide: ConfluenceLifecycle, useFactory: (health: HealthService) => new ConfluenceLifecycle(health, new ConfluenceHealth(null)), inject: [HealthService] }],
+        providers: [
+          {
+            provide: ConfluenceLifecycle,
+            useFactory: (health: HealthService) => new ConfluenceLifecycle(health, new ConfluenceHealth(null)),
+            inject: [HealthService],
+          },
+        ],
       };
     }
     const jiraBaseUrl = env.JIRA_BASE_URL?.trim().replace(/\/+$/, '') || undefined;
@@ -53,17 +59,24 @@ export class ConfluenceModule {
         {
           provide: ConfluencePublisher,
           useFactory: (prisma: PrismaClient, catalog: RunbookCatalog) =>
-            new ConfluencePublisher(prisma, new ConfluenceGateway(config), { spaceKey: config.spaceKey, parentPageId: config.parentPageId }, { runbooks: [...catalog.values()], jiraBaseUrl, label: 'opsprint' }),
+            new ConfluencePublisher(
+              prisma,
+              new ConfluenceGateway(config),
+              { spaceKey: config.spaceKey, parentPageId: config.parentPageId },
+              { runbooks: [...catalog.values()], jiraBaseUrl, label: 'opsprint' },
+            ),
           inject: [PrismaClient, RUNBOOK_CATALOG],
         },
         {
           provide: ConfluenceEventJobs,
-          useFactory: (prisma: PrismaClient, queue: JobQueue, environments: EnvironmentsService, publisher: ConfluencePublisher) => new ConfluenceEventJobs(prisma, queue, environments, publisher),
+          useFactory: (prisma: PrismaClient, queue: JobQueue, environments: EnvironmentsService, publisher: ConfluencePublisher) =>
+            new ConfluenceEventJobs(prisma, queue, environments, publisher),
           inject: [PrismaClient, JobQueue, EnvironmentsService, ConfluencePublisher],
         },
         {
           provide: ConfluenceLifecycle,
-          useFactory: (health: HealthService, events: ConfluenceEventJobs, bus: DeploymentEventBus) => new ConfluenceLifecycle(health, new ConfluenceHealth(config), { events, bus }),
+          useFactory: (health: HealthService, events: ConfluenceEventJobs, bus: DeploymentEventBus) =>
+            new ConfluenceLifecycle(health, new ConfluenceHealth(config), { events, bus }),
           inject: [HealthService, ConfluenceEventJobs, DeploymentEventBus],
         },
       ],

@@ -2,6 +2,12 @@ export { type ConfluenceConfig, ConfluenceConfigError, loadConfluenceConfig } fr
 export { ConfluenceGateway, type UpdatePageOptions, cqlString } from './confluence.gateway.js';
 export { ConfluenceConflictError, ConfluenceHttpError } from './confluence-http-error.js';
 export type { AttachmentRecord, ConfluencePageRecord } from './confluence-page.js';
-export { ConfluencePublisher, type PublishAction, type PublishResult, type PublishedPage, type PublisherOptions } from './publisher.service.js';
+export {
+  ConfluencePublisher,
+  type PublishAction,
+  type PublishResult,
+  type PublishedPage,
+  type PublisherOptions,
+} from './publisher.service.js';
 export { SecretLeakError, type SecretValues } from './publisher/secret-guard.js';
 export type { RetryPolicy } from './retry-policy.js';

@@ -77,7 +77,8 @@ export class ConfluencePublisher {
   private async publish(environmentId: string, draft: PageDraft, parentId: string | undefined): Promise<PublishedPage> {
     const hash = sha256(draft.body);
     const known = await this.prisma.confluencePage.findUnique({ where: { environmentId_key: { environmentId, key: draft.key } } });
-    const existing = (known && (await this.gateway.findPage(known.pageId))) ?? (await this.gateway.findPageByTitle(this.config.spaceKey, draft.title));
+    const existing =
+      (known && (await this.gateway.findPage(known.pageId))) ?? (await this.gateway.findPageByTitle(this.config.spaceKey, draft.title));
 
     let page: ConfluencePageRecord;
     let action: PublishAction;
@@ -85,7 +86,11 @@ export class ConfluencePublisher {
       page = await this.gateway.createPage(this.config.spaceKey, draft.title, draft.body, parentId);
       if (this.options.label) await this.gateway.addLabels(page.id, [this.options.label]);
       action = 'created';
-    } else if (existing.title === draft.title && (sha256(existing.body) === hash || (known?.pageId === existing.id && known.contentHash === hash && known.version === existing.version))) {
+    } else if (
+      existing.title === draft.title &&
+      (sha256(existing.body) === hash ||
+        (known?.pageId === existing.id && known.contentHash === hash && known.version === existing.version))
+    ) {
       page = existing;
       action = 'unchanged';
     } else {
@@ -97,7 +102,13 @@ export class ConfluencePublisher {
     await this.prisma.confluencePage.upsert({
       where: { environmentId_key: { environmentId, key: draft.key } },
       create: { environmentId, key: draft.key, pageId: page.id, title: draft.title, version: page.version, contentHash: hash },
-      update: { pageId: page.id, title: draft.title, version: page.version, contentHash: hash, ...(action === 'unchanged' ? {} : { publishedAt: new Date() }) },
+      update: {
+        pageId: page.id,
+        title: draft.title,
+        version: page.version,
+        contentHash: hash,
+        ...(action === 'unchanged' ? {} : { publishedAt: new Date() }),
+      },
     });
     return { key: draft.key, title: draft.title, url: page.url, pageId: page.id, version: page.version, action };
   }

@@ -3,7 +3,16 @@ import { type RetryPolicy, withRetries } from './retry-policy.js';
 
 function policy(overrides: Partial<RetryPolicy> = {}): RetryPolicy & { slept: number[] } {
   const slept: number[] = [];
-  return { attempts: 5, baseDelayMs: 100, maxDelayMs: 300, maxRetryAfterMs: 5_000, random: () => 1, sleep: async (ms) => void slept.push(ms), slept, ...overrides };
+  return {
+    attempts: 5,
+    baseDelayMs: 100,
+    maxDelayMs: 300,
+    maxRetryAfterMs: 5_000,
+    random: () => 1,
+    sleep: async (ms) => void slept.push(ms),
+    slept,
+    ...overrides,
+  };
 }
 
 function failing(errors: unknown[]): () => Promise<string> {
@@ -14,7 +23,8 @@ function failing(errors: unknown[]): () => Promise<string> {
   };
 }
 
-const http = (status: number, retryAfter: number | null = null) => new ConfluenceHttpError(status, retryAfter, { statusCode: status }, 'test');
+const http = (status: number, retryAfter: number | null = null) =>
+  new ConfluenceHttpError(status, retryAfter, { statusCode: status }, 'test');
 
 describe('withRetries', () => {
   it('waits exactly what Retry-After says, 0 included', async () => {

@@ -49,9 +49,19 @@ export class JiraBacklogSync {
     this.sprints = new SprintPlacement(gateway, config, now);
   }
 
-  async sync(environment: { id: string; name: string }, runbook: Runbook, options: { placeInSprint?: boolean } = {}): Promise<BacklogSyncResult> {
+  async sync(
+    environment: { id: string; name: string },
+    runbook: Runbook,
+    options: { placeInSprint?: boolean } = {},
+  ): Promise<BacklogSyncResult> {
     const deps = { gateway: this.gateway, config: this.config, links: this.links };
-    const run = new SyncRun(deps, environment, runbook, await this.links.list(environment.id, runbook.key), await this.existingIssues(environment.name));
+    const run = new SyncRun(
+      deps,
+      environment,
+      runbook,
+      await this.links.list(environment.id, runbook.key),
+      await this.existingIssues(environment.name),
+    );
     for (const phase of runbook.phases) {
       const epicKey = await run.upsertEpic(phase);
       await run.upsertStories(phase, epicKey);
@@ -64,7 +74,16 @@ export class JiraBacklogSync {
   }
 
   private searchFields(): string[] {
-    return ['summary', 'description', 'labels', 'status', 'issuetype', 'parent', 'issuelinks', ...(this.config.epicLinkField ? [this.config.epicLinkField] : [])];
+    return [
+      'summary',
+      'description',
+      'labels',
+      'status',
+      'issuetype',
+      'parent',
+      'issuelinks',
+      ...(this.config.epicLinkField ? [this.config.epicLinkField] : []),
+    ];
   }
 
   private existingIssues(environmentName: string): Promise<JiraIssue[]> {
@@ -109,7 +128,15 @@ class SyncRun {
       const created = await gateway.createIssue({ project: { key: config.projectKey }, issuetype: { name: 'Epic' }, ...content });
       key = created.key;
       this.result.created.push(key);
-      await this.deps.links.save({ environmentId: this.environment.id, runbookKey: this.runbook.key, entityKey, entityType: 'epic', issueKey: key, issueId: created.id, status: null });
+      await this.deps.links.save({
+        environmentId: this.environment.id,
+        runbookKey: this.runbook.key,
+        entityKey,
+        entityType: 'epic',
+        issueKey: key,
+        issueId: created.id,
+        status: null,
+      });
     }
     this.result.epics[phase.key] = key;
     return key;
@@ -128,7 +155,10 @@ class SyncRun {
         await this.remember(entityKey, 'story', found);
         this.result.stories[entityKey] = key;
       } else {
-        toCreate.push({ story, fields: { project: { key: config.projectKey }, issuetype: { name: 'Story' }, ...content, ...this.epicFields(epicKey) } });
+        toCreate.push({
+          story,
+          fields: { project: { key: config.projectKey }, issuetype: { name: 'Story' }, ...content, ...this.epicFields(epicKey) },
+        });
       }
     }
     for (let i = 0; i < toCreate.length; i += BULK_LIMIT) {
@@ -139,12 +169,21 @@ class SyncRun {
       for (const [index, { story }] of succeeded.entries()) {
         const created = answer.issues[index];
         const entityKey = storyEntityKey(phase.key, story.key);
-        await this.deps.links.save({ environmentId: this.environment.id, runbookKey: this.runbook.key, entityKey, entityType: 'story', issueKey: created.key, issueId: created.id, status: null });
+        await this.deps.links.save({
+          environmentId: this.environment.id,
+          runbookKey: this.runbook.key,
+          entityKey,
+          entityType: 'story',
+          issueKey: created.key,
+          issueId: created.id,
+          status: null,
+        });
         await this.ensureIssueLink({ id: created.id, key: created.key, fields: {} }, epicKey);
         this.result.stories[entityKey] = created.key;
         this.result.created.push(created.key);
       }
-      if (failed.size) throw new Error(`JIRA refused ${failed.size} of ${chunk.length} stories of phase "${phase.key}": ${JSON.stringify(answer.errors)}`);
+      if (failed.size)
+        throw new Error(`JIRA refused ${failed.size} of ${chunk.length} stories of phase "${phase.key}": ${JSON.stringify(answer.errors)}`);
     }
   }
 
@@ -157,7 +196,11 @@ class SyncRun {
   private async ensureIssueLink(story: JiraIssue, epicKey: string): Promise<void> {
     const { config, gateway } = this.deps;
     if (config.flavor === 'cloud' || config.epicLinkField) return;
-    const links = (story.fields.issuelinks ?? []) as { type?: { name?: string }; inwardIssue?: { key?: string }; outwardIssue?: { key?: string } }[];
+    const links = (story.fields.issuelinks ?? []) as {
+      type?: { name?: string };
+      inwardIssue?: { key?: string };
+      outwardIssue?: { key?: string };
+    }[];
     if (links.some((l) => l.type?.name === EPIC_LINK_TYPE && (l.inwardIssue?.key === epicKey || l.outwardIssue?.key === epicKey))) return;
     await gateway.linkIssues(EPIC_LINK_TYPE, epicKey, story.key);
   }
@@ -177,8 +220,13 @@ class SyncRun {
         await this.deps.links.remove(link.id);
       }
     }
-    const matches = this.existing.filter((i) => i.fields.issuetype?.name === issueType && labels.every((l) => i.fields.labels?.includes(l)));
-    if (matches.length > 1) this.result.warnings.push(`${entityKey}: several issues carry its labels (${matches.map((m) => m.key).join(', ')}); using the oldest`);
+    const matches = this.existing.filter(
+      (i) => i.fields.issuetype?.name === issueType && labels.every((l) => i.fields.labels?.includes(l)),
+    );
+    if (matches.length > 1)
+      this.result.warnings.push(
+        `${entityKey}: several issues carry its labels (${matches.map((m) => m.key).join(', ')}); using the oldest`,
+      );
     return matches[0] ?? null;
   }
 
@@ -206,6 +254,14 @@ class SyncRun {
   private async remember(entityKey: string, entityType: EntityType, issue: JiraIssue): Promise<void> {
     const link = this.linkByEntity.get(entityKey);
     if (link?.issueKey === issue.key) return;
-    await this.deps.links.save({ environmentId: this.environment.id, runbookKey: this.runbook.key, entityKey, entityType, issueKey: issue.key, issueId: issue.id, status: issue.fields.status?.name ?? null });
+    await this.deps.links.save({
+      environmentId: this.environment.id,
+      runbookKey: this.runbook.key,
+      entityKey,
+      entityType,
+      issueKey: issue.key,
+      issueId: issue.id,
+      status: issue.fields.status?.name ?? null,
+    });
   }
 }

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@prisma/client';
 import type { DeploymentEvent, DeploymentEventListener } from '../../deployments/deployment-events.js';
 import type { RunbookCatalog } from '../../runbooks/catalog.js';
-import type { JobQueue } from '../../workers/job-queue.js';
+import type { JobQueue } from '../../infra/queue/job-queue.js';
 import type { JiraServices } from './jira.factory.js';
 
 export interface BacklogSyncJob {
@@ -11,7 +11,8 @@ export interface BacklogSyncJob {
 }
 
 /** One backlog sync per deployment start; the id lets the event jobs find out whether it finished. */
-export const backlogSyncJobId = (event: { environmentId: string; deploymentId: string }) => `jira-sync-${event.environmentId}-${event.deploymentId}`;
+export const backlogSyncJobId = (event: { environmentId: string; deploymentId: string }) =>
+  `jira-sync-${event.environmentId}-${event.deploymentId}`;
 
 /**
  * Deployment events → the `jira` queue → JIRA. The listener only enqueues (a slow JIRA never
@@ -28,7 +29,11 @@ export class JiraEventJobs implements DeploymentEventListener {
 
   async onDeploymentEvent(event: DeploymentEvent): Promise<void> {
     if (event.type === 'deployment.started') {
-      const job: BacklogSyncJob = { deploymentId: event.deploymentId, environmentId: event.environmentId, environmentName: event.environmentName };
+      const job: BacklogSyncJob = {
+        deploymentId: event.deploymentId,
+        environmentId: event.environmentId,
+        environmentName: event.environmentName,
+      };
       await this.queue.add('jira:sync-backlog', job, { jobId: backlogSyncJobId(event) });
     }
     await this.queue.add('jira:deployment-event', event);
@@ -45,7 +50,13 @@ export class JiraEventJobs implements DeploymentEventListener {
     const runbook = this.catalog.get(deployment.runbookKey);
     if (!runbook) throw new Error(`runbook ${deployment.runbookKey} is not in this build`);
     const result = await this.jira.backlogSync.sync({ id: job.environmentId, name: job.environmentName }, runbook);
-    return { created: result.created.length, updated: result.updated.length, unchanged: result.unchanged.length, sprint: result.sprint, warnings: result.warnings };
+    return {
+      created: result.created.length,
+      updated: result.updated.length,
+      unchanged: result.unchanged.length,
+      sprint: result.sprint,
+      warnings: result.warnings,
+    };
   }
 
   async applyEvent(event: DeploymentEvent, retried: boolean): Promise<void> {
@@ -73,10 +84,15 @@ export class JiraEventJobs implements DeploymentEventListener {
    */
   private async superseded(event: DeploymentEvent): Promise<boolean> {
     if (event.type !== 'phase.started' && event.type !== 'story.started') return false;
-    const phaseRun = await this.prisma.phaseRun.findFirst({ where: { deploymentId: event.deploymentId, phaseKey: event.phaseKey }, select: { id: true, status: true } });
+    const phaseRun = await this.prisma.phaseRun.findFirst({
+      where: { deploymentId: event.deploymentId, phaseKey: event.phaseKey },
+      select: { id: true, status: true },
+    });
     if (!phaseRun) return false;
     if (event.type === 'phase.started') return phaseRun.status !== 'running';
-    const open = await this.prisma.stepRun.count({ where: { phaseRunId: phaseRun.id, storyKey: event.storyKey, status: { in: ['pending', 'running'] } } });
+    const open = await this.prisma.stepRun.count({
+      where: { phaseRunId: phaseRun.id, storyKey: event.storyKey, status: { in: ['pending', 'running'] } },
+    });
     return open === 0 || phaseRun.status !== 'running';
   }
 }

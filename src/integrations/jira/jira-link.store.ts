@@ -22,12 +22,25 @@ export class JiraLinkStore {
     return this.prisma.jiraLink.findFirst({ where: { issueKey } });
   }
 
-  save(link: { environmentId: string; runbookKey: string; entityKey: string; entityType: EntityType; issueKey: string; issueId: string; status?: string | null }): Promise<JiraLink> {
+  save(link: {
+    environmentId: string;
+    runbookKey: string;
+    entityKey: string;
+    entityType: EntityType;
+    issueKey: string;
+    issueId: string;
+    status?: string | null;
+  }): Promise<JiraLink> {
     const { environmentId, runbookKey, entityKey } = link;
     return this.prisma.jiraLink.upsert({
       where: { environmentId_runbookKey_entityKey: { environmentId, runbookKey, entityKey } },
       create: link,
-      update: { issueKey: link.issueKey, issueId: link.issueId, entityType: link.entityType, ...(link.status !== undefined ? { status: link.status } : {}) },
+      update: {
+        issueKey: link.issueKey,
+        issueId: link.issueId,
+        entityType: link.entityType,
+        ...(link.status !== undefined ? { status: link.status } : {}),
+      },
     });
   }
 

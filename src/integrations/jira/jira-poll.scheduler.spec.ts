@@ -8,7 +8,9 @@ describe('JIRA_POLL_INTERVAL_SECONDS', () => {
 
   it('names the variable for a value it cannot use', () => {
     for (const bad of ['5', '1.5', 'often', '-30']) {
-      expect(() => pollIntervalSeconds({ JIRA_POLL_INTERVAL_SECONDS: bad })).toThrow(`JIRA_POLL_INTERVAL_SECONDS: expected a whole number of seconds ≥ 10, got "${bad}"`);
+      expect(() => pollIntervalSeconds({ JIRA_POLL_INTERVAL_SECONDS: bad })).toThrow(
+        `JIRA_POLL_INTERVAL_SECONDS: expected a whole number of seconds ≥ 10, got "${bad}"`,
+      );
     }
   });
 });

@@ -9,7 +9,8 @@ export function pollIntervalSeconds(env: NodeJS.ProcessEnv): number {
   const raw = env.JIRA_POLL_INTERVAL_SECONDS?.trim();
   if (!raw) return 120;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 10) throw new Error(`JIRA_POLL_INTERVAL_SECONDS: expected a whole number of seconds ≥ 10, got "${raw}"`);
+  if (!Number.isInteger(value) || value < 10)
+    throw new Error(`JIRA_POLL_INTERVAL_SECONDS: expected a whole number of seconds ≥ 10, got "${raw}"`);
   return value;
 }
 
@@ -37,7 +38,8 @@ export class JiraPollScheduler implements OnModuleDestroy {
     this.running = true;
     try {
       const result = await this.poll.pollOnce();
-      if (result.requested.length > 0) this.logger.log(`poll requested ${result.requested.map((r) => `${r.issueKey} → ${r.deploymentId}`).join(', ')}`);
+      if (result.requested.length > 0)
+        this.logger.log(`poll requested ${result.requested.map((r) => `${r.issueKey} → ${r.deploymentId}`).join(', ')}`);
     } catch (error) {
       this.logger.warn(`JIRA poll failed: ${(error as Error).message}`);
     } finally {

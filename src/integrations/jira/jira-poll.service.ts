@@ -38,7 +38,12 @@ export class JiraPollService {
     for (const issue of issues) {
       const labels = issue.fields.labels ?? [];
       const decision = decideTrigger(
-        { issueKey: issue.key, issueType: issue.fields.issuetype?.name ?? null, labels, statusChanges: [{ from: null, to: issue.fields.status?.name ?? '' }] },
+        {
+          issueKey: issue.key,
+          issueType: issue.fields.issuetype?.name ?? null,
+          labels,
+          statusChanges: [{ from: null, to: issue.fields.status?.name ?? '' }],
+        },
         this.config.triggerStatus,
       );
       if (decision.kind === 'ignore') {
@@ -50,15 +55,32 @@ export class JiraPollService {
         result.skipped.push({ issueKey: issue.key, reason: 'a deployment was already requested for this state' });
         continue;
       }
-      const claimed = await this.deliveries.claim({ source: JIRA_POLL_SOURCE, deliveryKey: `jira-poll:${issue.key}:${updated}`, event: 'poll', outcome: 'requesting', detail: { issueKey: issue.key } });
+      const claimed = await this.deliveries.claim({
+        source: JIRA_POLL_SOURCE,
+        deliveryKey: `jira-poll:${issue.key}:${updated}`,
+        event: 'poll',
+        outcome: 'requesting',
+        detail: { issueKey: issue.key },
+      });
       if (!claimed) {
         result.skipped.push({ issueKey: issue.key, reason: 'already polled in this state' });
         continue;
       }
       const requester = 'jira:poll';
       try {
-        const { deploymentId } = await this.requester.request({ environmentName: decision.environmentName, phases: decision.phases, trigger: 'jira_poll', requester, issueKey: issue.key });
-        await this.deliveries.settle(claimed.id, 'requested', { issueKey: issue.key, environmentName: decision.environmentName, phases: decision.phases ?? null }, deploymentId);
+        const { deploymentId } = await this.requester.request({
+          environmentName: decision.environmentName,
+          phases: decision.phases,
+          trigger: 'jira_poll',
+          requester,
+          issueKey: issue.key,
+        });
+        await this.deliveries.settle(
+          claimed.id,
+          'requested',
+          { issueKey: issue.key, environmentName: decision.environmentName, phases: decision.phases ?? null },
+          deploymentId,
+        );
         result.requested.push({ issueKey: issue.key, deploymentId });
       } catch (error) {
         await this.deliveries.settle(claimed.id, 'request_failed', { issueKey: issue.key, error: (error as Error).message });

@@ -12,9 +12,16 @@ export class JiraWebhookController {
 
   @Post()
   @HttpCode(202)
-  async receive(@Req() req: RawBodyRequest<Request>, @Res({ passthrough: true }) res: Response): Promise<{ outcome: string; reason?: string; deploymentId?: string }> {
+  async receive(
+    @Req() req: RawBodyRequest<Request>,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ outcome: string; reason?: string; deploymentId?: string }> {
     const answer = await this.webhooks.receive({ headers: req.headers, rawBody: req.rawBody });
     res.status(answer.status);
-    return { outcome: answer.outcome, ...(answer.reason ? { reason: answer.reason } : {}), ...(answer.deploymentId ? { deploymentId: answer.deploymentId } : {}) };
+    return {
+      outcome: answer.outcome,
+      ...(answer.reason ? { reason: answer.reason } : {}),
+      ...(answer.deploymentId ? { deploymentId: answer.deploymentId } : {}),
+    };
   }
 }

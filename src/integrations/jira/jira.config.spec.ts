@@ -36,7 +36,15 @@ describe('loadJiraConfig', () => {
       JIRA_TRANSITIONS: '{"done":"Close Issue","blocked":["Impediment","Block"]}',
       JIRA_EPIC_LINK_FIELD: 'customfield_10008',
     })!;
-    expect(config).toMatchObject({ flavor: 'datacenter', auth: { kind: 'bearer', token: 'pat' }, boardId: 12, sprintMode: 'new', triggerStatus: 'Approved', webhookSecret: 'shh', epicLinkField: 'customfield_10008' });
+    expect(config).toMatchObject({
+      flavor: 'datacenter',
+      auth: { kind: 'bearer', token: 'pat' },
+      boardId: 12,
+      sprintMode: 'new',
+      triggerStatus: 'Approved',
+      webhookSecret: 'shh',
+      epicLinkField: 'customfield_10008',
+    });
     expect(config.transitions.done).toEqual(['Close Issue']);
     expect(config.transitions.blocked).toEqual(['Impediment', 'Block']);
     expect(config.transitions.todo).toEqual(DEFAULT_TRANSITIONS.todo);
@@ -61,6 +69,8 @@ describe('loadJiraConfig', () => {
   });
 
   it('asks for credentials when none are given', () => {
-    expect(() => loadJiraConfig({ JIRA_BASE_URL: 'https://acme.atlassian.net', JIRA_PROJECT_KEY: 'OPS' })).toThrow(/^JIRA_EMAIL: credentials missing/);
+    expect(() => loadJiraConfig({ JIRA_BASE_URL: 'https://acme.atlassian.net', JIRA_PROJECT_KEY: 'OPS' })).toThrow(
+      /^JIRA_EMAIL: credentials missing/,
+    );
   });
 });

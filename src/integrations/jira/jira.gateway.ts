@@ -3,15 +3,7 @@ import type { JiraConfig } from './jira.config.js';
 import { toJiraError } from './jira-http-error.js';
 import { jiraTransport } from './jira-transport.js';
 import { DEFAULT_RETRY, isRetryable, isRetryableCreate, withRetry, type RetryOptions } from './retry-policy.js';
-import type {
-  JiraBoard,
-  JiraCreated,
-  JiraIssue,
-  JiraIssueFields,
-  JiraServerInfo,
-  JiraSprint,
-  JiraTransition,
-} from './jira.types.js';
+import type { JiraBoard, JiraCreated, JiraIssue, JiraIssueFields, JiraServerInfo, JiraSprint, JiraTransition } from './jira.types.js';
 
 export type JiraGatewayConfig = Pick<JiraConfig, 'baseUrl' | 'auth' | 'flavor'>;
 
@@ -158,7 +150,10 @@ export class JiraGateway {
   private async searchDataCenter(jql: string, fields: string[]): Promise<JiraIssue[]> {
     const issues: JiraIssue[] = [];
     for (let startAt = 0; ; ) {
-      const page = (await this.post('api', '/search', { jql, fields, startAt, maxResults: PAGE_SIZE })) as { issues: JiraIssue[]; total: number };
+      const page = (await this.post('api', '/search', { jql, fields, startAt, maxResults: PAGE_SIZE })) as {
+        issues: JiraIssue[];
+        total: number;
+      };
       issues.push(...page.issues);
       startAt += page.issues.length;
       if (page.issues.length === 0 || startAt >= page.total) return issues;

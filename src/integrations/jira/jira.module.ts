@@ -10,7 +10,7 @@ import { EnvironmentsService } from '../../environments/environments.service.js'
 import { HealthModule } from '../../health/health.module.js';
 import { HealthService } from '../../health/health.service.js';
 import type { RunbookCatalog } from '../../runbooks/catalog.js';
-import { JobQueue } from '../../workers/job-queue.js';
+import { JobQueue } from '../../infra/queue/job-queue.js';
 import { environmentSecretValues } from '../environment-secrets.js';
 import { DEPLOYMENT_REQUESTER, type DeploymentRequester } from './deployment-requester.port.js';
 import { JiraDeploymentRequester } from './jira-deployment-requester.js';
@@ -77,17 +77,24 @@ export class JiraModule {
       imports: [HealthModule, DeploymentsModule],
       controllers: [JiraWebhookController],
       providers: [
-        { provide: DEPLOYMENT_REQUESTER, useFactory: (deployments: DeploymentsService) => new JiraDeploymentRequester(deployments), inject: [DeploymentsService] },
+        {
+          provide: DEPLOYMENT_REQUESTER,
+          useFactory: (deployments: DeploymentsService) => new JiraDeploymentRequester(deployments),
+          inject: [DeploymentsService],
+        },
         {
           provide: JIRA_SERVICES,
           useFactory: (prisma: PrismaClient, requester: DeploymentRequester, environments: EnvironmentsService) =>
-            createJiraServices(prisma, config, requester, { statusSync: { secrets: (event) => environmentSecretValues(environments, event.environmentId) } }),
+            createJiraServices(prisma, config, requester, {
+              statusSync: { secrets: (event) => environmentSecretValues(environments, event.environmentId) },
+            }),
           inject: [PrismaClient, DEPLOYMENT_REQUESTER, EnvironmentsService],
         },
         { provide: JiraWebhookService, useFactory: (jira: JiraServices) => jira.webhooks, inject: [JIRA_SERVICES] },
         {
           provide: JiraEventJobs,
-          useFactory: (prisma: PrismaClient, queue: JobQueue, catalog: RunbookCatalog, jira: JiraServices) => new JiraEventJobs(prisma, queue, catalog, jira),
+          useFactory: (prisma: PrismaClient, queue: JobQueue, catalog: RunbookCatalog, jira: JiraServices) =>
+            new JiraEventJobs(prisma, queue, catalog, jira),
           inject: [PrismaClient, JobQueue, RUNBOOK_CATALOG, JIRA_SERVICES],
         },
         {
@@ -97,8 +104,14 @@ export class JiraModule {
         },
         {
           provide: JiraLifecycle,
-          useFactory: (rt: Runtime, health: HealthService, events: JiraEventJobs, bus: DeploymentEventBus, queue: JobQueue, poller: JiraPollScheduler) =>
-            new JiraLifecycle(rt, health, new JiraHealth(config as JiraConfig), { events, bus, queue, poller }),
+          useFactory: (
+            rt: Runtime,
+            health: HealthService,
+            events: JiraEventJobs,
+            bus: DeploymentEventBus,
+            queue: JobQueue,
+            poller: JiraPollScheduler,
+          ) => new JiraLifecycle(rt, health, new JiraHealth(config as JiraConfig), { events, bus, queue, poller }),
           inject: [RUNTIME, HealthService, JiraEventJobs, DeploymentEventBus, JobQueue, JiraPollScheduler],
         },
       ],

@@ -3,7 +3,8 @@ import { isRetryable, retryDelayMs, withRetry, type RetryOptions } from './retry
 
 describe('retry policy', () => {
   const options: RetryOptions = { attempts: 4, baseDelayMs: 100, maxDelayMs: 1_000, random: () => 0.5 };
-  const http = (status: number, headers: Record<string, string> = {}) => new JiraHttpError(status, headers, { errorMessages: ['x'], errors: {} });
+  const http = (status: number, headers: Record<string, string> = {}) =>
+    new JiraHttpError(status, headers, { errorMessages: ['x'], errors: {} });
 
   it('retries 429, 408, 5xx and lost connections, not other 4xx', () => {
     expect([429, 408, 500, 502, 503].map((s) => isRetryable(http(s)))).toEqual([true, true, true, true, true]);

@@ -31,7 +31,9 @@ export class SprintPlacement {
     if (!sprint) {
       const name = opsprintSprintName(environmentName, this.now());
       const open = [...(await this.gateway.getSprints(boardId, 'active')), ...(await this.gateway.getSprints(boardId, 'future'))];
-      sprint = open.find((s) => s.name === name) ?? (await this.gateway.createSprint({ name, boardId, goal: `Deploy ${environmentName} with OpSprint` }));
+      sprint =
+        open.find((s) => s.name === name) ??
+        (await this.gateway.createSprint({ name, boardId, goal: `Deploy ${environmentName} with OpSprint` }));
     }
     await this.gateway.addIssuesToSprint(sprint.id, issueKeys);
     return sprint;

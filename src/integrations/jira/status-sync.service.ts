@@ -63,12 +63,23 @@ export class JiraStatusSync implements DeploymentEventListener {
   private async move(event: DeploymentEvent, entityKey: string, state: LogicalState): Promise<string | undefined> {
     const link = await this.links.findByEntity(event.environmentId, entityKey);
     if (!link) {
-      await this.audit('jira.status.skipped', entityKey, { reason: 'no JiraLink: the backlog was not synced for this environment', event: event.type, deploymentId: event.deploymentId, state });
+      await this.audit('jira.status.skipped', entityKey, {
+        reason: 'no JiraLink: the backlog was not synced for this environment',
+        event: event.type,
+        deploymentId: event.deploymentId,
+        state,
+      });
       return undefined;
     }
     const outcome: TransitionOutcome = await this.transitions.moveTo(link.issueKey, state);
     if (outcome.kind === 'unavailable') {
-      await this.audit('jira.status.unavailable', link.issueKey, { entityKey, state, status: outcome.status, offered: outcome.offered, deploymentId: event.deploymentId });
+      await this.audit('jira.status.unavailable', link.issueKey, {
+        entityKey,
+        state,
+        status: outcome.status,
+        offered: outcome.offered,
+        deploymentId: event.deploymentId,
+      });
       return link.issueKey;
     }
     await this.links.setStatus(link.id, outcome.kind === 'moved' ? outcome.to : outcome.status);

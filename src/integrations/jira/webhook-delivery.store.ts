@@ -5,7 +5,13 @@ export class WebhookDeliveryStore {
   constructor(private readonly prisma: PrismaClient) {}
 
   /** Inserts the row; false when the key was already recorded (a duplicate delivery). */
-  async claim(row: { source: string; deliveryKey: string; event: string | null; outcome: string; detail: Prisma.InputJsonValue }): Promise<{ id: string } | null> {
+  async claim(row: {
+    source: string;
+    deliveryKey: string;
+    event: string | null;
+    outcome: string;
+    detail: Prisma.InputJsonValue;
+  }): Promise<{ id: string } | null> {
     try {
       return await this.prisma.webhookDelivery.create({ data: row, select: { id: true } });
     } catch (error) {

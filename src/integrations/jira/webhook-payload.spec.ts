@@ -6,7 +6,16 @@ const cloudBody = {
   webhookEvent: 'jira:issue_updated',
   issue_event_type_name: 'issue_generic',
   user: { accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Olga Operator' },
-  issue: { id: '10001', key: 'OPS-1', fields: { summary: 'Keystone', issuetype: { name: 'Epic' }, labels: ['opsprint', 'env-lab', 'phase-keystone'], status: { name: 'Ready to Deploy' } } },
+  issue: {
+    id: '10001',
+    key: 'OPS-1',
+    fields: {
+      summary: 'Keystone',
+      issuetype: { name: 'Epic' },
+      labels: ['opsprint', 'env-lab', 'phase-keystone'],
+      status: { name: 'Ready to Deploy' },
+    },
+  },
   changelog: {
     id: '10500',
     items: [
@@ -45,7 +54,11 @@ describe('parseJiraWebhook', () => {
     ['no event', raw({ ...cloudBody, webhookEvent: undefined }), 'webhookEvent is missing or has the wrong type'],
     ['no issue key', raw({ ...cloudBody, issue: { id: '1' } }), 'issue.key is missing or has the wrong type'],
     ['items not a list', raw({ ...cloudBody, changelog: { id: 1, items: {} } }), 'changelog.items is not a list'],
-    ['status item without toString', raw({ ...cloudBody, changelog: { id: 1, items: [{ field: 'status', fromString: 'To Do' }] } }), 'changelog.items[].toString is missing for a status change'],
+    [
+      'status item without toString',
+      raw({ ...cloudBody, changelog: { id: 1, items: [{ field: 'status', fromString: 'To Do' }] } }),
+      'changelog.items[].toString is missing for a status change',
+    ],
   ])('refuses %s', (_name, body, message) => {
     expect(() => parseJiraWebhook(body, { 'x-atlassian-webhook-identifier': 'id' })).toThrow(new MalformedWebhook(message));
   });
@@ -59,13 +72,22 @@ describe('decideTrigger', () => {
   });
 
   it('deploys everything for a deployment request issue', () => {
-    expect(decideTrigger({ ...update, issueType: 'Task', labels: ['opsprint-deploy', 'env-prod'] }, 'Ready to Deploy')).toEqual({ kind: 'deploy', environmentName: 'prod' });
+    expect(decideTrigger({ ...update, issueType: 'Task', labels: ['opsprint-deploy', 'env-prod'] }, 'Ready to Deploy')).toEqual({
+      kind: 'deploy',
+      environmentName: 'prod',
+    });
   });
 
   it('ignores the rest, saying why', () => {
-    expect(decideTrigger({ ...update, statusChanges: [] }, 'Ready to Deploy')).toEqual({ kind: 'ignore', reason: 'no status change in the changelog' });
+    expect(decideTrigger({ ...update, statusChanges: [] }, 'Ready to Deploy')).toEqual({
+      kind: 'ignore',
+      reason: 'no status change in the changelog',
+    });
     expect(decideTrigger(update, 'Approved').kind).toBe('ignore');
-    expect(decideTrigger({ ...update, labels: ['opsprint', 'env-lab', 'env-prod', 'phase-keystone'] }, 'Ready to Deploy')).toEqual({ kind: 'ignore', reason: 'OPS-1 lacks exactly one env-<name> and one phase-<key> label' });
+    expect(decideTrigger({ ...update, labels: ['opsprint', 'env-lab', 'env-prod', 'phase-keystone'] }, 'Ready to Deploy')).toEqual({
+      kind: 'ignore',
+      reason: 'OPS-1 lacks exactly one env-<name> and one phase-<key> label',
+    });
     expect(decideTrigger({ ...update, labels: ['opsprint-deploy'] }, 'Ready to Deploy').kind).toBe('ignore');
   });
 });

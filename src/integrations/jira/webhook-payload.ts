@@ -63,7 +63,16 @@ export function parseJiraWebhook(rawBody: Buffer, headers: Record<string, string
       return { from: isString(from) ? from : null, to };
     });
 
-  return { deliveryKey: deliveryKey(headers, body, event, issueId, changelog), event, issueId, issueKey, issueType, labels, statusChanges, requester: requester(body.user) };
+  return {
+    deliveryKey: deliveryKey(headers, body, event, issueId, changelog),
+    event,
+    issueId,
+    issueKey,
+    issueType,
+    labels,
+    statusChanges,
+    requester: requester(body.user),
+  };
 }
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
@@ -72,11 +81,18 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
 }
 
 /** Cloud names each delivery; Data Center usually does not, so the event's own identity stands in. */
-function deliveryKey(headers: Record<string, string | string[] | undefined>, body: Json, event: string, issueId: string, changelog: Json | null): string {
+function deliveryKey(
+  headers: Record<string, string | string[] | undefined>,
+  body: Json,
+  event: string,
+  issueId: string,
+  changelog: Json | null,
+): string {
   const identifier = header(headers, 'x-atlassian-webhook-identifier')?.trim();
   if (identifier) return `jira:${identifier}`;
   const timestamp = body.timestamp;
-  if (typeof timestamp !== 'number' && !isString(timestamp)) throw new MalformedWebhook('timestamp is missing (needed to identify a delivery without X-Atlassian-Webhook-Identifier)');
+  if (typeof timestamp !== 'number' && !isString(timestamp))
+    throw new MalformedWebhook('timestamp is missing (needed to identify a delivery without X-Atlassian-Webhook-Identifier)');
   const changelogId = changelog && isIdLike(changelog.id) ? String(changelog.id) : 'none';
   return `jira:${event}:${issueId}:${timestamp}:${changelogId}`;
 }

@@ -51,7 +51,11 @@ export class JiraWebhookService {
       return { status: 400, outcome: 'malformed', reason: error.message };
     }
     const decision = decideTrigger(update, this.config.triggerStatus);
-    const detail = { issueKey: update.issueKey, requester: update.requester, statusChanges: update.statusChanges.map((c) => `${c.from ?? '?'} → ${c.to}`) };
+    const detail = {
+      issueKey: update.issueKey,
+      requester: update.requester,
+      statusChanges: update.statusChanges.map((c) => `${c.from ?? '?'} → ${c.to}`),
+    };
     const claimed = await this.deliveries.claim({
       source: JIRA_WEBHOOK_SOURCE,
       deliveryKey: update.deliveryKey,
@@ -62,10 +66,21 @@ export class JiraWebhookService {
     if (!claimed) return { status: 202, outcome: 'duplicate' };
     if (decision.kind === 'ignore') return { status: 202, outcome: 'ignored', reason: decision.reason };
 
-    const request = { environmentName: decision.environmentName, phases: decision.phases, trigger: 'jira_webhook' as const, requester: update.requester, issueKey: update.issueKey };
+    const request = {
+      environmentName: decision.environmentName,
+      phases: decision.phases,
+      trigger: 'jira_webhook' as const,
+      requester: update.requester,
+      issueKey: update.issueKey,
+    };
     try {
       const { deploymentId } = await this.requester.request(request);
-      await this.deliveries.settle(claimed.id, 'requested', { ...detail, environmentName: request.environmentName, phases: request.phases ?? null }, deploymentId);
+      await this.deliveries.settle(
+        claimed.id,
+        'requested',
+        { ...detail, environmentName: request.environmentName, phases: request.phases ?? null },
+        deploymentId,
+      );
       return { status: 202, outcome: 'requested', deploymentId };
     } catch (error) {
       const reason = (error as Error).message;
@@ -77,6 +92,12 @@ export class JiraWebhookService {
   private async recordRefusal(rawBody: Buffer, headers: Record<string, string | string[] | undefined>, reason: string): Promise<void> {
     const identifier = headers['x-atlassian-webhook-identifier'];
     const key = typeof identifier === 'string' && identifier ? identifier : createHash('sha256').update(rawBody).digest('hex');
-    await this.deliveries.claim({ source: JIRA_WEBHOOK_SOURCE, deliveryKey: `jira-refused:${key}`, event: null, outcome: 'rejected', detail: { reason, bytes: rawBody.length } });
+    await this.deliveries.claim({
+      source: JIRA_WEBHOOK_SOURCE,
+      deliveryKey: `jira-refused:${key}`,
+      event: null,
+      outcome: 'rejected',
+      detail: { reason, bytes: rawBody.length },
+    });
   }
 }

@@ -50,8 +50,13 @@ function escapeRegExp(text: string): string {
 
 /** A Field/Value table (what `fieldValue` verification parses) built from plain probes. */
 function fieldValueTable(rows: Array<[string, string]>): string {
-  const format = ['+-------+-------+', '| Field | Value |', '+-------+-------+', ...rows.map(() => '| %s | %s |'), '+-------+-------+']
-    .join('\\n');
+  const format = [
+    '+-------+-------+',
+    '| Field | Value |',
+    '+-------+-------+',
+    ...rows.map(() => '| %s | %s |'),
+    '+-------+-------+',
+  ].join('\\n');
   const args = rows.flatMap(([field, probe]) => [shellQuote(field), `"$(${probe})"`]);
   return `printf ${shellQuote(`${format}\\n`)} ${args.join(' ')}`;
 }
@@ -78,12 +83,12 @@ const hostIdentity = story('host-identity', {
 const timeSync = story('time-sync', {
   title: 'Time synchronisation and time zone',
   userStory:
-    'As an operator I want all nodes to follow the controller\'s clock in the same time zone so that tokens, RabbitMQ and logs agree on the time.',
+    "As an operator I want all nodes to follow the controller's clock in the same time zone so that tokens, RabbitMQ and logs agree on the time.",
   acceptanceCriteria: [
     'chrony is installed, enabled and running on every node',
     'the controller serves time to the management network (`allow <management CIDR>`)',
     'compute nodes use `server <controller IP> iburst`',
-    'the time zone is the inventory\'s (Asia/Shanghai in the lab)',
+    "the time zone is the inventory's (Asia/Shanghai in the lab)",
   ],
   steps: [
     installPackages('chrony'),
@@ -105,10 +110,7 @@ const repositories = story('openstack-repositories', {
   title: 'EPEL, the OpenStack Liberty repository and the openstack client',
   userStory:
     'As an operator I want every node to install packages from EPEL and the CentOS OpenStack Liberty repository so that the service packages of later phases resolve.',
-  acceptanceCriteria: [
-    'epel-release and centos-release-openstack-liberty are installed',
-    'python-openstackclient is installed',
-  ],
+  acceptanceCriteria: ['epel-release and centos-release-openstack-liberty are installed', 'python-openstackclient is installed'],
   steps: [
     installPackageFromUrl('epel-release', 'http://dl.fedoraproject.org/pub/epel/7/x86_64/e/epel-release-7-5.noarch.rpm'),
     installPackages('centos-release-openstack-liberty'),

@@ -53,11 +53,11 @@ export const firstInstance = phase('first-instance', {
       acceptanceCriteria: [
         'root on the controller has an SSH key pair (/root/.ssh/id_rsa), created only if missing',
         'key pair mykey holds its public key in the demo project',
-        'the demo project\'s default security group allows ICMP and TCP 22 from 0.0.0.0/0, each rule once',
+        "the demo project's default security group allows ICMP and TCP 22 from 0.0.0.0/0, each rule once",
       ],
       steps: [
         command('ssh-keygen', {
-          title: 'Create root\'s SSH key pair',
+          title: "Create root's SSH key pair",
           // -f answers the file prompt that the seed's interactive `ssh-keygen -q -N ""` asks.
           run: `ssh-keygen -q -N "" -f ${SSH_KEY}`,
           guard: `test -f ${SSH_KEY}.pub`,
@@ -157,10 +157,11 @@ export const firstInstance = phase('first-instance', {
       ],
     }),
     story('instance-console', {
-      title: 'Open the instance\'s noVNC console',
-      userStory:
-        'As a tenant of the cloud I want a noVNC console URL for my instance so that I can watch it boot in a browser.',
-      acceptanceCriteria: ['`nova get-vnc-console hello-instance novnc` returns a novnc URL on http://<controller>:6080/vnc_auto.html?token=…'],
+      title: "Open the instance's noVNC console",
+      userStory: 'As a tenant of the cloud I want a noVNC console URL for my instance so that I can watch it boot in a browser.',
+      acceptanceCriteria: [
+        '`nova get-vnc-console hello-instance novnc` returns a novnc URL on http://<controller>:6080/vnc_auto.html?token=…',
+      ],
       steps: [
         verifyTable('verify-vnc-console', {
           title: 'nova get-vnc-console returns a noVNC URL on the controller',
@@ -172,7 +173,7 @@ export const firstInstance = phase('first-instance', {
                 Type: 'novnc',
                 Url: new RegExp(`^http://${escapeRegExp(ctx.controller.managementIp)}:6080/vnc_auto\\.html\\?token=\\S+$`),
               },
-              'the console URL points at the controller\'s noVNC proxy',
+              "the console URL points at the controller's noVNC proxy",
             ),
           ],
         }),
@@ -181,7 +182,7 @@ export const firstInstance = phase('first-instance', {
     story('controller-ports', {
       title: 'Every controller API listens on its port',
       userStory:
-        'As an operator I want to see every service of the seed\'s port table listening on the controller so that I can hand the cloud over knowing each API is up.',
+        "As an operator I want to see every service of the seed's port table listening on the controller so that I can hand the cloud over knowing each API is up.",
       acceptanceCriteria: CONTROLLER_PORTS.map(({ port, service }) => `${service} listens on TCP ${port} (netstat -lntup)`),
       // netstat comes from net-tools, which the seed (and the earlier phases' port checks) take as installed.
       steps: [

@@ -72,7 +72,7 @@ const GLANCE_CONF = { mode: '0640', group: 'glance' } as const;
 const install = story('glance-install', {
   title: 'Install and configure Glance',
   userStory:
-    'As an operator I want glance-api and glance-registry configured with the environment\'s database, Keystone and file store so that images can be registered and stored on the controller.',
+    "As an operator I want glance-api and glance-registry configured with the environment's database, Keystone and file store so that images can be registered and stored on the controller.",
   acceptanceCriteria: [
     'openstack-glance, python-glance and python-glanceclient are installed',
     'glance-api.conf sets verbose, notification_driver = noop, the database connection mysql://glance:<generated>@<controller>/glance, [keystone_authtoken] auth_uri/auth_url/auth_plugin/project_domain_id/user_domain_id/project_name/username/password, flavor = keystone, default_store = file and filesystem_store_datadir = /var/lib/glance/images/',
@@ -97,14 +97,24 @@ const register = story('glance-register', {
     'public, internal and admin endpoints http://<controller>:9292 exist in the region',
   ],
   steps: [
-    ...registerService({ name: 'glance', type: 'image', description: 'OpenStack Image service', port: 9292, serviceUser: 'glance', passwordSecret: 'GLANCE_PASS' }),
+    ...registerService({
+      name: 'glance',
+      type: 'image',
+      description: 'OpenStack Image service',
+      port: 9292,
+      serviceUser: 'glance',
+      passwordSecret: 'GLANCE_PASS',
+    }),
     verifyTable('verify-image-endpoints', {
       title: 'openstack endpoint list shows the image endpoints',
       run: asAdmin('openstack endpoint list'),
       format: 'table',
       expect: (ctx) =>
         (['public', 'internal', 'admin'] as const).map((iface) =>
-          expectRow({ 'Service Type': 'image', Interface: iface, URL: `http://${ctx.controller.managementIp}:9292` }, `image ${iface} endpoint`),
+          expectRow(
+            { 'Service Type': 'image', Interface: iface, URL: `http://${ctx.controller.managementIp}:9292` },
+            `image ${iface} endpoint`,
+          ),
         ),
     }),
   ],
@@ -113,7 +123,10 @@ const register = story('glance-register', {
 const services = story('glance-services', {
   title: 'Start glance-api and glance-registry',
   userStory: 'As an operator I want both Glance services enabled and running so that the image API answers on 9292.',
-  acceptanceCriteria: ['openstack-glance-api and openstack-glance-registry are enabled and running', 'ports 9292 (api) and 9191 (registry) listen'],
+  acceptanceCriteria: [
+    'openstack-glance-api and openstack-glance-registry are enabled and running',
+    'ports 9292 (api) and 9191 (registry) listen',
+  ],
   steps: [
     ensureServices('openstack-glance-api', 'openstack-glance-registry'),
     verifyTable('verify-glance-ports', {
@@ -130,11 +143,10 @@ const services = story('glance-services', {
 // keystone-config.ts writes that line with the files so they have a single owner.
 const image = story('glance-cirros', {
   title: 'Upload the cirros image',
-  userStory:
-    'As an operator I want the cirros test image uploaded as a public qcow2 image so that the first instance can boot from it.',
+  userStory: 'As an operator I want the cirros test image uploaded as a public qcow2 image so that the first instance can boot from it.',
   acceptanceCriteria: [
     'the openrc files export OS_IMAGE_API_VERSION=2',
-    'the image from the inventory\'s imageUrl is downloaded to /server/tools',
+    "the image from the inventory's imageUrl is downloaded to /server/tools",
     'image cirros (qcow2, bare, public) is listed by `glance image-list` and is active',
   ],
   steps: [

@@ -31,7 +31,9 @@ export function missingEntries(rendered: string, expected: string): string[] {
   return iniEntries(expected)
     .filter(
       (want) =>
-        !have.some((entry) => entry.key === want.key && entry.value === want.value && (want.section === '' || want.section === entry.section)),
+        !have.some(
+          (entry) => entry.key === want.key && entry.value === want.value && (want.section === '' || want.section === entry.section),
+        ),
     )
     .map((want) => `${want.section ? `[${want.section}] ` : ''}${want.key} = ${want.value}`);
 }

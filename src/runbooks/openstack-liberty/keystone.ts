@@ -93,7 +93,7 @@ const bootstrap = story('keystone-bootstrap', {
     'As an operator I want the admin and demo accounts and the service project created with generated passwords so that administrators, ordinary users and OpenStack services can authenticate.',
   acceptanceCriteria: [
     'projects admin, demo and service exist in domain default',
-    'users admin and demo exist with the generated ADMIN_PASS / DEMO_PASS (never the seed\'s admin/demo)',
+    "users admin and demo exist with the generated ADMIN_PASS / DEMO_PASS (never the seed's admin/demo)",
     'roles admin and user exist; admin has admin in project admin, demo has user in project demo',
     '`openstack user list`, `role list` and `project list` show them',
   ],
@@ -108,8 +108,18 @@ const bootstrap = story('keystone-bootstrap', {
     grantRole('user', 'demo', 'demo', 'admin-token'),
     // The service project holds the accounts of glance, nova, neutron...
     ensureProject('service', 'Service Project', 'admin-token'),
-    verifyTable('verify-users', { title: 'openstack user list', run: tokenAuth('openstack user list'), format: 'table', expect: nameRows(['admin', 'demo'], 'user') }),
-    verifyTable('verify-roles', { title: 'openstack role list', run: tokenAuth('openstack role list'), format: 'table', expect: nameRows(['admin', 'user'], 'role') }),
+    verifyTable('verify-users', {
+      title: 'openstack user list',
+      run: tokenAuth('openstack user list'),
+      format: 'table',
+      expect: nameRows(['admin', 'demo'], 'user'),
+    }),
+    verifyTable('verify-roles', {
+      title: 'openstack role list',
+      run: tokenAuth('openstack role list'),
+      format: 'table',
+      expect: nameRows(['admin', 'user'], 'role'),
+    }),
     verifyTable('verify-projects', {
       title: 'openstack project list',
       run: tokenAuth('openstack project list'),
@@ -119,7 +129,15 @@ const bootstrap = story('keystone-bootstrap', {
   ],
 });
 
-const identityService = { name: 'keystone', type: 'identity', description: 'OpenStack Identity', port: 5000, adminPort: 35357, path: '/v2.0', auth: 'admin-token' } as const;
+const identityService = {
+  name: 'keystone',
+  type: 'identity',
+  description: 'OpenStack Identity',
+  port: 5000,
+  adminPort: 35357,
+  path: '/v2.0',
+  auth: 'admin-token',
+} as const;
 
 const catalog = story('keystone-catalog', {
   title: 'Register the identity service',
@@ -138,7 +156,11 @@ const catalog = story('keystone-catalog', {
       expect: (ctx) =>
         (['public', 'internal', 'admin'] as const).map((iface) =>
           expectRow(
-            { 'Service Type': 'identity', Interface: iface, URL: `http://${ctx.controller.managementIp}:${iface === 'admin' ? 35357 : 5000}/v2.0` },
+            {
+              'Service Type': 'identity',
+              Interface: iface,
+              URL: `http://${ctx.controller.managementIp}:${iface === 'admin' ? 35357 : 5000}/v2.0`,
+            },
             `identity ${iface} endpoint`,
           ),
         ),
@@ -156,15 +178,30 @@ const credentials = story('keystone-openrc', {
     'As an operator I want to get a token with a user name and password and to have admin-openrc.sh and demo-openrc.sh on the controller so that later phases and I run the CLI without the admin token.',
   acceptanceCriteria: [
     '`openstack … --os-auth-type password token issue` returns a token for admin',
-    '/root/admin-openrc.sh and /root/demo-openrc.sh export the seed\'s variables with the environment\'s controller and generated passwords, readable only by root',
+    "/root/admin-openrc.sh and /root/demo-openrc.sh export the seed's variables with the environment's controller and generated passwords, readable only by root",
     'after sourcing either file `openstack token issue` returns a token',
   ],
   steps: [
-    verifyTable('verify-password-token', { title: 'Token with password authentication', run: passwordTokenIssue, format: 'fieldValue', expect: tokenFields }),
+    verifyTable('verify-password-token', {
+      title: 'Token with password authentication',
+      run: passwordTokenIssue,
+      format: 'fieldValue',
+      expect: tokenFields,
+    }),
     writeFile(ADMIN_OPENRC_PATH, (ctx) => renderOpenrc(ctx, 'admin'), { language: 'bash', mode: '0700' }),
     writeFile(DEMO_OPENRC_PATH, (ctx) => renderOpenrc(ctx, 'demo'), { language: 'bash', mode: '0700' }),
-    verifyTable('verify-admin-openrc', { title: 'Token as admin from admin-openrc.sh', run: `source ${ADMIN_OPENRC_PATH} && openstack token issue`, format: 'fieldValue', expect: tokenFields }),
-    verifyTable('verify-demo-openrc', { title: 'Token as demo from demo-openrc.sh', run: `source ${DEMO_OPENRC_PATH} && openstack token issue`, format: 'fieldValue', expect: tokenFields }),
+    verifyTable('verify-admin-openrc', {
+      title: 'Token as admin from admin-openrc.sh',
+      run: `source ${ADMIN_OPENRC_PATH} && openstack token issue`,
+      format: 'fieldValue',
+      expect: tokenFields,
+    }),
+    verifyTable('verify-demo-openrc', {
+      title: 'Token as demo from demo-openrc.sh',
+      run: `source ${DEMO_OPENRC_PATH} && openstack token issue`,
+      format: 'fieldValue',
+      expect: tokenFields,
+    }),
   ],
 });
 

@@ -90,7 +90,7 @@ const install = story('mariadb-install', {
     'As an operator I want MariaDB running on the controller with InnoDB and utf8 defaults so that every OpenStack service stores its data consistently.',
   acceptanceCriteria: [
     'mariadb, mariadb-server and MySQL-python are installed',
-    '/etc/my.cnf sets default-storage-engine = innodb, innodb_file_per_table, collation-server = utf8_general_ci, init-connect = \'SET NAMES utf8\' and character-set-server = utf8 under [mysqld]',
+    "/etc/my.cnf sets default-storage-engine = innodb, innodb_file_per_table, collation-server = utf8_general_ci, init-connect = 'SET NAMES utf8' and character-set-server = utf8 under [mysqld]",
     'mariadb is enabled and running; it is restarted only when my.cnf changed',
   ],
   steps: [
@@ -103,9 +103,9 @@ const install = story('mariadb-install', {
 const secure = story('mariadb-secure', {
   title: 'Secure the MariaDB installation',
   userStory:
-    'As an operator I want the MariaDB root account protected by the environment\'s generated password, without anonymous users, remote root or the test database, so that only the service accounts can reach the data.',
+    "As an operator I want the MariaDB root account protected by the environment's generated password, without anonymous users, remote root or the test database, so that only the service accounts can reach the data.",
   acceptanceCriteria: [
-    'root logs in with the generated root password (not the seed\'s 123456)',
+    "root logs in with the generated root password (not the seed's 123456)",
     'anonymous users, remote root logins and the test database are gone',
   ],
   steps: [

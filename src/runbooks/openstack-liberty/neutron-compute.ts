@@ -1,5 +1,15 @@
 import type { RenderContext } from '../model.js';
-import { ensureServices, expectEveryRow, expectRow, expectRowCount, installPackages, phase, story, verifyTable, withAuth } from '../steps/index.js';
+import {
+  ensureServices,
+  expectEveryRow,
+  expectRow,
+  expectRowCount,
+  installPackages,
+  phase,
+  story,
+  verifyTable,
+  withAuth,
+} from '../steps/index.js';
 import { neutronCommonFileSteps, pluginIniLinkStep } from './neutron-conf-steps.js';
 import { CONTROLLER_AGENTS } from './neutron-controller.js';
 import { computeNovaConfSteps } from './nova-conf-steps.js';
@@ -15,10 +25,10 @@ export const neutronCompute = phase('neutron-compute', {
     story('install-neutron-compute', {
       title: 'Install and configure the Linux bridge agent',
       userStory:
-        'As an operator I want the Neutron Linux bridge agent installed and configured like the controller, bridged to this node\'s provider interface, so that instances on this node reach the provider network.',
+        "As an operator I want the Neutron Linux bridge agent installed and configured like the controller, bridged to this node's provider interface, so that instances on this node reach the provider network.",
       acceptanceCriteria: [
         'openstack-neutron, openstack-neutron-linuxbridge, ebtables and ipset are installed',
-        'neutron.conf and ml2_conf.ini are the controller\'s; linuxbridge_agent.ini maps the provider physical network to this node\'s provider interface',
+        "neutron.conf and ml2_conf.ini are the controller's; linuxbridge_agent.ini maps the provider physical network to this node's provider interface",
         '/etc/neutron/plugin.ini links to ml2_conf.ini',
       ],
       steps: [
@@ -30,7 +40,7 @@ export const neutronCompute = phase('neutron-compute', {
     story('nova-compute-uses-neutron', {
       title: 'Point nova-compute at Neutron',
       userStory:
-        'As an operator I want nova-compute\'s [neutron] section set and nova-compute restarted when it changes so that instances on this node get their ports from Neutron.',
+        "As an operator I want nova-compute's [neutron] section set and nova-compute restarted when it changes so that instances on this node get their ports from Neutron.",
       acceptanceCriteria: [
         'nova.conf [neutron] points at http://<controller>:9696 with the neutron service user of the region',
         'openstack-nova-compute is restarted when nova.conf changed, and is running',
@@ -45,7 +55,7 @@ export const neutronCompute = phase('neutron-compute', {
       acceptanceCriteria: [
         'neutron-linuxbridge-agent is enabled and active on every compute node',
         '`neutron agent-list` on the controller shows a Linux bridge agent alive for every compute node',
-        'it lists the controller\'s three agents plus one per compute node (four with one compute node, as the seed), all alive',
+        "it lists the controller's three agents plus one per compute node (four with one compute node, as the seed), all alive",
       ],
       steps: [
         ensureServices('neutron-linuxbridge-agent.service'),

@@ -35,11 +35,11 @@ describe.each([
     ['dhcp_agent.ini', () => dhcpAgentConf(), seed.dhcpAgentIni],
     ['metadata_agent.ini', () => metadataAgentConf(controller), seed.metadataAgentIni],
     ['linuxbridge_agent.ini (controller)', () => linuxbridgeAgentConf(controller), seed.linuxbridgeAgentIni],
-  ])('%s has every setting of the seed\'s listing with this environment\'s values', (_file, render, listing) => {
+  ])("%s has every setting of the seed's listing with this environment's values", (_file, render, listing) => {
     expect(missingEntries(renderIni(render()), substitute(listing, environmentValues(controller)))).toEqual([]);
   });
 
-  it('bridges the provider network on each node\'s own interface', () => {
+  it("bridges the provider network on each node's own interface", () => {
     const onCompute = renderIni(linuxbridgeAgentConf(compute));
     expect(missingEntries(onCompute, substitute(seed.linuxbridgeAgentIni, environmentValues(compute)))).toEqual([]);
     expect(onCompute).toContain(
@@ -47,7 +47,7 @@ describe.each([
     );
   });
 
-  it('gives the compute node the controller\'s neutron.conf and ml2_conf.ini, as the seed\'s scp does', () => {
+  it("gives the compute node the controller's neutron.conf and ml2_conf.ini, as the seed's scp does", () => {
     expect(renderIni(neutronConf(compute))).toBe(renderIni(neutronConf(controller)));
     expect(renderIni(ml2Conf(compute))).toBe(renderIni(ml2Conf(controller)));
   });
@@ -60,7 +60,7 @@ describe.each([
 });
 
 describe('linuxbridge_agent.ini across several compute nodes', () => {
-  it('uses each node\'s provider interface', () => {
+  it("uses each node's provider interface", () => {
     const inventory = otherInventory();
     const secrets = freshSecrets();
     const mappings = inventory.nodes.map(

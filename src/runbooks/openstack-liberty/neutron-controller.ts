@@ -49,7 +49,14 @@ export const neutronController = phase('neutron-controller', {
         'openstack-neutron, openstack-neutron-ml2, openstack-neutron-linuxbridge, python-neutronclient, ebtables and ipset are installed',
       ],
       steps: [
-        installPackages('openstack-neutron', 'openstack-neutron-ml2', 'openstack-neutron-linuxbridge', 'python-neutronclient', 'ebtables', 'ipset'),
+        installPackages(
+          'openstack-neutron',
+          'openstack-neutron-ml2',
+          'openstack-neutron-linuxbridge',
+          'python-neutronclient',
+          'ebtables',
+          'ipset',
+        ),
       ],
     }),
     story('register-neutron', {
@@ -93,12 +100,12 @@ export const neutronController = phase('neutron-controller', {
     story('configure-neutron-controller', {
       title: 'Configure Neutron and point Nova at it',
       userStory:
-        'As an operator I want neutron.conf, the ML2 plugin, the Linux bridge, DHCP and metadata agents configured from this environment, and Nova\'s [neutron] section set, so that instances get ports on the flat provider network and reach the metadata service.',
+        "As an operator I want neutron.conf, the ML2 plugin, the Linux bridge, DHCP and metadata agents configured from this environment, and Nova's [neutron] section set, so that instances get ports on the flat provider network and reach the metadata service.",
       acceptanceCriteria: [
         'neutron.conf uses core_plugin ml2, service_plugins router, the neutron database on the controller, RabbitMQ, Keystone (user neutron) and notifies Nova (user nova)',
         'ml2_conf.ini enables flat,vlan,gre,vxlan,geneve type drivers, the linuxbridge mechanism, port_security and flat_networks = the provider physical network',
-        'linuxbridge_agent.ini maps the provider physical network to the controller\'s provider interface with VXLAN off and the iptables firewall driver',
-        'dhcp_agent.ini uses the BridgeInterfaceDriver with Dnsmasq and isolated metadata; metadata_agent.ini points at the controller with the environment\'s metadata secret',
+        "linuxbridge_agent.ini maps the provider physical network to the controller's provider interface with VXLAN off and the iptables firewall driver",
+        "dhcp_agent.ini uses the BridgeInterfaceDriver with Dnsmasq and isolated metadata; metadata_agent.ini points at the controller with the environment's metadata secret",
         'nova.conf [neutron] points at http://<controller>:9696 with service_metadata_proxy = true and the same metadata secret, and nova-api is restarted when it changes',
         '/etc/neutron/plugin.ini links to ml2_conf.ini and the neutron database is upgraded to head',
       ],
@@ -132,7 +139,7 @@ export const neutronController = phase('neutron-controller', {
       steps: [
         ensureServices(...NEUTRON_CONTROLLER_SERVICES),
         verifyTable('verify-controller-agents', {
-          title: 'neutron agent-list shows the controller\'s agents alive',
+          title: "neutron agent-list shows the controller's agents alive",
           run: asAdmin('neutron agent-list'),
           format: 'table',
           expect: (ctx) =>

@@ -1,13 +1,5 @@
 import type { RenderContext, Step } from '../model.js';
-import {
-  ensureServices,
-  expectRow,
-  installPackages,
-  phase,
-  story,
-  verifyTable,
-  withAuth,
-} from '../steps/index.js';
+import { ensureServices, expectRow, installPackages, phase, story, verifyTable, withAuth } from '../steps/index.js';
 import { base } from './base.js';
 import { computeNovaConfSteps } from './nova-conf-steps.js';
 
@@ -44,11 +36,15 @@ export const novaCompute = phase('nova-compute', {
         'As an operator I want nova-compute installed and configured for this node and its CPU so that instances run with KVM when the CPU supports it and with QEMU otherwise.',
       acceptanceCriteria: [
         'openstack-nova-compute is installed',
-        'nova.conf has my_ip = the node\'s management IP, VNC enabled listening on 0.0.0.0 with novncproxy_base_url http://<controller>:6080/vnc_auto.html, and glance host = the controller',
-        'libvirt virt_type is kvm when `egrep -c \'(vmx|svm)\' /proc/cpuinfo` is greater than 0, qemu otherwise',
+        "nova.conf has my_ip = the node's management IP, VNC enabled listening on 0.0.0.0 with novncproxy_base_url http://<controller>:6080/vnc_auto.html, and glance host = the controller",
+        "libvirt virt_type is kvm when `egrep -c '(vmx|svm)' /proc/cpuinfo` is greater than 0, qemu otherwise",
         'libvirtd and openstack-nova-compute are enabled and running',
       ],
-      steps: [installPackages('openstack-nova-compute'), ...computeNovaConfSteps('nova-conf'), ensureServices('libvirtd', 'openstack-nova-compute')],
+      steps: [
+        installPackages('openstack-nova-compute'),
+        ...computeNovaConfSteps('nova-conf'),
+        ensureServices('libvirtd', 'openstack-nova-compute'),
+      ],
     }),
     story('verify-nova-compute', {
       title: 'See every compute node from the controller',

@@ -44,11 +44,16 @@ describe('nova.conf virt_type on a compute node', () => {
   const install = step(steps, 'nova-conf-install');
 
   it('renders both candidates as files readable by nova only', () => {
-    expect(step(steps, 'nova-conf-kvm').file).toMatchObject({ path: '/etc/nova/nova.conf.kvm', owner: 'root', group: 'nova', mode: '0640' });
+    expect(step(steps, 'nova-conf-kvm').file).toMatchObject({
+      path: '/etc/nova/nova.conf.kvm',
+      owner: 'root',
+      group: 'nova',
+      mode: '0640',
+    });
     expect(step(steps, 'nova-conf-qemu').file?.content).toContain('[libvirt]\nvirt_type = qemu\n');
   });
 
-  it('probes the CPU with the seed\'s egrep', () => {
+  it("probes the CPU with the seed's egrep", () => {
     expect(install.run).toContain(`egrep -c '(vmx|svm)' /proc/cpuinfo`);
   });
 

@@ -32,11 +32,11 @@ describe.each([
     const ctx = contextFor(inventory, secrets, controller.name);
     const rendered = renderIni(controllerNovaConf(ctx));
 
-    it('has every setting of the seed\'s controller nova.conf, with this environment\'s values', () => {
+    it("has every setting of the seed's controller nova.conf, with this environment's values", () => {
       expect(missingEntries(rendered, substitute(seed.controllerNovaConf, controllerValues(ctx)))).toEqual([]);
     });
 
-    it('has the Neutron chapter\'s [neutron] section with the metadata proxy', () => {
+    it("has the Neutron chapter's [neutron] section with the metadata proxy", () => {
       expect(missingEntries(rendered, substitute(seed.controllerNovaNeutronSection, controllerValues(ctx)))).toEqual([]);
       expect(rendered).toContain(`[neutron]\nurl = http://${controller.managementIp}:9696\n`);
     });
@@ -50,7 +50,7 @@ describe.each([
     const ctx = contextFor(inventory, secrets, compute.name);
     const kvm = renderIni(computeNovaConf(ctx, 'kvm'));
 
-    it('has the seed\'s compute settings: its own my_ip, VNC on 0.0.0.0 via the controller\'s proxy, glance on the controller', () => {
+    it("has the seed's compute settings: its own my_ip, VNC on 0.0.0.0 via the controller's proxy, glance on the controller", () => {
       expect(missingEntries(kvm, substitute(seed.computeNovaConfSettings, controllerValues(ctx)))).toEqual([]);
       expect(kvm).toContain(`my_ip = ${compute.managementIp}\n`);
       expect(kvm).toContain(`novncproxy_base_url = http://${controller.managementIp}:6080/vnc_auto.html\n`);
@@ -78,7 +78,7 @@ describe.each([
 });
 
 describe('nova.conf on every compute node of a larger environment', () => {
-  it('uses each node\'s own management IP', () => {
+  it("uses each node's own management IP", () => {
     const inventory = otherInventory();
     const secrets = freshSecrets();
     const rendered = inventory.nodes

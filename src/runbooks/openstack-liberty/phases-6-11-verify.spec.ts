@@ -25,7 +25,7 @@ function check(step: PlannedStep, output: string) {
   return checkExpectations(parseVerifyOutput(step.verify.format, output), step.verify.expect);
 }
 
-describe('verifications against the seed\'s own tables', () => {
+describe("verifications against the seed's own tables", () => {
   it('nova-controller: openstack host list shows cert, conductor, consoleauth and scheduler', () => {
     expect(check(onController(novaController, 'verify-controller-hosts'), seed.hostList)).toEqual({ ok: true, failures: [] });
   });
@@ -75,7 +75,7 @@ describe('verifications against the seed\'s own tables', () => {
     expect(check(step, dead).failures.join('\n')).toContain('every agent is alive and up');
   });
 
-  it('provider-network: net-list and subnet-list show flat and flat-subnet with the seed\'s pool', () => {
+  it("provider-network: net-list and subnet-list show flat and flat-subnet with the seed's pool", () => {
     expect(check(onController(providerNetwork, 'verify-net-list'), seed.netList).ok).toBe(true);
     expect(check(onController(providerNetwork, 'verify-subnet-list'), seed.subnetList).ok).toBe(true);
     const other = check(onController(providerNetwork, 'verify-subnet-list', otherInventory()), seed.subnetList);
@@ -96,7 +96,7 @@ describe('verifications against the seed\'s own tables', () => {
     expect(check(onController(firstInstance, 'verify-vnc-console', otherInventory()), cli.vncConsole).ok).toBe(false);
   });
 
-  it('first-instance: every port of the seed\'s port table listens on the controller', () => {
+  it("first-instance: every port of the seed's port table listens on the controller", () => {
     const step = onController(firstInstance, 'verify-controller-ports');
     expect(step.verify?.format).toBe('ports');
     expect(check(step, cli.netstat)).toEqual({ ok: true, failures: [] });
@@ -110,13 +110,15 @@ describe('verifications against the seed\'s own tables', () => {
 
 /** A node whose `nova` and `neutron` print the given tables (the CLIs themselves are the lab's job). */
 function nodeWithCli(tables: { neutron?: string; nova?: string }) {
-  const printer = (name: 'neutron' | 'nova') =>
-    defineCommand(name, async () => ({ stdout: tables[name] ?? '', stderr: '', exitCode: 0 }));
-  return new Bash({ customCommands: [printer('neutron'), printer('nova')], files: { '/root/demo-openrc.sh': 'export OS_USERNAME=demo\n' } });
+  const printer = (name: 'neutron' | 'nova') => defineCommand(name, async () => ({ stdout: tables[name] ?? '', stderr: '', exitCode: 0 }));
+  return new Bash({
+    customCommands: [printer('neutron'), printer('nova')],
+    files: { '/root/demo-openrc.sh': 'export OS_USERNAME=demo\n' },
+  });
 }
 
 describe('shell probes of the first instance, run in a bash interpreter', () => {
-  it('finds the provider network\'s ID in neutron net-list for nova boot', async () => {
+  it("finds the provider network's ID in neutron net-list for nova boot", async () => {
     const boot = onController(firstInstance, 'boot-instance').run as string;
     const lookup = boot.slice(boot.indexOf('--nic net-id=') + '--nic net-id='.length, boot.indexOf(' --security-group'));
     expect(lookup).toMatch(/^\$\(neutron net-list \| awk .*\)$/);

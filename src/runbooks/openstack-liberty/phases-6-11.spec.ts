@@ -43,7 +43,7 @@ describe('phases 6-11 as data', () => {
     }
   });
 
-  it('keeps the seed\'s order: nova controller, nova compute, neutron controller, neutron compute, network, instance', () => {
+  it("keeps the seed's order: nova controller, nova compute, neutron controller, neutron compute, network, instance", () => {
     const order = planDeployment(openstackLiberty, exampleInventory(), freshSecrets()).phases.map((phase) => phase.phase.key);
     expect(order.slice(-6)).toEqual(KEYS);
   });
@@ -63,7 +63,7 @@ describe.each([
     expect(unguarded).toEqual([]);
   });
 
-  it('uses none of the seed\'s demo passwords', () => {
+  it("uses none of the seed's demo passwords", () => {
     const demo = '(nova|neutron|glance|keystone|openstack|admin|demo|123456|guest)';
     const patterns = [
       new RegExp(`^\\s*(password|rabbit_password|metadata_proxy_shared_secret)\\s*=\\s*${demo}\\s*$`, 'm'),
@@ -71,12 +71,14 @@ describe.each([
       new RegExp(`--password[= ]${demo}(\\s|$)`),
     ];
     const leaks = steps.flatMap((step) =>
-      texts(step).filter((text) => patterns.some((pattern) => pattern.test(text))).map(() => `${step.phaseKey}/${step.key}`),
+      texts(step)
+        .filter((text) => patterns.some((pattern) => pattern.test(text)))
+        .map(() => `${step.phaseKey}/${step.key}`),
     );
     expect(leaks).toEqual([]);
   });
 
-  it('uses this environment\'s generated secrets instead', () => {
+  it("uses this environment's generated secrets instead", () => {
     const all = steps.flatMap(texts).join('\n');
     for (const name of ['NOVA_DBPASS', 'NOVA_PASS', 'NEUTRON_DBPASS', 'NEUTRON_PASS', 'METADATA_SECRET', 'RABBIT_PASS'] as const) {
       expect(all).toContain(secrets[name]);
@@ -121,7 +123,7 @@ describe.each([
   });
 });
 
-describe('the seed\'s command lines, planned for the seed inventory', () => {
+describe("the seed's command lines, planned for the seed inventory", () => {
   const steps = plannedSteps(exampleInventory(), freshSecrets());
   const commands = steps.map((step) => step.run ?? '');
   const has = (line: string) => expect(commands.filter((command) => command.includes(line))).not.toEqual([]);
@@ -148,7 +150,7 @@ describe('the seed\'s command lines, planned for the seed inventory', () => {
     `netstat -lntup`,
   ])('runs `%s`', (line) => has(line));
 
-  it('boots hello-instance with the provider network\'s ID looked up on the node', () => {
+  it("boots hello-instance with the provider network's ID looked up on the node", () => {
     has(
       `nova boot --flavor m1.tiny --image cirros --nic net-id=$(neutron net-list | awk -v name=flat '$4 == name {print $2}') --security-group default --key-name mykey hello-instance`,
     );

@@ -59,8 +59,8 @@ export const providerNetwork = phase('provider-network', {
       userStory:
         'As an operator I want a subnet on the provider network with our allocation pool, gateway and DNS server so that instances get addresses that do not collide with the hosts.',
       acceptanceCriteria: [
-        'subnet <provider name>-subnet exists on the provider network with the environment\'s CIDR',
-        'its allocation pool runs from the environment\'s start to end address, with the environment\'s DNS server and gateway',
+        "subnet <provider name>-subnet exists on the provider network with the environment's CIDR",
+        "its allocation pool runs from the environment's start to end address, with the environment's DNS server and gateway",
         '`neutron net-list` shows the network with its subnet; `neutron subnet-list` shows the subnet, CIDR and pool',
       ],
       steps: [

@@ -20,8 +20,7 @@ const PORT_RETRY = { attempts: 10, intervalMs: 3000 };
 
 const server = story('rabbitmq-server', {
   title: 'Install and start RabbitMQ',
-  userStory:
-    'As an operator I want RabbitMQ running on the controller so that Nova and Neutron services can exchange messages.',
+  userStory: 'As an operator I want RabbitMQ running on the controller so that Nova and Neutron services can exchange messages.',
   acceptanceCriteria: ['rabbitmq-server is installed, enabled and running', '`netstat -lntup` shows port 5672 listening'],
   steps: [
     installPackages('rabbitmq-server'),
@@ -39,7 +38,7 @@ const server = story('rabbitmq-server', {
 const account = story('rabbitmq-account', {
   title: 'The openstack RabbitMQ account',
   userStory:
-    'As an operator I want an `openstack` RabbitMQ user with the environment\'s generated password and full permissions so that services authenticate to the bus without the guest account.',
+    "As an operator I want an `openstack` RabbitMQ user with the environment's generated password and full permissions so that services authenticate to the bus without the guest account.",
   acceptanceCriteria: [
     'user openstack exists with the generated RABBIT_PASS (not the seed\'s "openstack")',
     'openstack has configure/write/read permissions ".*" ".*" ".*"',
@@ -61,7 +60,7 @@ const account = story('rabbitmq-account', {
 const management = story('rabbitmq-management', {
   title: 'RabbitMQ web management',
   userStory:
-    'As an operator I want the RabbitMQ management plugin on port 15672 and the openstack user tagged administrator so that I can watch queues (the seed\'s monitoring through the HTTP API) with the service account.',
+    "As an operator I want the RabbitMQ management plugin on port 15672 and the openstack user tagged administrator so that I can watch queues (the seed's monitoring through the HTTP API) with the service account.",
   acceptanceCriteria: [
     'rabbitmq_management is enabled; RabbitMQ is restarted only when it was just enabled',
     'user openstack has the administrator tag',

@@ -25,7 +25,14 @@ function otherInventory(): Inventory {
     timezone: 'Europe/Berlin',
     ntpServers: ['ntp.cloud.internal'],
     region: 'RegionTwo',
-    provider: { ...inventory.network.provider, cidr: '10.30.0.0/24', gateway: '10.30.0.1', dns: '10.30.0.1', allocationStart: '10.30.0.100', allocationEnd: '10.30.0.200' },
+    provider: {
+      ...inventory.network.provider,
+      cidr: '10.30.0.0/24',
+      gateway: '10.30.0.1',
+      dns: '10.30.0.1',
+      allocationStart: '10.30.0.100',
+      allocationEnd: '10.30.0.200',
+    },
     imageUrl: 'http://mirror.cloud.internal/images/cirros-0.3.4-x86_64-disk.img',
   };
   return inventory;
@@ -84,7 +91,9 @@ describe('rendered plan of phases 1-5', () => {
     ['phases 1-5', plan],
     ['the whole runbook', planDeployment(openstackLiberty, inventory, secrets)],
   ])('%s contain no demo password from the seed anywhere (commands, probes or files)', (_scope, checked) => {
-    const everything = steps(checked).flatMap((s) => [s.run ?? '', s.guard ?? '', s.file?.content ?? '']).join('\n');
+    const everything = steps(checked)
+      .flatMap((s) => [s.run ?? '', s.guard ?? '', s.file?.content ?? ''])
+      .join('\n');
     const seedPasswords = [
       /IDENTIFIED BY '(keystone|glance|nova|neutron|cinder)'/,
       /mysql:\/\/\w+:(keystone|glance|nova|neutron)@/,
@@ -96,7 +105,16 @@ describe('rendered plan of phases 1-5', () => {
       /123456/,
     ];
     for (const pattern of seedPasswords) expect(everything).not.toMatch(pattern);
-    for (const name of ['ADMIN_TOKEN', 'KEYSTONE_DBPASS', 'GLANCE_DBPASS', 'RABBIT_PASS', 'ADMIN_PASS', 'DEMO_PASS', 'GLANCE_PASS', 'MYSQL_ROOT_PASS'] as const) {
+    for (const name of [
+      'ADMIN_TOKEN',
+      'KEYSTONE_DBPASS',
+      'GLANCE_DBPASS',
+      'RABBIT_PASS',
+      'ADMIN_PASS',
+      'DEMO_PASS',
+      'GLANCE_PASS',
+      'MYSQL_ROOT_PASS',
+    ] as const) {
       expect(everything).toContain(secrets[name]);
     }
   });
@@ -124,7 +142,8 @@ describe('base environment', () => {
     const stub = (selinux: string, firewalld: string) =>
       `getenforce() { echo ${selinux}; }; systemctl() { echo ${firewalld}; return 3; }; `;
     const run = step('verify-selinux-firewall').run as string;
-    const output = (selinux: string, firewalld: string) => execFileSync('bash', ['-c', stub(selinux, firewalld) + run], { encoding: 'utf8' });
+    const output = (selinux: string, firewalld: string) =>
+      execFileSync('bash', ['-c', stub(selinux, firewalld) + run], { encoding: 'utf8' });
     expect(verifies('verify-selinux-firewall', output('Permissive', 'inactive')).ok).toBe(true);
     expect(verifies('verify-selinux-firewall', output('Enforcing', 'active')).failures).toHaveLength(2);
   });
@@ -142,7 +161,13 @@ describe('MariaDB', () => {
   });
 
   it('creates the five service databases with their own generated passwords', () => {
-    for (const [db, secret] of [['keystone', 'KEYSTONE_DBPASS'], ['glance', 'GLANCE_DBPASS'], ['nova', 'NOVA_DBPASS'], ['neutron', 'NEUTRON_DBPASS'], ['cinder', 'CINDER_DBPASS']] as const) {
+    for (const [db, secret] of [
+      ['keystone', 'KEYSTONE_DBPASS'],
+      ['glance', 'GLANCE_DBPASS'],
+      ['nova', 'NOVA_DBPASS'],
+      ['neutron', 'NEUTRON_DBPASS'],
+      ['cinder', 'CINDER_DBPASS'],
+    ] as const) {
       expect(step(`database-${db}`).run).toContain(`TO '\\''${db}'\\''@'\\''%'\\'' IDENTIFIED BY '\\''${secrets[secret]}'\\''`);
     }
     expect(step('mysql-secure-installation').guard).toBe(`mysql -u root -p${secrets.MYSQL_ROOT_PASS} -e 'SELECT 1'`);
@@ -173,7 +198,10 @@ describe('RabbitMQ', () => {
 
   it('accepts a netstat table with 5672 and 15672 and rejects one without the management port', () => {
     expect(verifies('verify-management-port', netstat)).toEqual({ ok: true, failures: [] });
-    const withoutWeb = netstat.split('\n').filter((line) => !line.includes(':15672')).join('\n');
+    const withoutWeb = netstat
+      .split('\n')
+      .filter((line) => !line.includes(':15672'))
+      .join('\n');
     expect(verifies('verify-management-port', withoutWeb).ok).toBe(false);
   });
 });
@@ -195,7 +223,9 @@ describe('Keystone', () => {
   it('serves the public and admin APIs through httpd on 5000 and 35357', () => {
     const wsgi = file('/etc/httpd/conf.d/wsgi-keystone.conf');
     expect(wsgi).toMatch(/^Listen 5000\nListen 35357\n/);
-    expect(wsgi).toContain('<VirtualHost *:5000>\n    WSGIDaemonProcess keystone-public processes=5 threads=1 user=keystone group=keystone');
+    expect(wsgi).toContain(
+      '<VirtualHost *:5000>\n    WSGIDaemonProcess keystone-public processes=5 threads=1 user=keystone group=keystone',
+    );
     expect(wsgi).toContain('WSGIScriptAlias / /usr/bin/keystone-wsgi-admin');
     expect(step('httpd-servername').guard).toBe(`grep -qx 'ServerName ${controller}:80' /etc/httpd/conf/httpd.conf`);
     expect(step('db-sync-keystone').run).toBe(`su -s /bin/sh -c 'keystone-manage db_sync' keystone`);
@@ -207,8 +237,12 @@ describe('Keystone', () => {
   });
 
   it('writes root-only openrc files with the environment controller and generated passwords', () => {
-    expect(file('/root/admin-openrc.sh')).toContain(`export OS_PASSWORD=${secrets.ADMIN_PASS}\nexport OS_AUTH_URL=http://${controller}:35357/v3\n`);
-    expect(file('/root/demo-openrc.sh')).toContain(`export OS_USERNAME=demo\nexport OS_PASSWORD=${secrets.DEMO_PASS}\nexport OS_AUTH_URL=http://${controller}:5000/v3\n`);
+    expect(file('/root/admin-openrc.sh')).toContain(
+      `export OS_PASSWORD=${secrets.ADMIN_PASS}\nexport OS_AUTH_URL=http://${controller}:35357/v3\n`,
+    );
+    expect(file('/root/demo-openrc.sh')).toContain(
+      `export OS_USERNAME=demo\nexport OS_PASSWORD=${secrets.DEMO_PASS}\nexport OS_AUTH_URL=http://${controller}:5000/v3\n`,
+    );
     expect(file('/root/admin-openrc.sh')).toContain('export OS_IMAGE_API_VERSION=2\n');
     expect(step('file-root-admin-openrc-sh').file?.mode).toBe('0700');
   });

@@ -19,7 +19,11 @@ describe('checkExpectations', () => {
 
   it('names the wanted values and shows the rows when no row matches', () => {
     const result = checkExpectations(hosts, [
-      { kind: 'row', match: { 'Host Name': 'linux-node3.example.com', Service: 'compute' }, description: 'nova-compute of linux-node3 is registered' },
+      {
+        kind: 'row',
+        match: { 'Host Name': 'linux-node3.example.com', Service: 'compute' },
+        description: 'nova-compute of linux-node3 is registered',
+      },
     ]);
     expect(result.ok).toBe(false);
     expect(result.failures).toHaveLength(1);
@@ -60,13 +64,9 @@ describe('checkExpectations', () => {
   it('counts rows against min and max', () => {
     const rows = parseOpenStackTable(agentListController);
     expect(checkExpectations(rows, [{ kind: 'rowCount', min: 2, max: 2 }]).ok).toBe(true);
-    expect(checkExpectations(rows, [{ kind: 'rowCount', min: 4 }]).failures).toEqual([
-      'expected at least 4 rows: found 2 rows',
-    ]);
+    expect(checkExpectations(rows, [{ kind: 'rowCount', min: 4 }]).failures).toEqual(['expected at least 4 rows: found 2 rows']);
     expect(checkExpectations(rows, [{ kind: 'rowCount', max: 1 }]).failures).toEqual(['expected at most 1 row: found 2 rows']);
-    expect(checkExpectations(rows, [{ kind: 'rowCount', min: 3, max: 3 }]).failures).toEqual([
-      'expected exactly 3 rows: found 2 rows',
-    ]);
+    expect(checkExpectations(rows, [{ kind: 'rowCount', min: 3, max: 3 }]).failures).toEqual(['expected exactly 3 rows: found 2 rows']);
   });
 
   it('reports every unmet expectation, not only the first', () => {

@@ -46,10 +46,7 @@ describe('parseOpenStackTable on the seed tables', () => {
       admin_state_up: 'True',
       binary: 'neutron-linuxbridge-agent',
     });
-    expect(parseOpenStackTable(seed.agentListController).map((row) => row.agent_type)).toEqual([
-      'Metadata agent',
-      'Linux bridge agent',
-    ]);
+    expect(parseOpenStackTable(seed.agentListController).map((row) => row.agent_type)).toEqual(['Metadata agent', 'Linux bridge agent']);
   });
 
   it('reads neutron subnet-list with the JSON allocation pool intact', () => {

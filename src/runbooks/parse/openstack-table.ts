@@ -95,9 +95,7 @@ export function parseOpenStackTable(text: string): TableRow[] {
 
 function fieldValueRecord(table: RawTable): TableRow {
   if (table.header.length !== 2) {
-    throw new Error(
-      `expected a two-column Field/Value table, found ${table.header.length} columns (${table.header.join(', ')})`,
-    );
+    throw new Error(`expected a two-column Field/Value table, found ${table.header.length} columns (${table.header.join(', ')})`);
   }
   const record: TableRow = {};
   for (const [field, value] of table.rows) record[field] = value ?? '';

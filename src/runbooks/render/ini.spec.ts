@@ -3,7 +3,10 @@ import { renderIni } from './ini.js';
 
 describe('renderIni', () => {
   it('writes sections and keys in the given order, bare keys without a value', () => {
-    const text = renderIni({ mysqld: { 'default-storage-engine': 'innodb', innodb_file_per_table: null, port: 3306 }, client: { quick: true } });
+    const text = renderIni({
+      mysqld: { 'default-storage-engine': 'innodb', innodb_file_per_table: null, port: 3306 },
+      client: { quick: true },
+    });
     expect(text).toBe('[mysqld]\ndefault-storage-engine = innodb\ninnodb_file_per_table\nport = 3306\n\n[client]\nquick = true\n');
   });
 
@@ -13,7 +16,9 @@ describe('renderIni', () => {
   });
 
   it('refuses values that would inject another line or section', () => {
-    expect(() => renderIni({ DEFAULT: { password: 'x\n[database]\nconnection = evil' } })).toThrow('DEFAULT.password contains a line break');
+    expect(() => renderIni({ DEFAULT: { password: 'x\n[database]\nconnection = evil' } })).toThrow(
+      'DEFAULT.password contains a line break',
+    );
     expect(() => renderIni({ 'bad]name': {} })).toThrow('INI section name "bad]name" is not valid');
     expect(() => renderIni({ s: { 'a = b': 'c' } })).toThrow('INI key "a = b" in [s] is not valid');
   });

@@ -20,7 +20,11 @@ export interface MysqlOptions {
 
 /** `mysql -u root -p<root password> [-t] [-N] [db] -e "<sql>"` with every part shell-quoted. */
 export function mysqlRoot(ctx: RenderContext, sql: string, options: MysqlOptions = {}): string {
-  const flags = [options.table ? ' -t' : '', options.skipColumnNames ? ' -N' : '', options.database ? ` ${shellQuote(options.database)}` : ''].join('');
+  const flags = [
+    options.table ? ' -t' : '',
+    options.skipColumnNames ? ' -N' : '',
+    options.database ? ` ${shellQuote(options.database)}` : '',
+  ].join('');
   return `mysql -u root -p${shellQuote(ctx.secrets.MYSQL_ROOT_PASS)}${flags} -e ${shellQuote(sql)}`;
 }
 

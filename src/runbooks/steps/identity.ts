@@ -8,7 +8,8 @@ import { withAuth, type OpenstackAuth } from './openstack-cli.js';
 export function ensureProject(name: string, description: string, auth: OpenstackAuth = 'admin-openrc'): CommandStep {
   return command(`project-${name}`, {
     title: `Create project ${name}`,
-    run: (ctx) => withAuth(auth, ctx, `openstack project create --domain default --description ${shellQuote(description)} ${shellQuote(name)}`),
+    run: (ctx) =>
+      withAuth(auth, ctx, `openstack project create --domain default --description ${shellQuote(description)} ${shellQuote(name)}`),
     guard: (ctx) => withAuth(auth, ctx, `openstack project show ${shellQuote(name)}`),
   });
 }
@@ -17,7 +18,11 @@ export function ensureUser(name: string, passwordSecret: SecretName, auth: Opens
   return command(`user-${name}`, {
     title: `Create user ${name} in domain default`,
     run: (ctx: RenderContext) =>
-      withAuth(auth, ctx, `openstack user create --domain default --password ${shellQuote(ctx.secrets[passwordSecret])} ${shellQuote(name)}`),
+      withAuth(
+        auth,
+        ctx,
+        `openstack user create --domain default --password ${shellQuote(ctx.secrets[passwordSecret])} ${shellQuote(name)}`,
+      ),
     guard: (ctx) => withAuth(auth, ctx, `openstack user show ${shellQuote(name)}`),
   });
 }

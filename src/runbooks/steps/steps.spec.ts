@@ -53,7 +53,9 @@ describe('createDatabase', () => {
   });
 
   it('refuses names that are not SQL identifiers', () => {
-    expect(() => createDatabase('nova; DROP DATABASE mysql', 'nova', 'NOVA_DBPASS')).toThrow('database name "nova; DROP DATABASE mysql" must be a lower-case identifier');
+    expect(() => createDatabase('nova; DROP DATABASE mysql', 'nova', 'NOVA_DBPASS')).toThrow(
+      'database name "nova; DROP DATABASE mysql" must be a lower-case identifier',
+    );
   });
 });
 
@@ -67,7 +69,15 @@ describe('dbSync', () => {
 });
 
 describe('registerService', () => {
-  const steps = registerService({ name: 'nova', type: 'compute', description: 'OpenStack Compute', port: 8774, path: '/v2/%(tenant_id)s', serviceUser: 'nova', passwordSecret: 'NOVA_PASS' });
+  const steps = registerService({
+    name: 'nova',
+    type: 'compute',
+    description: 'OpenStack Compute',
+    port: 8774,
+    path: '/v2/%(tenant_id)s',
+    serviceUser: 'nova',
+    passwordSecret: 'NOVA_PASS',
+  });
 
   it('creates user, role, service and three endpoints, each with its own probe', () => {
     expect(steps.map((s) => s.key)).toEqual([
@@ -86,8 +96,12 @@ describe('registerService', () => {
     expect(user.run).toBe(`source /root/admin-openrc.sh && openstack user create --domain default --password ${secrets.NOVA_PASS} nova`);
     expect(user.guard).toBe('source /root/admin-openrc.sh && openstack user show nova');
     expect(role.run).toBe('source /root/admin-openrc.sh && openstack role add --project service --user nova admin');
-    expect(role.guard).toBe('source /root/admin-openrc.sh && openstack role list --project service --user nova -f value -c Name | grep -qx admin');
-    expect(service.run).toBe("source /root/admin-openrc.sh && openstack service create --name nova --description 'OpenStack Compute' compute");
+    expect(role.guard).toBe(
+      'source /root/admin-openrc.sh && openstack role list --project service --user nova -f value -c Name | grep -qx admin',
+    );
+    expect(service.run).toBe(
+      "source /root/admin-openrc.sh && openstack service create --name nova --description 'OpenStack Compute' compute",
+    );
     expect(publicEndpoint.run).toBe(
       "source /root/admin-openrc.sh && openstack endpoint create --region RegionOne compute public 'http://192.168.56.11:8774/v2/%(tenant_id)s'",
     );
@@ -101,7 +115,15 @@ describe('registerService', () => {
   });
 
   it('uses the admin token and the admin port for the identity service itself', () => {
-    const identity = registerService({ name: 'keystone', type: 'identity', description: 'OpenStack Identity', port: 5000, adminPort: 35357, path: '/v2.0', auth: 'admin-token' });
+    const identity = registerService({
+      name: 'keystone',
+      type: 'identity',
+      description: 'OpenStack Identity',
+      port: 5000,
+      adminPort: 35357,
+      path: '/v2.0',
+      auth: 'admin-token',
+    });
     expect(identity.map((s) => s.key)).not.toContain('register-keystone-user');
     const admin = render(identity.find((s) => s.key === 'register-keystone-endpoint-admin') as CommandStep);
     expect(admin.run).toBe(
@@ -110,7 +132,9 @@ describe('registerService', () => {
   });
 
   it('refuses a service user without a password secret', () => {
-    expect(() => registerService({ name: 'x', type: 'y', description: 'z', port: 1, serviceUser: 'x' })).toThrow('serviceUser and passwordSecret go together');
+    expect(() => registerService({ name: 'x', type: 'y', description: 'z', port: 1, serviceUser: 'x' })).toThrow(
+      'serviceUser and passwordSecret go together',
+    );
   });
 });
 

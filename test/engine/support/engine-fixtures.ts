@@ -1,6 +1,6 @@
 import type { Deployment, PrismaClient, StepRun } from '@prisma/client';
 import { EnvironmentsService } from '../../../src/environments/environments.service.js';
-import type { Lab } from '../../../src/lab/nodes/lab.js';
+import type { Lab } from '../../../lab/nodes/lab.js';
 import type { Runbook } from '../../../src/runbooks/model.js';
 import { exampleInventory } from '../../../src/runbooks/openstack-liberty/example-inventory.js';
 import { eventually, type TestApp } from '../../support/test-app.js';
@@ -30,7 +30,12 @@ export function commandRunbook(key: string, phases: FixturePhase[]): Runbook {
           title: `story of ${phase.key}`,
           userStory: 'As an operator I want the fixture steps to run so that the engine is exercised',
           acceptanceCriteria: ['every step runs'],
-          steps: phase.steps.map((run, i) => ({ kind: 'command' as const, key: `${phase.key}-s${i + 1}`, title: `${phase.key} step ${i + 1}`, run })),
+          steps: phase.steps.map((run, i) => ({
+            kind: 'command' as const,
+            key: `${phase.key}-s${i + 1}`,
+            title: `${phase.key} step ${i + 1}`,
+            run,
+          })),
         },
       ],
     })),
@@ -61,10 +66,14 @@ export async function createLabEnvironment(
 }
 
 export async function finished(db: PrismaClient, id: string, timeoutMs = 60_000): Promise<Deployment> {
-  return eventually(async () => {
-    const d = await db.deployment.findUnique({ where: { id } });
-    return d?.finishedAt ? d : undefined;
-  }, timeoutMs, 100);
+  return eventually(
+    async () => {
+      const d = await db.deployment.findUnique({ where: { id } });
+      return d?.finishedAt ? d : undefined;
+    },
+    timeoutMs,
+    100,
+  );
 }
 
 /** The step ledger of a deployment, keyed by step key (fixtures run on one node). */

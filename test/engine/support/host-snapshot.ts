@@ -1,4 +1,4 @@
-import type { Lab } from '../../../src/lab/nodes/lab.js';
+import type { Lab } from '../../../lab/nodes/lab.js';
 
 // Read-only CLI calls leave these behind on a real cloud too (a token per call, a listing counter in the lab): not changes.
 const EPHEMERAL = new Set(['tokens', 'timesListed']);
@@ -16,9 +16,14 @@ export async function snapshotHosts(lab: Lab): Promise<Record<string, unknown>> 
   for (const [name, host] of lab.hosts) {
     const files: Record<string, string> = {};
     // /dev/null is written by every `2>/dev/null`.
-    for (const path of host.fs.getAllPaths().filter((p) => !p.startsWith('/dev/')).sort()) {
+    for (const path of host.fs
+      .getAllPaths()
+      .filter((p) => !p.startsWith('/dev/'))
+      .sort()) {
       const stat = await host.fs.stat(path);
-      files[path] = stat.isFile ? `${stat.mode.toString(8)} ${await host.fs.readFile(path)}` : `${stat.mode.toString(8)} ${stat.isDirectory ? 'dir' : 'link'}`;
+      files[path] = stat.isFile
+        ? `${stat.mode.toString(8)} ${await host.fs.readFile(path)}`
+        : `${stat.mode.toString(8)} ${stat.isDirectory ? 'dir' : 'link'}`;
     }
     result[name] = JSON.parse(
       JSON.stringify(

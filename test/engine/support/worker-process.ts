@@ -83,10 +83,14 @@ export class WorkerProcesses {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const worker: WorkerProcess = { child, pid: child.pid!, output: () => output, exited };
     this.running.push(worker);
-    await eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}:\n${output}`);
-      return output.includes('OpSprint worker running') ? true : undefined;
-    }, 30_000, 50).catch((error: Error) => {
+    await eventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}:\n${output}`);
+        return output.includes('OpSprint worker running') ? true : undefined;
+      },
+      30_000,
+      50,
+    ).catch((error: Error) => {
       throw new Error(`${error.message}\n${output}`);
     });
     return worker;

@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
-import { startAtlassianSandbox, type AtlassianSandbox } from '../../../src/lab/atlassian/server.js';
+import { startAtlassianSandbox, type AtlassianSandbox } from '../../../lab/atlassian/server.js';
 import { JiraBacklogSync, type BacklogSyncConfig } from '../../../src/integrations/jira/backlog-sync.service.js';
-import type { StoredIssue } from '../../../src/lab/atlassian/jira/jira-state.js';
+import type { StoredIssue } from '../../../lab/atlassian/jira/jira-state.js';
 import { createEnvironment, miniRunbook, sandboxGateway } from './jira-fixtures.js';
 
 describe('JiraBacklogSync against the JIRA sandbox', () => {
@@ -40,7 +40,12 @@ describe('JiraBacklogSync against the JIRA sandbox', () => {
     expect(bootstrap.description).toContain('As an operator I want bootstrap keystone');
     expect(bootstrap.description).toContain('\\*openstack\\* \\[table\\]');
     // Story keys repeat across phases: the phase label tells them apart.
-    expect(stories.filter((s) => s.labels.includes('story-install')).map((s) => s.parentKey).sort()).toEqual(epics.map((e) => e.key).sort());
+    expect(
+      stories
+        .filter((s) => s.labels.includes('story-install'))
+        .map((s) => s.parentKey)
+        .sort(),
+    ).toEqual(epics.map((e) => e.key).sort());
 
     const sprint = sandbox.jira.state.sprints.find((s) => s.name === 'OpSprint lab 2026-11-27')!;
     expect(sprint.issueKeys.sort()).toEqual(stories.map((s) => s.key).sort());
@@ -48,7 +53,10 @@ describe('JiraBacklogSync against the JIRA sandbox', () => {
 
     const links = await db.prisma.jiraLink.findMany({ where: { environmentId: env.id } });
     expect(links.map((l) => `${l.entityType}:${l.entityKey}=${l.issueKey}`).sort()).toEqual(
-      [...epics.map((e) => `epic:${e.labels[2].slice(6)}=${e.key}`), ...stories.map((s) => `story:${s.labels[2].slice(6)}/${s.labels[3].slice(6)}=${s.key}`)].sort(),
+      [
+        ...epics.map((e) => `epic:${e.labels[2].slice(6)}=${e.key}`),
+        ...stories.map((s) => `story:${s.labels[2].slice(6)}/${s.labels[3].slice(6)}=${s.key}`),
+      ].sort(),
     );
   });
 
@@ -99,14 +107,22 @@ describe('JiraBacklogSync against the JIRA sandbox', () => {
     const dc = await startAtlassianSandbox({ jira: { deploymentType: 'Server' } });
     try {
       const env = await createEnvironment(db.prisma, 'dc');
-      const sync = new JiraBacklogSync(db.prisma, sandboxGateway(dc, 'datacenter'), { ...cloud, flavor: 'datacenter', sprintMode: 'active' }, () => today);
+      const sync = new JiraBacklogSync(
+        db.prisma,
+        sandboxGateway(dc, 'datacenter'),
+        { ...cloud, flavor: 'datacenter', sprintMode: 'active' },
+        () => today,
+      );
       await sync.sync(env, miniRunbook);
       await sync.sync(env, miniRunbook);
       const issues = [...dc.jira.state.issues.values()];
       expect(issues).toHaveLength(7);
       const epic = issues.find((i) => i.labels.includes('phase-mariadb') && i.issueType === 'Epic')!;
       expect(epic.links.map((l) => `${l.type}:${l.otherKey}`).sort()).toEqual(
-        issues.filter((i) => i.issueType === 'Story' && i.labels.includes('phase-mariadb')).map((s) => `Relates:${s.key}`).sort(),
+        issues
+          .filter((i) => i.issueType === 'Story' && i.labels.includes('phase-mariadb'))
+          .map((s) => `Relates:${s.key}`)
+          .sort(),
       );
       // No active sprint on the board: the stories go to the OpSprint sprint instead.
       expect(dc.jira.state.sprints.map((s) => s.name)).toEqual(['OpSprint dc 2026-11-27']);
@@ -119,7 +135,13 @@ describe('JiraBacklogSync against the JIRA sandbox', () => {
     const dc = await startAtlassianSandbox({ jira: { deploymentType: 'Server' } });
     try {
       const env = await createEnvironment(db.prisma, 'dc-field');
-      const config: BacklogSyncConfig = { ...cloud, flavor: 'datacenter', epicLinkField: 'customfield_10008', sprintMode: 'none', boardId: null };
+      const config: BacklogSyncConfig = {
+        ...cloud,
+        flavor: 'datacenter',
+        epicLinkField: 'customfield_10008',
+        sprintMode: 'none',
+        boardId: null,
+      };
       const sync = new JiraBacklogSync(db.prisma, sandboxGateway(dc, 'datacenter'), config, () => today);
       const result = await sync.sync(env, miniRunbook);
       const story = dc.jira.state.issues.get(result.stories['keystone/catalog'])!;

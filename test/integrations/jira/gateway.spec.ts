@@ -1,7 +1,7 @@
-import { startAtlassianSandbox, type AtlassianSandbox } from '../../../src/lab/atlassian/server.js';
+import { startAtlassianSandbox, type AtlassianSandbox } from '../../../lab/atlassian/server.js';
 import { JiraGateway } from '../../../src/integrations/jira/jira.gateway.js';
 import { JiraHttpError } from '../../../src/integrations/jira/jira-http-error.js';
-import { DEFAULT_USERS } from '../../../src/lab/atlassian/http.js';
+import { DEFAULT_USERS } from '../../../lab/atlassian/http.js';
 
 /** jira-client, through the gateway, against the sandbox over HTTP. */
 describe('JiraGateway against the JIRA sandbox', () => {
@@ -24,7 +24,12 @@ describe('JiraGateway against the JIRA sandbox', () => {
   });
 
   it('creates, finds and searches an issue whose summary holds & and #, and answers 400 to unsupported JQL', async () => {
-    const created = await gateway.createIssue({ project: { key: 'OPS' }, summary: 'Keystone & friends #1', issuetype: { name: 'Epic' }, labels: ['opsprint'] });
+    const created = await gateway.createIssue({
+      project: { key: 'OPS' },
+      summary: 'Keystone & friends #1',
+      issuetype: { name: 'Epic' },
+      labels: ['opsprint'],
+    });
     expect(created.key).toMatch(/^OPS-\d+$/);
     const found = await gateway.findIssue(created.key);
     expect(found.fields.summary).toBe('Keystone & friends #1');
@@ -65,7 +70,9 @@ describe('JiraGateway against the JIRA sandbox', () => {
   it('does not repeat a create whose answer was lost (it may be stored), but does repeat one refused with 429', async () => {
     const before = sandbox.jira.state.issues.size;
     sandbox.jira.faults.dropCreateAnswerAfter(0);
-    await expect(gateway.createIssue({ project: { key: 'OPS' }, summary: 'lost answer', issuetype: { name: 'Task' } })).rejects.toThrow(/ECONNRESET|socket hang up/);
+    await expect(gateway.createIssue({ project: { key: 'OPS' }, summary: 'lost answer', issuetype: { name: 'Task' } })).rejects.toThrow(
+      /ECONNRESET|socket hang up/,
+    );
     expect(sandbox.jira.state.issues.size).toBe(before + 1);
     sandbox.jira.faults.rateLimit(1, 0);
     await gateway.createIssue({ project: { key: 'OPS' }, summary: 'after 429', issuetype: { name: 'Task' } });
@@ -89,12 +96,24 @@ describe('JiraGateway against the JIRA sandbox', () => {
   });
 
   it('pages through search results on Cloud (nextPageToken) and Data Center (startAt)', async () => {
-    for (let i = 0; i < 105; i++) await gateway.createIssue({ project: { key: 'OPS' }, summary: `bulk ${i}`, issuetype: { name: 'Task' }, labels: ['paging'] });
+    for (let i = 0; i < 105; i++)
+      await gateway.createIssue({ project: { key: 'OPS' }, summary: `bulk ${i}`, issuetype: { name: 'Task' }, labels: ['paging'] });
     expect(await gateway.search('labels = paging', ['summary'])).toHaveLength(105);
     const dc = await startAtlassianSandbox({ jira: { deploymentType: 'Server' } });
     try {
-      const dcGateway = new JiraGateway({ baseUrl: new URL(dc.jiraBaseUrl), flavor: 'datacenter', auth: { kind: 'bearer', token: user.pat } });
-      const { issues } = await dcGateway.bulkCreate(Array.from({ length: 101 }, (_, i) => ({ project: { key: 'OPS' }, summary: `dc ${i}`, issuetype: { name: 'Task' }, labels: ['paging'] })));
+      const dcGateway = new JiraGateway({
+        baseUrl: new URL(dc.jiraBaseUrl),
+        flavor: 'datacenter',
+        auth: { kind: 'bearer', token: user.pat },
+      });
+      const { issues } = await dcGateway.bulkCreate(
+        Array.from({ length: 101 }, (_, i) => ({
+          project: { key: 'OPS' },
+          summary: `dc ${i}`,
+          issuetype: { name: 'Task' },
+          labels: ['paging'],
+        })),
+      );
       expect(issues).toHaveLength(101);
       expect(await dcGateway.search('labels = paging', ['summary'])).toHaveLength(101);
       expect((await dcGateway.serverInfo()).deploymentType).toBe('Server');

@@ -2,8 +2,8 @@ import type { PrismaClient } from '@prisma/client';
 import type { Runbook, Story } from '../../../src/runbooks/model.js';
 import { JiraGateway, type JiraGatewayOptions } from '../../../src/integrations/jira/jira.gateway.js';
 import type { JiraFlavor } from '../../../src/integrations/jira/jira.config.js';
-import { DEFAULT_USERS } from '../../../src/lab/atlassian/http.js';
-import type { AtlassianSandbox } from '../../../src/lab/atlassian/server.js';
+import { DEFAULT_USERS } from '../../../lab/atlassian/http.js';
+import type { AtlassianSandbox } from '../../../lab/atlassian/server.js';
 
 function story(key: string, title: string): Story {
   return {
@@ -42,9 +42,16 @@ export const miniRunbook: Runbook = {
 
 export const fastRetry: JiraGatewayOptions = { retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 50 } };
 
-export function sandboxGateway(sandbox: AtlassianSandbox, flavor: JiraFlavor = 'cloud', options: JiraGatewayOptions = fastRetry): JiraGateway {
+export function sandboxGateway(
+  sandbox: AtlassianSandbox,
+  flavor: JiraFlavor = 'cloud',
+  options: JiraGatewayOptions = fastRetry,
+): JiraGateway {
   const user = DEFAULT_USERS[0];
-  const auth = flavor === 'cloud' ? { kind: 'basic' as const, email: user.email, apiToken: user.apiToken } : { kind: 'bearer' as const, token: user.pat };
+  const auth =
+    flavor === 'cloud'
+      ? { kind: 'basic' as const, email: user.email, apiToken: user.apiToken }
+      : { kind: 'bearer' as const, token: user.pat };
   return new JiraGateway({ baseUrl: new URL(sandbox.jiraBaseUrl), flavor, auth }, options);
 }
 

@@ -5,7 +5,12 @@ import addFormatsModule from 'ajv-formats';
 const SPECS = '/work/shared/specs';
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-type OpenApi = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: unknown; example?: string }> }> }>> };
+type OpenApi = {
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema?: unknown; example?: string }> }> }>
+  >;
+};
 
 /**
  * Validates a response body against the response schema of its operation in Atlassian's
@@ -31,7 +36,9 @@ export class OpenApiResponses {
     if (!response.schema) throw new Error(`${doc} ${method} ${path} ${status} has no schema`);
     const pointer = `${doc}#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}/${method.toLowerCase()}/responses/${status}/content/application~1json/schema`;
     const validate = this.ajv.getSchema(pointer) ?? this.ajv.compile({ $ref: pointer });
-    return validate(body) ? [] : (validate.errors ?? []).map((e: ErrorObject) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
+    return validate(body)
+      ? []
+      : (validate.errors ?? []).map((e: ErrorObject) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
   }
 
   /** For operations documented by example only: the documented example, parsed. */
@@ -54,7 +61,8 @@ export class OpenApiResponses {
 export function shapeDifferences(actual: unknown, example: unknown, path = ''): string[] {
   const kind = (v: unknown) => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
   if (kind(actual) !== kind(example)) return [`${path || '/'}: ${kind(actual)} where the example has ${kind(example)}`];
-  if (Array.isArray(actual) && Array.isArray(example)) return example.length ? actual.flatMap((item, i) => shapeDifferences(item, example[0], `${path}/${i}`)) : [];
+  if (Array.isArray(actual) && Array.isArray(example))
+    return example.length ? actual.flatMap((item, i) => shapeDifferences(item, example[0], `${path}/${i}`)) : [];
   if (kind(actual) !== 'object') return [];
   const documented = example as Record<string, unknown>;
   return Object.entries(actual as Record<string, unknown>).flatMap(([key, value]) =>

@@ -1,5 +1,5 @@
-import { startAtlassianSandbox, type AtlassianSandbox } from '../../../src/lab/atlassian/server.js';
-import { DEFAULT_USERS } from '../../../src/lab/atlassian/http.js';
+import { startAtlassianSandbox, type AtlassianSandbox } from '../../../lab/atlassian/server.js';
+import { DEFAULT_USERS } from '../../../lab/atlassian/http.js';
 import { OpenApiResponses, shapeDifferences } from './openapi-validator.js';
 
 /** The sandbox answers in the shapes Atlassian documents, so code tested against it fits JIRA. */
@@ -29,7 +29,13 @@ describe('JIRA sandbox responses against the official OpenAPI documents', () => 
     return { status: answer.status, body: text ? JSON.parse(text) : undefined };
   }
 
-  const epicFields = { project: { key: 'OPS' }, summary: 'Keystone identity service', issuetype: { name: 'Epic' }, labels: ['opsprint', 'env-lab'], description: 'h2. Goal' };
+  const epicFields = {
+    project: { key: 'OPS' },
+    summary: 'Keystone identity service',
+    issuetype: { name: 'Epic' },
+    labels: ['opsprint', 'env-lab'],
+    description: 'h2. Goal',
+  };
 
   it('issue create (201 and 400), get, comment and bulk create', async () => {
     const created = await call('POST', '/rest/api/2/issue', { fields: epicFields });
@@ -41,11 +47,17 @@ describe('JIRA sandbox responses against the official OpenAPI documents', () => 
     expect(refused.body).toEqual({ errorMessages: [], errors: { summary: 'You must specify a summary of the issue.' } });
     expect(specs.validate('jira-platform', 'POST', '/rest/api/3/issue', 400, refused.body)).toEqual([]);
 
-    const story = await call('POST', '/rest/api/2/issue', { fields: { ...epicFields, summary: 'Install', issuetype: { name: 'Story' }, parent: { key: created.body.key } } });
+    const story = await call('POST', '/rest/api/2/issue', {
+      fields: { ...epicFields, summary: 'Install', issuetype: { name: 'Story' }, parent: { key: created.body.key } },
+    });
     const comment = await call('POST', `/rest/api/2/issue/${story.body.key}/comment`, { body: '(x) failed {noformat}exit 1{noformat}' });
     expect(comment.status).toBe(201);
     expect(specs.validate('jira-platform', 'POST', '/rest/api/3/issue/{issueIdOrKey}/comment', 201, comment.body)).toEqual([]);
-    await call('POST', '/rest/api/2/issueLink', { type: { name: 'Relates' }, inwardIssue: { key: created.body.key }, outwardIssue: { key: story.body.key } });
+    await call('POST', '/rest/api/2/issueLink', {
+      type: { name: 'Relates' },
+      inwardIssue: { key: created.body.key },
+      outwardIssue: { key: story.body.key },
+    });
 
     const fetched = await call('GET', `/rest/api/2/issue/${story.body.key}?expand=&fields=*all&properties=*all&fieldsByKeys=false`);
     expect(fetched.status).toBe(200);
@@ -56,22 +68,33 @@ describe('JIRA sandbox responses against the official OpenAPI documents', () => 
     expect(missing.status).toBe(404);
     expect(missing.body.errorMessages).toEqual(['Issue does not exist or you do not have permission to see it.']);
 
-    const bulk = await call('POST', '/rest/api/2/issue/bulk', { issueUpdates: [{ fields: { ...epicFields, summary: 'A' } }, { fields: { ...epicFields, summary: '' } }] });
+    const bulk = await call('POST', '/rest/api/2/issue/bulk', {
+      issueUpdates: [{ fields: { ...epicFields, summary: 'A' } }, { fields: { ...epicFields, summary: '' } }],
+    });
     expect(bulk.status).toBe(201);
     expect(bulk.body.errors[0].failedElementNumber).toBe(1);
     expect(specs.validate('jira-platform', 'POST', '/rest/api/3/issue/bulk', 201, bulk.body)).toEqual([]);
   });
 
   it('the validator itself refuses bodies of the wrong shape', () => {
-    expect(specs.validate('jira-platform', 'GET', '/rest/api/3/issue/{issueIdOrKey}/transitions', 200, { transitions: 'none' })).not.toEqual([]);
-    expect(specs.validate('jira-platform', 'POST', '/rest/api/3/search/jql', 200, { issues: [{ id: 1, fields: [] }], isLast: 'yes' })).not.toEqual([]);
+    expect(
+      specs.validate('jira-platform', 'GET', '/rest/api/3/issue/{issueIdOrKey}/transitions', 200, { transitions: 'none' }),
+    ).not.toEqual([]);
+    expect(
+      specs.validate('jira-platform', 'POST', '/rest/api/3/search/jql', 200, { issues: [{ id: 1, fields: [] }], isLast: 'yes' }),
+    ).not.toEqual([]);
     expect(shapeDifferences({ id: '1', name: 'x', sprintState: 'open' }, { id: 37, name: 'sprint 1' })).toHaveLength(2);
   });
 
   it('transitions', async () => {
     const { body: issue } = await call('POST', '/rest/api/2/issue', { fields: epicFields });
     const transitions = await call('GET', `/rest/api/2/issue/${issue.key}/transitions?expand=transitions.fields`);
-    expect(transitions.body.transitions.map((t: { to: { name: string } }) => t.to.name)).toEqual(['In Progress', 'Done', 'Blocked', 'Ready to Deploy']);
+    expect(transitions.body.transitions.map((t: { to: { name: string } }) => t.to.name)).toEqual([
+      'In Progress',
+      'Done',
+      'Blocked',
+      'Ready to Deploy',
+    ]);
     expect(specs.validate('jira-platform', 'GET', '/rest/api/3/issue/{issueIdOrKey}/transitions', 200, transitions.body)).toEqual([]);
     const invalid = await call('POST', `/rest/api/2/issue/${issue.key}/transitions`, { transition: { id: '999' } });
     expect(invalid.status).toBe(400);
@@ -79,14 +102,23 @@ describe('JIRA sandbox responses against the official OpenAPI documents', () => 
 
   it('search: Cloud /search/jql, Data Center /search, and Cloud answering 410 to the retired /search', async () => {
     await call('POST', '/rest/api/2/issue', { fields: epicFields });
-    const jql = await call('POST', '/rest/api/2/search/jql', { jql: 'project = OPS AND labels = "env-lab" ORDER BY key DESC', fields: ['summary', 'status', 'labels'], maxResults: 1 });
+    const jql = await call('POST', '/rest/api/2/search/jql', {
+      jql: 'project = OPS AND labels = "env-lab" ORDER BY key DESC',
+      fields: ['summary', 'status', 'labels'],
+      maxResults: 1,
+    });
     expect(jql.body.isLast).toBe(false);
     expect(typeof jql.body.nextPageToken).toBe('string');
     expect(specs.validate('jira-platform', 'POST', '/rest/api/3/search/jql', 200, jql.body)).toEqual([]);
     expect((await call('POST', '/rest/api/2/search', { jql: 'project = OPS' })).status).toBe(410);
 
     await call('POST', '/rest/api/2/issue', { fields: epicFields }, dc);
-    const classic = await call('POST', '/rest/api/2/search', { jql: 'project = OPS AND status = "To Do"', fields: ['summary'], startAt: 0, maxResults: 50 }, dc);
+    const classic = await call(
+      'POST',
+      '/rest/api/2/search',
+      { jql: 'project = OPS AND status = "To Do"', fields: ['summary'], startAt: 0, maxResults: 50 },
+      dc,
+    );
     expect(classic.body.total).toBe(1);
     expect(specs.validate('jira-platform', 'POST', '/rest/api/3/search', 200, classic.body)).toEqual([]);
 
@@ -110,7 +142,9 @@ describe('JIRA sandbox responses against the official OpenAPI documents', () => 
     expect(shapeDifferences(sprint.body, specs.example('jira-software', 'POST', '/rest/agile/1.0/sprint', 201))).toEqual([]);
     const sprints = await call('GET', '/rest/agile/1.0/board/1/sprint?startAt=0&maxResults=50&state=future');
     expect(sprints.body.values).toHaveLength(1);
-    expect(shapeDifferences(sprints.body, specs.example('jira-software', 'GET', '/rest/agile/1.0/board/{boardId}/sprint', 200))).toEqual([]);
+    expect(shapeDifferences(sprints.body, specs.example('jira-software', 'GET', '/rest/agile/1.0/board/{boardId}/sprint', 200))).toEqual(
+      [],
+    );
     const tooLong = await call('POST', '/rest/agile/1.0/sprint', { name: 'x'.repeat(31), originBoardId: 1 });
     expect(tooLong.status).toBe(400);
   });
@@ -120,9 +154,17 @@ describe('JIRA sandbox responses against the official OpenAPI documents', () => 
     const form = new FormData();
     form.append('file', new Blob(['burndown']), 'burndown.png');
     const auth = `Basic ${Buffer.from(`${user.email}:${user.apiToken}`).toString('base64')}`;
-    const refused = await fetch(`${sandbox.jiraBaseUrl}/rest/api/2/issue/${issue.key}/attachments`, { method: 'POST', headers: { Authorization: auth }, body: form });
+    const refused = await fetch(`${sandbox.jiraBaseUrl}/rest/api/2/issue/${issue.key}/attachments`, {
+      method: 'POST',
+      headers: { Authorization: auth },
+      body: form,
+    });
     expect(refused.status).toBe(403);
-    const answer = await fetch(`${sandbox.jiraBaseUrl}/rest/api/2/issue/${issue.key}/attachments`, { method: 'POST', headers: { Authorization: auth, 'X-Atlassian-Token': 'no-check' }, body: form });
+    const answer = await fetch(`${sandbox.jiraBaseUrl}/rest/api/2/issue/${issue.key}/attachments`, {
+      method: 'POST',
+      headers: { Authorization: auth, 'X-Atlassian-Token': 'no-check' },
+      body: form,
+    });
     expect(answer.status).toBe(200);
     const body = (await answer.json()) as { filename: string; size: number }[];
     expect(body[0]).toMatchObject({ filename: 'burndown.png', size: 8 });

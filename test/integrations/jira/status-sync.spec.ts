@@ -1,10 +1,10 @@
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
-import { startAtlassianSandbox, type AtlassianSandbox } from '../../../src/lab/atlassian/server.js';
+import { startAtlassianSandbox, type AtlassianSandbox } from '../../../lab/atlassian/server.js';
 import { JiraBacklogSync, type BacklogSyncResult } from '../../../src/integrations/jira/backlog-sync.service.js';
 import { JiraStatusSync } from '../../../src/integrations/jira/status-sync.service.js';
 import { DEFAULT_TRANSITIONS } from '../../../src/integrations/jira/jira.config.js';
 import type { DeploymentEvent } from '../../../src/deployments/deployment-events.js';
-import type { Workflow } from '../../../src/lab/atlassian/jira/workflow.js';
+import type { Workflow } from '../../../lab/atlassian/jira/workflow.js';
 import { createEnvironment, miniRunbook, sandboxGateway } from './jira-fixtures.js';
 
 describe('JiraStatusSync against the JIRA sandbox', () => {
@@ -18,7 +18,13 @@ describe('JiraStatusSync against the JIRA sandbox', () => {
     db = await createTestDatabase();
     sandbox = await startAtlassianSandbox();
     env = await createEnvironment(db.prisma, 'prod');
-    const sync = new JiraBacklogSync(db.prisma, sandboxGateway(sandbox), { projectKey: 'OPS', flavor: 'cloud', epicLinkField: null, sprintMode: 'none', boardId: null });
+    const sync = new JiraBacklogSync(db.prisma, sandboxGateway(sandbox), {
+      projectKey: 'OPS',
+      flavor: 'cloud',
+      epicLinkField: null,
+      sprintMode: 'none',
+      boardId: null,
+    });
     backlog = await sync.sync(env, miniRunbook);
   });
   afterAll(async () => {
@@ -30,7 +36,12 @@ describe('JiraStatusSync against the JIRA sandbox', () => {
   const base = () => ({ deploymentId: 'dep-1', environmentId: env.id, environmentName: env.name, at: '2026-11-27T10:00:00Z' });
   const statusOf = (key: string) => sandbox.jira.state.issues.get(key)!.status;
   const statusSync = (maxDelayMs = 50) =>
-    new JiraStatusSync(db.prisma, sandboxGateway(sandbox, 'cloud', { retry: { attempts: 4, baseDelayMs: 5, maxDelayMs } }), { transitions: DEFAULT_TRANSITIONS }, { secrets: () => secrets });
+    new JiraStatusSync(
+      db.prisma,
+      sandboxGateway(sandbox, 'cloud', { retry: { attempts: 4, baseDelayMs: 5, maxDelayMs } }),
+      { transitions: DEFAULT_TRANSITIONS },
+      { secrets: () => secrets },
+    );
 
   it('moves stories and their epic through In Progress to Done', async () => {
     const sync = statusSync();
@@ -50,7 +61,11 @@ describe('JiraStatusSync against the JIRA sandbox', () => {
     expect(sandbox.jira.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/transitions'))).toHaveLength(transitionsBefore);
     await sync.onDeploymentEvent({ ...base(), type: 'story.succeeded', phaseKey: 'mariadb', storyKey: 'secure' });
     await sync.onDeploymentEvent({ ...base(), type: 'phase.finished', phaseKey: 'mariadb', status: 'succeeded' });
-    expect([backlog.epics.mariadb, backlog.stories['mariadb/install'], backlog.stories['mariadb/secure']].map(statusOf)).toEqual(['Done', 'Done', 'Done']);
+    expect([backlog.epics.mariadb, backlog.stories['mariadb/install'], backlog.stories['mariadb/secure']].map(statusOf)).toEqual([
+      'Done',
+      'Done',
+      'Done',
+    ]);
     const link = await db.prisma.jiraLink.findFirst({ where: { environmentId: env.id, entityKey: 'mariadb' } });
     expect(link?.status).toBe('Done');
   });
@@ -158,7 +173,13 @@ describe('JiraStatusSync with a classic workflow (transition names differ from s
 
   it('follows JIRA_TRANSITIONS names, and records a state the workflow cannot reach from where the issue is', async () => {
     const env = await createEnvironment(db.prisma, 'classic');
-    const backlog = await new JiraBacklogSync(db.prisma, sandboxGateway(sandbox), { projectKey: 'OPS', flavor: 'cloud', epicLinkField: null, sprintMode: 'none', boardId: null }).sync(env, miniRunbook);
+    const backlog = await new JiraBacklogSync(db.prisma, sandboxGateway(sandbox), {
+      projectKey: 'OPS',
+      flavor: 'cloud',
+      epicLinkField: null,
+      sprintMode: 'none',
+      boardId: null,
+    }).sync(env, miniRunbook);
     const transitions = { ...DEFAULT_TRANSITIONS, done: ['Close Issue'], blocked: ['Flag Impediment'] };
     const sync = new JiraStatusSync(db.prisma, sandboxGateway(sandbox), { transitions });
     const base = { deploymentId: 'dep-9', environmentId: env.id, environmentName: env.name, at: '2026-11-27T10:00:00Z' };
@@ -171,7 +192,9 @@ describe('JiraStatusSync with a classic workflow (transition names differ from s
     // Close Issue is only offered from In Progress: a story still Open cannot be closed directly.
     await sync.onDeploymentEvent({ ...base, type: 'story.succeeded', phaseKey: 'mariadb', storyKey: 'secure' });
     expect(statusOf(backlog.stories['mariadb/secure'])).toBe('Open');
-    const audit = await db.prisma.auditEvent.findFirst({ where: { action: 'jira.status.unavailable', target: backlog.stories['mariadb/secure'] } });
+    const audit = await db.prisma.auditEvent.findFirst({
+      where: { action: 'jira.status.unavailable', target: backlog.stories['mariadb/secure'] },
+    });
     expect(audit?.detail).toMatchObject({ state: 'done', status: 'Open', offered: ['Start Progress → In Progress'] });
   });
 });

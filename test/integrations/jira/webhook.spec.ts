@@ -3,7 +3,7 @@ import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
-import { startAtlassianSandbox, type AtlassianSandbox } from '../../../src/lab/atlassian/server.js';
+import { startAtlassianSandbox, type AtlassianSandbox } from '../../../lab/atlassian/server.js';
 import { JiraWebhookController } from '../../../src/integrations/jira/jira-webhook.controller.js';
 import { JiraWebhookService } from '../../../src/integrations/jira/webhook.service.js';
 import { JiraPollService } from '../../../src/integrations/jira/jira-poll.service.js';
@@ -53,7 +53,9 @@ describe('JIRA webhooks: sandbox → POST /webhooks/jira → DeploymentRequester
   });
 
   async function epic(labels: string[], issuetype = 'Epic'): Promise<string> {
-    return (await gateway.createIssue({ project: { key: 'OPS' }, summary: `Phase ${labels.join(' ')}`, issuetype: { name: issuetype }, labels })).key;
+    return (
+      await gateway.createIssue({ project: { key: 'OPS' }, summary: `Phase ${labels.join(' ')}`, issuetype: { name: issuetype }, labels })
+    ).key;
   }
   async function moveTo(key: string, status: string): Promise<void> {
     const transition = (await gateway.listTransitions(key)).find((t) => t.to.name === status)!;
@@ -73,10 +75,23 @@ describe('JIRA webhooks: sandbox → POST /webhooks/jira → DeploymentRequester
     await sandbox.jira.webhooks.redeliver(delivery);
     expect(delivery.outcome).toBe(202);
 
-    expect(requester.requests).toEqual([{ environmentName: 'lab', phases: ['keystone'], trigger: 'jira_webhook', requester: 'jira:5b10ac8d82e05b22cc7d4ef5 (Olga Operator)', issueKey: key }]);
+    expect(requester.requests).toEqual([
+      {
+        environmentName: 'lab',
+        phases: ['keystone'],
+        trigger: 'jira_webhook',
+        requester: 'jira:5b10ac8d82e05b22cc7d4ef5 (Olga Operator)',
+        issueKey: key,
+      },
+    ]);
     const recorded = (await rows()).slice(before);
     expect(recorded).toHaveLength(1);
-    expect(recorded[0]).toMatchObject({ source: 'jira', deliveryKey: `jira:${delivery.identifier}`, outcome: 'requested', deploymentId: 'dep-1' });
+    expect(recorded[0]).toMatchObject({
+      source: 'jira',
+      deliveryKey: `jira:${delivery.identifier}`,
+      outcome: 'requested',
+      deploymentId: 'dep-1',
+    });
   });
 
   it('deploys the whole runbook for a deployment-request issue', async () => {
@@ -113,7 +128,10 @@ describe('JIRA webhooks: sandbox → POST /webhooks/jira → DeploymentRequester
     expect((await rows()).length).toBe(before);
 
     const malformed = Buffer.from(JSON.stringify({ webhookEvent: 'jira:issue_updated', issue: { key: 'OPS-1' } }));
-    const answer = await post({ 'X-Hub-Signature': signJiraPayload(malformed, secret), 'X-Atlassian-Webhook-Identifier': 'bad-1' }, malformed);
+    const answer = await post(
+      { 'X-Hub-Signature': signJiraPayload(malformed, secret), 'X-Atlassian-Webhook-Identifier': 'bad-1' },
+      malformed,
+    );
     expect(answer.status).toBe(400);
     expect(await answer.json()).toMatchObject({ outcome: 'malformed', reason: 'issue.id is missing or has the wrong type' });
     const after = (await rows()).slice(before);
@@ -126,14 +144,23 @@ describe('JIRA webhooks: sandbox → POST /webhooks/jira → DeploymentRequester
     try {
       dc.jira.webhooks.register({ url: endpoint, secret });
       const dcGateway = sandboxGateway(dc, 'datacenter');
-      const key = (await dcGateway.createIssue({ project: { key: 'OPS' }, summary: 'DC phase', issuetype: { name: 'Epic' }, labels: ['opsprint', 'env-dc', 'phase-nova'] })).key;
+      const key = (
+        await dcGateway.createIssue({
+          project: { key: 'OPS' },
+          summary: 'DC phase',
+          issuetype: { name: 'Epic' },
+          labels: ['opsprint', 'env-dc', 'phase-nova'],
+        })
+      ).key;
       const transition = (await dcGateway.listTransitions(key)).find((t) => t.to.name === 'Ready to Deploy')!;
       await dcGateway.transitionIssue(key, transition.id);
       await dc.jira.webhooks.settled();
       const delivery = dc.jira.webhooks.deliveries.at(-1)!;
       expect(delivery.headers['X-Atlassian-Webhook-Identifier']).toBeUndefined();
       await dc.jira.webhooks.redeliver(delivery);
-      expect(requester.requests).toEqual([expect.objectContaining({ environmentName: 'dc', phases: ['nova'], requester: 'jira:olga (Olga Operator)' })]);
+      expect(requester.requests).toEqual([
+        expect.objectContaining({ environmentName: 'dc', phases: ['nova'], requester: 'jira:olga (Olga Operator)' }),
+      ]);
     } finally {
       await dc.stop();
     }
@@ -150,7 +177,9 @@ describe('JIRA webhooks: sandbox → POST /webhooks/jira → DeploymentRequester
     await moveTo(missed, 'Ready to Deploy');
     const second = await poll.pollOnce();
     expect(second.requested).toEqual([{ issueKey: missed, deploymentId: expect.any(String) }]);
-    expect(requester.requests).toEqual([expect.objectContaining({ environmentName: 'lab', phases: ['neutron'], trigger: 'jira_poll', issueKey: missed })]);
+    expect(requester.requests).toEqual([
+      expect.objectContaining({ environmentName: 'lab', phases: ['neutron'], trigger: 'jira_poll', issueKey: missed }),
+    ]);
     const third = await poll.pollOnce();
     expect(third.requested).toEqual([]);
     expect(third.skipped).toContainEqual({ issueKey: missed, reason: 'a deployment was already requested for this state' });

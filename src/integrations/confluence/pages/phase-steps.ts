@@ -21,7 +21,12 @@ export function storySections(data: PhasePageData, story: Story): Content {
 function stepSection(runs: StepRunView[], files: FileArtifactView[], tables: TableArtifactView[]): Content {
   const first = runs[0]!;
   return [
-    h(3, first.title, ' ', runs.map((run) => fragment(stepLozenge(run.status), runs.length > 1 ? ` ${run.node} ` : ''))),
+    h(
+      3,
+      first.title,
+      ' ',
+      runs.map((run) => fragment(stepLozenge(run.status), runs.length > 1 ? ` ${run.node} ` : '')),
+    ),
     commands(runs),
     files.map((file) => code({ language: codeLanguage(file.language), title: titled(file.path, file.node, files), body: file.content })),
     tables.map((evidence) => fragment(p(strong(titled(evidence.name, evidence.node, tables))), verificationTable(evidence))),
@@ -46,5 +51,8 @@ function titled(name: string, node: string, all: Array<{ node: string }>): strin
 
 function verificationTable(evidence: TableArtifactView): Content {
   if (evidence.rows.length === 0) return p('(no rows)');
-  return table(evidence.columns, evidence.rows.map((row) => evidence.columns.map((column) => row[column] ?? '')));
+  return table(
+    evidence.columns,
+    evidence.rows.map((row) => evidence.columns.map((column) => row[column] ?? '')),
+  );
 }

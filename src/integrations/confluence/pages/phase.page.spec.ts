@@ -1,24 +1,65 @@
 import { openstackLiberty } from '../../../runbooks/openstack-liberty/index.js';
-import { attributesOf, childrenOf, findAll, macroParameters, parseStorage, tableRows, textOf } from '../../../lab/atlassian/confluence/storage-xml.js';
+import {
+  attributesOf,
+  childrenOf,
+  findAll,
+  macroParameters,
+  parseStorage,
+  tableRows,
+  textOf,
+} from '../../../../lab/atlassian/confluence/storage-xml.js';
 import type { PhasePageData, StepRunView } from './page-data.js';
 import { buildPhasePage } from './phase.page.js';
 import { buildRunbookRootPage } from './runbook-root.page.js';
 
 const HOSTILE = `<script>alert(1)</script> & "q" ]]> end`;
-const deployment = { id: 'd-1', status: 'failed', trigger: 'api', requester: HOSTILE, dryRun: false, phases: ['keystone'], runbookVersion: '1', createdAt: new Date(0) };
+const deployment = {
+  id: 'd-1',
+  status: 'failed',
+  trigger: 'api',
+  requester: HOSTILE,
+  dryRun: false,
+  phases: ['keystone'],
+  runbookVersion: '1',
+  createdAt: new Date(0),
+};
 const keystone = openstackLiberty.phases.find((phase) => phase.key === 'keystone')!;
 const firstStory = keystone.stories[0]!;
 const firstStep = firstStory.steps[0]!;
 
 function run(overrides: Partial<StepRunView>): StepRunView {
-  return { storyKey: firstStory.key, stepKey: firstStep.key, position: 0, node: 'node-a', kind: 'command', title: firstStep.title, status: 'changed', exitCode: 0, durationMs: 1500, ...overrides };
+  return {
+    storyKey: firstStory.key,
+    stepKey: firstStep.key,
+    position: 0,
+    node: 'node-a',
+    kind: 'command',
+    title: firstStep.title,
+    status: 'changed',
+    exitCode: 0,
+    durationMs: 1500,
+    ...overrides,
+  };
 }
 
 function pageData(overrides: Partial<PhasePageData>): PhasePageData {
-  return { environment: 'lab', phase: keystone, status: 'failed', rootTitle: 'lab — OpenStack runbook', deployment, storyIssueKeys: {}, nodes: [], steps: [], files: [], tables: [], ...overrides };
+  return {
+    environment: 'lab',
+    phase: keystone,
+    status: 'failed',
+    rootTitle: 'lab — OpenStack runbook',
+    deployment,
+    storyIssueKeys: {},
+    nodes: [],
+    steps: [],
+    files: [],
+    tables: [],
+    ...overrides,
+  };
 }
 
-const macros = (xml: string, name: string) => findAll(parseStorage(xml), 'ac:structured-macro').filter((macro) => attributesOf(macro)['ac:name'] === name);
+const macros = (xml: string, name: string) =>
+  findAll(parseStorage(xml), 'ac:structured-macro').filter((macro) => attributesOf(macro)['ac:name'] === name);
 
 describe('page builders', () => {
   it('builds a well-formed page for every phase of the real runbook, even before anything ran', () => {
@@ -37,11 +78,23 @@ describe('page builders', () => {
           run({ node: 'node-a', command: `echo '${HOSTILE}'` }),
           run({ node: 'node-b', command: `echo other`, status: 'failed', exitCode: 2, stderr: `${HOSTILE}\n`.repeat(40) }),
         ],
-        files: [{ storyKey: firstStory.key, stepKey: firstStep.key, node: 'node-a', path: '/etc/x.conf', language: 'ini', content: `a = ${HOSTILE}\n` }],
+        files: [
+          {
+            storyKey: firstStory.key,
+            stepKey: firstStep.key,
+            node: 'node-a',
+            path: '/etc/x.conf',
+            language: 'ini',
+            content: `a = ${HOSTILE}\n`,
+          },
+        ],
         error: HOSTILE,
       }),
     );
-    const code = macros(xml, 'code').map((macro) => ({ ...macroParameters(macro), body: textOf(findAll(childrenOf(macro), 'ac:plain-text-body')) }));
+    const code = macros(xml, 'code').map((macro) => ({
+      ...macroParameters(macro),
+      body: textOf(findAll(childrenOf(macro), 'ac:plain-text-body')),
+    }));
     expect(code).toEqual(
       expect.arrayContaining([
         { language: 'bash', title: 'Ran on node-a', body: `echo '${HOSTILE}'` },
@@ -61,11 +114,29 @@ describe('page builders', () => {
     const xml = buildPhasePage(
       pageData({
         steps: [run({})],
-        tables: [{ storyKey: firstStory.key, stepKey: firstStep.key, node: 'node-a', name: 'openstack user list', columns: ['ID', 'Name'], rows: [{ Name: 'admin', ID: '1' }, { Name: HOSTILE, ID: '2' }] }],
+        tables: [
+          {
+            storyKey: firstStory.key,
+            stepKey: firstStep.key,
+            node: 'node-a',
+            name: 'openstack user list',
+            columns: ['ID', 'Name'],
+            rows: [
+              { Name: 'admin', ID: '1' },
+              { Name: HOSTILE, ID: '2' },
+            ],
+          },
+        ],
       }),
     );
-    const table = findAll(parseStorage(xml), 'table').map(tableRows).find((rows) => rows[0]?.join() === 'ID,Name');
-    expect(table).toEqual([['ID', 'Name'], ['1', 'admin'], ['2', HOSTILE]]);
+    const table = findAll(parseStorage(xml), 'table')
+      .map(tableRows)
+      .find((rows) => rows[0]?.join() === 'ID,Name');
+    expect(table).toEqual([
+      ['ID', 'Name'],
+      ['1', 'admin'],
+      ['2', HOSTILE],
+    ]);
   });
 
   it('escapes data on the root page and marks phases that never ran in grey', () => {

@@ -1,5 +1,20 @@
 import type { Story } from '../../../runbooks/model.js';
-import { type Content, type Markup, code, em, fragment, h, info, jiraIssue, p, pageLink, strong, table, ul, warning } from '../storage/index.js';
+import {
+  type Content,
+  type Markup,
+  code,
+  em,
+  fragment,
+  h,
+  info,
+  jiraIssue,
+  p,
+  pageLink,
+  strong,
+  table,
+  ul,
+  warning,
+} from '../storage/index.js';
 import { between, codeLanguage, formatDuration, formatTime, phaseLozenge, stepLozenge, tail } from './format.js';
 import type { PhasePageData, StepRunView } from './page-data.js';
 import { storySections } from './phase-steps.js';
@@ -24,7 +39,10 @@ export function buildPhasePage(data: PhasePageData): string {
     ),
     failures.length ? failurePanels(failures, data.error) : '',
     h(2, 'Nodes'),
-    table(['Node', 'Roles', 'Management IP'], data.nodes.map((node) => [node.name, node.roles.join(', '), node.managementIp])),
+    table(
+      ['Node', 'Roles', 'Management IP'],
+      data.nodes.map((node) => [node.name, node.roles.join(', '), node.managementIp]),
+    ),
     data.phase.stories.map((story) => storySection(data, story)),
     otherEvidence(data),
     h(2, 'Timings per node'),
@@ -55,7 +73,10 @@ function otherEvidence(data: PhasePageData): Content {
     tables.map((evidence) =>
       fragment(
         p(strong(`${evidence.name} (${evidence.node})`)),
-        table(evidence.columns, evidence.rows.map((row) => evidence.columns.map((column) => row[column] ?? ''))),
+        table(
+          evidence.columns,
+          evidence.rows.map((row) => evidence.columns.map((column) => row[column] ?? '')),
+        ),
       ),
     ),
   ];

@@ -1,6 +1,16 @@
 import type { PrismaClient } from '@prisma/client';
 import type { Runbook } from '../../../runbooks/model.js';
-import type { DeploymentSummary, FileArtifactView, NodeSummary, PhasePageData, PhaseRow, PhaseStatus, RootPageData, StepStatus, TableArtifactView } from '../pages/page-data.js';
+import type {
+  DeploymentSummary,
+  FileArtifactView,
+  NodeSummary,
+  PhasePageData,
+  PhaseRow,
+  PhaseStatus,
+  RootPageData,
+  StepStatus,
+  TableArtifactView,
+} from '../pages/page-data.js';
 import { phasePageTitle, rootPageTitle } from '../pages/page-titles.js';
 
 export interface LoadedDeployment {
@@ -18,11 +28,19 @@ interface TableData {
 function asTable(data: unknown): TableData | null {
   const candidate = data as Partial<TableData> | null;
   if (!candidate || !Array.isArray(candidate.columns) || !Array.isArray(candidate.rows)) return null;
-  return { columns: candidate.columns.map(String), rows: candidate.rows.map((row) => Object.fromEntries(Object.entries(row ?? {}).map(([k, v]) => [k, String(v ?? '')]))) };
+  return {
+    columns: candidate.columns.map(String),
+    rows: candidate.rows.map((row) => Object.fromEntries(Object.entries(row ?? {}).map(([k, v]) => [k, String(v ?? '')]))),
+  };
 }
 
 /** Reads one deployment (and the environment's latest run of every phase) into page data. */
-export async function loadDeployment(prisma: PrismaClient, deploymentId: string, runbook: Runbook, jiraBaseUrl?: string): Promise<LoadedDeployment> {
+export async function loadDeployment(
+  prisma: PrismaClient,
+  deploymentId: string,
+  runbook: Runbook,
+  jiraBaseUrl?: string,
+): Promise<LoadedDeployment> {
   const deployment = await prisma.deployment.findUnique({
     where: { id: deploymentId },
     include: {
@@ -33,12 +51,17 @@ export async function loadDeployment(prisma: PrismaClient, deploymentId: string,
     },
   });
   if (!deployment) throw new Error(`Deployment ${deploymentId} does not exist`);
-  if (deployment.runbookKey !== runbook.key) throw new Error(`Deployment ${deploymentId} ran runbook "${deployment.runbookKey}", not "${runbook.key}"`);
+  if (deployment.runbookKey !== runbook.key)
+    throw new Error(`Deployment ${deploymentId} ran runbook "${deployment.runbookKey}", not "${runbook.key}"`);
 
   const environment = deployment.environment.name;
   const links = await prisma.jiraLink.findMany({ where: { environmentId: deployment.environmentId, runbookKey: runbook.key } });
   const issueOf = (entityKey: string) => links.find((link) => link.entityKey === entityKey)?.issueKey;
-  const nodes: NodeSummary[] = deployment.environment.nodes.map((node) => ({ name: node.name, roles: [...node.roles], managementIp: node.managementIp }));
+  const nodes: NodeSummary[] = deployment.environment.nodes.map((node) => ({
+    name: node.name,
+    roles: [...node.roles],
+    managementIp: node.managementIp,
+  }));
   const summary: DeploymentSummary = {
     id: deployment.id,
     status: deployment.status,
@@ -59,7 +82,8 @@ export async function loadDeployment(prisma: PrismaClient, deploymentId: string,
     orderBy: { deployment: { createdAt: 'desc' } },
   });
   const latestRun = (phaseKey: string) =>
-    history.find((run) => run.deploymentId === deployment.id && run.phaseKey === phaseKey) ?? history.find((run) => run.phaseKey === phaseKey);
+    history.find((run) => run.deploymentId === deployment.id && run.phaseKey === phaseKey) ??
+    history.find((run) => run.phaseKey === phaseKey);
 
   const rows: PhaseRow[] = runbook.phases.map((phase) => {
     const run = latestRun(phase.key);
@@ -83,12 +107,29 @@ export async function loadDeployment(prisma: PrismaClient, deploymentId: string,
     const ranOn = new Set(steps.map((step) => step.node));
     const files: FileArtifactView[] = artifacts
       .filter((artifact) => artifact.kind === 'rendered_file')
-      .map((artifact) => ({ storyKey: artifact.stepRun?.storyKey, stepKey: artifact.stepRun?.stepKey, node: artifact.node, path: artifact.name, language: artifact.language, content: artifact.content }));
+      .map((artifact) => ({
+        storyKey: artifact.stepRun?.storyKey,
+        stepKey: artifact.stepRun?.stepKey,
+        node: artifact.node,
+        path: artifact.name,
+        language: artifact.language,
+        content: artifact.content,
+      }));
     const tables: TableArtifactView[] = artifacts
       .filter((artifact) => artifact.kind === 'verification_table')
       .flatMap((artifact) => {
         const table = asTable(artifact.data);
-        return table ? [{ storyKey: artifact.stepRun?.storyKey, stepKey: artifact.stepRun?.stepKey, node: artifact.node, name: artifact.name, ...table }] : [];
+        return table
+          ? [
+              {
+                storyKey: artifact.stepRun?.storyKey,
+                stepKey: artifact.stepRun?.stepKey,
+                node: artifact.node,
+                name: artifact.name,
+                ...table,
+              },
+            ]
+          : [];
       });
     return [
       {

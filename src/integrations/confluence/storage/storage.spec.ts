@@ -6,7 +6,7 @@ import {
   parseStorage,
   tableRows,
   textOf,
-} from '../../../lab/atlassian/confluence/storage-xml.js';
+} from '../../../../lab/atlassian/confluence/storage-xml.js';
 import { code, expand, fragment, h, jiraIssue, link, p, status, table, text, warning } from './index.js';
 
 const SCRIPT = '<script>alert(1)</script>';
@@ -30,7 +30,13 @@ describe('storage format builder', () => {
   });
 
   it('builds tables whose cells come back as the original values', () => {
-    const xml = table(['Name', `a"b'c`], [[HOSTILE, 'demo'], ['admin', p('already a paragraph')]]).xml;
+    const xml = table(
+      ['Name', `a"b'c`],
+      [
+        [HOSTILE, 'demo'],
+        ['admin', p('already a paragraph')],
+      ],
+    ).xml;
     const [tableNode] = findAll(parseStorage(xml), 'table');
     expect(tableRows(tableNode!)).toEqual([
       ['Name', `a"b'c`],

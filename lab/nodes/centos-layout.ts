@@ -1,0 +1,82 @@
+import type { IFileSystem } from 'just-bash';
+import type { LabHost } from './lab-host.js';
+import { installPackage } from './commands/yum.js';
+import { BASE_PACKAGES } from './package-catalog.js';
+
+/**
+ * The pid every shell on a lab node reports as `$$` (just-bash has one virtual process per node);
+ * /proc/<pid>/stat names it as its own process group, like an sshd session leader.
+ */
+export const SHELL_PID = 2417;
+
+const PASSWD = [
+  'root:x:0:0:root:/root:/bin/bash',
+  'bin:x:1:1:bin:/bin:/sbin/nologin',
+  'daemon:x:2:2:daemon:/sbin:/sbin/nologin',
+  'nobody:x:99:99:Nobody:/:/sbin/nologin',
+  'sshd:x:74:74:Privilege-separated SSH:/var/empty/sshd:/sbin/nologin',
+];
+const GROUPS = ['root:x:0:', 'bin:x:1:', 'daemon:x:2:', 'wheel:x:10:', 'nobody:x:99:', 'sshd:x:74:'];
+
+/** A 2-vCPU KVM guest without nested virtualisation: no vmx/svm flag, so Nova must use qemu. */
+function cpuinfo(): string {
+  const flags =
+    'fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 syscall nx lm rep_good nopl pni cx16 hypervisor lahf_lm';
+  return [0, 1]
+    .map(
+      (n) =>
+        `processor\t: ${n}\nvendor_id\t: GenuineIntel\nmodel name\t: Intel Core Processor (Haswell)\ncpu MHz\t\t: 2394.454\ncpu cores\t: 1\nflags\t\t: ${flags}\n`,
+    )
+    .join('\n');
+}
+
+async function write(fs: IFileSystem, path: string, content: string): Promise<void> {
+  await fs.mkdir(path.slice(0, path.lastIndexOf('/')) || '/', { recursive: true });
+  await fs.writeFile(path, content);
+}
+
+/** Lay down what a fresh CentOS 7.2 minimal install has, then its running base services. */
+export async function provisionCentos(host: LabHost): Promise<void> {
+  const fs = host.fs;
+  for (const dir of [
+    '/root',
+    '/home',
+    '/var/log',
+    '/var/lib',
+    '/var/tmp',
+    '/usr/lib/systemd/system',
+    '/etc/systemd/system/multi-user.target.wants',
+    '/etc/yum.repos.d',
+    '/usr/sbin',
+    '/usr/local/bin',
+  ]) {
+    await fs.mkdir(dir, { recursive: true });
+  }
+  await fs.mkdir('/tmp', { recursive: true });
+  await fs.chmod('/tmp', 0o1777);
+  await fs.chmod('/root', 0o550);
+  const files: Record<string, string> = {
+    '/etc/passwd': `${PASSWD.join('\n')}\n`,
+    '/etc/group': `${GROUPS.join('\n')}\n`,
+    '/etc/hostname': `${host.hostname}\n`,
+    '/etc/hosts':
+      '127.0.0.1   localhost localhost.localdomain localhost4 localhost4.localdomain4\n::1         localhost localhost.localdomain localhost6 localhost6.localdomain6\n',
+    '/etc/centos-release': 'CentOS Linux release 7.2.1511 (Core) \n',
+    '/etc/redhat-release': 'CentOS Linux release 7.2.1511 (Core) \n',
+    '/etc/os-release':
+      'NAME="CentOS Linux"\nVERSION="7 (Core)"\nID="centos"\nID_LIKE="rhel fedora"\nVERSION_ID="7"\nPRETTY_NAME="CentOS Linux 7 (Core)"\n',
+    '/etc/selinux/config': 'SELINUX=enforcing\nSELINUXTYPE=targeted\n',
+    '/etc/resolv.conf': 'nameserver 192.168.56.2\n',
+    '/etc/yum.repos.d/CentOS-Base.repo':
+      '[base]\nname=CentOS-$releasever - Base\nmirrorlist=http://mirrorlist.centos.org/?release=$releasever&arch=$basearch&repo=os\ngpgcheck=1\n',
+    '/etc/sysconfig/network-scripts/ifcfg-eth0': `TYPE=Ethernet\nBOOTPROTO=static\nNAME=eth0\nDEVICE=eth0\nONBOOT=yes\nIPADDR=${host.managementIp}\nNETMASK=255.255.255.0\n`,
+    '/proc/cpuinfo': cpuinfo(),
+    '/proc/meminfo': 'MemTotal:        4046872 kB\nMemFree:         3512344 kB\n',
+    [`/proc/${SHELL_PID}/stat`]: `${SHELL_PID} (bash) S 2410 ${SHELL_PID} ${SHELL_PID} 0 -1 4202752 612 0 0 0 0 0 0 0 20 0 1 0 1534 117293056 843\n`,
+  };
+  for (const [path, content] of Object.entries(files)) await write(fs, path, content);
+  for (const name of Object.keys(BASE_PACKAGES)) await installPackage(host, name);
+  for (const unit of ['sshd', 'firewalld', 'NetworkManager', 'crond', 'chronyd']) {
+    host.services.set(unit, { enabled: true, active: true, since: new Date() });
+  }
+}

@@ -1,0 +1,93 @@
+import { InMemoryFs } from 'just-bash';
+import type { InventoryNode, NodeRole } from '../../src/runbooks/model.js';
+import { centosHostCommands } from './commands/index.js';
+import { provisionCentos } from './centos-layout.js';
+import { LabFaults } from './faults.js';
+import { generateKeyPair } from './key-pairs.js';
+import { CommandRegistry, LabHost } from './lab-host.js';
+import { LabNode } from './lab-node.js';
+import { NodeShell } from './node-shell.js';
+import { attachHost, createCloud, registerOpenStackCommands, type Cloud } from './openstack/index.js';
+
+export interface LabOptions {
+  /** Compute nodes besides the controller (linux-node2…); default 1. */
+  computeNodes?: number;
+  /** OpenSSH public key line allowed to log in as root; a fresh ed25519 pair is made when omitted. */
+  clientPublicKey?: string;
+}
+
+export interface Lab {
+  nodes: InventoryNode[];
+  /** OpenSSH private key for `root` on every node; undefined when the caller brought its own public key. */
+  clientPrivateKey: string | undefined;
+  faults: LabFaults;
+  /** Per-node state, for tests that check what a deployment left behind. */
+  hosts: ReadonlyMap<string, LabHost>;
+  /** The OpenStack cloud the nodes share (keystone, glance, nova, neutron state). */
+  cloud: Cloud;
+  stop(): Promise<void>;
+}
+
+/** Start a controller (linux-node1.example.com, 192.168.56.11) and `computeNodes` computes, each a real SSH server on 127.0.0.1. */
+export async function startLab(options: LabOptions = {}): Promise<Lab> {
+  const computeNodes = options.computeNodes ?? 1;
+  if (!Number.isInteger(computeNodes) || computeNodes < 0 || computeNodes > 50) {
+    throw new Error(`computeNodes: must be an integer from 0 to 50, got ${computeNodes}`);
+  }
+  let clientPrivateKey: string | undefined;
+  let clientPublicKey = options.clientPublicKey;
+  if (!clientPublicKey) {
+    const pair = generateKeyPair('ed25519', 'opsprint-lab');
+    clientPrivateKey = pair.private;
+    clientPublicKey = pair.public;
+  }
+
+  const registry = new CommandRegistry();
+  centosHostCommands(registry);
+  const cloud = createCloud();
+  registerOpenStackCommands(registry, cloud);
+
+  const specs: { name: string; roles: NodeRole[]; ip: string }[] = [
+    { name: 'linux-node1.example.com', roles: ['controller'], ip: '192.168.56.11' },
+  ];
+  for (let i = 0; i < computeNodes; i++)
+    specs.push({ name: `linux-node${i + 2}.example.com`, roles: ['compute'], ip: `192.168.56.${12 + i}` });
+
+  const controls = new Map<string, LabNode>();
+  const faults = new LabFaults(controls);
+  const hosts = new Map<string, LabHost>();
+  const labNodes: LabNode[] = [];
+  try {
+    for (const spec of specs) {
+      const host = new LabHost(spec.name, spec.roles, spec.ip, new InMemoryFs());
+      await provisionCentos(host);
+      attachHost(cloud, host);
+      const node = await LabNode.start({ host, shell: new NodeShell(host, registry, cloud, faults), clientPublicKey });
+      hosts.set(spec.name, host);
+      controls.set(spec.name, node);
+      labNodes.push(node);
+    }
+  } catch (error) {
+    await Promise.all(labNodes.map((n) => n.stop()));
+    throw error;
+  }
+
+  const nodes: InventoryNode[] = specs.map((spec, i) => ({
+    name: spec.name,
+    roles: spec.roles,
+    managementIp: spec.ip,
+    providerInterface: 'eth0',
+    ssh: { host: '127.0.0.1', port: labNodes[i]!.port, user: 'root', hostKeyFingerprint: labNodes[i]!.hostKeyFingerprint },
+  }));
+  return {
+    nodes,
+    clientPrivateKey,
+    faults,
+    hosts,
+    cloud,
+    stop: async () => {
+      faults.clear();
+      await Promise.all(labNodes.map((n) => n.stop()));
+    },
+  };
+}

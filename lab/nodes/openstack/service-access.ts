@@ -1,0 +1,151 @@
+/**
+ * What a client goes through before its API call succeeds: a TCP connection to the
+ * service's URL (the node runs the unit that listens there), a configured service with
+ * its database synced, and for Keystone a valid admin token or password.
+ */
+import { ConnectionRefused, serverError, unauthorized } from './api-errors.js';
+import type { Cloud } from './cloud.js';
+import type { CloudHost } from './host-port.js';
+import { readIfExists } from './host-port.js';
+import { iniValue, parseDatabaseUrl, parseIni } from './ini-file.js';
+import type { EndpointInterface } from './keystone-state.js';
+
+export const KEYSTONE_CONF = '/etc/keystone/keystone.conf';
+export const WSGI_KEYSTONE_CONF = '/etc/httpd/conf.d/wsgi-keystone.conf';
+export const KEYSTONE_LOG = '/var/log/keystone/keystone.log';
+
+/** Which unit answers on a port, and which config names its database. */
+const LISTENERS: Record<number, { unit: string; config: string }> = {
+  5000: { unit: 'httpd', config: KEYSTONE_CONF },
+  35357: { unit: 'httpd', config: KEYSTONE_CONF },
+  9292: { unit: 'openstack-glance-api', config: '/etc/glance/glance-api.conf' },
+  8774: { unit: 'openstack-nova-api', config: '/etc/nova/nova.conf' },
+  9696: { unit: 'neutron-server', config: '/etc/neutron/neutron.conf' },
+};
+
+export interface ServiceUrl {
+  address: string;
+  port: number;
+  path: string;
+}
+
+export function parseServiceUrl(url: string): ServiceUrl | undefined {
+  const match = /^https?:\/\/([^:/]+)(?::(\d+))?(\/.*)?$/.exec(url);
+  if (!match) return undefined;
+  return { address: match[1], port: match[2] ? Number(match[2]) : 80, path: match[3] ?? '' };
+}
+
+/** Is the database named by the config's `[database] connection` synced? */
+export async function configDatabaseSynced(cloud: Cloud, host: CloudHost, configPath: string): Promise<boolean> {
+  const text = await readIfExists(host.fs, configPath);
+  const connection = text && iniValue(parseIni(text), 'database', 'connection');
+  const db = connection && parseDatabaseUrl(connection);
+  if (!db) return false;
+  const server = db.host === 'localhost' || db.host === '127.0.0.1' ? host : cloud.hostByAddress(db.host);
+  return server !== undefined && cloud.isSynced(server.managementIp, db.database);
+}
+
+async function keystoneListens(host: CloudHost, port: number): Promise<boolean> {
+  const vhosts = await readIfExists(host.fs, WSGI_KEYSTONE_CONF);
+  return vhosts !== undefined && new RegExp(`^\\s*Listen\\s+(\\S+:)?${port}\\s*$`, 'm').test(vhosts);
+}
+
+/** Keystone runs as `keystone` under httpd: a log file root created (db_sync run as root) makes every request fail. */
+async function keystoneCanLog(host: CloudHost): Promise<boolean> {
+  if (!(await host.fs.exists(KEYSTONE_LOG))) return true;
+  return (host.owners.get(KEYSTONE_LOG) ?? 'root:root').startsWith('keystone:');
+}
+
+/**
+ * Opens the "connection" a client makes to `url`: the node behind it must run the unit
+ * listening on that port, and the service must have a synced database. Returns the node.
+ */
+export async function reachService(cloud: Cloud, url: string, requestPath: string): Promise<CloudHost> {
+  const parsed = parseServiceUrl(url);
+  const host = parsed && cloud.hostByAddress(parsed.address);
+  const listener = parsed && LISTENERS[parsed.port];
+  const fullUrl = `${url.replace(/\/$/, '')}${requestPath}`;
+  if (!parsed || !host || !listener || !host.isActive(listener.unit)) throw new ConnectionRefused(fullUrl);
+  if (listener.unit === 'httpd' && !(await keystoneListens(host, parsed.port))) throw new ConnectionRefused(fullUrl);
+  if (listener.unit === 'httpd' && !(await keystoneCanLog(host))) throw serverError();
+  if (!(await configDatabaseSynced(cloud, host, listener.config))) throw serverError();
+  return host;
+}
+
+export interface Session {
+  viaAdminToken: boolean;
+  userId: string | undefined;
+  projectId: string | undefined;
+  isAdmin: boolean;
+  tokenId: string;
+}
+
+/** The admin_token bootstrap: the token must be the one in keystone.conf on the node serving OS_URL. */
+export async function adminTokenSession(cloud: Cloud, url: string, token: string): Promise<Session> {
+  const host = await reachService(cloud, url, '');
+  const conf = await readIfExists(host.fs, KEYSTONE_CONF);
+  const adminToken = conf && iniValue(parseIni(conf), 'DEFAULT', 'admin_token');
+  if (!adminToken || adminToken !== token) throw unauthorized();
+  return { viaAdminToken: true, userId: undefined, projectId: undefined, isAdmin: true, tokenId: token };
+}
+
+export interface PasswordCredentials {
+  authUrl: string;
+  username: string;
+  password: string;
+  projectName: string | undefined;
+  userDomain: string;
+  projectDomain: string;
+}
+
+/** With the memcache token driver, tokens vanish when memcached is not running: every later call is a 401. */
+async function tokensPersist(host: CloudHost): Promise<boolean> {
+  const conf = await readIfExists(host.fs, KEYSTONE_CONF);
+  if (!conf) return true;
+  const ini = parseIni(conf);
+  if (!/memcache/.test(iniValue(ini, 'token', 'driver') ?? '')) return true;
+  return host.isActive('memcached');
+}
+
+export async function passwordSession(
+  cloud: Cloud,
+  credentials: PasswordCredentials,
+  options: { validateAfterIssue: boolean },
+): Promise<Session> {
+  const host = await reachService(cloud, credentials.authUrl, '/auth/tokens');
+  const ks = cloud.keystone;
+  const user = [...ks.users.values()].find((u) => u.name === credentials.username && u.domainId === credentials.userDomain);
+  if (!user?.enabled || user.password === undefined || user.password !== credentials.password) {
+    throw unauthorized();
+  }
+  const project = credentials.projectName
+    ? [...ks.projects.values()].find((p) => p.name === credentials.projectName && p.domainId === credentials.projectDomain)
+    : undefined;
+  if (credentials.projectName && (!project || ks.rolesOf(user.id, project.id).length === 0)) throw unauthorized();
+  if (options.validateAfterIssue && !(await tokensPersist(host))) throw unauthorized();
+  const token = ks.issueToken(user.id, project?.id, cloud.now());
+  const isAdmin = project !== undefined && ks.rolesOf(user.id, project.id).some((r) => r.name === 'admin');
+  return { viaAdminToken: false, userId: user.id, projectId: project?.id, isAdmin, tokenId: token.id };
+}
+
+export class EndpointNotFound extends Error {
+  constructor(
+    readonly serviceType: string,
+    readonly iface: EndpointInterface,
+  ) {
+    super(`${iface} endpoint for ${serviceType} service not found`);
+  }
+}
+
+/** The catalog lookup a client does, then the call to the endpoint found; returns its URL and the node serving it. */
+export async function callCatalogService(
+  cloud: Cloud,
+  serviceType: string,
+  requestPath: string,
+  iface: EndpointInterface = 'public',
+): Promise<{ url: string; host: CloudHost }> {
+  const endpoint = cloud.keystone.endpointFor(serviceType, iface);
+  if (!endpoint) throw new EndpointNotFound(serviceType, iface);
+  const host = await reachService(cloud, endpoint.url, requestPath);
+  return { url: endpoint.url, host };
+}

@@ -1,0 +1,269 @@
+/**
+ * The only file that talks to `ssh2`. One pooled connection per node and credentials (host, port,
+ * user, client key, host-key pin), shared by every step and every concurrent caller, carrying a few long-lived shell channels and one lazily
+ * opened SFTP channel. Key exchange costs tens of ms of CPU and every new session ~100 ms of sshd
+ * time (notes/ssh-performance.md), so both happen once per node, not per step.
+ */
+import { createHash } from 'node:crypto';
+import { Socket } from 'node:net';
+import ssh2, { Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
+import { SshError, type NodeSession, type SshTarget } from './executor.types.js';
+import { decideHostKey, openSshFingerprint } from './host-key.js';
+import type { ShellStream } from './shell-channel.js';
+import { ShellPool } from './shell-pool.js';
+import { SshNodeSession, type NodeConnection } from './ssh-node-session.js';
+
+const CLOSE_GRACE_MS = 3000;
+
+export interface SshExecutorOptions {
+  /** Concurrent steps per node, one shell channel each (sshd allows 10 sessions per connection by default). */
+  maxShellsPerNode?: number;
+  keepaliveIntervalMs?: number;
+  keepaliveCountMax?: number;
+  /** Used when the target sets no connectTimeoutMs. */
+  connectTimeoutMs?: number;
+}
+
+export class SshExecutor {
+  private readonly pool = new Map<string, Promise<LiveConnection>>();
+  private readonly options: Required<SshExecutorOptions>;
+
+  constructor(options: SshExecutorOptions = {}) {
+    this.options = { maxShellsPerNode: 4, keepaliveIntervalMs: 15_000, keepaliveCountMax: 3, connectTimeoutMs: 20_000, ...options };
+  }
+
+  /** Connects (or reuses the node's live connection) and returns a session bound to the target. */
+  async session(target: SshTarget): Promise<NodeSession> {
+    validateTarget(target);
+    const key = poolKey(target);
+    await this.connection(target, key);
+    return new SshNodeSession(target.name, target.username === 'root', () => this.connection(target, key));
+  }
+
+  async closeAll(): Promise<void> {
+    const entries = [...this.pool.values()];
+    this.pool.clear();
+    await Promise.all(
+      entries.map((entry) =>
+        entry.then(
+          (connection) => connection.close(),
+          () => undefined,
+        ),
+      ),
+    );
+  }
+
+  private async connection(target: SshTarget, key: string): Promise<LiveConnection> {
+    for (;;) {
+      const entry = this.pool.get(key);
+      if (!entry) break;
+      const connection = await entry.catch(() => undefined);
+      if (connection?.alive) return checkPin(connection, target);
+      // Another caller may have replaced the dead entry while we waited.
+      if (this.pool.get(key) === entry) this.pool.delete(key);
+    }
+    const attempt = connect(target, this.options);
+    this.pool.set(key, attempt);
+    attempt.then(
+      (connection) => connection.onClose(() => this.pool.get(key) === attempt && this.pool.delete(key)),
+      () => this.pool.get(key) === attempt && this.pool.delete(key),
+    );
+    return attempt;
+  }
+}
+
+/**
+ * Everything that authenticates either side is part of the key: a target naming the same host with
+ * another private key or another pinned host key must authenticate on its own connection, never
+ * ride one opened with somebody else's credentials. The key stays in memory only.
+ */
+function poolKey(target: SshTarget): string {
+  const parsed = ssh2.utils.parseKey(target.privateKey);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key || key instanceof Error) {
+    const reason = key instanceof Error ? key.message : 'no key found';
+    throw new SshError(`${target.name}: target.privateKey is unusable: ${reason}`, 'auth', target.name);
+  }
+  const clientKey = createHash('sha256').update(key.getPublicSSH()).digest('base64');
+  const hostKey = target.hostKeyFingerprint?.trim().replace(/=+$/, '') ?? (target.trustOnFirstUse ? 'tofu' : 'unpinned');
+  return JSON.stringify([target.host, target.port, target.username, clientKey, hostKey]);
+}
+
+/** Checked on every hand-out, not only at the handshake: the pin is the caller's, the key the host's. */
+function checkPin(connection: LiveConnection, target: SshTarget): LiveConnection {
+  const decision = decideHostKey(connection.hostKeyFingerprint, target.hostKeyFingerprint, target.trustOnFirstUse);
+  if (!decision.accept) throw new SshError(`${target.name}: ${decision.reason}`, 'host-key', target.name);
+  return connection;
+}
+
+class LiveConnection implements NodeConnection {
+  readonly shells: ShellPool;
+  private sftpChannel: Promise<SFTPWrapper> | undefined;
+  private open = true;
+  private readonly closeListeners: Array<() => void> = [];
+
+  constructor(
+    private readonly client: Client,
+    private readonly node: string,
+    shellCommand: string,
+    maxShells: number,
+    private readonly sudo: boolean,
+    /** The fingerprint the host presented at the handshake. */
+    readonly hostKeyFingerprint: string,
+  ) {
+    this.shells = new ShellPool(
+      () => this.exec(shellCommand),
+      node,
+      maxShells,
+      (group) => this.killGroup(group),
+    );
+    client.on('close', () => {
+      this.open = false;
+      this.shells.failAll(new SshError(`connection to ${node} lost`, 'connection-lost', node));
+      for (const listener of this.closeListeners) listener();
+    });
+  }
+
+  get alive(): boolean {
+    return this.open;
+  }
+
+  onClose(listener: () => void): void {
+    if (this.open) this.closeListeners.push(listener);
+    else listener();
+  }
+
+  async writeFile(remotePath: string, content: Buffer): Promise<void> {
+    this.sftpChannel ??= new Promise<SFTPWrapper>((resolve, reject) =>
+      this.client.sftp((error, sftp) => {
+        if (error) return reject(new SshError(`cannot open SFTP on ${this.node}: ${error.message}`, 'sftp', this.node));
+        sftp.on('close', () => (this.sftpChannel = undefined));
+        sftp.on('error', () => undefined); // each failed write rejects its own callback
+        resolve(sftp);
+      }),
+    );
+    const sftp = await this.sftpChannel.catch((error: unknown) => {
+      this.sftpChannel = undefined;
+      throw error;
+    });
+    await new Promise<void>((resolve, reject) =>
+      sftp.writeFile(remotePath, content, { mode: 0o600 }, (error) =>
+        error ? reject(new SshError(`SFTP write of ${remotePath} on ${this.node}: ${error.message}`, 'sftp', this.node)) : resolve(),
+      ),
+    );
+  }
+
+  /** Waits (briefly) for running steps to be killed: a root session's processes outlive the connection. */
+  async close(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.shells.shutdown(), new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)))]);
+    clearTimeout(timer);
+    this.client.end();
+  }
+
+  /** Runs in its own exec channel because the step's shell channel is the one that is stuck. */
+  private async killGroup(processGroup: number): Promise<void> {
+    const channel = await this.exec(`${this.sudo ? 'sudo -n ' : ''}kill -KILL -- -${processGroup}`);
+    await new Promise<void>((resolve) => {
+      channel.on('close', resolve);
+      channel.on('error', () => undefined);
+      channel.on('data', () => undefined);
+      channel.stderr.on('data', () => undefined);
+    });
+  }
+
+  private exec(command: string): Promise<ShellStream> {
+    return new Promise((resolve, reject) => {
+      if (!this.open) return reject(new SshError(`connection to ${this.node} lost`, 'connection-lost', this.node));
+      this.client.exec(command, (error, channel: ClientChannel) => {
+        if (error) return reject(new SshError(`cannot open a shell on ${this.node}: ${error.message}`, 'connection-lost', this.node));
+        resolve(channel);
+      });
+    });
+  }
+}
+
+function connect(target: SshTarget, options: Required<SshExecutorOptions>): Promise<LiveConnection> {
+  const node = target.name;
+  const client = new Client();
+  let hostKeyRefusal: string | undefined;
+  let learned: string | undefined;
+  let presented = '';
+  return new Promise<LiveConnection>((resolve, reject) => {
+    const sock = new Socket();
+    // Nagle would hold each short step line back waiting for an ACK (115 → 74 ms per exec in the notes).
+    sock.setNoDelay(true);
+    sock.connect(target.port, target.host);
+    const fail = (error: SshError) => {
+      client.end();
+      sock.destroy();
+      reject(error);
+    };
+    let settled = false;
+    // ssh2 can emit several errors for one failure (timeout, then "lost before handshake"), and an
+    // error without a listener would crash the process: this listener stays for the client's life.
+    client.on('error', (error: Error & { level?: string }) => {
+      if (settled) return;
+      settled = true;
+      fail(connectError(node, target, error, hostKeyRefusal));
+    });
+    client.once('ready', () => {
+      settled = true;
+      const sudo = target.username !== 'root';
+      const shellCommand = `${sudo ? 'sudo -n ' : ''}bash --noprofile --norc -s`;
+      const connection = new LiveConnection(client, node, shellCommand, options.maxShellsPerNode, sudo, presented);
+      if (!learned) return resolve(connection);
+      const fingerprint = learned;
+      Promise.resolve()
+        .then(() => target.onHostKeyLearned?.(fingerprint))
+        .then(
+          () => resolve(connection),
+          (error: unknown) => {
+            void connection.close();
+            reject(new SshError(`${node}: could not record learned host key ${fingerprint}: ${String(error)}`, 'host-key', node));
+          },
+        );
+    });
+
+    try {
+      client.connect({
+        sock,
+        username: target.username,
+        privateKey: target.privateKey,
+        readyTimeout: target.connectTimeoutMs ?? options.connectTimeoutMs,
+        keepaliveInterval: options.keepaliveIntervalMs,
+        keepaliveCountMax: options.keepaliveCountMax,
+        hostVerifier: (key: Buffer) => {
+          presented = openSshFingerprint(key);
+          const decision = decideHostKey(presented, target.hostKeyFingerprint, target.trustOnFirstUse);
+          if (!decision.accept) hostKeyRefusal = decision.reason;
+          else learned = decision.learned;
+          return decision.accept;
+        },
+      });
+    } catch (error) {
+      // ssh2 parses the private key synchronously
+      settled = true;
+      fail(new SshError(`${node}: target.privateKey is unusable: ${(error as Error).message}`, 'auth', node));
+    }
+  });
+}
+
+function connectError(node: string, target: SshTarget, error: Error & { level?: string }, hostKeyRefusal?: string): SshError {
+  const where = `${target.username}@${target.host}:${target.port}`;
+  if (hostKeyRefusal) return new SshError(`${node} (${where}): ${hostKeyRefusal}`, 'host-key', node);
+  if (error.level === 'client-authentication') {
+    return new SshError(`${node} (${where}): authentication refused for user ${target.username}`, 'auth', node);
+  }
+  return new SshError(`${node} (${where}): cannot connect: ${error.message}`, 'connect', node);
+}
+
+function validateTarget(target: SshTarget): void {
+  const problems: string[] = [];
+  if (!target?.name) problems.push('name is required');
+  if (!target?.host) problems.push('host is required');
+  if (!Number.isInteger(target?.port) || target.port < 1 || target.port > 65535) problems.push(`port must be 1-65535, got ${target?.port}`);
+  if (!target?.username) problems.push('username is required');
+  if (!target?.privateKey || target.privateKey.length === 0) problems.push('privateKey is required');
+  if (problems.length > 0) throw new TypeError(`SSH target ${target?.name ?? '?'}: ${problems.join('; ')}`);
+}
