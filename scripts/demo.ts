@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { PrismaClient } from '@prisma/client';
 import { JobQueue } from '../src/infra/queue/job-queue.js';
 import { createApp } from '../src/app/create-app.js';
 import { prepareRuntime, StartupError } from '../src/app/bootstrap.js';
@@ -12,6 +11,7 @@ import { startLab } from '../lab/nodes/lab.js';
 import { exampleInventory } from '../src/runbooks/openstack-liberty/example-inventory.js';
 import { generateSecrets } from '../src/runbooks/secrets.js';
 import { DemoApiClient, type DeploymentView } from './demo/api-client.js';
+import { type DemoRepositories, demoRepositories } from './demo/repositories.js';
 import { printProgress, printSummary } from './demo/report.js';
 
 /**
@@ -91,8 +91,8 @@ async function main(): Promise<number> {
   env.PORT = String((await canConnect('127.0.0.1', Number(requestedPort))) ? await freePort() : requestedPort);
   const prepared = await prepareRuntime({ serveHttp: true, env });
   const app = await createApp(prepared.runtime);
-  await app.listen(prepared.runtime.config.PORT, '127.0.0.1');
-  const baseUrl = `http://127.0.0.1:${prepared.runtime.config.PORT}`;
+  await app.listen(prepared.runtime.config.app.PORT, '127.0.0.1');
+  const baseUrl = `http://127.0.0.1:${prepared.runtime.config.app.PORT}`;
   step(`OpSprint at ${baseUrl} (PostgreSQL: ${prepared.database.source}, Redis: ${prepared.redis.source}); API docs ${baseUrl}/api/docs`);
   if (sandbox && !realJira) sandbox.jira.webhooks.register({ url: `${baseUrl}/webhooks/jira`, secret: env.JIRA_WEBHOOK_SECRET });
 
@@ -105,7 +105,7 @@ async function main(): Promise<number> {
 
   let exitCode = 1;
   try {
-    const db = app.get(PrismaClient);
+    const db = demoRepositories(app);
     const api = new DemoApiClient(baseUrl, env.OPSPRINT_ADMIN_TOKEN!);
     await cleanUpInterruptedDemo(db, api);
     // Updates queued for an earlier run's sandbox have nowhere to go: that sandbox is gone.
@@ -152,8 +152,7 @@ async function waitForAtlassianQueues(queue: JobQueue, timeoutMs = 120_000): Pro
   const deadline = Date.now() + timeoutMs;
   let announced = false;
   for (;;) {
-    const counts = await queue.counts();
-    const pending = (['jira', 'confluence'] as const).reduce((n, q) => n + counts[q].waiting + counts[q].active + counts[q].delayed, 0);
+    const pending = await queue.pending(['jira', 'confluence']);
     if (pending === 0) return;
     if (!announced) console.log(`   waiting for JIRA and Confluence to catch up (${pending} updates queued)`);
     announced = true;
@@ -168,15 +167,12 @@ async function waitForAtlassianQueues(queue: JobQueue, timeoutMs = 120_000): Pro
 }
 
 /** A demo killed midway leaves its deployment active; the next demo run closes it before starting. */
-async function cleanUpInterruptedDemo(db: PrismaClient, api: DemoApiClient): Promise<void> {
-  const stale = await db.deployment.findMany({ where: { environment: { name: 'lab' }, finishedAt: null } });
+async function cleanUpInterruptedDemo(db: DemoRepositories, api: DemoApiClient): Promise<void> {
+  const stale = (await db.deployments.list({ environment: 'lab', limit: 500 })).filter((deployment) => !deployment.finishedAt);
   for (const deployment of stale) {
     console.log(`   closing deployment ${deployment.id} left ${deployment.status} by an interrupted earlier demo run`);
     await api.cancelDeployment(deployment.id).catch(() => undefined);
-    await db.deployment.update({
-      where: { id: deployment.id },
-      data: { status: 'cancelled', finishedAt: new Date(), activeEnvironmentId: null, error: 'interrupted demo run' },
-    });
+    await db.deployments.forceClose(deployment.id, 'interrupted demo run');
   }
 }
 

@@ -6,7 +6,7 @@ import { prepareRuntime, StartupError, stopOnSignal } from './app/bootstrap.js';
 async function main(): Promise<void> {
   const prepared = await prepareRuntime({ serveHttp: true });
   const app = await createApp(prepared.runtime);
-  await app.listen(prepared.runtime.config.PORT, '0.0.0.0');
+  await app.listen(prepared.runtime.config.app.PORT, '0.0.0.0');
   const url = await app.getUrl();
   console.log(
     `OpSprint listening on ${url.replace('[::1]', 'localhost')} (PostgreSQL: ${prepared.database.source}, Redis: ${prepared.redis.source}, workers: ${prepared.runtime.runWorkers ? 'in this process' : 'separate'})`,

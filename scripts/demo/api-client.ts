@@ -21,6 +21,7 @@ export interface PhaseView {
 
 export interface DeploymentView {
   id: string;
+  runbookKey: string;
   status: string;
   error: string | null;
   environment: string;

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@prisma/client';
+import type { DemoRepositories } from './repositories.js';
 import type { AtlassianSandbox } from '../../lab/atlassian/server.js';
 import type { DemoApiClient, DeploymentView, PhaseView } from './api-client.js';
 
@@ -33,11 +33,11 @@ export function printProgress(deployment: DeploymentView): void {
 /** Verification tables, JIRA keys, the Confluence root; returns the process exit code. */
 export async function printSummary(
   deployment: DeploymentView,
-  context: { api: DemoApiClient; db: PrismaClient; sandbox?: AtlassianSandbox; baseUrl: string },
+  context: { api: DemoApiClient; db: DemoRepositories; sandbox?: AtlassianSandbox; baseUrl: string },
 ): Promise<number> {
   const { api, db } = context;
-  const environment = await db.environment.findUnique({ where: { name: deployment.environment } });
-  const links = await db.jiraLink.findMany({ where: { environmentId: environment?.id, entityType: 'epic' } });
+  const environment = await db.environments.findByName(deployment.environment);
+  const links = environment ? (await db.jiraLinks.list(environment.id, deployment.runbookKey)).filter((l) => l.entityType === 'epic') : [];
   const epicOf = new Map(links.map((l) => [l.entityKey, l.issueKey]));
 
   console.log('\n== Verification tables (parsed from the real command output on the nodes)');
@@ -57,9 +57,7 @@ export async function printSummary(
       `   ${phase.phaseKey.padEnd(20)} ${phase.status.padEnd(10)} ${seconds(phase).padStart(7)}  ${jira.padEnd(8)} (${counts(phase)})`,
     );
   }
-  const root = environment
-    ? await db.confluencePage.findUnique({ where: { environmentId_key: { environmentId: environment.id, key: 'root' } } })
-    : null;
+  const root = environment ? await db.pages.find(environment.id, 'root') : null;
   if (root) {
     const base = process.env.CONFLUENCE_BASE_URL ?? context.sandbox?.confluenceBaseUrl ?? '';
     console.log(

@@ -1,28 +1,35 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ApiModule } from '../api/api.module.js';
+import { ConfigModule } from '../config/config.module.js';
+import type { Runtime } from '../config/runtime.js';
 import { DeploymentsModule } from '../deployments/deployments.module.js';
+import { EnvironmentsModule } from '../environments/environments.module.js';
 import { HealthModule } from '../health/health.module.js';
+import { InfraModule } from '../infra/infra.module.js';
 import { ConfluenceModule } from '../integrations/confluence/confluence.module.js';
 import { JiraModule } from '../integrations/jira/jira.module.js';
+import { PersistenceModule } from '../persistence/persistence.module.js';
 import { WorkersModule } from '../workers/workers.module.js';
-import { CoreModule } from './core.module.js';
-import type { Runtime } from './runtime.js';
 
+/** Every capability of the service, for one runtime (the same wiring serves the API and the worker process). */
 @Module({})
 export class AppModule {
   static forRoot(runtime: Runtime): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot(runtime),
+        ConfigModule.forRoot(runtime),
+        PersistenceModule,
+        InfraModule,
         ScheduleModule.forRoot(),
-        WorkersModule,
+        EnvironmentsModule,
         DeploymentsModule,
+        WorkersModule,
         HealthModule,
         ApiModule,
-        JiraModule.forRoot(runtime),
-        ConfluenceModule.forRoot(runtime),
+        JiraModule.register(runtime.config.jira),
+        ConfluenceModule.register(runtime.config.confluence),
       ],
     };
   }

@@ -1,11 +1,10 @@
 import path from 'node:path';
-import { ConfigError, loadAppConfig } from '../config/app-config.js';
-import { loadConfluenceConfig } from '../integrations/confluence/confluence.config.js';
-import { loadJiraConfig } from '../integrations/jira/jira.config.js';
+import { ConfigError } from '../config/app-config.js';
+import { type Config, loadConfig } from '../config/config.js';
+import type { Runtime } from '../config/runtime.js';
 import { resolveDatabase, resolveRedis, type ResolvedService } from '../infra/local-services/local-services.js';
 import { migrate } from '../persistence/migrator.js';
 import { redactUrl } from '../common/redact-url.js';
-import type { Runtime } from './runtime.js';
 
 export interface PreparedRuntime {
   runtime: Runtime;
@@ -27,23 +26,20 @@ export async function prepareRuntime(options: {
   env?: NodeJS.ProcessEnv;
 }): Promise<PreparedRuntime> {
   const env = options.env ?? process.env;
-  let config;
+  let config: Config;
   try {
-    config = loadAppConfig(env);
-    // The integrations' settings are checked now too, so a bad value is one line, not a stack trace.
-    loadJiraConfig(env);
-    loadConfluenceConfig(env);
+    config = loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) throw new StartupError(error.problems.join('\n'));
     throw new StartupError((error as Error).message);
   }
   const dataDir = path.resolve(env.OPSPRINT_DATA_DIR ?? '.data');
-  const database = await resolveDatabase(config.DATABASE_URL, dataDir).catch((error: Error) => {
+  const database = await resolveDatabase(config.app.DATABASE_URL, dataDir).catch((error: Error) => {
     throw new StartupError(`DATABASE_URL: ${error.message}`);
   });
   let redis: ResolvedService;
   try {
-    redis = await resolveRedis(config.REDIS_URL);
+    redis = await resolveRedis(config.app.REDIS_URL);
   } catch (error) {
     await database.stop();
     throw new StartupError(`REDIS_URL: ${(error as Error).message}`);
@@ -61,9 +57,8 @@ export async function prepareRuntime(options: {
       databaseMaxConnections: database.maxConnections,
       redisUrl: redis.url,
       dataDir,
-      runWorkers: options.runWorkers ?? config.OPSPRINT_RUN_WORKERS,
+      runWorkers: options.runWorkers ?? config.app.OPSPRINT_RUN_WORKERS,
       serveHttp: options.serveHttp,
-      env,
     },
     database,
     redis,

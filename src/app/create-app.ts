@@ -4,14 +4,13 @@ import { NestFactory } from '@nestjs/core';
 import { pinoHttp } from 'pino-http';
 import { setupOpenApi } from '../api/openapi.js';
 import { DomainErrorFilter } from '../common/domain-error.filter.js';
-import { WorkersLifecycle } from '../workers/workers.module.js';
 import { AppModule } from './app.module.js';
 import { createLogger, PinoNestLogger } from './logger.js';
-import type { Runtime } from './runtime.js';
+import type { Runtime } from '../config/runtime.js';
 
 /** Builds the Nest application for a resolved runtime; the caller decides whether to listen. */
 export async function createApp(runtime: Runtime): Promise<INestApplication> {
-  const logger = createLogger(runtime.config.LOG_LEVEL);
+  const logger = createLogger(runtime.config.app.LOG_LEVEL);
   const app = await NestFactory.create(AppModule.forRoot(runtime), {
     // The JIRA webhook signature is computed over the exact bytes received.
     rawBody: true,
@@ -35,7 +34,7 @@ export async function createApp(runtime: Runtime): Promise<INestApplication> {
   // stop the embedded services they started (Nest's hook would re-raise the signal first).
   // Before init: Swagger's routes must be registered ahead of Nest's 404 handler.
   if (runtime.serveHttp) setupOpenApi(app);
+  // init() finds the job handlers and event followers, then starts the workers (when this process runs them).
   await app.init();
-  await app.get(WorkersLifecycle).start();
   return app;
 }

@@ -14,7 +14,7 @@ const toBool = ({ value }: { value: unknown }) =>
 
 /**
  * Every setting the service reads from the environment, validated once at start-up.
- * `.env.example` documents each one; JIRA_* and CONFLUENCE_* are read by their integrations.
+ * `.env.example` documents each one; JIRA_* and CONFLUENCE_* are parsed beside it (see config.ts).
  */
 export class AppConfig {
   /** postgresql://user:pass@host:port/db[?schema=name]; unset → local PostgreSQL, else embedded. */
@@ -88,10 +88,30 @@ export class AppConfig {
   QUEUE_PREFIX: string = 'opsprint';
 }
 
+/** One line per bad value, each starting with the variable's name. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(problems.join('\n'));
     this.name = 'ConfigError';
+  }
+}
+
+/** Runs each parse, keeping every failure's message instead of stopping at the first. */
+export class Problems {
+  readonly list: string[] = [];
+
+  take<T>(parse: () => T): T | undefined {
+    try {
+      return parse();
+    } catch (error) {
+      if (error instanceof ConfigError) this.list.push(...error.problems);
+      else this.list.push((error as Error).message);
+      return undefined;
+    }
+  }
+
+  throwIfAny(): void {
+    if (this.list.length > 0) throw new ConfigError(this.list);
   }
 }
 

@@ -1,28 +1,11 @@
 import { Module } from '@nestjs/common';
-import { PrismaClient } from '@prisma/client';
-import { RUNBOOK_CATALOG } from '../app/tokens.js';
-import { EnvironmentsService } from '../environments/environments.service.js';
-import type { RunbookCatalog } from '../runbooks/catalog.js';
-import { DeploymentCoordinator } from '../workers/deployment-coordinator.js';
-import { DeploymentSignals } from '../infra/signals/deployment-signals.js';
-import { WorkersModule } from '../workers/workers.module.js';
+import { EnvironmentsModule } from '../environments/environments.module.js';
 import { DeploymentsService } from './deployments.service.js';
 
+/** The deployment use cases: plan and create, list, read, cancel, retry. */
 @Module({
-  imports: [WorkersModule],
-  providers: [
-    {
-      provide: DeploymentsService,
-      useFactory: (
-        db: PrismaClient,
-        environments: EnvironmentsService,
-        coordinator: DeploymentCoordinator,
-        signals: DeploymentSignals,
-        catalog: RunbookCatalog,
-      ) => new DeploymentsService(db, environments, coordinator, signals, catalog),
-      inject: [PrismaClient, EnvironmentsService, DeploymentCoordinator, DeploymentSignals, RUNBOOK_CATALOG],
-    },
-  ],
+  imports: [EnvironmentsModule],
+  providers: [DeploymentsService],
   exports: [DeploymentsService],
 })
 export class DeploymentsModule {}

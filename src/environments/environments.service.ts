@@ -1,9 +1,11 @@
-import { Prisma, type PrismaClient } from '@prisma/client';
+import { Injectable } from '@nestjs/common';
 import { InputError, NotFoundError } from '../common/errors.js';
-import { SECRET_NAMES, type Inventory, type InventoryNode, type NetworkSettings, type NodeRole, type Secrets } from '../runbooks/model.js';
+import { UniqueViolation } from '../persistence/errors.js';
+import { EnvironmentRepository, type StoredEnvironment } from '../persistence/repositories/environment.repository.js';
 import { validateInventory } from '../runbooks/inventory.js';
+import { type Inventory, type InventoryNode, type NetworkSettings, SECRET_NAMES, type Secrets } from '../runbooks/model.js';
 import { generateSecrets, validateSecrets } from '../runbooks/secrets.js';
-import type { SecretCipher } from './secret-cipher.js';
+import { SecretCipher } from './secret-cipher.js';
 
 /** The SSH private key OpSprint logs in with; stored like the runbook's secrets. */
 export const SSH_PRIVATE_KEY = 'SSH_PRIVATE_KEY';
@@ -42,12 +44,11 @@ export interface EnvironmentForDeployment {
 }
 
 const ENV_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const withNodes = { nodes: { orderBy: { name: 'asc' as const } }, secrets: { select: { name: true } } };
-type EnvironmentRow = Prisma.EnvironmentGetPayload<{ include: typeof withNodes }>;
 
+@Injectable()
 export class EnvironmentsService {
   constructor(
-    private readonly db: PrismaClient,
+    private readonly environments: EnvironmentRepository,
     private readonly cipher: SecretCipher,
   ) {}
 
@@ -55,108 +56,86 @@ export class EnvironmentsService {
     const secrets = { ...generateSecrets(), ...(input.secrets ?? {}) };
     this.validate(input, secrets, true);
     try {
-      const row = await this.db.environment.create({
-        data: {
-          name: input.name,
-          description: input.description,
-          network: input.network as unknown as Prisma.InputJsonValue,
-          trustOnFirstUse: input.trustOnFirstUse ?? false,
-          nodes: { create: input.nodes.map(toNodeRow) },
-          secrets: { create: Object.entries(secrets).map(([name, value]) => ({ name, ciphertext: this.cipher.encrypt(value as string) })) },
-        },
-        include: withNodes,
-      });
-      return toView(row);
+      const stored = await this.environments.create(
+        input.name,
+        { description: input.description, network: input.network, trustOnFirstUse: input.trustOnFirstUse ?? false, nodes: input.nodes },
+        this.encrypt(secrets),
+      );
+      return toView(stored);
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-        throw new InputError([`name: an environment named "${input.name}" already exists`]);
-      }
+      if (error instanceof UniqueViolation) throw new InputError([`name: an environment named "${input.name}" already exists`]);
       throw error;
     }
   }
 
   /** Replaces the inventory; secrets given are replaced, the others kept. Pinned host keys survive unless changed. */
   async update(name: string, input: Omit<EnvironmentInput, 'name'>): Promise<EnvironmentView> {
-    const existing = await this.findRow(name);
+    const existing = await this.find(name);
     // Secrets sent again need not be readable: that is how values stored under another key are replaced.
     const current = await this.decryptSecrets(existing.id, Object.keys(input.secrets ?? {}));
     const secrets = { ...current, ...(input.secrets ?? {}) };
     this.validate({ ...input, name }, secrets, false);
-    const pinned = new Map(existing.nodes.map((n) => [n.name, n.hostKeyFingerprint]));
-    const row = await this.db.$transaction(async (tx) => {
-      await tx.node.deleteMany({ where: { environmentId: existing.id } });
-      for (const [secretName, value] of Object.entries(input.secrets ?? {})) {
-        const ciphertext = this.cipher.encrypt(value as string);
-        await tx.secret.upsert({
-          where: { environmentId_name: { environmentId: existing.id, name: secretName } },
-          create: { environmentId: existing.id, name: secretName, ciphertext },
-          update: { ciphertext },
-        });
-      }
-      return tx.environment.update({
-        where: { id: existing.id },
-        data: {
-          description: input.description,
-          network: input.network as unknown as Prisma.InputJsonValue,
-          trustOnFirstUse: input.trustOnFirstUse ?? existing.trustOnFirstUse,
-          nodes: {
-            create: input.nodes.map((node) =>
-              toNodeRow({
-                ...node,
-                ssh: { ...node.ssh, hostKeyFingerprint: node.ssh.hostKeyFingerprint ?? pinned.get(node.name) ?? undefined },
-              }),
-            ),
-          },
-        },
-        include: withNodes,
-      });
-    });
-    return toView(row);
+    const pinned = new Map(existing.nodes.map((n) => [n.name, n.ssh.hostKeyFingerprint]));
+    const nodes = input.nodes.map((node) => ({
+      ...node,
+      ssh: { ...node.ssh, hostKeyFingerprint: node.ssh.hostKeyFingerprint ?? pinned.get(node.name) ?? undefined },
+    }));
+    const stored = await this.environments.replace(
+      existing.id,
+      { description: input.description, network: input.network, trustOnFirstUse: input.trustOnFirstUse ?? existing.trustOnFirstUse, nodes },
+      this.encrypt(input.secrets ?? {}),
+    );
+    return toView(stored);
   }
 
   async get(name: string): Promise<EnvironmentView> {
-    return toView(await this.findRow(name));
+    return toView(await this.find(name));
   }
 
   async list(): Promise<EnvironmentView[]> {
-    const rows = await this.db.environment.findMany({ include: withNodes, orderBy: { name: 'asc' } });
-    return rows.map(toView);
+    return (await this.environments.list()).map(toView);
   }
 
   async loadForDeployment(idOrName: { id?: string; name?: string }): Promise<EnvironmentForDeployment> {
-    const row = idOrName.id
-      ? await this.db.environment.findUnique({ where: { id: idOrName.id }, include: withNodes })
-      : await this.db.environment.findUnique({ where: { name: idOrName.name }, include: withNodes });
-    if (!row) throw new NotFoundError(`environment ${idOrName.name ?? idOrName.id} does not exist`);
-    const all = await this.decryptSecrets(row.id);
+    const stored = idOrName.id ? await this.environments.findById(idOrName.id) : await this.environments.findByName(idOrName.name ?? '');
+    if (!stored) throw new NotFoundError(`environment ${idOrName.name ?? idOrName.id} does not exist`);
+    const all = await this.decryptSecrets(stored.id);
     const { [SSH_PRIVATE_KEY]: sshPrivateKey, ...rest } = all;
-    const view = toView(row);
     return {
-      id: row.id,
-      name: row.name,
-      inventory: { environment: row.name, nodes: view.nodes, network: view.network },
+      id: stored.id,
+      name: stored.name,
+      inventory: { environment: stored.name, nodes: stored.nodes, network: stored.network },
       secrets: Object.fromEntries(SECRET_NAMES.map((n) => [n, rest[n] ?? ''])) as Secrets,
       sshPrivateKey: sshPrivateKey ?? '',
-      trustOnFirstUse: row.trustOnFirstUse,
+      trustOnFirstUse: stored.trustOnFirstUse,
     };
+  }
+
+  /** Every secret value of an environment (runbook secrets and the SSH key), for writers that must mask or refuse them. */
+  async secretValues(environmentId: string): Promise<string[]> {
+    const environment = await this.loadForDeployment({ id: environmentId });
+    return [...Object.values(environment.secrets), environment.sshPrivateKey].filter(
+      (value): value is string => typeof value === 'string' && value.length > 0,
+    );
   }
 
   /** Trust-on-first-use: the key a node presented is pinned from now on. */
   async recordHostKey(environmentId: string, nodeName: string, fingerprint: string): Promise<void> {
-    await this.db.node.updateMany({
-      where: { environmentId, name: nodeName, hostKeyFingerprint: null },
-      data: { hostKeyFingerprint: fingerprint },
-    });
+    await this.environments.pinHostKey(environmentId, nodeName, fingerprint);
   }
 
-  private async findRow(name: string): Promise<EnvironmentRow> {
-    const row = await this.db.environment.findUnique({ where: { name }, include: withNodes });
-    if (!row) throw new NotFoundError(`environment ${name} does not exist`);
-    return row;
+  private async find(name: string): Promise<StoredEnvironment> {
+    const stored = await this.environments.findByName(name);
+    if (!stored) throw new NotFoundError(`environment ${name} does not exist`);
+    return stored;
+  }
+
+  private encrypt(secrets: Partial<Record<string, string>>): { name: string; ciphertext: string }[] {
+    return Object.entries(secrets).map(([name, value]) => ({ name, ciphertext: this.cipher.encrypt(value as string) }));
   }
 
   private async decryptSecrets(environmentId: string, skip: string[] = []): Promise<Record<string, string>> {
-    const rows = await this.db.secret.findMany({ where: { environmentId, name: { notIn: skip } } });
+    const rows = await this.environments.encryptedSecrets(environmentId, skip);
     const unreadable = rows.filter((r) => !this.cipher.canDecrypt(r.ciphertext)).map((r) => r.name);
     if (unreadable.length > 0) {
       throw new InputError(
@@ -183,40 +162,6 @@ export class EnvironmentsService {
   }
 }
 
-function toNodeRow(node: InventoryNode) {
-  return {
-    name: node.name,
-    roles: node.roles,
-    managementIp: node.managementIp,
-    providerInterface: node.providerInterface,
-    sshHost: node.ssh.host,
-    sshPort: node.ssh.port,
-    sshUser: node.ssh.user,
-    hostKeyFingerprint: node.ssh.hostKeyFingerprint ?? null,
-  };
-}
-
-function toView(row: EnvironmentRow): EnvironmentView {
-  return {
-    id: row.id,
-    name: row.name,
-    description: row.description,
-    network: row.network as unknown as NetworkSettings,
-    trustOnFirstUse: row.trustOnFirstUse,
-    nodes: row.nodes.map((n) => ({
-      name: n.name,
-      roles: n.roles as NodeRole[],
-      managementIp: n.managementIp,
-      providerInterface: n.providerInterface,
-      ssh: {
-        host: n.sshHost,
-        port: n.sshPort,
-        user: n.sshUser,
-        ...(n.hostKeyFingerprint ? { hostKeyFingerprint: n.hostKeyFingerprint } : {}),
-      },
-    })),
-    secrets: row.secrets.map((s) => s.name).sort(),
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  };
+function toView({ secretNames, ...stored }: StoredEnvironment): EnvironmentView {
+  return { ...stored, secrets: secretNames };
 }

@@ -1,23 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { PrismaClient } from '@prisma/client';
-import { RUNTIME } from '../app/tokens.js';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { redactUrl } from '../common/redact-url.js';
-import type { Runtime } from '../app/runtime.js';
+import { Runtime } from '../config/runtime.js';
+import { decoratedProviders } from '../infra/discovery/discover.js';
 import { JobQueue } from '../infra/queue/job-queue.js';
-
-export interface DependencyHealth {
-  status: 'up' | 'down' | 'off';
-  detail?: string;
-  [key: string]: unknown;
-}
-
-/** Something that reports on its own dependency (JIRA, Confluence) in /health. */
-export interface HealthContributor {
-  readonly healthName: string;
-  health(): Promise<DependencyHealth>;
-}
-
-export const HEALTH_CONTRIBUTORS = Symbol('HEALTH_CONTRIBUTORS');
+import { PrismaService } from '../persistence/prisma.service.js';
+import { type DependencyHealth, type HealthContributor, REPORTS_HEALTH } from './health-contributor.js';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number, what: string) =>
   Promise.race([
@@ -27,22 +15,23 @@ const withTimeout = <T>(promise: Promise<T>, ms: number, what: string) =>
 
 /** An honest health report: every dependency listed, 503 when a required one is down. */
 @Injectable()
-export class HealthService {
-  private readonly contributors: HealthContributor[] = [];
+export class HealthService implements OnModuleInit {
+  private contributors: HealthContributor[] = [];
 
   constructor(
-    private readonly db: PrismaClient,
+    private readonly db: PrismaService,
     private readonly queue: JobQueue,
-    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly runtime: Runtime,
+    private readonly discovery: DiscoveryService,
   ) {}
 
-  addContributor(contributor: HealthContributor): void {
-    this.contributors.push(contributor);
+  onModuleInit(): void {
+    this.contributors = decoratedProviders<HealthContributor>(this.discovery, REPORTS_HEALTH);
   }
 
   async check(): Promise<{ status: 'ok' | 'error'; dependencies: Record<string, DependencyHealth> }> {
     const dependencies: Record<string, DependencyHealth> = {};
-    dependencies.postgres = await withTimeout(this.db.$queryRaw`SELECT 1`, 2000, 'PostgreSQL').then(
+    dependencies.postgres = await withTimeout(this.db.ping(), 2000, 'PostgreSQL').then(
       () => ({ status: 'up' as const, url: redactUrl(this.runtime.databaseUrl) }),
       (error: Error) => ({ status: 'down' as const, detail: describeError(error), url: redactUrl(this.runtime.databaseUrl) }),
     );

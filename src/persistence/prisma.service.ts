@@ -1,18 +1,23 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@prisma/client';
+import { Runtime } from '../config/runtime.js';
 
 /**
  * Builds a Prisma client over the pg driver adapter (the engine-free client: Prisma's native
  * engines cannot be downloaded here, see ../shared/notes/toolchain.md). A `?schema=` parameter
- * selects a PostgreSQL schema, which the tests use to isolate runs from each other.
+ * selects a PostgreSQL schema, for installations that share one database.
  */
 export function createPrismaClient(databaseUrl: string, options: { max?: number } = {}): PrismaClient {
+  return new PrismaClient({ adapter: pgAdapter(databaseUrl, options.max ?? 10) });
+}
+
+function pgAdapter(databaseUrl: string, max: number): PrismaPg {
   const { connectionString, schema } = splitSchema(databaseUrl);
-  const adapter = new PrismaPg(
-    { connectionString, max: options.max ?? 10, options: schema ? `-c search_path="${schema}"` : undefined },
+  return new PrismaPg(
+    { connectionString, max, options: schema ? `-c search_path="${schema}"` : undefined },
     schema ? { schema } : undefined,
   );
-  return new PrismaClient({ adapter });
 }
 
 export function splitSchema(databaseUrl: string): { connectionString: string; schema?: string } {
@@ -23,4 +28,20 @@ export function splitSchema(databaseUrl: string): { connectionString: string; sc
     throw new Error(`DATABASE_URL: schema "${schema}" is not a valid PostgreSQL identifier`);
   }
   return { connectionString: url.toString(), schema };
+}
+
+/** The one database client of a process; only repositories use it. Closed last, after the queues. */
+@Injectable()
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
+  constructor(runtime: Runtime) {
+    super({ adapter: pgAdapter(runtime.databaseUrl, runtime.databaseMaxConnections ?? 10) });
+  }
+
+  async ping(): Promise<void> {
+    await this.$queryRaw`SELECT 1`;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.$disconnect();
+  }
 }

@@ -1,31 +1,25 @@
-import { Logger } from '@nestjs/common';
-import type { Prisma, PrismaClient, StepRun } from '@prisma/client';
-import type { DeploymentEventBus } from '../deployments/deployment-event-bus.js';
-import type { DeploymentEvent, DeploymentEventInput } from '../deployments/deployment-events.js';
-import type { EnvironmentForDeployment, EnvironmentsService } from '../environments/environments.service.js';
-import type { RunbookCatalog } from '../runbooks/catalog.js';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Runtime } from '../config/runtime.js';
+import { EnvironmentsService, type EnvironmentForDeployment } from '../environments/environments.service.js';
+import { DeploymentEventBus } from '../infra/events/deployment-event-bus.js';
+import type { DeploymentEventInput } from '../infra/events/deployment-events.js';
+import { JOBS, type JobPayloads } from '../infra/queue/jobs.js';
+import { HandBackError, type JobContext } from '../infra/queue/on-job.js';
+import { DeploymentSignals } from '../infra/signals/deployment-signals.js';
+import { type NodeSession, SessionFactory, SshError, type SshTarget } from '../infra/ssh/executor.types.js';
+import { isDoneStep } from '../persistence/ledger-status.js';
+import type { StepRunRecord } from '../persistence/records.js';
+import { LedgerRepository } from '../persistence/repositories/ledger.repository.js';
+import { RunbookCatalog } from '../runbooks/catalog.js';
 import type { InventoryNode, PhasePlan, PlannedStep } from '../runbooks/model.js';
 import { planDeployment } from '../runbooks/plan.js';
 import { maskSecrets } from '../runbooks/secrets.js';
-import type { DeploymentCoordinator, RunPhaseJob } from './deployment-coordinator.js';
-import type { DeploymentSignals } from '../infra/signals/deployment-signals.js';
+import { DeploymentCoordinator } from './deployment-coordinator.js';
 import { executionWaves } from './execution-waves.js';
-import { SshError, type NodeSession, type SshTarget } from '../infra/ssh/executor.types.js';
-import { HandBackError, JOBS, type JobContext } from '../infra/queue/job-queue.js';
 import { runPlannedStep, type StepOutcome } from './step-runner.js';
 
-export interface PhaseRunnerSettings {
-  nodeConcurrency: number;
-  stepTimeoutMs: number;
-  connectTimeoutMs: number;
-}
+type RunPhaseJob = JobPayloads['deployments:run-phase'];
 
-/** What the runner needs from an SSH executor (SshExecutor in production, the same over lab nodes). */
-export interface SessionFactory {
-  session(target: SshTarget): Promise<NodeSession>;
-}
-
-const DONE: ReadonlySet<string> = new Set(['ok', 'changed', 'would_change']);
 const OUTPUT_LIMIT = 64 * 1024;
 const TAIL_LINES = 20;
 
@@ -35,7 +29,7 @@ interface PhaseContext {
   environment: EnvironmentForDeployment;
   phaseRunId: string;
   plan: PhasePlan;
-  ledger: Map<string, StepRun>;
+  ledger: Map<string, StepRunRecord>;
   abort: AbortController;
   startedStories: Set<string>;
   failed: boolean;
@@ -49,58 +43,55 @@ interface PhaseContext {
  * result to PostgreSQL before moving on. A job taken over after a crash reads that ledger and
  * resumes at the first unfinished step; finished steps are never run again.
  */
-export class PhaseRunner {
+@Injectable()
+export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('PhaseRunner');
   private readonly running = new Map<string, Set<AbortController>>();
   private stopListening: (() => Promise<void>) | undefined;
+  private readonly settings: { nodeConcurrency: number; stepTimeoutMs: number; connectTimeoutMs: number };
 
   constructor(
-    private readonly db: PrismaClient,
+    private readonly ledger: LedgerRepository,
     private readonly environments: EnvironmentsService,
     private readonly executor: SessionFactory,
     private readonly coordinator: DeploymentCoordinator,
     private readonly events: DeploymentEventBus,
     private readonly signals: DeploymentSignals,
     private readonly catalog: RunbookCatalog,
-    private readonly settings: PhaseRunnerSettings,
-  ) {}
+    private readonly runtime: Runtime,
+  ) {
+    const { PHASE_NODE_CONCURRENCY, STEP_TIMEOUT_MS, SSH_CONNECT_TIMEOUT_MS } = runtime.config.app;
+    this.settings = { nodeConcurrency: PHASE_NODE_CONCURRENCY, stepTimeoutMs: STEP_TIMEOUT_MS, connectTimeoutMs: SSH_CONNECT_TIMEOUT_MS };
+  }
 
   /** Cancel requests from any process abort the steps this process runs for that deployment. */
-  async listenForCancels(): Promise<void> {
+  async onModuleInit(): Promise<void> {
+    if (!this.runtime.runWorkers) return;
     this.stopListening = await this.signals.onCancel((deploymentId) => {
       for (const controller of this.running.get(deploymentId) ?? []) controller.abort();
     });
   }
 
-  async close(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     await this.stopListening?.();
   }
 
   async run(job: RunPhaseJob, context: JobContext): Promise<void> {
-    const deployment = await this.db.deployment.findUnique({
-      where: { id: job.deploymentId },
-      include: { phaseRuns: { where: { phaseKey: job.phaseKey } } },
-    });
-    const phaseRun = deployment?.phaseRuns[0];
-    if (!deployment || !phaseRun || deployment.finishedAt) return;
+    const found = await this.ledger.phaseJob(job.deploymentId, job.phaseKey);
+    if (!found || found.deployment.finishedAt) return;
+    const { deployment, phaseRun } = found;
     if (phaseRun.status !== 'pending' && phaseRun.status !== 'running') return this.coordinator.advance(deployment.id);
     if (deployment.status === 'cancelled') {
-      await this.db.phaseRun.update({ where: { id: phaseRun.id }, data: { status: 'cancelled', finishedAt: new Date() } });
+      await this.ledger.finishPhase(phaseRun.id, 'cancelled', null);
       return this.coordinator.advance(deployment.id);
     }
 
     const environment = await this.environments.loadForDeployment({ id: deployment.environmentId });
     const base = { deploymentId: deployment.id, environmentId: environment.id, environmentName: environment.name };
-    const started = await this.db.deployment.updateMany({
-      where: { id: deployment.id, status: 'queued' },
-      data: { status: 'running', startedAt: new Date() },
-    });
-    if (started.count === 1) await this.emit({ ...base, type: 'deployment.started', phases: deployment.phases });
+    if (await this.ledger.startDeployment(deployment.id))
+      await this.emit({ ...base, type: 'deployment.started', phases: deployment.phases });
     if (phaseRun.status === 'pending') {
-      await this.db.phaseRun.update({
-        where: { id: phaseRun.id },
-        data: { status: 'running', startedAt: phaseRun.startedAt ?? new Date() },
-      });
+      await this.ledger.startPhase(phaseRun);
       await this.emit({ ...base, type: 'phase.started', phaseKey: job.phaseKey });
     }
 
@@ -111,7 +102,7 @@ export class PhaseRunner {
       // The environment changed since the deployment was created and no longer plans.
       return this.finishPhase(base, phaseRun.id, job.phaseKey, 'failed', `cannot plan phase ${job.phaseKey}: ${(error as Error).message}`);
     }
-    const ledgerRows = await this.db.stepRun.findMany({ where: { phaseRunId: phaseRun.id } });
+    const ledgerRows = await this.ledger.steps(phaseRun.id);
     const phase: PhaseContext = {
       job,
       deployment,
@@ -168,12 +159,12 @@ export class PhaseRunner {
     for (const step of steps) {
       const row = phase.ledger.get(`${nodeName}/${step.key}`);
       if (!row) throw new Error(`step ${step.key} on ${nodeName} is not in the ledger of phase ${phase.job.phaseKey}`);
-      if (DONE.has(row.status)) continue;
+      if (isDoneStep(row.status)) continue;
       if (phase.failed || phase.cancelled || phase.transient || phase.abort.signal.aborted || context.shutdown.aborted) {
         if (phase.abort.signal.aborted) phase.cancelled = true;
         return;
       }
-      await this.markStarted(phase, row, step);
+      const started = await this.markStarted(phase, row, step);
       let outcome: StepOutcome;
       try {
         session ??= await this.executor.session(this.targetFor(phase.environment, node));
@@ -185,10 +176,10 @@ export class PhaseRunner {
           onStderr: (line) => this.publishLine(phase, step, 'stderr', line),
         });
       } catch (error) {
-        await this.recordError(phase, row, step, error);
+        await this.recordError(phase, started, step, error);
         return;
       }
-      await this.recordOutcome(phase, row, step, outcome);
+      await this.recordOutcome(phase, started, step, outcome);
       if (outcome.status === 'failed') return;
     }
   }
@@ -211,62 +202,46 @@ export class PhaseRunner {
     };
   }
 
-  private async markStarted(phase: PhaseContext, row: StepRun, step: PlannedStep): Promise<void> {
-    await this.db.stepRun.update({
-      where: { id: row.id },
-      data: { status: 'running', attempt: { increment: 1 }, startedAt: new Date(), finishedAt: null, exitCode: null },
-    });
+  /** The row returned carries this attempt's own start, so its duration is the attempt's alone. */
+  private async markStarted(phase: PhaseContext, row: StepRunRecord, step: PlannedStep): Promise<StepRunRecord> {
+    const started = await this.ledger.startStep(row.id);
     this.publishLine(phase, step, 'status', `▶ ${step.title}`);
     if (!phase.startedStories.has(step.storyKey)) {
       phase.startedStories.add(step.storyKey);
       await this.emit({ ...this.base(phase), type: 'story.started', phaseKey: phase.job.phaseKey, storyKey: step.storyKey });
     }
+    return started;
   }
 
-  private async recordOutcome(phase: PhaseContext, row: StepRun, step: PlannedStep, outcome: StepOutcome): Promise<void> {
-    const finishedAt = new Date();
-    const artifacts: Prisma.ArtifactCreateManyInput[] = outcome.artifacts.map((artifact) => ({
-      deploymentId: phase.deployment.id,
-      stepRunId: row.id,
-      phaseKey: phase.job.phaseKey,
-      node: step.node,
+  private async recordOutcome(phase: PhaseContext, started: StepRunRecord, step: PlannedStep, outcome: StepOutcome): Promise<void> {
+    const artifacts = outcome.artifacts.map((artifact) => ({
       kind: artifact.kind,
       name: artifact.name,
       language: artifact.language ?? null,
       content: phase.mask(artifact.content),
-      data: artifact.data ? (JSON.parse(phase.mask(JSON.stringify(artifact.data))) as Prisma.InputJsonValue) : undefined,
+      data: artifact.data ? JSON.parse(phase.mask(JSON.stringify(artifact.data))) : undefined,
     }));
     const stdout = phase.mask(tail(outcome.stdout));
     const stderr = phase.mask(tail(outcome.stderr));
     // One transaction: the step's result and its evidence are written before the job moves on.
-    const [, , fresh] = await this.db.$transaction([
-      this.db.artifact.deleteMany({ where: { stepRunId: row.id } }),
-      this.db.artifact.createMany({ data: artifacts }),
-      this.db.stepRun.update({
-        where: { id: row.id },
-        data: {
-          status: outcome.status,
-          exitCode: outcome.exitCode,
-          command: phase.mask(outcome.commands.join('\n')),
-          stdout,
-          stderr,
-          finishedAt,
-          durationMs: finishedAt.getTime() - (row.startedAt?.getTime() ?? finishedAt.getTime()),
-        },
-      }),
-    ]);
+    const fresh = await this.ledger.finishStep(
+      started,
+      { status: outcome.status, exitCode: outcome.exitCode, command: phase.mask(outcome.commands.join('\n')), stdout, stderr },
+      artifacts,
+      phase.job.phaseKey,
+    );
     phase.ledger.set(`${step.node}/${step.key}`, fresh);
     this.publishLine(phase, step, 'status', `${outcome.status === 'failed' ? '✗' : '✓'} ${step.title}: ${outcome.status}`);
     if (outcome.status === 'failed') await this.failStep(phase, step, outcome.exitCode, `${stdout}${stderr}`);
   }
 
-  private async recordError(phase: PhaseContext, row: StepRun, step: PlannedStep, error: unknown): Promise<void> {
+  private async recordError(phase: PhaseContext, started: StepRunRecord, step: PlannedStep, error: unknown): Promise<void> {
     const message = phase.mask(error instanceof Error ? error.message : String(error));
     const cancelled = error instanceof SshError && error.code === 'cancelled';
     const transient = error instanceof SshError && error.transient && !phase.abort.signal.aborted;
     const status = cancelled || phase.abort.signal.aborted ? 'cancelled' : transient ? 'pending' : 'failed';
-    await this.db.stepRun.update({ where: { id: row.id }, data: { status, stderr: `${message}\n`, finishedAt: new Date() } });
-    phase.ledger.set(`${step.node}/${step.key}`, { ...row, status });
+    const fresh = await this.ledger.stopStep(started, status, `${message}\n`);
+    phase.ledger.set(`${step.node}/${step.key}`, fresh);
     this.publishLine(phase, step, 'status', `✗ ${step.title}: ${message}`);
     if (status === 'cancelled') phase.cancelled = true;
     else if (status === 'pending') phase.transient = error as SshError;
@@ -276,8 +251,7 @@ export class PhaseRunner {
   private async failStep(phase: PhaseContext, step: PlannedStep, exitCode: number | null, output: string): Promise<void> {
     phase.failed = true;
     const summary = `step "${step.title}" (${step.key}) failed on ${step.node}${exitCode === null ? '' : ` with exit code ${exitCode}`}`;
-    // The first failure explains the deployment; later ones are in the ledger.
-    await this.db.deployment.updateMany({ where: { id: phase.deployment.id, error: null }, data: { error: summary } });
+    await this.ledger.explainFailure(phase.deployment.id, summary);
     await this.emit({
       ...this.base(phase),
       type: 'story.failed',
@@ -294,7 +268,7 @@ export class PhaseRunner {
   private async emitFinishedStories(phase: PhaseContext, base: ReturnType<PhaseRunner['base']>): Promise<void> {
     for (const story of phase.plan.phase.stories) {
       const rows = [...phase.ledger.values()].filter((row) => row.storyKey === story.key);
-      if (rows.length > 0 && rows.every((row) => DONE.has(row.status))) {
+      if (rows.length > 0 && rows.every((row) => isDoneStep(row.status))) {
         await this.emit({ ...base, type: 'story.succeeded', phaseKey: phase.job.phaseKey, storyKey: story.key });
       }
     }
@@ -307,8 +281,8 @@ export class PhaseRunner {
     status: 'succeeded' | 'failed' | 'cancelled',
     error?: string,
   ): Promise<void> {
-    await this.db.phaseRun.update({ where: { id: phaseRunId }, data: { status, finishedAt: new Date(), error: error ?? null } });
-    if (error) await this.db.deployment.updateMany({ where: { id: base.deploymentId, error: null }, data: { error } });
+    await this.ledger.finishPhase(phaseRunId, status, error ?? null);
+    if (error) await this.ledger.explainFailure(base.deploymentId, error);
     await this.emit({ ...base, type: 'phase.finished', phaseKey, status });
     await this.coordinator.advance(base.deploymentId);
   }
@@ -318,7 +292,7 @@ export class PhaseRunner {
   }
 
   private async emit(event: DeploymentEventInput): Promise<void> {
-    await this.events.emit({ ...event, at: new Date().toISOString() } as DeploymentEvent);
+    await this.events.emit(event);
   }
 
   private publishLine(phase: PhaseContext, step: PlannedStep, stream: 'stdout' | 'stderr' | 'status', line: string): void {

@@ -7,8 +7,8 @@ import type { INestApplication } from '@nestjs/common';
 import ssh2 from 'ssh2';
 import request from 'supertest';
 import { createApp } from '../../src/app/create-app.js';
-import type { Runtime } from '../../src/app/runtime.js';
-import { loadAppConfig } from '../../src/config/app-config.js';
+import type { Runtime } from '../../src/config/runtime.js';
+import { loadConfig } from '../../src/config/config.js';
 import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-inventory.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -29,13 +29,12 @@ export async function startApiApp(options: { env?: Record<string, string>; runWo
   const prefix = `api-${randomBytes(5).toString('hex')}`;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'opsprint-api-'));
   const runtime: Runtime = {
-    config: loadAppConfig({ LOG_LEVEL: 'silent', QUEUE_PREFIX: prefix, ...env }),
+    config: loadConfig({ LOG_LEVEL: 'silent', QUEUE_PREFIX: prefix, ...env }),
     databaseUrl: db.url,
     redisUrl: REDIS_URL,
     dataDir,
     runWorkers: options.runWorkers ?? false,
     serveHttp: true,
-    env: {},
   };
   const app = await createApp(runtime);
   return {

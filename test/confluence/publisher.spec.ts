@@ -1,3 +1,6 @@
+import { ConfluencePageRepository } from '../../src/persistence/repositories/confluence-page.repository.js';
+import { DeploymentRepository } from '../../src/persistence/repositories/deployment.repository.js';
+import { JiraLinkRepository } from '../../src/persistence/repositories/jira-link.repository.js';
 import { ConfluenceGateway } from '../../src/integrations/confluence/confluence.gateway.js';
 import { ConfluencePublisher } from '../../src/integrations/confluence/publisher.service.js';
 import { SecretLeakError } from '../../src/integrations/confluence/publisher/secret-guard.js';
@@ -42,7 +45,9 @@ describe('ConfluencePublisher: a deployment published to the Confluence sandbox'
     sandbox = await startConfluenceSandbox({ users: [USER], spaces: ['OPS'] });
     const gateway = new ConfluenceGateway({ baseUrl: sandbox.baseUrl, ...USER, spaceKey: 'OPS' }, { baseDelayMs: 5, maxDelayMs: 20 });
     publisher = new ConfluencePublisher(
-      db.prisma,
+      new DeploymentRepository(db.prisma),
+      new ConfluencePageRepository(db.prisma),
+      new JiraLinkRepository(db.prisma),
       gateway,
       { spaceKey: 'OPS' },
       { runbooks: [runbookFixture], jiraBaseUrl: 'https://example.atlassian.net', label: 'opsprint' },
@@ -229,7 +234,9 @@ describe('ConfluencePublisher: a deployment published to the Confluence sandbox'
     const gateway = new ConfluenceGateway({ baseUrl: sandbox.baseUrl, ...USER, spaceKey: 'OPS' }, { baseDelayMs: 5 });
     const parent = await gateway.createPage('OPS', 'Private clouds', '<p>All our environments.</p>');
     const nested = new ConfluencePublisher(
-      db.prisma,
+      new DeploymentRepository(db.prisma),
+      new ConfluencePageRepository(db.prisma),
+      new JiraLinkRepository(db.prisma),
       gateway,
       { spaceKey: 'OPS', parentPageId: parent.id },
       { runbooks: [runbookFixture] },

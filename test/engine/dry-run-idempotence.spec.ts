@@ -1,4 +1,4 @@
-import type { StepRun } from '@prisma/client';
+import type { StepRunRecord as StepRun } from '../../src/persistence/records.js';
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
 import { startLab, type Lab } from '../../lab/nodes/lab.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@prisma/client';
+import type { PrismaService } from '../../src/persistence/prisma.service.js';
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
 import { EnvironmentsService } from '../../src/environments/environments.service.js';
 import { startLab, type Lab } from '../../lab/nodes/lab.js';
@@ -17,7 +17,7 @@ afterAll(async () => {
   await lab?.stop();
 });
 
-async function finished(db: PrismaClient, id: string) {
+async function finished(db: PrismaService, id: string) {
   return eventually(
     async () => {
       const d = await db.deployment.findUnique({ where: { id } });

@@ -159,14 +159,12 @@ describe('separate worker processes', () => {
     const lines = (await readLabFile(lab, CONTROLLER, SHARED_LOG)).trim().split('\n');
     expect(lines.sort()).toEqual(['p1-s1', 'p1-s2', 'p2-s1', 'p2-s2', 'p3-s1', 'p3-s2', 'p4-s1', 'p4-s2']);
 
-    const queue = new JobQueue(TEST_REDIS_URL, t.runtime.config.QUEUE_PREFIX);
-    try {
-      const jobs = (await queue.queue('deployments').getJobs(['completed'])).filter((job) => job.data.deploymentId === created.id);
-      expect(jobs.map((job) => job.data.phaseKey).sort()).toEqual(['p1', 'p2', 'p3', 'p4']);
-      const ranBy = new Set(jobs.map((job) => Number(job.processedBy?.split(':').pop())));
-      expect([...ranBy].sort()).toEqual([a.pid, b.pid].sort());
-    } finally {
-      await queue.close();
-    }
+    type PhaseJob = { deploymentId: string; phaseKey: string };
+    const jobs = (await t.app.get(JobQueue).jobs('deployments', ['completed'])).filter(
+      (job) => (job.data as PhaseJob).deploymentId === created.id,
+    );
+    expect(jobs.map((job) => (job.data as PhaseJob).phaseKey).sort()).toEqual(['p1', 'p2', 'p3', 'p4']);
+    const ranBy = new Set(jobs.map((job) => Number(job.processedBy?.split(':').pop())));
+    expect([...ranBy].sort()).toEqual([a.pid, b.pid].sort());
   }, 90_000);
 });

@@ -3,6 +3,7 @@ import ssh2 from 'ssh2';
 import { InputError } from '../../src/common/errors.js';
 import { EnvironmentsService, SSH_PRIVATE_KEY } from '../../src/environments/environments.service.js';
 import { SecretCipher } from '../../src/environments/secret-cipher.js';
+import { EnvironmentRepository } from '../../src/persistence/repositories/environment.repository.js';
 import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-inventory.js';
 import { generateSecrets } from '../../src/runbooks/secrets.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -20,13 +21,13 @@ describe('secrets stored under another OPSPRINT_SECRET_KEY', () => {
   const key = ssh2.utils.generateKeyPairSync('ed25519').private;
 
   it('an update without them is refused naming each unreadable secret; sending them again replaces them', async () => {
-    await new EnvironmentsService(db.prisma, new SecretCipher(randomBytes(32))).create({
+    await new EnvironmentsService(new EnvironmentRepository(db.prisma), new SecretCipher(randomBytes(32))).create({
       name: 'keyed',
       network: inventory.network,
       nodes: inventory.nodes,
       secrets: { [SSH_PRIVATE_KEY]: key },
     });
-    const withNewKey = new EnvironmentsService(db.prisma, new SecretCipher(randomBytes(32)));
+    const withNewKey = new EnvironmentsService(new EnvironmentRepository(db.prisma), new SecretCipher(randomBytes(32)));
 
     const refusal = await withNewKey.update('keyed', { network: inventory.network, nodes: inventory.nodes }).catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(InputError);

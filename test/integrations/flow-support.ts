@@ -88,10 +88,10 @@ export async function settled(t: TestApp, deploymentId: string, timeoutMs = 120_
   let quiet = 0;
   return eventually(
     async () => {
-      const counts = await t.app.get(JobQueue).counts();
-      const busy = ['jira', 'confluence'].some((q) => counts[q].waiting + counts[q].active + counts[q].delayed > 0);
+      const queue = t.app.get(JobQueue);
+      const busy = (await queue.pending(['jira', 'confluence'])) > 0;
       quiet = busy ? 0 : quiet + 1;
-      return quiet >= 3 ? counts : undefined;
+      return quiet >= 3 ? queue.counts() : undefined;
     },
     timeoutMs,
     200,

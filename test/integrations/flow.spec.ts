@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { EnvironmentsService } from '../../src/environments/environments.service.js';
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
 import { JiraGateway } from '../../src/integrations/jira/jira.gateway.js';
-import { JiraPollScheduler } from '../../src/integrations/jira/jira-poll.scheduler.js';
+import { JiraPollJob } from '../../src/integrations/jira/jira-poll.job.js';
 import { DEFAULT_USERS } from '../../lab/atlassian/http.js';
 import { startAtlassianSandbox, type AtlassianSandbox } from '../../lab/atlassian/server.js';
 import { startLab, type Lab } from '../../lab/nodes/lab.js';
@@ -98,12 +98,12 @@ describe('a deployment followed in JIRA and Confluence (lab nodes, Atlassian san
       environmentId: (await t.db.prisma.deployment.findUniqueOrThrow({ where: { id: firstId } })).environmentId,
     });
     const job = await eventually(async () => {
-      const found = await t.app.get(JobQueue).queue('confluence').getJob(jobId);
-      return (await found?.getState()) === 'completed' ? found : undefined;
+      const found = await t.app.get(JobQueue).job('confluence', jobId);
+      return found?.state === 'completed' ? found : undefined;
     });
     expect(job!.returnvalue).toMatchObject({ created: 0, updated: 0, unchanged: 1 + phaseKeys.length });
-    expect(job!.returnvalue.rootUrl).toContain(sandbox.confluenceBaseUrl);
-    expect(job!.returnvalue.rootUrl).toContain(pageTree().roots[0].id);
+    expect((job!.returnvalue as { rootUrl: string }).rootUrl).toContain(sandbox.confluenceBaseUrl);
+    expect((job!.returnvalue as { rootUrl: string }).rootUrl).toContain(pageTree().roots[0].id);
     expect(versions()).toEqual(before);
   });
 
@@ -247,9 +247,9 @@ describe('a deployment followed in JIRA and Confluence (lab nodes, Atlassian san
       const epic = labIssues(sandbox).find((i) => i.issueType === 'Epic' && i.labels.includes('phase-keystone'))!;
       const transition = (await gateway.listTransitions(epic.key)).find((tr) => tr.to.name === 'Ready to Deploy')!;
       await gateway.transitionIssue(epic.key, transition.id);
-      const poller = t.app.get(JiraPollScheduler, { strict: false });
-      await poller.tick();
-      await poller.tick();
+      const poller = t.app.get(JiraPollJob, { strict: false });
+      await poller.run();
+      await poller.run();
       const polled = await t.db.prisma.deployment.findMany({ where: { trigger: 'jira_poll' } });
       expect(polled.map((d) => d.phases)).toEqual([['keystone']]);
       expect((await finished(t, polled[0].id)).status).toBe('succeeded');
@@ -275,7 +275,7 @@ describe('without JIRA and Confluence settings', () => {
       expect(((await webhook.json()) as { message: string }).message).toContain('JIRA_BASE_URL is not set');
       const done = await deploy(plain, ['keystone']);
       expect(done.status).toBe('succeeded');
-      expect(plain.app.get(JobQueue).handledQueues).toEqual(['deployments']);
+      expect(plain.app.get(JobQueue).handledQueues).toEqual(['deployments', 'coordination']);
     } finally {
       await plain.close();
     }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { PrismaClient } from '@prisma/client';
+import type { Runtime } from '../../src/config/runtime.js';
 import { migrate } from '../../src/persistence/migrator.js';
-import { createPrismaClient, splitSchema } from '../../src/persistence/prisma.service.js';
+import { PrismaService, splitSchema } from '../../src/persistence/prisma.service.js';
 
 /** The real PostgreSQL the tests talk to (.ci/run makes sure it runs). */
 export const TEST_DATABASE_BASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -10,7 +10,8 @@ export const TEST_DATABASE_BASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres
 export interface TestDatabase {
   url: string;
   schema: string;
-  prisma: PrismaClient;
+  /** The service's own client class, so repositories can be built on it in tests. */
+  prisma: PrismaService;
   drop(): Promise<void>;
 }
 
@@ -19,7 +20,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const url = `${TEST_DATABASE_BASE_URL}${TEST_DATABASE_BASE_URL.includes('?') ? '&' : '?'}schema=${schema}`;
   await migrate(url);
-  const prisma = createPrismaClient(url, { max: 5 });
+  const prisma = new PrismaService({ databaseUrl: url, databaseMaxConnections: 5 } as Runtime);
   return {
     url,
     schema,

@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { createApp } from '../../src/app/create-app.js';
-import type { Runtime } from '../../src/app/runtime.js';
-import { loadAppConfig } from '../../src/config/app-config.js';
+import type { Runtime } from '../../src/config/runtime.js';
+import { loadConfig } from '../../src/config/config.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -22,26 +22,21 @@ export interface TestApp {
  * The application as production builds it, on the real PostgreSQL (own schema) and the real
  * Redis (own key prefix), so test runs never see each other's jobs or rows.
  */
-export async function startTestApp(options: Partial<Runtime> & { env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(options: Partial<Omit<Runtime, 'config'>> & { env?: Record<string, string> } = {}): Promise<TestApp> {
   const db = options.databaseUrl ? undefined : await createTestDatabase();
   const prefix = `t${randomBytes(5).toString('hex')}`;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'opsprint-test-'));
-  const config = loadAppConfig({
-    LOG_LEVEL: 'warn',
-    QUEUE_PREFIX: prefix,
-    JOB_LOCK_MS: '5000',
-    STEP_TIMEOUT_MS: '30000',
-    ...(options.env ?? {}),
-  });
+  const { env, ...overrides } = options;
+  // Only what the test sets: JIRA_*/CONFLUENCE_* of the machine's environment must not leak in.
+  const config = loadConfig({ LOG_LEVEL: 'warn', QUEUE_PREFIX: prefix, JOB_LOCK_MS: '5000', STEP_TIMEOUT_MS: '30000', ...(env ?? {}) });
   const runtime: Runtime = {
     config,
-    databaseUrl: db?.url ?? options.databaseUrl!,
+    databaseUrl: db?.url ?? overrides.databaseUrl!,
     redisUrl: TEST_REDIS_URL,
     dataDir,
     runWorkers: true,
     serveHttp: true,
-    env: options.env ?? {},
-    ...options,
+    ...overrides,
   };
   const app = await createApp(runtime);
   return {

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { JiraGateway } from '../../../src/integrations/jira/jira.gateway.js';
-import type { JiraAuth } from '../../../src/integrations/jira/jira.config.js';
+import type { JiraAuth } from '../../../src/config/jira-config.js';
 import { DEFAULT_USERS } from '../http.js';
 
 const USAGE = `Moves a JIRA issue to a status by hand (what a person does on the board), e.g. to trigger OpSprint:

@@ -1,8 +1,8 @@
-import { ForbiddenException, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
-import type { Reflector } from '@nestjs/core';
+import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import type { ApiTokensService } from './api-tokens.service.js';
+import { ApiTokensService } from './api-tokens.service.js';
 import type { AuthenticatedRequest } from './principal.js';
 import { ROLE_KEY, roleAllows, type ApiRole } from './roles.js';
 
@@ -12,6 +12,7 @@ import { ROLE_KEY, roleAllows, type ApiRole } from './roles.js';
  * own signatures, Swagger) are left alone. The controller's declared path decides, not the
  * request URL, because Express matches paths case-insensitively: `/API/v1/...` must not slip past.
  */
+@Injectable()
 export class ApiAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,

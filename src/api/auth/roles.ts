@@ -1,7 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
-import type { ApiRole } from '@prisma/client';
+import type { ApiRole } from '../../persistence/records.js';
 
-export type { ApiRole } from '@prisma/client';
+export type { ApiRole } from '../../persistence/records.js';
 
 /** Each role can do everything the roles before it can. */
 export const ROLE_ORDER: readonly ApiRole[] = ['viewer', 'operator', 'admin'];

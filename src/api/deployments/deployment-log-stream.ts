@@ -1,13 +1,13 @@
-import type { MessageEvent } from '@nestjs/common';
-import type { PrismaClient } from '@prisma/client';
+import { Injectable, type MessageEvent } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { NotFoundError } from '../../common/errors.js';
-import type { EnvironmentsService } from '../../environments/environments.service.js';
+import { EnvironmentsService } from '../../environments/environments.service.js';
+import { DeploymentSignals, type LogLine } from '../../infra/signals/deployment-signals.js';
+import { isFinalDeployment } from '../../persistence/ledger-status.js';
+import { DeploymentRepository } from '../../persistence/repositories/deployment.repository.js';
 import { maskSecrets } from '../../runbooks/secrets.js';
-import type { DeploymentSignals, LogLine } from '../../infra/signals/deployment-signals.js';
 
-const FINISHED_STEP = ['ok', 'changed', 'would_change', 'failed', 'cancelled'] as const;
-const FINAL_DEPLOYMENT = new Set(['succeeded', 'failed', 'cancelled']);
+const POLL_MS = 1000;
 const lineKey = (line: LogLine) => `${line.stream}|${line.phaseKey}|${line.node}|${line.stepKey}|${line.line}`;
 
 /**
@@ -16,16 +16,16 @@ const lineKey = (line: LogLine) => `${line.stream}|${line.phaseKey}|${line.node}
  * then live lines (default `message` events, data = LogLine JSON), and an `end` event once the
  * deployment has finished. Live lines are masked again here: a second line of defence.
  */
+@Injectable()
 export class DeploymentLogStream {
   constructor(
-    private readonly db: PrismaClient,
+    private readonly deployments: DeploymentRepository,
     private readonly signals: DeploymentSignals,
     private readonly environments: EnvironmentsService,
-    private readonly pollMs = 1000,
   ) {}
 
   async open(deploymentId: string): Promise<Observable<MessageEvent>> {
-    const deployment = await this.db.deployment.findUnique({ where: { id: deploymentId } });
+    const deployment = await this.deployments.find(deploymentId);
     if (!deployment) throw new NotFoundError(`deployment ${deploymentId} does not exist`);
     const { secrets, sshPrivateKey } = await this.environments.loadForDeployment({ id: deployment.environmentId });
     const mask = (line: LogLine): LogLine => ({
@@ -46,8 +46,8 @@ export class DeploymentLogStream {
         if (checking || closed) return;
         checking = true;
         try {
-          const current = await this.db.deployment.findUnique({ where: { id: deploymentId }, select: { status: true, error: true } });
-          if (!current || FINAL_DEPLOYMENT.has(current.status)) {
+          const current = await this.deployments.find(deploymentId);
+          if (!current || isFinalDeployment(current.status)) {
             subscriber.next({ type: 'end', data: { status: current?.status ?? 'deleted', error: current?.error ?? null } });
             subscriber.complete();
           }
@@ -67,7 +67,7 @@ export class DeploymentLogStream {
         const waiting = pending ?? [];
         pending = undefined;
         waiting.filter((line) => !seen.has(lineKey(line))).forEach(send);
-        timer = setInterval(() => checkFinished().catch((error) => subscriber.error(error)), this.pollMs);
+        timer = setInterval(() => checkFinished().catch((error) => subscriber.error(error)), POLL_MS);
         await checkFinished();
       };
       start().catch((error) => subscriber.error(error));
@@ -82,11 +82,7 @@ export class DeploymentLogStream {
 
   /** The status line each finished step published while it ran, rebuilt from the ledger. */
   private async finishedStepLines(deploymentId: string): Promise<LogLine[]> {
-    const steps = await this.db.stepRun.findMany({
-      where: { deploymentId, status: { in: [...FINISHED_STEP] } },
-      include: { phaseRun: { select: { phaseKey: true } } },
-      orderBy: [{ finishedAt: 'asc' }, { position: 'asc' }],
-    });
+    const steps = await this.deployments.finishedSteps(deploymentId);
     return steps.map((step) => ({
       deploymentId,
       phaseKey: step.phaseRun.phaseKey,

@@ -1,8 +1,7 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-
-export const DEPLOYMENT_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+import { DEPLOYMENT_STATUSES, type DeploymentStatus } from '../../persistence/ledger-status.js';
 
 export class CreateDeploymentDto {
   @ApiProperty({ example: 'lab', description: 'Name of the environment to deploy to' })
@@ -35,7 +34,7 @@ export class ListDeploymentsQueryDto {
   @ApiPropertyOptional({ enum: DEPLOYMENT_STATUSES })
   @IsOptional()
   @IsIn(DEPLOYMENT_STATUSES)
-  status?: string;
+  status?: DeploymentStatus;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
   @IsOptional()

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { EnvironmentsService, type EnvironmentInput } from '../../environments/environments.service.js';
-import { AuditLog } from '../audit-log.js';
+import { AuditRepository } from '../../persistence/repositories/audit.repository.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { Roles } from '../auth/roles.js';
 import { CreateEnvironmentDto, EnvironmentDto, UpdateEnvironmentDto } from './environment.dto.js';
@@ -15,7 +15,7 @@ const plain = <T>(dto: T): T => structuredClone({ ...dto });
 export class EnvironmentsController {
   constructor(
     private readonly environments: EnvironmentsService,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditRepository,
   ) {}
 
   @Post()

@@ -1,6 +1,7 @@
+import { Injectable } from '@nestjs/common';
 import { InputError, NotFoundError } from '../../common/errors.js';
-import type { EnvironmentsService } from '../../environments/environments.service.js';
-import type { RunbookCatalog } from '../../runbooks/catalog.js';
+import { EnvironmentsService } from '../../environments/environments.service.js';
+import { RunbookCatalog } from '../../runbooks/catalog.js';
 import type { PlannedStep, Runbook, Secrets } from '../../runbooks/model.js';
 import { describePlan, planDeployment, PlanError } from '../../runbooks/plan.js';
 import { maskSecrets } from '../../runbooks/secrets.js';
@@ -34,6 +35,7 @@ function stepPreview(step: PlannedStep) {
 }
 
 /** What a deployment would do on an environment, rendered for reading, secrets masked. */
+@Injectable()
 export class RunbookPreviewService {
   constructor(
     private readonly catalog: RunbookCatalog,

@@ -1,7 +1,6 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { RUNBOOK_CATALOG } from '../../app/tokens.js';
-import type { RunbookCatalog } from '../../runbooks/catalog.js';
+import { RunbookCatalog } from '../../runbooks/catalog.js';
 import { PreviewQueryDto } from './preview-query.dto.js';
 import { RunbookPreviewService } from './runbook-preview.service.js';
 import { runbookDetail, runbookSummary } from './runbook-views.js';
@@ -11,7 +10,7 @@ import { runbookDetail, runbookSummary } from './runbook-views.js';
 @Controller('api/v1/runbooks')
 export class RunbooksController {
   constructor(
-    @Inject(RUNBOOK_CATALOG) private readonly catalog: RunbookCatalog,
+    private readonly catalog: RunbookCatalog,
     private readonly previews: RunbookPreviewService,
   ) {}
 

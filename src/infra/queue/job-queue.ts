@@ -1,83 +1,169 @@
-import { DelayedError, Queue, Worker, type Job, type JobsOptions } from 'bullmq';
-import os from 'node:os';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { Logger } from '@nestjs/common';
+import os from 'node:os';
+import { Runtime } from '../../config/runtime.js';
+import { decoratedMethods } from '../discovery/discover.js';
+import { JOBS, type JobName, type JobPayloads, QUEUE_CONCURRENCY, QUEUE_NAMES, type QueueName } from './jobs.js';
+import { HandBackError, type JobContext, ON_JOB } from './on-job.js';
+
+type AnyHandler = (payload: unknown, context: JobContext) => Promise<unknown>;
+
+export interface JobView {
+  id: string;
+  name: string;
+  state: string;
+  data: unknown;
+  returnvalue: unknown;
+  attemptsMade: number;
+  failedReason?: string;
+  /** `host:pid` of the worker that ran it. */
+  processedBy?: string;
+}
+
+function toView(job: Job, state: string): JobView {
+  return {
+    id: job.id ?? '',
+    name: job.name,
+    state,
+    data: job.data,
+    returnvalue: job.returnvalue,
+    attemptsMade: job.attemptsMade,
+    failedReason: job.failedReason,
+    processedBy: job.processedBy,
+  };
+}
 
 /**
- * The one place that knows BullMQ. Every queue and job name is declared here with its options;
- * handlers register by name and start-up fails when a declared job has no handler or two.
+ * The one place that knows BullMQ. Handlers are the `@OnJob` methods found at start-up; this
+ * process starts a worker for every queue it has handlers for (when it runs workers at all),
+ * and refuses to start when a job of such a queue has no handler or two.
  */
-export const JOBS = {
-  'deployments:run-phase': {
-    queue: 'deployments',
-    // A transient SSH failure retries the phase; the step ledger makes the rerun resume, not repeat.
-    options: { attempts: 4, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 1000 },
-  },
-  'jira:deployment-event': {
-    queue: 'jira',
-    // JIRA may be down for a while: keep trying for about an hour, in order (the jira worker runs one job at a time).
-    options: { attempts: 30, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 },
-  },
-  'jira:sync-backlog': {
-    queue: 'jira',
-    options: { attempts: 30, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 100, removeOnFail: 1000 },
-  },
-  'confluence:publish-deployment': {
-    queue: 'confluence',
-    options: { attempts: 30, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 100, removeOnFail: 1000 },
-  },
-} as const satisfies Record<string, { queue: string; options: JobsOptions }>;
-
-export type JobName = keyof typeof JOBS;
-export type QueueName = (typeof JOBS)[JobName]['queue'];
-export const QUEUE_NAMES = [...new Set(Object.values(JOBS).map((j) => j.queue))] as QueueName[];
-
-/** Per queue: how many jobs one process runs at once. JIRA runs one at a time so updates land in order. */
-export interface WorkerSettings {
-  concurrency: Partial<Record<QueueName, number>>;
-  lockDurationMs: number;
-}
-
-export interface JobContext {
-  id: string;
-  attemptsMade: number;
-  /** Aborted when this process shuts down: finish the current step, then call handBack(). */
-  shutdown: AbortSignal;
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: typed per job name once handlers are declared on methods
-export type JobHandler = (data: any, context: JobContext) => Promise<unknown>;
-
-/** Thrown by a handler that stops early on shutdown: the job goes back to the queue for another worker. */
-export class HandBackError extends Error {
-  constructor() {
-    super('job handed back on shutdown');
-  }
-}
-
-export class JobQueue {
+@Injectable()
+export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('JobQueue');
   private readonly queues = new Map<QueueName, Queue>();
-  private readonly handlers = new Map<JobName, JobHandler>();
+  private readonly handlers = new Map<JobName, AnyHandler>();
   private readonly workers: Worker[] = [];
   /** BullMQ leaves connections it was given open on close; these are ours to end. */
   private readonly workerConnections: Redis[] = [];
   private readonly shutdown = new AbortController();
   private readonly connection: Redis;
+  private readonly prefix: string;
 
   constructor(
-    private readonly redisUrl: string,
-    private readonly prefix: string,
+    private readonly runtime: Runtime,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
   ) {
+    this.prefix = runtime.config.app.QUEUE_PREFIX;
     this.connection = this.newConnection();
   }
 
-  private newConnection(): Redis {
-    // BullMQ workers block on Redis: they need retries without a per-request limit.
-    return new Redis(this.redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+  onModuleInit(): void {
+    for (const method of decoratedMethods<JobName>(this.discovery, this.scanner, ON_JOB)) {
+      if (this.handlers.has(method.metadata)) throw new Error(`job ${method.metadata} has two handlers (${method.name} is the second)`);
+      this.handlers.set(method.metadata, method.call as AnyHandler);
+    }
   }
 
-  queue(name: QueueName): Queue {
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.runtime.runWorkers) return;
+    const queues = this.handledQueues;
+    const missing = (Object.keys(JOBS) as JobName[]).filter((name) => queues.includes(JOBS[name].queue) && !this.handlers.has(name));
+    if (missing.length > 0) throw new Error(`no handler registered for job(s): ${missing.join(', ')}`);
+    for (const queueName of queues) {
+      const limit = QUEUE_CONCURRENCY[queueName];
+      if (limit.global !== undefined) await this.queue(queueName).setGlobalConcurrency(limit.global);
+      this.startWorker(
+        queueName,
+        limit.perProcess === 'WORKER_CONCURRENCY' ? this.runtime.config.app.WORKER_CONCURRENCY : limit.perProcess,
+      );
+    }
+    this.logger.log(`workers started on queues ${queues.join(', ')}`);
+  }
+
+  /** Graceful: running handlers see `shutdown` aborted and hand their job back after the current step. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.shutdown.abort();
+    await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    for (const connection of this.workerConnections) connection.disconnect();
+    this.connection.disconnect();
+  }
+
+  /** Adds a job; a jobId makes the add idempotent (BullMQ ignores a second job with the same id). */
+  async add<N extends JobName>(name: N, payload: JobPayloads[N], options: { jobId?: string; delay?: number } = {}): Promise<string> {
+    const definition = JOBS[name];
+    // BullMQ refuses ':' in custom job ids.
+    const jobId = options.jobId?.replace(/:/g, '-');
+    const job = await this.queue(definition.queue).add(name, payload, { ...definition.options, jobId, delay: options.delay });
+    return job.id ?? '';
+  }
+
+  /** Runs `name` every `everyMs` across all processes: one scheduler per name, so never twice at once. */
+  async repeat<N extends JobName>(name: N, everyMs: number, payload: JobPayloads[N]): Promise<void> {
+    await this.queue(JOBS[name].queue).upsertJobScheduler(name, { every: everyMs }, { name, data: payload, opts: JOBS[name].options });
+  }
+
+  /** BullMQ's state of a job ('completed', 'failed', 'active', … or 'unknown' when it is gone). */
+  async jobState(name: JobName, jobId: string): Promise<string | undefined> {
+    return (await this.job(JOBS[name].queue, jobId))?.state;
+  }
+
+  /** One job as operators and tests look at it; undefined when it is gone. */
+  async job(queueName: QueueName, jobId: string): Promise<JobView | undefined> {
+    const job = await this.queue(queueName).getJob(jobId.replace(/:/g, '-'));
+    return job ? toView(job, await job.getState()) : undefined;
+  }
+
+  /** Jobs of a queue in the given states, newest first. */
+  async jobs(queueName: QueueName, states: ('completed' | 'failed' | 'active' | 'waiting' | 'delayed')[]): Promise<JobView[]> {
+    const jobs = await this.queue(queueName).getJobs(states);
+    return Promise.all(jobs.map(async (job) => toView(job, await job.getState())));
+  }
+
+  /** Queues this process has handlers for (JIRA/Confluence are off without their settings). */
+  get handledQueues(): QueueName[] {
+    return QUEUE_NAMES.filter((queue) => [...this.handlers.keys()].some((name) => JOBS[name].queue === queue));
+  }
+
+  async counts(): Promise<Record<string, Record<string, number>>> {
+    const result: Record<string, Record<string, number>> = {};
+    for (const name of QUEUE_NAMES) {
+      result[name] = await this.queue(name).getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+    }
+    return result;
+  }
+
+  /**
+   * Jobs still to do on these queues: waiting, running or delayed for a retry. The next run of a
+   * job scheduler (the JIRA poll) always waits as a delayed job; it is not work left over.
+   */
+  async pending(queues: QueueName[]): Promise<number> {
+    let count = 0;
+    for (const name of queues) {
+      const jobs = await this.queue(name).getJobs(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+      count += jobs.filter((job) => !job.repeatJobKey).length;
+    }
+    return count;
+  }
+
+  async ping(): Promise<void> {
+    await this.connection.ping();
+  }
+
+  get workersRunning(): number {
+    return this.workers.filter((w) => w.isRunning()).length;
+  }
+
+  /** Removes every job of these queues (the demo drops updates meant for an earlier run's sandbox). */
+  async obliterate(queues: QueueName[]): Promise<void> {
+    for (const name of queues) await this.queue(name).obliterate({ force: true });
+  }
+
+  private queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
       queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
@@ -86,48 +172,30 @@ export class JobQueue {
     return queue;
   }
 
-  /** Adds a job; a jobId makes the add idempotent (BullMQ ignores a second job with the same id). */
-  async add(name: JobName, data: unknown, options: { jobId?: string; delay?: number } = {}): Promise<string> {
-    const definition = JOBS[name];
-    // Job ids may not contain ':' in BullMQ custom ids in some versions; keep them readable and safe.
-    const jobId = options.jobId?.replace(/:/g, '-');
-    const job = await this.queue(definition.queue).add(name, data, { ...definition.options, jobId, delay: options.delay });
-    return job.id ?? '';
+  private newConnection(): Redis {
+    // BullMQ workers block on Redis: they need retries without a per-request limit.
+    return new Redis(this.runtime.redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
   }
 
-  register(name: JobName, handler: JobHandler): void {
-    if (this.handlers.has(name)) throw new Error(`job ${name} has two handlers`);
-    this.handlers.set(name, handler);
-  }
-
-  /** Queues at least one handler was registered for (JIRA/Confluence are off without their settings). */
-  get handledQueues(): QueueName[] {
-    return QUEUE_NAMES.filter((queue) => [...this.handlers.keys()].some((name) => JOBS[name].queue === queue));
-  }
-
-  /** Starts one BullMQ worker per queue; refuses when a job of a started queue has no handler. */
-  startWorkers(settings: WorkerSettings, queues: QueueName[] = this.handledQueues): void {
-    const missing = (Object.keys(JOBS) as JobName[]).filter((name) => queues.includes(JOBS[name].queue) && !this.handlers.has(name));
-    if (missing.length > 0) throw new Error(`no handler registered for job(s): ${missing.join(', ')}`);
-    for (const queueName of queues) {
-      const connection = this.newConnection();
-      this.workerConnections.push(connection);
-      const worker = new Worker(queueName, (job, token) => this.process(job, token), {
-        connection,
-        prefix: this.prefix,
-        // BullMQ records this as the job's processedBy: which process ran a phase, for operators and tests.
-        name: `${os.hostname()}:${process.pid}`,
-        concurrency: settings.concurrency[queueName] ?? 1,
-        lockDuration: settings.lockDurationMs,
-        stalledInterval: Math.max(1000, Math.floor(settings.lockDurationMs / 2)),
-        maxStalledCount: 5,
-      });
-      worker.on('failed', (job, error) =>
-        this.logger.warn(`${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`),
-      );
-      worker.on('error', (error) => this.logger.error(`worker ${queueName}: ${error.message}`));
-      this.workers.push(worker);
-    }
+  private startWorker(queueName: QueueName, concurrency: number): void {
+    const connection = this.newConnection();
+    this.workerConnections.push(connection);
+    const lockDuration = this.runtime.config.app.JOB_LOCK_MS;
+    const worker = new Worker(queueName, (job, token) => this.process(job, token), {
+      connection,
+      prefix: this.prefix,
+      // BullMQ records this as the job's processedBy: which process ran a phase, for operators and tests.
+      name: `${os.hostname()}:${process.pid}`,
+      concurrency,
+      lockDuration,
+      stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
+      maxStalledCount: 5,
+    });
+    worker.on('failed', (job, error) =>
+      this.logger.warn(`${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`),
+    );
+    worker.on('error', (error) => this.logger.error(`worker ${queueName}: ${error.message}`));
+    this.workers.push(worker);
   }
 
   private async process(job: Job, token?: string): Promise<unknown> {
@@ -142,35 +210,5 @@ export class JobQueue {
       }
       throw error;
     }
-  }
-
-  async counts(): Promise<Record<string, Record<string, number>>> {
-    const result: Record<string, Record<string, number>> = {};
-    for (const name of QUEUE_NAMES) {
-      result[name] = await this.queue(name).getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
-    }
-    return result;
-  }
-
-  async ping(): Promise<void> {
-    await this.connection.ping();
-  }
-
-  get workersRunning(): number {
-    return this.workers.filter((w) => w.isRunning()).length;
-  }
-
-  /** Graceful: running handlers see `shutdown` aborted and hand their job back after the current step. */
-  async close(): Promise<void> {
-    this.shutdown.abort();
-    await Promise.all(this.workers.map((w) => w.close()));
-    await Promise.all([...this.queues.values()].map((q) => q.close()));
-    for (const connection of this.workerConnections) connection.disconnect();
-    this.connection.disconnect();
-  }
-
-  /** Removes every job of these queues (the demo drops updates meant for an earlier run's sandbox). */
-  async obliterate(queues: QueueName[]): Promise<void> {
-    for (const name of queues) await this.queue(name).obliterate({ force: true });
   }
 }

@@ -1,4 +1,6 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import { Runtime } from '../../config/runtime.js';
 
 /** A line of live output, already masked. */
 export interface LogLine {
@@ -15,16 +17,18 @@ export interface LogLine {
  * Redis pub/sub between processes: cancel requests reach whichever worker runs the phase,
  * and live step output reaches whichever API process holds the SSE stream.
  */
-export class DeploymentSignals {
+@Injectable()
+export class DeploymentSignals implements OnApplicationShutdown {
   private readonly publisher: Redis;
   private subscriber: Redis | undefined;
   private readonly handlers = new Map<string, Set<(message: string) => void>>();
+  private readonly redisUrl: string;
+  private readonly prefix: string;
 
-  constructor(
-    private readonly redisUrl: string,
-    private readonly prefix: string,
-  ) {
-    this.publisher = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  constructor(runtime: Runtime) {
+    this.redisUrl = runtime.redisUrl;
+    this.prefix = runtime.config.app.QUEUE_PREFIX;
+    this.publisher = new Redis(this.redisUrl, { maxRetriesPerRequest: 3 });
   }
 
   private channel(kind: 'cancel' | 'logs', deploymentId?: string): string {
@@ -71,7 +75,7 @@ export class DeploymentSignals {
     };
   }
 
-  async close(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     this.subscriber?.disconnect();
     this.publisher.disconnect();
   }

@@ -44,6 +44,11 @@ export interface NodeSession {
   upload(path: string, content: string | Buffer, options: UploadOptions): Promise<{ backupPath?: string }>;
 }
 
+/** What the engine needs from an SSH executor (SshExecutor over real hosts and lab nodes alike); also its injection token. */
+export abstract class SessionFactory {
+  abstract session(target: SshTarget): Promise<NodeSession>;
+}
+
 export class SshError extends Error {
   constructor(
     message: string,

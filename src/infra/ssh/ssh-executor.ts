@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { Socket } from 'node:net';
 import ssh2, { Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
-import { SshError, type NodeSession, type SshTarget } from './executor.types.js';
+import { type NodeSession, SessionFactory, SshError, type SshTarget } from './executor.types.js';
 import { decideHostKey, openSshFingerprint } from './host-key.js';
 import type { ShellStream } from './shell-channel.js';
 import { ShellPool } from './shell-pool.js';
@@ -24,7 +24,7 @@ export interface SshExecutorOptions {
   connectTimeoutMs?: number;
 }
 
-export class SshExecutor {
+export class SshExecutor implements SessionFactory {
   private readonly pool = new Map<string, Promise<LiveConnection>>();
   private readonly options: Required<SshExecutorOptions>;
 
@@ -38,6 +38,11 @@ export class SshExecutor {
     const key = poolKey(target);
     await this.connection(target, key);
     return new SshNodeSession(target.name, target.username === 'root', () => this.connection(target, key));
+  }
+
+  /** Nest calls this after the queues handed their jobs back. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.closeAll();
   }
 
   async closeAll(): Promise<void> {

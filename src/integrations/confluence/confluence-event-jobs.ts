@@ -1,46 +1,51 @@
-import type { PrismaClient } from '@prisma/client';
-import type { DeploymentEvent, DeploymentEventListener } from '../../deployments/deployment-events.js';
-import type { EnvironmentsService } from '../../environments/environments.service.js';
-import type { JobQueue } from '../../infra/queue/job-queue.js';
-import { environmentSecretValues } from '../environment-secrets.js';
-import type { ConfluencePublisher } from './publisher.service.js';
+import { Injectable } from '@nestjs/common';
+import { OnDeploymentEvent } from '../../infra/events/deployment-event-bus.js';
+import type { DeploymentEvent } from '../../infra/events/deployment-events.js';
+import { JobQueue } from '../../infra/queue/job-queue.js';
+import type { JobPayloads } from '../../infra/queue/jobs.js';
+import { OnJob } from '../../infra/queue/on-job.js';
+import { EVENTFUL_STEP } from '../../persistence/ledger-status.js';
+import { AuditRepository } from '../../persistence/repositories/audit.repository.js';
+import { ConfluencePageRepository } from '../../persistence/repositories/confluence-page.repository.js';
+import { DeploymentRepository } from '../../persistence/repositories/deployment.repository.js';
+import { SecretValues } from '../secret-values.js';
+import { ConfluencePublisher } from './publisher.service.js';
 
-export interface PublishDeploymentJob {
-  deploymentId: string;
-  environmentId: string;
-}
+type PublishDeploymentJob = JobPayloads['confluence:publish-deployment'];
 
 /**
- * Deployment events → the `confluence` queue → the page tree. Only enqueues from the listener.
+ * Deployment events → the `confluence` queue → the page tree. Only enqueues from the follower.
  * Each finished phase and the finish of the deployment get their own job id (the timestamp makes
  * a retried deployment publish again), so the final state is always published; pages whose
  * content did not change are left alone by the publisher.
  */
-export class ConfluenceEventJobs implements DeploymentEventListener {
+@Injectable()
+export class ConfluenceEventJobs {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly deployments: DeploymentRepository,
+    private readonly pages: ConfluencePageRepository,
+    private readonly audit: AuditRepository,
     private readonly queue: JobQueue,
-    private readonly environments: EnvironmentsService,
+    private readonly secrets: SecretValues,
     private readonly publisher: ConfluencePublisher,
   ) {}
 
-  async onDeploymentEvent(event: DeploymentEvent): Promise<void> {
+  @OnDeploymentEvent()
+  async enqueue(event: DeploymentEvent): Promise<void> {
     if (event.type !== 'phase.finished' && event.type !== 'deployment.finished') return;
     const which = event.type === 'phase.finished' ? event.phaseKey : 'final';
-    const job: PublishDeploymentJob = { deploymentId: event.deploymentId, environmentId: event.environmentId };
-    await this.queue.add('confluence:publish-deployment', job, {
-      jobId: `confluence-${event.deploymentId}-${which}-${Date.parse(event.at)}`,
-    });
+    await this.queue.add(
+      'confluence:publish-deployment',
+      { deploymentId: event.deploymentId, environmentId: event.environmentId },
+      { jobId: `confluence-${event.deploymentId}-${which}-${Date.parse(event.at)}` },
+    );
   }
 
-  register(): void {
-    this.queue.register('confluence:publish-deployment', (job: PublishDeploymentJob) => this.publish(job));
-  }
-
+  @OnJob('confluence:publish-deployment')
   async publish(
     job: PublishDeploymentJob,
   ): Promise<{ rootUrl: string; created: number; updated: number; unchanged: number; skipped?: string }> {
-    const pages = await this.prisma.confluencePage.findMany({ where: { environmentId: job.environmentId } });
+    const pages = await this.pages.list(job.environmentId);
     const root = pages.find((page) => page.key === 'root');
     if (root && (await this.changedNothing(job.deploymentId))) {
       // The pages show the run that last changed the environment; a run that only found
@@ -52,29 +57,22 @@ export class ConfluenceEventJobs implements DeploymentEventListener {
         unchanged: pages.length,
         skipped: 'the deployment changed nothing on any node',
       };
-      await this.prisma.auditEvent.create({
-        data: { actor: 'confluence-publisher', action: 'confluence.skipped', target: job.deploymentId, detail: summary },
-      });
+      await this.audit.record('confluence-publisher', 'confluence.skipped', job.deploymentId, summary);
       return summary;
     }
-    const secrets = await environmentSecretValues(this.environments, job.environmentId);
+    const secrets = await this.secrets.secretValues(job.environmentId);
     const result = await this.publisher.publishDeployment(job.deploymentId, { secrets });
     const count = (action: string) => result.pages.filter((page) => page.action === action).length;
     const summary = { rootUrl: result.rootUrl, created: count('created'), updated: count('updated'), unchanged: count('unchanged') };
     // The audit trail is where the API and people find the page tree of a deployment.
-    await this.prisma.auditEvent.create({
-      data: { actor: 'confluence-publisher', action: 'confluence.published', target: job.deploymentId, detail: summary },
-    });
+    await this.audit.record('confluence-publisher', 'confluence.published', job.deploymentId, summary);
     return summary;
   }
 
   /** Every step that ran found its host already right, and none failed or was cut short. */
   private async changedNothing(deploymentId: string): Promise<boolean> {
-    const deployment = await this.prisma.deployment.findUnique({ where: { id: deploymentId }, select: { status: true, dryRun: true } });
+    const deployment = await this.deployments.find(deploymentId);
     if (!deployment || deployment.dryRun || deployment.status === 'failed' || deployment.status === 'cancelled') return false;
-    const eventful = await this.prisma.stepRun.count({
-      where: { deploymentId, status: { in: ['changed', 'failed', 'cancelled', 'would_change'] } },
-    });
-    return eventful === 0;
+    return (await this.deployments.countSteps(deploymentId, EVENTFUL_STEP)) === 0;
   }
 }

@@ -1,13 +1,15 @@
-import type { DependencyHealth, HealthContributor } from '../../health/health.service.js';
-import type { ConfluenceConfig } from './confluence.config.js';
+import { type DependencyHealth, type HealthContributor, ReportsHealth } from '../../health/health-contributor.js';
+import { Inject, Optional } from '@nestjs/common';
+import { ConfluenceConfig } from '../../config/confluence-config.js';
 import { ConfluenceGateway, cqlString } from './confluence.gateway.js';
 
 /** Confluence in /health: one search in the space, no retries (JIRA/Confluence down never makes /health 503). */
+@ReportsHealth()
 export class ConfluenceHealth implements HealthContributor {
   readonly healthName = 'confluence';
   private readonly ping: ConfluenceGateway | null;
 
-  constructor(private readonly config: ConfluenceConfig | null) {
+  constructor(@Optional() @Inject(ConfluenceConfig) private readonly config: ConfluenceConfig | null) {
     this.ping = config ? new ConfluenceGateway(config, { attempts: 1 }) : null;
   }
 

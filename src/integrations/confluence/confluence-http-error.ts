@@ -1,18 +1,10 @@
-/** A Confluence answer of status ≥ 400, with what a caller needs to decide whether to retry. */
-export class ConfluenceHttpError extends Error {
-  constructor(
-    readonly status: number,
-    /** Seconds from the Retry-After header; null when absent. */
-    readonly retryAfter: number | null,
-    readonly body: unknown,
-    operation: string,
-  ) {
-    super(`Confluence ${operation} failed with HTTP ${status}${describe(body)}`);
-    this.name = 'ConfluenceHttpError';
-  }
+import { AtlassianHttpError, type Headers } from '../http/http-error.js';
 
-  get retryable(): boolean {
-    return this.status === 429 || this.status >= 500;
+/** A Confluence answer of status ≥ 400. */
+export class ConfluenceHttpError extends AtlassianHttpError {
+  constructor(status: number, headers: Headers, body: unknown, operation: string) {
+    super(status, headers, body, `Confluence ${operation} failed with HTTP ${status}${describe(body)}`);
+    this.name = 'ConfluenceHttpError';
   }
 }
 
@@ -33,15 +25,6 @@ function describe(body: unknown): string {
   return '';
 }
 
-/** Retry-After is either delta-seconds or an HTTP date. */
-export function parseRetryAfter(header: unknown, now = Date.now()): number | null {
-  if (typeof header !== 'string' || header.trim() === '') return null;
-  const seconds = Number(header.trim());
-  if (Number.isFinite(seconds)) return Math.max(0, seconds);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - now) / 1000));
-}
-
 interface SuperagentError {
   status?: number;
   response?: { headers?: Record<string, string>; body?: unknown; text?: string };
@@ -54,7 +37,7 @@ export function toConfluenceError(err: unknown, operation: string): Error {
   if (candidate && typeof candidate.status === 'number' && candidate.status >= 400) {
     const response = candidate.response;
     const body = response?.body && Object.keys(response.body as object).length > 0 ? response.body : response?.text;
-    return new ConfluenceHttpError(candidate.status, parseRetryAfter(response?.headers?.['retry-after']), body, operation);
+    return new ConfluenceHttpError(candidate.status, response?.headers ?? {}, body, operation);
   }
   return err instanceof Error ? err : new Error(`Confluence ${operation} failed: ${String(err)}`);
 }

@@ -1,12 +1,16 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import Confluence from 'confluence-api';
-import type { ConfluenceConfig } from './confluence.config.js';
+import { ConfluenceConfig } from '../../config/confluence-config.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from '../http/retry.js';
 import { ConfluenceConflictError, ConfluenceHttpError, toConfluenceError } from './confluence-http-error.js';
 import { type AttachmentRecord, type ConfluencePageRecord, toAttachmentRecord, toPageRecord } from './confluence-page.js';
 import { sha256 } from './content-hash.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetries } from './retry-policy.js';
+
+/** Injection token for the gateway's retry policy (tests and /health use short ones). */
+export const CONFLUENCE_RETRY_POLICY = Symbol('CONFLUENCE_RETRY_POLICY');
 
 const PAGE_EXPAND = ['body.storage', 'version', 'ancestors', 'space', 'metadata.labels'];
 
@@ -30,13 +34,14 @@ export interface UpdatePageOptions {
  * The one door to Confluence (confluence-api 1.4.0): promises instead of callbacks, encoded
  * titles and CQL (the library sends them raw), typed errors, and retries on 429/5xx.
  */
+@Injectable()
 export class ConfluenceGateway {
   private readonly client: Confluence;
   private readonly retry: RetryPolicy;
 
   constructor(
-    private readonly config: Pick<ConfluenceConfig, 'baseUrl' | 'username' | 'password'> & { spaceKey?: string },
-    retry: Partial<RetryPolicy> = {},
+    @Inject(ConfluenceConfig) private readonly config: Pick<ConfluenceConfig, 'baseUrl' | 'username' | 'password'> & { spaceKey?: string },
+    @Optional() @Inject(CONFLUENCE_RETRY_POLICY) retry: Partial<RetryPolicy> = {},
   ) {
     this.client = new Confluence({ baseUrl: config.baseUrl, username: config.username, password: config.password });
     this.retry = { ...DEFAULT_RETRY_POLICY, ...retry };
@@ -69,7 +74,7 @@ export class ConfluenceGateway {
   /** Without a parent the page goes under the space home page (the library looks it up). */
   async createPage(space: string, title: string, body: string, parentId?: string): Promise<ConfluencePageRecord> {
     // A create that timed out or got a 5xx may have happened anyway: look before posting again.
-    return withRetries(this.retry, async (attempt) => {
+    return withRetry(this.retry, async (attempt) => {
       if (attempt > 1) {
         const existing = await this.findPageByTitle(space, title);
         if (existing) return existing;
@@ -162,7 +167,7 @@ export class ConfluenceGateway {
   }
 
   private call<T = unknown>(operation: string, invoke: (cb: (err: unknown, data?: unknown) => void) => void): Promise<T> {
-    return withRetries(this.retry, () => this.once<T>(operation, invoke));
+    return withRetry(this.retry, () => this.once<T>(operation, invoke));
   }
 
   private once<T = unknown>(operation: string, invoke: (cb: (err: unknown, data?: unknown) => void) => void): Promise<T> {

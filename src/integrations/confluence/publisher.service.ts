@@ -1,7 +1,10 @@
-import type { PrismaClient } from '@prisma/client';
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfluenceConfig } from '../../config/confluence-config.js';
+import { ConfluencePageRepository } from '../../persistence/repositories/confluence-page.repository.js';
+import { DeploymentRepository } from '../../persistence/repositories/deployment.repository.js';
+import { JiraLinkRepository } from '../../persistence/repositories/jira-link.repository.js';
 import type { Runbook } from '../../runbooks/model.js';
-import type { ConfluenceConfig } from './confluence.config.js';
-import type { ConfluenceGateway } from './confluence.gateway.js';
+import { ConfluenceGateway } from './confluence.gateway.js';
 import type { ConfluencePageRecord } from './confluence-page.js';
 import { sha256 } from './content-hash.js';
 import { buildPhasePage } from './pages/phase.page.js';
@@ -26,6 +29,9 @@ export interface PublishResult {
   pages: PublishedPage[];
 }
 
+/** Injection token of the publisher's options (built from the runbook catalog and the JIRA settings). */
+export const PUBLISHER_OPTIONS = Symbol('PUBLISHER_OPTIONS');
+
 export interface PublisherOptions {
   runbooks: Runbook[];
   /** e.g. https://example.atlassian.net, for links to epics and stories. */
@@ -44,21 +50,24 @@ interface PageDraft {
  * Publishes a deployment as a page tree: the environment's runbook root, one page per phase
  * under it. Incremental: a page whose body hash matches the last published one is left alone.
  */
+@Injectable()
 export class ConfluencePublisher {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly deployments: DeploymentRepository,
+    private readonly pages: ConfluencePageRepository,
+    private readonly links: JiraLinkRepository,
     private readonly gateway: ConfluenceGateway,
-    private readonly config: Pick<ConfluenceConfig, 'spaceKey' | 'parentPageId'>,
-    private readonly options: PublisherOptions,
+    @Inject(ConfluenceConfig) private readonly config: Pick<ConfluenceConfig, 'spaceKey' | 'parentPageId'>,
+    @Inject(PUBLISHER_OPTIONS) private readonly options: PublisherOptions,
   ) {}
 
   async publishDeployment(deploymentId: string, options: { secrets?: SecretValues } = {}): Promise<PublishResult> {
-    const deployment = await this.prisma.deployment.findUnique({ where: { id: deploymentId }, select: { runbookKey: true } });
+    const deployment = await this.deployments.find(deploymentId);
     if (!deployment) throw new Error(`Deployment ${deploymentId} does not exist`);
     const runbook = this.options.runbooks.find((candidate) => candidate.key === deployment.runbookKey);
     if (!runbook) throw new Error(`No runbook "${deployment.runbookKey}" is known to the Confluence publisher`);
 
-    const loaded = await loadDeployment(this.prisma, deploymentId, runbook, this.options.jiraBaseUrl);
+    const loaded = await loadDeployment(this.deployments, this.links, deploymentId, runbook, this.options.jiraBaseUrl);
     const root: PageDraft = { key: 'root', title: rootPageTitle(loaded.environment), body: buildRunbookRootPage(loaded.root) };
     const phases: PageDraft[] = loaded.phases.map((data) => ({
       key: `phase:${data.phase.key}`,
@@ -76,7 +85,7 @@ export class ConfluencePublisher {
 
   private async publish(environmentId: string, draft: PageDraft, parentId: string | undefined): Promise<PublishedPage> {
     const hash = sha256(draft.body);
-    const known = await this.prisma.confluencePage.findUnique({ where: { environmentId_key: { environmentId, key: draft.key } } });
+    const known = await this.pages.find(environmentId, draft.key);
     const existing =
       (known && (await this.gateway.findPage(known.pageId))) ?? (await this.gateway.findPageByTitle(this.config.spaceKey, draft.title));
 
@@ -99,17 +108,11 @@ export class ConfluencePublisher {
       action = 'updated';
     }
 
-    await this.prisma.confluencePage.upsert({
-      where: { environmentId_key: { environmentId, key: draft.key } },
-      create: { environmentId, key: draft.key, pageId: page.id, title: draft.title, version: page.version, contentHash: hash },
-      update: {
-        pageId: page.id,
-        title: draft.title,
-        version: page.version,
-        contentHash: hash,
-        ...(action === 'unchanged' ? {} : { publishedAt: new Date() }),
-      },
-    });
+    await this.pages.save(
+      environmentId,
+      { key: draft.key, pageId: page.id, title: draft.title, version: page.version, contentHash: hash },
+      action !== 'unchanged',
+    );
     return { key: draft.key, title: draft.title, url: page.url, pageId: page.id, version: page.version, action };
   }
 }

@@ -1,13 +1,17 @@
-import type { JiraLink, PrismaClient } from '@prisma/client';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { JiraConfig } from '../../config/jira-config.js';
+import type { JiraLinkRecord } from '../../persistence/records.js';
+import { type JiraEntityType, JiraLinkRepository } from '../../persistence/repositories/jira-link.repository.js';
 import type { Phase, Runbook, Story } from '../../runbooks/model.js';
 import { epicContent, storyContent, type IssueContent } from './issue-content.js';
-import type { JiraConfig } from './jira.config.js';
-import type { JiraGateway } from './jira.gateway.js';
+import { JiraGateway } from './jira.gateway.js';
 import { JiraHttpError } from './jira-http-error.js';
 import { envLabel, epicEntityKey, OPSPRINT_LABEL, storyEntityKey } from './jira-labels.js';
-import { JiraLinkStore, type EntityType } from './jira-link.store.js';
 import type { JiraIssue, JiraIssueFields } from './jira.types.js';
 import { SprintPlacement } from './sprint-placement.js';
+
+/** Injection token of a clock (tests pin "today" for sprint names). */
+export const CLOCK = Symbol('CLOCK');
 
 export type BacklogSyncConfig = Pick<JiraConfig, 'projectKey' | 'flavor' | 'epicLinkField' | 'sprintMode' | 'boardId'>;
 
@@ -35,17 +39,16 @@ const BULK_LIMIT = 50;
  * when JIRA_EPIC_LINK_FIELD is set, else a "Relates" issue link.
  * Two syncs of one environment must not run at once (the caller's queue dedupes per environment).
  */
+@Injectable()
 export class JiraBacklogSync {
-  private readonly links: JiraLinkStore;
   private readonly sprints: SprintPlacement;
 
   constructor(
-    prisma: PrismaClient,
+    private readonly links: JiraLinkRepository,
     private readonly gateway: JiraGateway,
-    private readonly config: BacklogSyncConfig,
-    now: () => Date = () => new Date(),
+    @Inject(JiraConfig) private readonly config: BacklogSyncConfig,
+    @Optional() @Inject(CLOCK) now: () => Date = () => new Date(),
   ) {
-    this.links = new JiraLinkStore(prisma);
     this.sprints = new SprintPlacement(gateway, config, now);
   }
 
@@ -95,20 +98,20 @@ export class JiraBacklogSync {
 interface SyncDeps {
   gateway: JiraGateway;
   config: BacklogSyncConfig;
-  links: JiraLinkStore;
+  links: JiraLinkRepository;
 }
 
 /** One sync: the JiraLink rows and the labelled issues found at its start. */
 class SyncRun {
   readonly result: BacklogSyncResult = { epics: {}, stories: {}, created: [], updated: [], unchanged: [], sprint: null, warnings: [] };
-  private readonly linkByEntity: Map<string, JiraLink>;
+  private readonly linkByEntity: Map<string, JiraLinkRecord>;
   private readonly issueByKey: Map<string, JiraIssue>;
 
   constructor(
     private readonly deps: SyncDeps,
     private readonly environment: { id: string; name: string },
     private readonly runbook: Runbook,
-    links: JiraLink[],
+    links: JiraLinkRecord[],
     private readonly existing: JiraIssue[],
   ) {
     this.linkByEntity = new Map(links.map((l) => [l.entityKey, l]));
@@ -215,7 +218,7 @@ class SyncRun {
         // Someone removed our labels: the row still knows the issue.
         return await this.deps.gateway.findIssue(link.issueKey);
       } catch (error) {
-        if (!(error instanceof JiraHttpError) || error.statusCode !== 404) throw error;
+        if (!(error instanceof JiraHttpError) || error.status !== 404) throw error;
         this.result.warnings.push(`${link.issueKey} (${entityKey}) no longer exists in JIRA; creating it again`);
         await this.deps.links.remove(link.id);
       }
@@ -251,7 +254,7 @@ class SyncRun {
     return issue.key;
   }
 
-  private async remember(entityKey: string, entityType: EntityType, issue: JiraIssue): Promise<void> {
+  private async remember(entityKey: string, entityType: JiraEntityType, issue: JiraIssue): Promise<void> {
     const link = this.linkByEntity.get(entityKey);
     if (link?.issueKey === issue.key) return;
     await this.deps.links.save({

@@ -1,4 +1,4 @@
-import type { DeploymentEvent } from '../../deployments/deployment-events.js';
+import type { DeploymentEvent } from '../../infra/events/deployment-events.js';
 import { escapeWiki, noformat } from './wiki-markup.js';
 
 type StoryFailed = Extract<DeploymentEvent, { type: 'story.failed' }>;

@@ -1,5 +1,6 @@
+import { Injectable } from '@nestjs/common';
 import { ConflictError } from '../../common/errors.js';
-import type { DeploymentsService } from '../../deployments/deployments.service.js';
+import { DeploymentsService } from '../../deployments/deployments.service.js';
 import type { DeploymentRequest, DeploymentRequester } from './deployment-requester.port.js';
 
 /**
@@ -7,6 +8,7 @@ import type { DeploymentRequest, DeploymentRequester } from './deployment-reques
  * so the webhook still answers fast. A refusal (another deployment running, bad phase) is
  * thrown with its reason; the webhook and poll services record it against the delivery.
  */
+@Injectable()
 export class JiraDeploymentRequester implements DeploymentRequester {
   constructor(private readonly deployments: DeploymentsService) {}
 

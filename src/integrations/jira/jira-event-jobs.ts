@@ -1,33 +1,39 @@
-import type { PrismaClient } from '@prisma/client';
-import type { DeploymentEvent, DeploymentEventListener } from '../../deployments/deployment-events.js';
-import type { RunbookCatalog } from '../../runbooks/catalog.js';
-import type { JobQueue } from '../../infra/queue/job-queue.js';
-import type { JiraServices } from './jira.factory.js';
+import { Injectable } from '@nestjs/common';
+import { OnDeploymentEvent } from '../../infra/events/deployment-event-bus.js';
+import type { DeploymentEvent } from '../../infra/events/deployment-events.js';
+import { JobQueue } from '../../infra/queue/job-queue.js';
+import type { JobPayloads } from '../../infra/queue/jobs.js';
+import { type JobContext, OnJob } from '../../infra/queue/on-job.js';
+import { DeploymentRepository } from '../../persistence/repositories/deployment.repository.js';
+import { LedgerRepository } from '../../persistence/repositories/ledger.repository.js';
+import { RunbookCatalog } from '../../runbooks/catalog.js';
+import { JiraBacklogSync } from './backlog-sync.service.js';
+import { JiraStatusSync } from './status-sync.service.js';
 
-export interface BacklogSyncJob {
-  deploymentId: string;
-  environmentId: string;
-  environmentName: string;
-}
+type BacklogSyncJob = JobPayloads['jira:sync-backlog'];
 
 /** One backlog sync per deployment start; the id lets the event jobs find out whether it finished. */
 export const backlogSyncJobId = (event: { environmentId: string; deploymentId: string }) =>
   `jira-sync-${event.environmentId}-${event.deploymentId}`;
 
 /**
- * Deployment events → the `jira` queue → JIRA. The listener only enqueues (a slow JIRA never
+ * Deployment events → the `jira` queue → JIRA. The follower only enqueues (a slow JIRA never
  * holds up SSH work); the handlers run one at a time on the jira queue, so a deployment's
  * backlog sync, enqueued on `deployment.started`, lands before its status updates.
  */
-export class JiraEventJobs implements DeploymentEventListener {
+@Injectable()
+export class JiraEventJobs {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly deployments: DeploymentRepository,
+    private readonly ledger: LedgerRepository,
     private readonly queue: JobQueue,
     private readonly catalog: RunbookCatalog,
-    private readonly jira: Pick<JiraServices, 'backlogSync' | 'statusSync'>,
+    private readonly backlogSync: JiraBacklogSync,
+    private readonly statusSync: JiraStatusSync,
   ) {}
 
-  async onDeploymentEvent(event: DeploymentEvent): Promise<void> {
+  @OnDeploymentEvent()
+  async enqueue(event: DeploymentEvent): Promise<void> {
     if (event.type === 'deployment.started') {
       const job: BacklogSyncJob = {
         deploymentId: event.deploymentId,
@@ -39,17 +45,13 @@ export class JiraEventJobs implements DeploymentEventListener {
     await this.queue.add('jira:deployment-event', event);
   }
 
-  register(): void {
-    this.queue.register('jira:sync-backlog', (job: BacklogSyncJob) => this.syncBacklog(job));
-    this.queue.register('jira:deployment-event', (event: DeploymentEvent, context) => this.applyEvent(event, context.attemptsMade > 0));
-  }
-
+  @OnJob('jira:sync-backlog')
   async syncBacklog(job: BacklogSyncJob): Promise<unknown> {
-    const deployment = await this.prisma.deployment.findUnique({ where: { id: job.deploymentId }, select: { runbookKey: true } });
+    const deployment = await this.deployments.find(job.deploymentId);
     if (!deployment) throw new Error(`deployment ${job.deploymentId} does not exist`);
     const runbook = this.catalog.get(deployment.runbookKey);
     if (!runbook) throw new Error(`runbook ${deployment.runbookKey} is not in this build`);
-    const result = await this.jira.backlogSync.sync({ id: job.environmentId, name: job.environmentName }, runbook);
+    const result = await this.backlogSync.sync({ id: job.environmentId, name: job.environmentName }, runbook);
     return {
       created: result.created.length,
       updated: result.updated.length,
@@ -59,10 +61,11 @@ export class JiraEventJobs implements DeploymentEventListener {
     };
   }
 
-  async applyEvent(event: DeploymentEvent, retried: boolean): Promise<void> {
+  @OnJob('jira:deployment-event')
+  async applyEvent(event: DeploymentEvent, context: JobContext): Promise<void> {
     await this.waitForBacklogSync(event);
-    if (retried && (await this.superseded(event))) return;
-    await this.jira.statusSync.onDeploymentEvent(event);
+    if (context.attemptsMade > 0 && (await this.superseded(event))) return;
+    await this.statusSync.onDeploymentEvent(event);
   }
 
   /**
@@ -70,10 +73,8 @@ export class JiraEventJobs implements DeploymentEventListener {
    * would find no issue to move, so it waits (throws, and BullMQ retries it later).
    */
   private async waitForBacklogSync(event: DeploymentEvent): Promise<void> {
-    const sync = await this.queue.queue('jira').getJob(backlogSyncJobId(event));
-    if (!sync) return;
-    const state = await sync.getState();
-    if (state !== 'completed' && state !== 'failed' && state !== 'unknown') {
+    const state = await this.queue.jobState('jira:sync-backlog', backlogSyncJobId(event));
+    if (state && state !== 'completed' && state !== 'failed' && state !== 'unknown') {
       throw new Error(`the JIRA backlog sync of deployment ${event.deploymentId} has not finished yet (${state})`);
     }
   }
@@ -84,15 +85,9 @@ export class JiraEventJobs implements DeploymentEventListener {
    */
   private async superseded(event: DeploymentEvent): Promise<boolean> {
     if (event.type !== 'phase.started' && event.type !== 'story.started') return false;
-    const phaseRun = await this.prisma.phaseRun.findFirst({
-      where: { deploymentId: event.deploymentId, phaseKey: event.phaseKey },
-      select: { id: true, status: true },
-    });
+    const phaseRun = await this.ledger.phaseRunOf(event.deploymentId, event.phaseKey);
     if (!phaseRun) return false;
     if (event.type === 'phase.started') return phaseRun.status !== 'running';
-    const open = await this.prisma.stepRun.count({
-      where: { phaseRunId: phaseRun.id, storyKey: event.storyKey, status: { in: ['pending', 'running'] } },
-    });
-    return open === 0 || phaseRun.status !== 'running';
+    return (await this.ledger.countOpenSteps(phaseRun.id, event.storyKey)) === 0 || phaseRun.status !== 'running';
   }
 }

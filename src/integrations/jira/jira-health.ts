@@ -1,16 +1,18 @@
-import type { DependencyHealth, HealthContributor } from '../../health/health.service.js';
-import type { JiraConfig } from './jira.config.js';
+import { type DependencyHealth, type HealthContributor, ReportsHealth } from '../../health/health-contributor.js';
+import { Inject, Optional } from '@nestjs/common';
+import { JiraConfig } from '../../config/jira-config.js';
 import { JiraGateway } from './jira.gateway.js';
 
 /**
  * JIRA in /health. A ping of its own (no retries, short timeout): /health must answer fast, and
  * JIRA down only delays issue updates, so the HealthService never turns this into a 503.
  */
+@ReportsHealth()
 export class JiraHealth implements HealthContributor {
   readonly healthName = 'jira';
   private readonly ping: JiraGateway | null;
 
-  constructor(private readonly config: JiraConfig | null) {
+  constructor(@Optional() @Inject(JiraConfig) private readonly config: JiraConfig | null) {
     this.ping = config ? new JiraGateway(config, { retry: { attempts: 1 }, timeoutMs: 2000 }) : null;
   }
 

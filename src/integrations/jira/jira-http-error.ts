@@ -1,34 +1,21 @@
+import { AtlassianHttpError, AtlassianNetworkError, type Headers } from '../http/http-error.js';
+
 /**
  * A JIRA answer ≥ 400 with its status kept. jira-client's `doRequest` catches whatever the
  * transport rejects with and rethrows `new Error(JSON.stringify(e))`, so the transport rejects
  * with a tagged plain object and `toJiraError` parses it back out of the message.
  */
-export class JiraHttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly headers: Record<string, string | string[] | undefined>,
-    readonly body: unknown,
-  ) {
-    super(`JIRA answered ${statusCode}: ${describeBody(body)}`);
+export class JiraHttpError extends AtlassianHttpError {
+  constructor(status: number, headers: Headers, body: unknown) {
+    super(status, headers, body, `JIRA answered ${status}: ${describeBody(body)}`);
     this.name = 'JiraHttpError';
-  }
-
-  get retryAfterSeconds(): number | null {
-    const raw = this.headers['retry-after'];
-    const value = Array.isArray(raw) ? raw[0] : raw;
-    if (value === undefined || value.trim() === '') return null;
-    const seconds = Number(value);
-    return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
   }
 }
 
 /** A connection-level failure (refused, reset, timeout): no HTTP status at all. */
-export class JiraNetworkError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(`JIRA unreachable (${code}): ${message}`);
+export class JiraNetworkError extends AtlassianNetworkError {
+  constructor(code: string, message: string) {
+    super(code, `JIRA unreachable (${code}): ${message}`);
     this.name = 'JiraNetworkError';
   }
 }

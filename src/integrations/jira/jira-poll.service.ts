@@ -1,10 +1,10 @@
-import type { PrismaClient } from '@prisma/client';
-import type { JiraConfig } from './jira.config.js';
-import type { JiraGateway } from './jira.gateway.js';
-import type { DeploymentRequester } from './deployment-requester.port.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { JiraConfig } from '../../config/jira-config.js';
+import { WebhookDeliveryRepository } from '../../persistence/repositories/webhook-delivery.repository.js';
+import { DEPLOYMENT_REQUESTER, type DeploymentRequester } from './deployment-requester.port.js';
+import { JiraGateway } from './jira.gateway.js';
 import { DEPLOY_REQUEST_LABEL, OPSPRINT_LABEL } from './jira-labels.js';
 import { decideTrigger } from './webhook-decision.js';
-import { WebhookDeliveryStore } from './webhook-delivery.store.js';
 
 export const JIRA_POLL_SOURCE = 'jira_poll';
 
@@ -14,22 +14,19 @@ export interface PollResult {
 }
 
 /**
- * Catches trigger transitions whose webhook never came. An issue in the trigger status is
+ * Catches trigger transitions whose webhook never came (JiraPollJob runs it on a schedule). An issue in the trigger status is
  * requested unless a deployment was already requested for it since its last update (by the
  * webhook or an earlier poll); the poll row's key is issue + `updated`, so one state of the
  * issue triggers at most once even if the deployment never moves it on.
  */
+@Injectable()
 export class JiraPollService {
-  private readonly deliveries: WebhookDeliveryStore;
-
   constructor(
-    prisma: PrismaClient,
+    private readonly deliveries: WebhookDeliveryRepository,
     private readonly gateway: JiraGateway,
-    private readonly config: Pick<JiraConfig, 'projectKey' | 'triggerStatus'>,
-    private readonly requester: DeploymentRequester,
-  ) {
-    this.deliveries = new WebhookDeliveryStore(prisma);
-  }
+    @Inject(JiraConfig) private readonly config: Pick<JiraConfig, 'projectKey' | 'triggerStatus'>,
+    @Inject(DEPLOYMENT_REQUESTER) private readonly requester: DeploymentRequester,
+  ) {}
 
   async pollOnce(): Promise<PollResult> {
     const jql = `project = "${this.config.projectKey}" AND status = "${this.config.triggerStatus.replace(/"/g, '\\"')}" AND labels in ("${OPSPRINT_LABEL}", "${DEPLOY_REQUEST_LABEL}") ORDER BY key ASC`;

@@ -1,16 +1,27 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import JiraApi from 'jira-client';
-import type { JiraConfig } from './jira.config.js';
-import { toJiraError } from './jira-http-error.js';
+import { JiraConfig } from '../../config/jira-config.js';
+import { isTransient } from '../http/http-error.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from '../http/retry.js';
+import { JiraHttpError, toJiraError } from './jira-http-error.js';
 import { jiraTransport } from './jira-transport.js';
-import { DEFAULT_RETRY, isRetryable, isRetryableCreate, withRetry, type RetryOptions } from './retry-policy.js';
 import type { JiraBoard, JiraCreated, JiraIssue, JiraIssueFields, JiraServerInfo, JiraSprint, JiraTransition } from './jira.types.js';
 
 export type JiraGatewayConfig = Pick<JiraConfig, 'baseUrl' | 'auth' | 'flavor'>;
 
 export interface JiraGatewayOptions {
-  retry?: Partial<RetryOptions>;
+  retry?: Partial<RetryPolicy>;
   timeoutMs?: number;
 }
+
+/** Injection token for gateway options (tests and /health use short retries and timeouts). */
+export const JIRA_GATEWAY_OPTIONS = Symbol('JIRA_GATEWAY_OPTIONS');
+
+/**
+ * A create that failed with 5xx or a cut connection may have been stored by JIRA: retrying it
+ * could duplicate the issue, so non-idempotent calls retry only on 429 (refused before work).
+ */
+const isRetryableCreate = (error: unknown) => error instanceof JiraHttpError && error.status === 429;
 
 const PAGE_SIZE = 100;
 
@@ -26,13 +37,14 @@ interface JiraApiInternals {
  * The only door to JIRA (the only file importing jira-client). Every call goes through the
  * retry policy; failures come out as JiraHttpError / JiraNetworkError.
  */
+@Injectable()
 export class JiraGateway {
   private readonly client: JiraApi;
-  private readonly retry: RetryOptions;
+  private readonly retry: RetryPolicy;
 
   constructor(
-    private readonly config: JiraGatewayConfig,
-    options: JiraGatewayOptions = {},
+    @Inject(JiraConfig) private readonly config: JiraGatewayConfig,
+    @Optional() @Inject(JIRA_GATEWAY_OPTIONS) options: JiraGatewayOptions = {},
   ) {
     const url = config.baseUrl;
     const auth =
@@ -48,7 +60,7 @@ export class JiraGateway {
       request: jiraTransport as unknown as JiraApi.JiraApiOptions['request'],
       ...auth,
     });
-    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   }
 
   findIssue(key: string): Promise<JiraIssue> {
@@ -160,14 +172,15 @@ export class JiraGateway {
     }
   }
 
-  private post(api: 'api' | 'agile', pathname: string, body: unknown, retryable = isRetryable): Promise<unknown> {
+  private post(api: 'api' | 'agile', pathname: string, body: unknown, retryable = isTransient): Promise<unknown> {
     const lib = this.client as unknown as JiraApiInternals;
     const uri = api === 'api' ? lib.makeUri({ pathname }) : lib.makeAgileUri({ pathname });
     return this.call(() => lib.doRequest(lib.makeRequestHeader(uri, { method: 'POST', body })), retryable);
   }
 
-  private call<T>(operation: () => Promise<unknown>, retryable = isRetryable): Promise<T> {
+  private call<T>(operation: () => Promise<unknown>, retryable = isTransient): Promise<T> {
     return withRetry(
+      this.retry,
       async () => {
         try {
           return (await operation()) as T;
@@ -175,7 +188,6 @@ export class JiraGateway {
           throw toJiraError(error);
         }
       },
-      this.retry,
       retryable,
     );
   }

@@ -1,4 +1,4 @@
-import type { JiraConfig } from './jira.config.js';
+import type { JiraConfig } from '../../config/jira-config.js';
 import type { JiraGateway } from './jira.gateway.js';
 import type { JiraSprint } from './jira.types.js';
 

@@ -1,16 +1,14 @@
-import type { Prisma, PrismaClient } from '@prisma/client';
-import type { DeploymentEvent, DeploymentEventListener } from '../../deployments/deployment-events.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { JiraConfig, type LogicalState } from '../../config/jira-config.js';
+import type { DeploymentEvent } from '../../infra/events/deployment-events.js';
+import type { JsonValue } from '../../persistence/records.js';
+import { AuditRepository } from '../../persistence/repositories/audit.repository.js';
+import { JiraLinkRepository } from '../../persistence/repositories/jira-link.repository.js';
+import { SecretValues } from '../secret-values.js';
 import { failureComment } from './failure-comment.js';
-import type { JiraConfig, LogicalState } from './jira.config.js';
-import type { JiraGateway } from './jira.gateway.js';
+import { JiraGateway } from './jira.gateway.js';
 import { epicEntityKey, storyEntityKey } from './jira-labels.js';
-import { JiraLinkStore } from './jira-link.store.js';
-import { TransitionResolver, type TransitionOutcome } from './transition-resolver.js';
-
-export interface StatusSyncOptions {
-  /** Secret values of the event's environment, masked out of comments (a second lock). */
-  secrets?: (event: DeploymentEvent) => Promise<readonly string[]> | readonly string[];
-}
+import { type TransitionOutcome, TransitionResolver } from './transition-resolver.js';
 
 const ACTOR = 'jira-status-sync';
 
@@ -20,17 +18,17 @@ const ACTOR = 'jira-status-sync';
  * synced on the spot: the event does not carry the runbook, and the backlog sync runs when a
  * deployment is requested (JiraBacklogSync). JIRA failures are thrown so the job is retried.
  */
-export class JiraStatusSync implements DeploymentEventListener {
-  private readonly links: JiraLinkStore;
+@Injectable()
+export class JiraStatusSync {
   private readonly transitions: TransitionResolver;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly links: JiraLinkRepository,
+    private readonly auditLog: AuditRepository,
     private readonly gateway: JiraGateway,
-    config: Pick<JiraConfig, 'transitions'>,
-    private readonly options: StatusSyncOptions = {},
+    @Inject(JiraConfig) config: Pick<JiraConfig, 'transitions'>,
+    private readonly secrets: SecretValues,
   ) {
-    this.links = new JiraLinkStore(prisma);
     this.transitions = new TransitionResolver(gateway, config.transitions);
   }
 
@@ -44,7 +42,7 @@ export class JiraStatusSync implements DeploymentEventListener {
         return;
       case 'story.failed': {
         const issueKey = await this.move(event, storyEntityKey(event.phaseKey, event.storyKey), 'blocked');
-        if (issueKey) await this.gateway.addComment(issueKey, failureComment(event, (await this.options.secrets?.(event)) ?? []));
+        if (issueKey) await this.gateway.addComment(issueKey, failureComment(event, await this.secrets.secretValues(event.environmentId)));
         return;
       }
       case 'phase.started':
@@ -86,7 +84,7 @@ export class JiraStatusSync implements DeploymentEventListener {
     return link.issueKey;
   }
 
-  private async audit(action: string, target: string, detail: Prisma.InputJsonValue): Promise<void> {
-    await this.prisma.auditEvent.create({ data: { actor: ACTOR, action, target, detail } });
+  private async audit(action: string, target: string, detail: JsonValue): Promise<void> {
+    await this.auditLog.record(ACTOR, action, target, detail);
   }
 }

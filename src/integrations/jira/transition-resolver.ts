@@ -1,4 +1,4 @@
-import type { LogicalState } from './jira.config.js';
+import type { LogicalState } from '../../config/jira-config.js';
 import type { JiraGateway } from './jira.gateway.js';
 import type { JiraTransition } from './jira.types.js';
 import { JiraHttpError } from './jira-http-error.js';
@@ -35,7 +35,7 @@ export class TransitionResolver {
       await this.gateway.transitionIssue(issueKey, transition.id);
     } catch (error) {
       // An admin may have changed the workflow since the list was cached: forget it, ask once more.
-      if (refreshed || !(error instanceof JiraHttpError) || error.statusCode !== 400) throw error;
+      if (refreshed || !(error instanceof JiraHttpError) || error.status !== 400) throw error;
       this.cache.delete(this.cacheKey(issueKey, status));
       return this.moveTo(issueKey, state, true);
     }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Prisma, PrismaClient } from '@prisma/client';
-import type { JiraConfig } from './jira.config.js';
-import type { DeploymentRequester } from './deployment-requester.port.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { JiraConfig } from '../../config/jira-config.js';
+import { WebhookDeliveryRepository } from '../../persistence/repositories/webhook-delivery.repository.js';
+import { DEPLOYMENT_REQUESTER, type DeploymentRequester } from './deployment-requester.port.js';
 import { decideTrigger } from './webhook-decision.js';
-import { WebhookDeliveryStore } from './webhook-delivery.store.js';
 import { MalformedWebhook, parseJiraWebhook } from './webhook-payload.js';
 import { verifyJiraSignature } from './webhook-signature.js';
 
@@ -24,16 +24,13 @@ export const JIRA_WEBHOOK_SOURCE = 'jira';
  * the decision. A failing requester is recorded, not retried here: JIRA's retry would only be a
  * duplicate, and the poll picks the issue up again because no 'requested' row exists for it.
  */
+@Injectable()
 export class JiraWebhookService {
-  private readonly deliveries: WebhookDeliveryStore;
-
   constructor(
-    prisma: PrismaClient,
-    private readonly config: Pick<JiraConfig, 'webhookSecret' | 'triggerStatus'>,
-    private readonly requester: DeploymentRequester,
-  ) {
-    this.deliveries = new WebhookDeliveryStore(prisma);
-  }
+    private readonly deliveries: WebhookDeliveryRepository,
+    @Inject(JiraConfig) private readonly config: Pick<JiraConfig, 'webhookSecret' | 'triggerStatus'>,
+    @Inject(DEPLOYMENT_REQUESTER) private readonly requester: DeploymentRequester,
+  ) {}
 
   async receive(input: { headers: Record<string, string | string[] | undefined>; rawBody: Buffer | undefined }): Promise<WebhookAnswer> {
     const rawBody = input.rawBody ?? Buffer.alloc(0);
@@ -84,7 +81,7 @@ export class JiraWebhookService {
       return { status: 202, outcome: 'requested', deploymentId };
     } catch (error) {
       const reason = (error as Error).message;
-      await this.deliveries.settle(claimed.id, 'request_failed', { ...detail, error: reason } as Prisma.InputJsonValue);
+      await this.deliveries.settle(claimed.id, 'request_failed', { ...detail, error: reason });
       return { status: 202, outcome: 'request_failed', reason };
     }
   }

@@ -1,4 +1,5 @@
-import type { Deployment, PrismaClient, StepRun } from '@prisma/client';
+import type { PrismaService } from '../../../src/persistence/prisma.service.js';
+import type { DeploymentRecord as Deployment, StepRunRecord as StepRun } from '../../../src/persistence/records.js';
 import { EnvironmentsService } from '../../../src/environments/environments.service.js';
 import type { Lab } from '../../../lab/nodes/lab.js';
 import type { Runbook } from '../../../src/runbooks/model.js';
@@ -65,7 +66,7 @@ export async function createLabEnvironment(
   });
 }
 
-export async function finished(db: PrismaClient, id: string, timeoutMs = 60_000): Promise<Deployment> {
+export async function finished(db: PrismaService, id: string, timeoutMs = 60_000): Promise<Deployment> {
   return eventually(
     async () => {
       const d = await db.deployment.findUnique({ where: { id } });
@@ -77,7 +78,7 @@ export async function finished(db: PrismaClient, id: string, timeoutMs = 60_000)
 }
 
 /** The step ledger of a deployment, keyed by step key (fixtures run on one node). */
-export async function stepsByKey(db: PrismaClient, deploymentId: string): Promise<Map<string, StepRun>> {
+export async function stepsByKey(db: PrismaService, deploymentId: string): Promise<Map<string, StepRun>> {
   const rows = await db.stepRun.findMany({ where: { deploymentId }, orderBy: [{ phaseRun: { position: 'asc' } }, { position: 'asc' }] });
   return new Map(rows.map((row) => [row.stepKey, row]));
 }

@@ -68,7 +68,7 @@ export class WorkerProcesses {
         PATH: process.env.PATH,
         DATABASE_URL: this.t.db.url,
         REDIS_URL: TEST_REDIS_URL,
-        QUEUE_PREFIX: this.t.runtime.config.QUEUE_PREFIX,
+        QUEUE_PREFIX: this.t.runtime.config.app.QUEUE_PREFIX,
         OPSPRINT_SECRET_KEY: this.secretKey,
         OPSPRINT_DATA_DIR: this.dir,
         FIXTURE_RUNBOOK_FILE: this.runbookFile,

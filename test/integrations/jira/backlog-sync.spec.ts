@@ -1,6 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { startAtlassianSandbox, type AtlassianSandbox } from '../../../lab/atlassian/server.js';
 import { JiraBacklogSync, type BacklogSyncConfig } from '../../../src/integrations/jira/backlog-sync.service.js';
+import { JiraLinkRepository } from '../../../src/persistence/repositories/jira-link.repository.js';
 import type { StoredIssue } from '../../../lab/atlassian/jira/jira-state.js';
 import { createEnvironment, miniRunbook, sandboxGateway } from './jira-fixtures.js';
 
@@ -24,7 +25,7 @@ describe('JiraBacklogSync against the JIRA sandbox', () => {
 
   it('creates one epic per phase and every story under its epic, in the OpSprint sprint', async () => {
     const env = await createEnvironment(db.prisma, 'lab');
-    const sync = new JiraBacklogSync(db.prisma, sandboxGateway(sandbox), cloud, () => today);
+    const sync = new JiraBacklogSync(new JiraLinkRepository(db.prisma), sandboxGateway(sandbox), cloud, () => today);
     const result = await sync.sync(env, miniRunbook);
 
     const epics = issuesOf('lab', 'Epic');
@@ -62,7 +63,7 @@ describe('JiraBacklogSync against the JIRA sandbox', () => {
 
   it('changes nothing on a second sync, and updates only what the runbook changed', async () => {
     const env = await createEnvironment(db.prisma, 'twice');
-    const sync = new JiraBacklogSync(db.prisma, sandboxGateway(sandbox), cloud, () => today);
+    const sync = new JiraBacklogSync(new JiraLinkRepository(db.prisma), sandboxGateway(sandbox), cloud, () => today);
     await sync.sync(env, miniRunbook);
     const second = await sync.sync(env, miniRunbook);
     expect(second.created).toEqual([]);
@@ -82,7 +83,7 @@ describe('JiraBacklogSync against the JIRA sandbox', () => {
 
   it('never duplicates after a sync cut off between JIRA storing issues and the rows being written', async () => {
     const env = await createEnvironment(db.prisma, 'cut');
-    const sync = new JiraBacklogSync(db.prisma, sandboxGateway(sandbox), cloud, () => today);
+    const sync = new JiraBacklogSync(new JiraLinkRepository(db.prisma), sandboxGateway(sandbox), cloud, () => today);
     // The first epic is answered; the bulk create of its stories is stored, then the connection drops.
     sandbox.jira.faults.dropCreateAnswerAfter(1);
     await expect(sync.sync(env, miniRunbook)).rejects.toThrow();
@@ -108,7 +109,7 @@ describe('JiraBacklogSync against the JIRA sandbox', () => {
     try {
       const env = await createEnvironment(db.prisma, 'dc');
       const sync = new JiraBacklogSync(
-        db.prisma,
+        new JiraLinkRepository(db.prisma),
         sandboxGateway(dc, 'datacenter'),
         { ...cloud, flavor: 'datacenter', sprintMode: 'active' },
         () => today,
@@ -142,7 +143,7 @@ describe('JiraBacklogSync against the JIRA sandbox', () => {
         sprintMode: 'none',
         boardId: null,
       };
-      const sync = new JiraBacklogSync(db.prisma, sandboxGateway(dc, 'datacenter'), config, () => today);
+      const sync = new JiraBacklogSync(new JiraLinkRepository(db.prisma), sandboxGateway(dc, 'datacenter'), config, () => today);
       const result = await sync.sync(env, miniRunbook);
       const story = dc.jira.state.issues.get(result.stories['keystone/catalog'])!;
       expect(story.custom.customfield_10008).toBe(result.epics.keystone);

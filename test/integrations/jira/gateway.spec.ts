@@ -43,7 +43,7 @@ describe('JiraGateway against the JIRA sandbox', () => {
   it('tells a 404 apart and does not retry it', async () => {
     const error = await gateway.findIssue('OPS-999').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JiraHttpError);
-    expect((error as JiraHttpError).statusCode).toBe(404);
+    expect((error as JiraHttpError).status).toBe(404);
     expect(delays).toEqual([]);
   });
 
@@ -63,7 +63,7 @@ describe('JiraGateway against the JIRA sandbox', () => {
   it('gives up after the configured attempts with the last status', async () => {
     sandbox.jira.faults.serverErrors(10, 502);
     const error = await gateway.serverInfo().catch((e: unknown) => e);
-    expect((error as JiraHttpError).statusCode).toBe(502);
+    expect((error as JiraHttpError).status).toBe(502);
     expect(delays).toHaveLength(3);
   });
 
@@ -92,7 +92,7 @@ describe('JiraGateway against the JIRA sandbox', () => {
   it('rejects bad credentials with 401', async () => {
     const stranger = new JiraGateway({ baseUrl: new URL(sandbox.jiraBaseUrl), flavor: 'cloud', auth: { kind: 'bearer', token: 'wrong' } });
     const error = await stranger.serverInfo().catch((e: unknown) => e);
-    expect((error as JiraHttpError).statusCode).toBe(401);
+    expect((error as JiraHttpError).status).toBe(401);
   });
 
   it('pages through search results on Cloud (nextPageToken) and Data Center (startAt)', async () => {

@@ -1,7 +1,7 @@
-import type { PrismaClient } from '@prisma/client';
+import type { PrismaService } from '../../../src/persistence/prisma.service.js';
 import type { Runbook, Story } from '../../../src/runbooks/model.js';
 import { JiraGateway, type JiraGatewayOptions } from '../../../src/integrations/jira/jira.gateway.js';
-import type { JiraFlavor } from '../../../src/integrations/jira/jira.config.js';
+import type { JiraFlavor } from '../../../src/config/jira-config.js';
 import { DEFAULT_USERS } from '../../../lab/atlassian/http.js';
 import type { AtlassianSandbox } from '../../../lab/atlassian/server.js';
 
@@ -55,6 +55,6 @@ export function sandboxGateway(
   return new JiraGateway({ baseUrl: new URL(sandbox.jiraBaseUrl), flavor, auth }, options);
 }
 
-export function createEnvironment(prisma: PrismaClient, name: string) {
+export function createEnvironment(prisma: PrismaService, name: string) {
   return prisma.environment.create({ data: { name, network: {} }, select: { id: true, name: true } });
 }

@@ -2,8 +2,10 @@ import { createTestDatabase, type TestDatabase } from '../../support/database.js
 import { startAtlassianSandbox, type AtlassianSandbox } from '../../../lab/atlassian/server.js';
 import { JiraBacklogSync, type BacklogSyncResult } from '../../../src/integrations/jira/backlog-sync.service.js';
 import { JiraStatusSync } from '../../../src/integrations/jira/status-sync.service.js';
-import { DEFAULT_TRANSITIONS } from '../../../src/integrations/jira/jira.config.js';
-import type { DeploymentEvent } from '../../../src/deployments/deployment-events.js';
+import { DEFAULT_TRANSITIONS } from '../../../src/config/jira-config.js';
+import type { DeploymentEvent } from '../../../src/infra/events/deployment-events.js';
+import { AuditRepository } from '../../../src/persistence/repositories/audit.repository.js';
+import { JiraLinkRepository } from '../../../src/persistence/repositories/jira-link.repository.js';
 import type { Workflow } from '../../../lab/atlassian/jira/workflow.js';
 import { createEnvironment, miniRunbook, sandboxGateway } from './jira-fixtures.js';
 
@@ -18,7 +20,7 @@ describe('JiraStatusSync against the JIRA sandbox', () => {
     db = await createTestDatabase();
     sandbox = await startAtlassianSandbox();
     env = await createEnvironment(db.prisma, 'prod');
-    const sync = new JiraBacklogSync(db.prisma, sandboxGateway(sandbox), {
+    const sync = new JiraBacklogSync(new JiraLinkRepository(db.prisma), sandboxGateway(sandbox), {
       projectKey: 'OPS',
       flavor: 'cloud',
       epicLinkField: null,
@@ -37,10 +39,11 @@ describe('JiraStatusSync against the JIRA sandbox', () => {
   const statusOf = (key: string) => sandbox.jira.state.issues.get(key)!.status;
   const statusSync = (maxDelayMs = 50) =>
     new JiraStatusSync(
-      db.prisma,
+      new JiraLinkRepository(db.prisma),
+      new AuditRepository(db.prisma),
       sandboxGateway(sandbox, 'cloud', { retry: { attempts: 4, baseDelayMs: 5, maxDelayMs } }),
       { transitions: DEFAULT_TRANSITIONS },
-      { secrets: () => secrets },
+      { secretValues: async () => secrets },
     );
 
   it('moves stories and their epic through In Progress to Done', async () => {
@@ -173,7 +176,7 @@ describe('JiraStatusSync with a classic workflow (transition names differ from s
 
   it('follows JIRA_TRANSITIONS names, and records a state the workflow cannot reach from where the issue is', async () => {
     const env = await createEnvironment(db.prisma, 'classic');
-    const backlog = await new JiraBacklogSync(db.prisma, sandboxGateway(sandbox), {
+    const backlog = await new JiraBacklogSync(new JiraLinkRepository(db.prisma), sandboxGateway(sandbox), {
       projectKey: 'OPS',
       flavor: 'cloud',
       epicLinkField: null,
@@ -181,7 +184,15 @@ describe('JiraStatusSync with a classic workflow (transition names differ from s
       boardId: null,
     }).sync(env, miniRunbook);
     const transitions = { ...DEFAULT_TRANSITIONS, done: ['Close Issue'], blocked: ['Flag Impediment'] };
-    const sync = new JiraStatusSync(db.prisma, sandboxGateway(sandbox), { transitions });
+    const sync = new JiraStatusSync(
+      new JiraLinkRepository(db.prisma),
+      new AuditRepository(db.prisma),
+      sandboxGateway(sandbox),
+      { transitions },
+      {
+        secretValues: async () => [],
+      },
+    );
     const base = { deploymentId: 'dep-9', environmentId: env.id, environmentName: env.name, at: '2026-11-27T10:00:00Z' };
     const statusOf = (key: string) => sandbox.jira.state.issues.get(key)!.status;
 

@@ -10,6 +10,7 @@ import { JiraPollService } from '../../../src/integrations/jira/jira-poll.servic
 import { signJiraPayload } from '../../../src/integrations/jira/webhook-signature.js';
 import type { DeploymentRequest, DeploymentRequester } from '../../../src/integrations/jira/deployment-requester.port.js';
 import type { JiraGateway } from '../../../src/integrations/jira/jira.gateway.js';
+import { WebhookDeliveryRepository } from '../../../src/persistence/repositories/webhook-delivery.repository.js';
 import { sandboxGateway } from './jira-fixtures.js';
 
 /** The port the deployments module implements, recording what JIRA asked for. */
@@ -35,7 +36,7 @@ describe('JIRA webhooks: sandbox → POST /webhooks/jira → DeploymentRequester
     db = await createTestDatabase();
     sandbox = await startAtlassianSandbox();
     gateway = sandboxGateway(sandbox);
-    const service = new JiraWebhookService(db.prisma, config, requester);
+    const service = new JiraWebhookService(new WebhookDeliveryRepository(db.prisma), config, requester);
     @Module({ controllers: [JiraWebhookController], providers: [{ provide: JiraWebhookService, useValue: service }] })
     class WebhookTestModule {}
     app = await NestFactory.create(WebhookTestModule, { rawBody: true, logger: false });
@@ -167,7 +168,12 @@ describe('JIRA webhooks: sandbox → POST /webhooks/jira → DeploymentRequester
   });
 
   it('polls for trigger-status epics whose webhook never came, once per state', async () => {
-    const poll = new JiraPollService(db.prisma, gateway, { projectKey: 'OPS', triggerStatus: 'Ready to Deploy' }, requester);
+    const poll = new JiraPollService(
+      new WebhookDeliveryRepository(db.prisma),
+      gateway,
+      { projectKey: 'OPS', triggerStatus: 'Ready to Deploy' },
+      requester,
+    );
     // The webhook-triggered epics of the tests above are already handled.
     const first = await poll.pollOnce();
     expect(first.requested).toEqual([]);

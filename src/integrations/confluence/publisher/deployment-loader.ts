@@ -1,4 +1,5 @@
-import type { PrismaClient } from '@prisma/client';
+import type { DeploymentRepository } from '../../../persistence/repositories/deployment.repository.js';
+import type { JiraLinkRepository } from '../../../persistence/repositories/jira-link.repository.js';
 import type { Runbook } from '../../../runbooks/model.js';
 import type {
   DeploymentSummary,
@@ -36,26 +37,19 @@ function asTable(data: unknown): TableData | null {
 
 /** Reads one deployment (and the environment's latest run of every phase) into page data. */
 export async function loadDeployment(
-  prisma: PrismaClient,
+  deployments: DeploymentRepository,
+  jiraLinks: JiraLinkRepository,
   deploymentId: string,
   runbook: Runbook,
   jiraBaseUrl?: string,
 ): Promise<LoadedDeployment> {
-  const deployment = await prisma.deployment.findUnique({
-    where: { id: deploymentId },
-    include: {
-      environment: { include: { nodes: { orderBy: { name: 'asc' } } } },
-      phaseRuns: { orderBy: { position: 'asc' } },
-      stepRuns: { orderBy: [{ position: 'asc' }, { node: 'asc' }] },
-      artifacts: { include: { stepRun: { select: { storyKey: true, stepKey: true } } }, orderBy: { createdAt: 'asc' } },
-    },
-  });
+  const deployment = await deployments.evidence(deploymentId);
   if (!deployment) throw new Error(`Deployment ${deploymentId} does not exist`);
   if (deployment.runbookKey !== runbook.key)
     throw new Error(`Deployment ${deploymentId} ran runbook "${deployment.runbookKey}", not "${runbook.key}"`);
 
   const environment = deployment.environment.name;
-  const links = await prisma.jiraLink.findMany({ where: { environmentId: deployment.environmentId, runbookKey: runbook.key } });
+  const links = await jiraLinks.list(deployment.environmentId, runbook.key);
   const issueOf = (entityKey: string) => links.find((link) => link.entityKey === entityKey)?.issueKey;
   const nodes: NodeSummary[] = deployment.environment.nodes.map((node) => ({
     name: node.name,
@@ -76,11 +70,7 @@ export async function loadDeployment(
   };
 
   // The root shows every phase's latest run in this environment, not only this deployment's.
-  const history = await prisma.phaseRun.findMany({
-    where: { deployment: { environmentId: deployment.environmentId, runbookKey: runbook.key, dryRun: false } },
-    include: { deployment: { select: { createdAt: true } }, stepRuns: { select: { node: true }, distinct: ['node'] } },
-    orderBy: { deployment: { createdAt: 'desc' } },
-  });
+  const history = await deployments.phaseHistory(deployment.environmentId, runbook.key);
   const latestRun = (phaseKey: string) =>
     history.find((run) => run.deploymentId === deployment.id && run.phaseKey === phaseKey) ??
     history.find((run) => run.phaseKey === phaseKey);

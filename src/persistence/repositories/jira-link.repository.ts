@@ -1,24 +1,27 @@
-import type { JiraLink, PrismaClient } from '@prisma/client';
+import { Injectable } from '@nestjs/common';
+import type { JiraLinkRecord } from '../records.js';
+import { PrismaService } from '../prisma.service.js';
 
-export type EntityType = 'epic' | 'story';
+export type JiraEntityType = 'epic' | 'story';
 
 /** JiraLink rows: which JIRA issue stands for which runbook entity in an environment. */
-export class JiraLinkStore {
-  constructor(private readonly prisma: PrismaClient) {}
+@Injectable()
+export class JiraLinkRepository {
+  constructor(private readonly prisma: PrismaService) {}
 
-  list(environmentId: string, runbookKey: string): Promise<JiraLink[]> {
+  list(environmentId: string, runbookKey: string): Promise<JiraLinkRecord[]> {
     return this.prisma.jiraLink.findMany({ where: { environmentId, runbookKey } });
   }
 
-  find(environmentId: string, runbookKey: string, entityKey: string): Promise<JiraLink | null> {
+  find(environmentId: string, runbookKey: string, entityKey: string): Promise<JiraLinkRecord | null> {
     return this.prisma.jiraLink.findUnique({ where: { environmentId_runbookKey_entityKey: { environmentId, runbookKey, entityKey } } });
   }
 
-  findByEntity(environmentId: string, entityKey: string): Promise<JiraLink | null> {
+  findByEntity(environmentId: string, entityKey: string): Promise<JiraLinkRecord | null> {
     return this.prisma.jiraLink.findFirst({ where: { environmentId, entityKey }, orderBy: { updatedAt: 'desc' } });
   }
 
-  findByIssueKey(issueKey: string): Promise<JiraLink | null> {
+  findByIssueKey(issueKey: string): Promise<JiraLinkRecord | null> {
     return this.prisma.jiraLink.findFirst({ where: { issueKey } });
   }
 
@@ -26,11 +29,11 @@ export class JiraLinkStore {
     environmentId: string;
     runbookKey: string;
     entityKey: string;
-    entityType: EntityType;
+    entityType: JiraEntityType;
     issueKey: string;
     issueId: string;
     status?: string | null;
-  }): Promise<JiraLink> {
+  }): Promise<JiraLinkRecord> {
     const { environmentId, runbookKey, entityKey } = link;
     return this.prisma.jiraLink.upsert({
       where: { environmentId_runbookKey_entityKey: { environmentId, runbookKey, entityKey } },

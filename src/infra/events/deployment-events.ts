@@ -31,10 +31,5 @@ export type DeploymentEvent =
 
 export type DeploymentEventType = DeploymentEvent['type'];
 
-/** Anything that follows deployments (JIRA sync, Confluence publisher, SSE log stream). */
-export interface DeploymentEventListener {
-  onDeploymentEvent(event: DeploymentEvent): Promise<void>;
-}
-
 /** An event before it is stamped with `at`. */
 export type DeploymentEventInput = DeploymentEvent extends infer E ? (E extends DeploymentEvent ? Omit<E, 'at'> : never) : never;

@@ -1,6 +1,8 @@
+import { Problems } from './app-config.js';
+
 /**
  * JIRA settings from the environment. `loadJiraConfig` returns null when JIRA_BASE_URL is unset
- * (sync switched off) and throws one error naming the variable for any bad value.
+ * (sync switched off) and throws a ConfigError naming the variable of every bad value.
  */
 export type JiraFlavor = 'cloud' | 'datacenter';
 export type JiraSprintMode = 'active' | 'new' | 'none';
@@ -8,19 +10,22 @@ export type LogicalState = 'todo' | 'in_progress' | 'done' | 'blocked';
 
 export type JiraAuth = { kind: 'basic'; email: string; apiToken: string } | { kind: 'bearer'; token: string };
 
-export interface JiraConfig {
-  baseUrl: URL;
-  auth: JiraAuth;
-  projectKey: string;
-  boardId: number | null;
-  webhookSecret: string | null;
-  flavor: JiraFlavor;
-  sprintMode: JiraSprintMode;
-  triggerStatus: string;
+/** The JIRA settings; also the injection token of the JIRA integration (present only when JIRA is on). */
+export abstract class JiraConfig {
+  abstract readonly baseUrl: URL;
+  abstract readonly auth: JiraAuth;
+  abstract readonly projectKey: string;
+  abstract readonly boardId: number | null;
+  abstract readonly webhookSecret: string | null;
+  abstract readonly flavor: JiraFlavor;
+  abstract readonly sprintMode: JiraSprintMode;
+  abstract readonly triggerStatus: string;
   /** Logical state → workflow transition names tried in order (first one offered wins). */
-  transitions: Record<LogicalState, string[]>;
+  abstract readonly transitions: Record<LogicalState, string[]>;
   /** Data Center only: custom field id of "Epic Link" (e.g. customfield_10008); unset → an issue link. */
-  epicLinkField: string | null;
+  abstract readonly epicLinkField: string | null;
+  /** Seconds between two JQL polls that catch missed webhooks. */
+  abstract readonly pollIntervalSeconds: number;
 }
 
 /** Transition names of Jira's Scrum template, plus the Blocked status most teams add. */
@@ -36,20 +41,32 @@ const LOGICAL_STATES = Object.keys(DEFAULT_TRANSITIONS) as LogicalState[];
 export function loadJiraConfig(env: NodeJS.ProcessEnv): JiraConfig | null {
   const rawBase = env.JIRA_BASE_URL?.trim();
   if (!rawBase) return null;
-  const baseUrl = parseBaseUrl(rawBase);
-  const flavor = parseFlavor(env.JIRA_FLAVOR, baseUrl);
-  return {
+  const problems = new Problems();
+  const baseUrl = problems.take(() => parseBaseUrl(rawBase));
+  const config = {
     baseUrl,
-    auth: parseAuth(env),
-    projectKey: parseProjectKey(env.JIRA_PROJECT_KEY),
-    boardId: parseBoardId(env.JIRA_BOARD_ID),
+    auth: problems.take(() => parseAuth(env)),
+    projectKey: problems.take(() => parseProjectKey(env.JIRA_PROJECT_KEY)),
+    boardId: problems.take(() => parseBoardId(env.JIRA_BOARD_ID)),
     webhookSecret: env.JIRA_WEBHOOK_SECRET?.length ? env.JIRA_WEBHOOK_SECRET : null,
-    flavor,
-    sprintMode: parseSprintMode(env.JIRA_SPRINT_MODE, env.JIRA_BOARD_ID),
+    flavor: problems.take(() => parseFlavor(env.JIRA_FLAVOR, baseUrl)),
+    sprintMode: problems.take(() => parseSprintMode(env.JIRA_SPRINT_MODE, env.JIRA_BOARD_ID)),
     triggerStatus: env.JIRA_TRIGGER_STATUS?.trim() || 'Ready to Deploy',
-    transitions: parseTransitions(env.JIRA_TRANSITIONS),
-    epicLinkField: parseEpicLinkField(env.JIRA_EPIC_LINK_FIELD),
+    transitions: problems.take(() => parseTransitions(env.JIRA_TRANSITIONS)),
+    epicLinkField: problems.take(() => parseEpicLinkField(env.JIRA_EPIC_LINK_FIELD)),
+    pollIntervalSeconds: problems.take(() => parsePollInterval(env.JIRA_POLL_INTERVAL_SECONDS)),
   };
+  problems.throwIfAny();
+  return config as JiraConfig;
+}
+
+function parsePollInterval(raw: string | undefined): number {
+  if (!raw?.trim()) return 120;
+  const value = Number(raw.trim());
+  if (!Number.isInteger(value) || value < 10) {
+    throw new Error(`JIRA_POLL_INTERVAL_SECONDS: expected a whole number of seconds ≥ 10, got "${raw}"`);
+  }
+  return value;
 }
 
 function parseBaseUrl(raw: string): URL {
@@ -66,8 +83,8 @@ function parseBaseUrl(raw: string): URL {
   return url;
 }
 
-function parseFlavor(raw: string | undefined, baseUrl: URL): JiraFlavor {
-  if (!raw?.trim()) return baseUrl.hostname.endsWith('.atlassian.net') ? 'cloud' : 'datacenter';
+function parseFlavor(raw: string | undefined, baseUrl: URL | undefined): JiraFlavor {
+  if (!raw?.trim()) return baseUrl?.hostname.endsWith('.atlassian.net') ? 'cloud' : 'datacenter';
   const value = raw.trim().toLowerCase();
   if (value !== 'cloud' && value !== 'datacenter') {
     throw new Error(`JIRA_FLAVOR: expected "cloud" or "datacenter", got "${raw}"`);

@@ -1,23 +1,30 @@
-/** Where and as whom OpSprint publishes its runbook pages. */
-export interface ConfluenceConfig {
+import { Problems } from './app-config.js';
+
+/** Where and as whom OpSprint publishes its runbook pages; also the Confluence integration's injection token. */
+export abstract class ConfluenceConfig {
   /** Cloud: https://x.atlassian.net/wiki; Data Center: the context root. No trailing slash. */
-  baseUrl: string;
+  abstract readonly baseUrl: string;
   /** Cloud: the account e-mail; Data Center: the user name. */
-  username: string;
+  abstract readonly username: string;
   /** Cloud: an API token; Data Center: the password (confluence-api only speaks Basic auth). */
-  password: string;
-  spaceKey: string;
+  abstract readonly password: string;
+  abstract readonly spaceKey: string;
   /** The runbook root page goes under this page; the space home page when unset. */
-  parentPageId?: string;
+  abstract readonly parentPageId?: string;
 }
 
 export class ConfluenceConfigError extends Error {
+  /** Every bad value, one line each; the message names the first. */
+  readonly problems: string[];
+
   constructor(
     readonly variable: string,
     problem: string,
+    problems?: string[],
   ) {
     super(`${variable}: ${problem}`);
     this.name = 'ConfluenceConfigError';
+    this.problems = problems ?? [this.message];
   }
 }
 
@@ -27,28 +34,50 @@ const SPACE_KEY = /^(~[A-Za-z0-9:_-]+|[A-Za-z0-9_]+)$/;
 
 /**
  * Publishing is off (null) when CONFLUENCE_BASE_URL is unset; once it is set, every other
- * required value must be present and valid, and the first bad one is reported by name.
+ * required value must be present and valid. The first bad value is thrown as a
+ * ConfluenceConfigError naming its variable; `confluenceSettings` reports all of them.
  */
 export function loadConfluenceConfig(env: Env = process.env): ConfluenceConfig | null {
   const rawBaseUrl = value(env, 'CONFLUENCE_BASE_URL');
   if (rawBaseUrl === undefined) return null;
+  const problems = new Problems();
+  const config = {
+    baseUrl: problems.take(() => parseBaseUrl(rawBaseUrl)),
+    username: problems.take(() => required(env, 'CONFLUENCE_USERNAME')),
+    password: problems.take(() => parsePassword(env)),
+    spaceKey: problems.take(() => parseSpaceKey(env)),
+    parentPageId: problems.take(() => parseParentPageId(env)),
+  };
+  if (problems.list.length > 0) {
+    const [first] = problems.list;
+    throw new ConfluenceConfigError(first.slice(0, first.indexOf(':')), first.slice(first.indexOf(':') + 2), problems.list);
+  }
+  const { parentPageId, ...rest } = config;
+  return { ...(rest as Omit<ConfluenceConfig, 'parentPageId'>), ...(parentPageId ? { parentPageId } : {}) };
+}
 
-  const baseUrl = parseBaseUrl(rawBaseUrl);
-  const username = required(env, 'CONFLUENCE_USERNAME');
-  const token = value(env, 'CONFLUENCE_API_TOKEN');
-  const password = token ?? value(env, 'CONFLUENCE_PASSWORD');
+function parsePassword(env: Env): string {
+  const password = value(env, 'CONFLUENCE_API_TOKEN') ?? value(env, 'CONFLUENCE_PASSWORD');
   if (password === undefined) {
     throw new ConfluenceConfigError('CONFLUENCE_API_TOKEN', 'is required (or CONFLUENCE_PASSWORD for Data Center)');
   }
+  return password;
+}
+
+function parseSpaceKey(env: Env): string {
   const spaceKey = required(env, 'CONFLUENCE_SPACE_KEY');
   if (!SPACE_KEY.test(spaceKey)) {
     throw new ConfluenceConfigError('CONFLUENCE_SPACE_KEY', `"${spaceKey}" is not a space key (letters and digits, e.g. OPS)`);
   }
+  return spaceKey;
+}
+
+function parseParentPageId(env: Env): string | undefined {
   const parentPageId = value(env, 'CONFLUENCE_PARENT_PAGE_ID');
   if (parentPageId !== undefined && !/^\d+$/.test(parentPageId)) {
     throw new ConfluenceConfigError('CONFLUENCE_PARENT_PAGE_ID', `"${parentPageId}" is not a page id (digits only)`);
   }
-  return { baseUrl, username, password, spaceKey, ...(parentPageId ? { parentPageId } : {}) };
+  return parentPageId;
 }
 
 function parseBaseUrl(raw: string): string {

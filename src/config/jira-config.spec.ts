@@ -1,4 +1,4 @@
-import { DEFAULT_TRANSITIONS, loadJiraConfig } from './jira.config.js';
+import { DEFAULT_TRANSITIONS, loadJiraConfig } from './jira-config.js';
 
 describe('loadJiraConfig', () => {
   const cloud = { JIRA_BASE_URL: 'https://acme.atlassian.net', JIRA_EMAIL: 'ops@acme.io', JIRA_API_TOKEN: 'tok', JIRA_PROJECT_KEY: 'OPS' };

@@ -1,4 +1,4 @@
-import { ConfluenceConfigError, loadConfluenceConfig } from './confluence.config.js';
+import { ConfluenceConfigError, loadConfluenceConfig } from './confluence-config.js';
 
 const CLOUD = {
   CONFLUENCE_BASE_URL: 'https://example.atlassian.net/wiki/',

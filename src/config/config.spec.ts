@@ -1,0 +1,52 @@
+import { ConfigError } from './app-config.js';
+import { loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('turns JIRA and Confluence off when their base URLs are unset', () => {
+    const config = loadConfig({ PORT: '3100' });
+    expect(config.app.PORT).toBe(3100);
+    expect(config.jira).toBeNull();
+    expect(config.confluence).toBeNull();
+  });
+
+  it('reads the JIRA poll interval with the other JIRA settings (default 120 s, at least 10)', () => {
+    const jira = { JIRA_BASE_URL: 'https://acme.atlassian.net', JIRA_EMAIL: 'a@b.c', JIRA_API_TOKEN: 't', JIRA_PROJECT_KEY: 'OPS' };
+    expect(loadConfig(jira).jira?.pollIntervalSeconds).toBe(120);
+    expect(loadConfig({ ...jira, JIRA_POLL_INTERVAL_SECONDS: ' 45 ' }).jira?.pollIntervalSeconds).toBe(45);
+    for (const bad of ['5', '1.5', 'often', '-30']) {
+      expect(() => loadConfig({ ...jira, JIRA_POLL_INTERVAL_SECONDS: bad })).toThrow(
+        `JIRA_POLL_INTERVAL_SECONDS: expected a whole number of seconds ≥ 10, got "${bad}"`,
+      );
+    }
+  });
+
+  it('names every bad value of every setting on its own line, not only the first', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        JIRA_BASE_URL: 'https://acme.atlassian.net',
+        JIRA_PROJECT_KEY: 'ops',
+        JIRA_BOARD_ID: 'abc',
+        JIRA_POLL_INTERVAL_SECONDS: 'often',
+        CONFLUENCE_BASE_URL: 'https://acme.atlassian.net/wiki',
+        CONFLUENCE_SPACE_KEY: 'bad key',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const lines = (error as ConfigError).problems;
+    expect(lines.map((line) => line.split(':')[0])).toEqual([
+      'PORT',
+      'JIRA_EMAIL',
+      'JIRA_PROJECT_KEY',
+      'JIRA_BOARD_ID',
+      'JIRA_POLL_INTERVAL_SECONDS',
+      'CONFLUENCE_USERNAME',
+      'CONFLUENCE_API_TOKEN',
+      'CONFLUENCE_SPACE_KEY',
+    ]);
+    expect((error as Error).message.split('\n')).toEqual(lines);
+  });
+});

@@ -1,0 +1,28 @@
+import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { Runtime } from '../config/runtime.js';
+import { DeploymentEventBus } from './events/deployment-event-bus.js';
+import { JobQueue } from './queue/job-queue.js';
+import { DeploymentSignals } from './signals/deployment-signals.js';
+import { SessionFactory } from './ssh/executor.types.js';
+import { SshExecutor } from './ssh/ssh-executor.js';
+
+/** Shared infrastructure every capability may use: queues, events, signals, SSH. */
+@Global()
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    JobQueue,
+    DeploymentSignals,
+    DeploymentEventBus,
+    {
+      provide: SessionFactory,
+      // Tests and the demo may bring their own executor; production opens real SSH connections.
+      useFactory: (runtime: Runtime) =>
+        runtime.sessionFactory ?? new SshExecutor({ connectTimeoutMs: runtime.config.app.SSH_CONNECT_TIMEOUT_MS }),
+      inject: [Runtime],
+    },
+  ],
+  exports: [JobQueue, DeploymentSignals, DeploymentEventBus, SessionFactory],
+})
+export class InfraModule {}

@@ -1,0 +1,66 @@
+import type { JobsOptions } from 'bullmq';
+import type { DeploymentEvent } from '../events/deployment-events.js';
+
+/** Payloads of the jobs, by job name: what `add` accepts and what an `@OnJob` handler receives. */
+export interface JobPayloads {
+  /** Run one phase of a deployment on its nodes. */
+  'deployments:run-phase': { deploymentId: string; phaseKey: string };
+  /** Decide which phases start (or whether the deployment ends), under the deployment's row lock. */
+  'deployments:advance': { deploymentId: string };
+  'jira:deployment-event': DeploymentEvent;
+  'jira:sync-backlog': { deploymentId: string; environmentId: string; environmentName: string };
+  /** The JQL poll that catches missed webhooks; repeated by a BullMQ job scheduler. */
+  'jira:poll': Record<string, never>;
+  'confluence:publish-deployment': { deploymentId: string; environmentId: string };
+}
+
+export type JobName = keyof JobPayloads;
+
+/**
+ * Every job, its queue and its options, in one place. Queues keep slow work apart: a slow
+ * JIRA never holds up SSH work, and a busy engine never holds up a cancel.
+ */
+export const JOBS = {
+  'deployments:run-phase': {
+    queue: 'deployments',
+    // A transient SSH failure retries the phase; the step ledger makes the rerun resume, not repeat.
+    options: { attempts: 4, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 1000 },
+  },
+  'deployments:advance': {
+    queue: 'coordination',
+    // The decision is idempotent (job ids of the phases it starts dedupe), so a retry is always safe.
+    options: { attempts: 10, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: 1000, removeOnFail: 1000 },
+  },
+  'jira:deployment-event': {
+    queue: 'jira',
+    // JIRA may be down for a while: keep trying for about an hour, in order (the jira queue runs one job at a time).
+    options: { attempts: 30, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+  },
+  'jira:sync-backlog': {
+    queue: 'jira',
+    options: { attempts: 30, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 100, removeOnFail: 1000 },
+  },
+  'jira:poll': {
+    queue: 'jira',
+    // The next tick polls again; a failed poll is not worth retrying.
+    options: { attempts: 1, removeOnComplete: 10, removeOnFail: 100 },
+  },
+  'confluence:publish-deployment': {
+    queue: 'confluence',
+    options: { attempts: 30, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 100, removeOnFail: 1000 },
+  },
+} as const satisfies Record<JobName, { queue: string; options: JobsOptions }>;
+
+export type QueueName = (typeof JOBS)[JobName]['queue'];
+export const QUEUE_NAMES = [...new Set(Object.values(JOBS).map((j) => j.queue))] as QueueName[];
+
+/**
+ * How many jobs of a queue run at once. `global` holds across every process (a Redis-side
+ * limit): JIRA updates must land in order even with workers on several machines.
+ */
+export const QUEUE_CONCURRENCY: Record<QueueName, { perProcess: number | 'WORKER_CONCURRENCY'; global?: number }> = {
+  deployments: { perProcess: 'WORKER_CONCURRENCY' },
+  coordination: { perProcess: 4 },
+  jira: { perProcess: 1, global: 1 },
+  confluence: { perProcess: 1 },
+};

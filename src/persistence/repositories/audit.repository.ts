@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import type { Prisma } from '@prisma/client';
+import { PrismaService } from '../prisma.service.js';
+import type { AuditEventRecord, JsonValue } from '../records.js';
+
+/** The audit trail: who (or which component) did what to what. Details never carry secret values. */
+@Injectable()
+export class AuditRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async record(actor: string, action: string, target: string | null, detail?: JsonValue): Promise<void> {
+    await this.prisma.auditEvent.create({ data: { actor, action, target, detail: detail as Prisma.InputJsonValue | undefined } });
+  }
+
+  /** Newest first; `before` pages backwards through time. */
+  list(filter: { action?: string; actor?: string; target?: string; before?: Date; limit: number }): Promise<AuditEventRecord[]> {
+    return this.prisma.auditEvent.findMany({
+      where: {
+        ...(filter.action ? { action: filter.action } : {}),
+        ...(filter.actor ? { actor: filter.actor } : {}),
+        ...(filter.target ? { target: filter.target } : {}),
+        ...(filter.before ? { at: { lt: filter.before } } : {}),
+      },
+      orderBy: [{ at: 'desc' }, { id: 'desc' }],
+      take: filter.limit,
+    });
+  }
+
+  /** The latest event of an action for a target (e.g. where a deployment's pages were published). */
+  latest(action: string, target: string): Promise<AuditEventRecord | null> {
+    return this.prisma.auditEvent.findFirst({ where: { action, target }, orderBy: { at: 'desc' } });
+  }
+}

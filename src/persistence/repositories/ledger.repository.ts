@@ -1,0 +1,171 @@
+import { Injectable } from '@nestjs/common';
+import type { Prisma } from '@prisma/client';
+import type { PhaseRunStatus, StepRunStatus } from '../ledger-status.js';
+import { OPEN_STEP } from '../ledger-status.js';
+import { PrismaService } from '../prisma.service.js';
+import type { DeploymentRecord, JsonValue, PhaseRunRecord, StepRunRecord } from '../records.js';
+
+/** A deployment as the coordinator sees it while it holds the row lock. */
+export type LockedDeployment = DeploymentRecord & { phaseRuns: PhaseRunRecord[]; environment: { name: string } };
+
+/** What the coordinator decided under the lock; the repository writes it in the same transaction. */
+export interface AdvanceDecision {
+  /** Phases to enqueue (their jobs are added after the transaction commits). */
+  ready: PhaseRunRecord[];
+  /** Mark every pending phase cancelled. */
+  cancelPending?: boolean;
+  /** Close the deployment: it frees its environment. */
+  close?: { status: 'succeeded' | 'failed' | 'cancelled'; error: string | null };
+}
+
+export interface StepResult {
+  status: StepRunStatus;
+  exitCode: number | null;
+  command: string;
+  stdout: string;
+  stderr: string;
+}
+
+export interface NewArtifact {
+  kind: 'rendered_file' | 'verification_table';
+  name: string;
+  language: string | null;
+  content: string;
+  data?: JsonValue;
+}
+
+/**
+ * The engine's side of the deployment ledger: the coordinator's locked decision and every
+ * phase and step transition. Each write lands before the engine moves on, which is what lets a
+ * phase resume after a crash without repeating a finished step.
+ */
+@Injectable()
+export class LedgerRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Locks the deployment row (two workers finishing phases at once must not both decide), lets
+   * `decide` look at it, and writes the decision. Undefined when the deployment is gone or closed.
+   */
+  async advance(
+    deploymentId: string,
+    decide: (deployment: LockedDeployment) => AdvanceDecision,
+  ): Promise<{ deployment: LockedDeployment; decision: AdvanceDecision } | undefined> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "Deployment" WHERE id = ${deploymentId} FOR UPDATE`;
+      const deployment = await tx.deployment.findUnique({
+        where: { id: deploymentId },
+        include: { phaseRuns: true, environment: { select: { name: true } } },
+      });
+      if (!deployment || deployment.finishedAt) return undefined;
+      const decision = decide(deployment);
+      if (decision.cancelPending) {
+        await tx.phaseRun.updateMany({ where: { deploymentId, status: 'pending' }, data: { status: 'cancelled' } });
+      }
+      if (decision.close) {
+        await tx.deployment.update({
+          where: { id: deploymentId },
+          data: { status: decision.close.status, error: decision.close.error, finishedAt: new Date(), activeEnvironmentId: null },
+        });
+      }
+      return { deployment, decision };
+    });
+  }
+
+  /** The deployment and the run of one of its phases, as a phase job starts. */
+  async phaseJob(deploymentId: string, phaseKey: string): Promise<{ deployment: DeploymentRecord; phaseRun: PhaseRunRecord } | undefined> {
+    const deployment = await this.prisma.deployment.findUnique({
+      where: { id: deploymentId },
+      include: { phaseRuns: { where: { phaseKey } } },
+    });
+    const phaseRun = deployment?.phaseRuns[0];
+    if (!deployment || !phaseRun) return undefined;
+    const { phaseRuns: _, ...rest } = deployment;
+    return { deployment: rest, phaseRun };
+  }
+
+  /** queued → running, once; true for the call that did it. */
+  async startDeployment(deploymentId: string): Promise<boolean> {
+    const started = await this.prisma.deployment.updateMany({
+      where: { id: deploymentId, status: 'queued' },
+      data: { status: 'running', startedAt: new Date() },
+    });
+    return started.count === 1;
+  }
+
+  async startPhase(phaseRun: PhaseRunRecord): Promise<void> {
+    await this.prisma.phaseRun.update({
+      where: { id: phaseRun.id },
+      data: { status: 'running', startedAt: phaseRun.startedAt ?? new Date() },
+    });
+  }
+
+  async finishPhase(
+    phaseRunId: string,
+    status: Extract<PhaseRunStatus, 'succeeded' | 'failed' | 'cancelled'>,
+    error: string | null,
+  ): Promise<void> {
+    await this.prisma.phaseRun.update({ where: { id: phaseRunId }, data: { status, finishedAt: new Date(), error } });
+  }
+
+  /** The first failure explains the deployment; later ones are in the ledger. */
+  async explainFailure(deploymentId: string, error: string): Promise<void> {
+    await this.prisma.deployment.updateMany({ where: { id: deploymentId, error: null }, data: { error } });
+  }
+
+  steps(phaseRunId: string): Promise<StepRunRecord[]> {
+    return this.prisma.stepRun.findMany({ where: { phaseRunId } });
+  }
+
+  /** A new attempt of a step starts now; the row returned carries this attempt's start time. */
+  startStep(stepRunId: string): Promise<StepRunRecord> {
+    return this.prisma.stepRun.update({
+      where: { id: stepRunId },
+      data: { status: 'running', attempt: { increment: 1 }, startedAt: new Date(), finishedAt: null, exitCode: null, durationMs: null },
+    });
+  }
+
+  /** The step's result and its evidence in one transaction; the duration is this attempt's own. */
+  async finishStep(started: StepRunRecord, result: StepResult, artifacts: NewArtifact[], phaseKey: string): Promise<StepRunRecord> {
+    const finishedAt = new Date();
+    const [, , fresh] = await this.prisma.$transaction([
+      this.prisma.artifact.deleteMany({ where: { stepRunId: started.id } }),
+      this.prisma.artifact.createMany({
+        data: artifacts.map((artifact) => ({
+          ...artifact,
+          data: artifact.data as Prisma.InputJsonValue | undefined,
+          deploymentId: started.deploymentId,
+          stepRunId: started.id,
+          phaseKey,
+          node: started.node,
+        })),
+      }),
+      this.prisma.stepRun.update({
+        where: { id: started.id },
+        data: { ...result, finishedAt, durationMs: durationOf(started, finishedAt) },
+      }),
+    ]);
+    return fresh;
+  }
+
+  /** A step that could not run to an end (connection lost, cancelled, executor error). */
+  stopStep(started: StepRunRecord, status: StepRunStatus, stderr: string): Promise<StepRunRecord> {
+    const finishedAt = new Date();
+    return this.prisma.stepRun.update({
+      where: { id: started.id },
+      data: { status, stderr, finishedAt, durationMs: durationOf(started, finishedAt) },
+    });
+  }
+
+  phaseRunOf(deploymentId: string, phaseKey: string): Promise<Pick<PhaseRunRecord, 'id' | 'status'> | null> {
+    return this.prisma.phaseRun.findFirst({ where: { deploymentId, phaseKey }, select: { id: true, status: true } });
+  }
+
+  countOpenSteps(phaseRunId: string, storyKey: string): Promise<number> {
+    return this.prisma.stepRun.count({ where: { phaseRunId, storyKey, status: { in: [...OPEN_STEP] } } });
+  }
+}
+
+function durationOf(started: StepRunRecord, finishedAt: Date): number | null {
+  return started.startedAt ? Math.max(0, finishedAt.getTime() - started.startedAt.getTime()) : null;
+}

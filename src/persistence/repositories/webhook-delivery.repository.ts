@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import type { Prisma } from '@prisma/client';
+import { UniqueViolation, unique } from '../errors.js';
+import { PrismaService } from '../prisma.service.js';
+import type { JsonValue } from '../records.js';
+
+/** WebhookDelivery rows; the unique deliveryKey is what makes a retried delivery a no-op. */
+@Injectable()
+export class WebhookDeliveryRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Inserts the row; null when the key was already recorded (a duplicate delivery). */
+  async claim(row: { source: string; deliveryKey: string; event: string | null; outcome: string; detail: JsonValue }): Promise<{
+    id: string;
+  } | null> {
+    try {
+      return await unique('WebhookDelivery.deliveryKey', () =>
+        this.prisma.webhookDelivery.create({ data: { ...row, detail: row.detail as Prisma.InputJsonValue }, select: { id: true } }),
+      );
+    } catch (error) {
+      if (error instanceof UniqueViolation) return null;
+      throw error;
+    }
+  }
+
+  async settle(id: string, outcome: string, detail: JsonValue, deploymentId?: string): Promise<void> {
+    await this.prisma.webhookDelivery.update({ where: { id }, data: { outcome, detail: detail as Prisma.InputJsonValue, deploymentId } });
+  }
+
+  /** A deployment already asked for this issue since `since` (by webhook or poll). */
+  async requestedSince(issueKey: string, since: Date): Promise<boolean> {
+    const row = await this.prisma.webhookDelivery.findFirst({
+      where: { outcome: 'requested', receivedAt: { gte: since }, detail: { path: ['issueKey'], equals: issueKey } },
+      select: { id: true },
+    });
+    return row !== null;
+  }
+}
