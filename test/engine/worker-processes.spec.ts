@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
 import { startLab, type Lab } from '../../lab/nodes/lab.js';
 import { JobQueue } from '../../src/infra/queue/job-queue.js';
-import { eventually, startTestApp, TEST_REDIS_URL, type TestApp } from '../support/test-app.js';
+import { eventually, startTestApp, type TestApp } from '../support/test-app.js';
 import { commandRunbook, CONTROLLER, createLabEnvironment, finished, readLabFile, stepsByKey } from './support/engine-fixtures.js';
 import { ensureWorkerBuilt, WorkerProcesses } from './support/worker-process.js';
 
