@@ -2,7 +2,7 @@ import type { DeploymentRecord, DeploymentStatus } from '../model/deployment-rec
 import { type Links, links } from '../model/links.js';
 import { deploymentFailed, firstFailureAt } from './ledger.js';
 import { DAY_MS, type SprintWindow, within } from './sprint-window.js';
-import { mean, median, round, roundMs, sortBy } from './stats.js';
+import { addTo, mean, median, round, roundMs, sortBy } from './stats.js';
 
 export interface DeploymentFrequency {
   /** Successful deployments that finished in the window (dry runs never count). */
@@ -129,7 +129,7 @@ function timeToRestore(deployments: DeploymentRecord[], window: SprintWindow): T
     if (deployment.status === 'succeeded' && within(deployment.finishedAt, window.startAt, window.asOf)) {
       events.push({ at: deployment.finishedAt, kind: 'success', deployment });
     }
-    byEnvironment.set(deployment.environment, [...(byEnvironment.get(deployment.environment) ?? []), ...events]);
+    addTo(byEnvironment, deployment.environment, ...events);
   }
   const incidents: Incident[] = [];
   for (const [environment, events] of byEnvironment) {

@@ -1,7 +1,7 @@
 import type { DeploymentRecord, StepAttemptRecord, StepAttemptStatus } from '../model/deployment-record.js';
 import type { Links } from '../model/links.js';
 import { attemptAt, attemptLinks, succeededStep } from './ledger.js';
-import { mean, median, roundMs, sortBy } from './stats.js';
+import { addTo, mean, median, roundMs, sortBy } from './stats.js';
 
 /** A failed step attempt and whether (and when) the same step later succeeded on the same node. */
 export interface FailureLine {
@@ -83,7 +83,7 @@ export function failures(deployments: DeploymentRecord[]): FailureLine[] {
   for (const entry of attempts) {
     if (!succeededStep(entry.attempt.status) || entry.attempt.finishedAt === null) continue;
     const key = stepIdentity(entry.deployment.environment, entry.attempt);
-    successes.set(key, [...(successes.get(key) ?? []), entry]);
+    addTo(successes, key, entry);
   }
   return attempts
     .filter((entry) => entry.attempt.status === 'failed')
@@ -114,7 +114,7 @@ export function retries(deployments: DeploymentRecord[]): RetryLine[] {
     const groups = new Map<string, StepAttemptRecord[]>();
     for (const attempt of deployment.stepAttempts) {
       const key = stepIdentity(deployment.environment, attempt);
-      groups.set(key, [...(groups.get(key) ?? []), attempt]);
+      addTo(groups, key, attempt);
     }
     for (const group of groups.values()) {
       if (group.length < 2) continue;

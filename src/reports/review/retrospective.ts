@@ -3,7 +3,7 @@ import type { Incident } from './dora.js';
 import type { FailureLine, RetryLine } from './failures.js';
 import { formatDuration } from './format-duration.js';
 import type { ScopeSummary, StoryLine } from './scope.js';
-import { compareText } from './stats.js';
+import { addTo, compareText } from './stats.js';
 import type { SlowStep } from './timings.js';
 
 export type RetroPromptKind = 'failing-step' | 'retried-step' | 'open-incident' | 'scope-added' | 'carried-over' | 'slowest-step';
@@ -45,7 +45,7 @@ export function retrospectivePrompts(input: RetrospectiveInput): RetroPrompt[] {
   const failing = new Map<string, FailureLine[]>();
   for (const failure of input.failures) {
     const key = `${failure.phaseKey}/${failure.stepKey}`;
-    failing.set(key, [...(failing.get(key) ?? []), failure]);
+    addTo(failing, key, failure);
   }
   const retriesOf = (key: string) => input.retries.filter((retry) => `${retry.phaseKey}/${retry.stepKey}` === key);
   const failingPrompts = [...failing.entries()]
@@ -75,7 +75,7 @@ export function retrospectivePrompts(input: RetrospectiveInput): RetroPrompt[] {
   const retriedOnly = new Map<string, RetryLine[]>();
   for (const retry of input.retries) {
     const key = `${retry.phaseKey}/${retry.stepKey}`;
-    if (!failing.has(key)) retriedOnly.set(key, [...(retriedOnly.get(key) ?? []), retry]);
+    if (!failing.has(key)) addTo(retriedOnly, key, retry);
   }
   for (const [key, lines] of [...retriedOnly.entries()].sort(([ka], [kb]) => compareText(ka, kb))) {
     const extra = lines.reduce((sum, retry) => sum + retry.attempts - 1, 0);

@@ -4,7 +4,7 @@ import type { SprintStory } from '../model/sprint.js';
 import type { StoryStatusCategory } from '../model/story-status.js';
 import { latestRunOfStory } from './ledger.js';
 import type { SprintWindow } from './sprint-window.js';
-import { sortBy } from './stats.js';
+import { addTo, sortBy } from './stats.js';
 import type { StoryTimeline } from './story-timeline.js';
 
 /** A number of stories and, when the sprint uses story points, their sum (unestimated stories count 0). */
@@ -148,7 +148,7 @@ export function epicSummary(timeline: StoryTimeline, stories: StoryLine[]): Epic
   const byEpic = new Map<string, StoryLine[]>();
   for (const line of stories) {
     if (line.epicKey === null) continue;
-    byEpic.set(line.epicKey, [...(byEpic.get(line.epicKey) ?? []), line]);
+    addTo(byEpic, line.epicKey, line);
   }
   const epics = [...byEpic.entries()].map(([epicKey, lines]): EpicLine => {
     const inScope = lines.filter((line) => line.inScope);

@@ -21,17 +21,25 @@ export const roundMs = (value: number | null): number | null => (value === null 
 export const elapsedMs = (from: Date | null, to: Date | null): number | null =>
   from !== null && to !== null ? to.getTime() - from.getTime() : null;
 
-/** A sorted copy, by the first key, then the next ones on ties. */
+/** A sorted copy, by the first key, then the next ones on ties; each key is computed once per item. */
 export function sortBy<T>(items: readonly T[], ...keys: Array<(item: T) => number | string>): T[] {
-  return [...items].sort((a, b) => {
-    for (const key of keys) {
-      const ka = key(a);
-      const kb = key(b);
-      if (ka !== kb) return ka < kb ? -1 : 1;
-    }
-    return 0;
-  });
+  return items
+    .map((item) => ({ item, values: keys.map((key) => key(item)) }))
+    .sort((a, b) => {
+      for (let i = 0; i < keys.length; i++) {
+        if (a.values[i] !== b.values[i]) return a.values[i] < b.values[i] ? -1 : 1;
+      }
+      return 0;
+    })
+    .map((entry) => entry.item);
 }
 
 /** Locale-independent string order, so a report reads the same on every machine. */
 export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Appends to the list under `key`, creating it on first use. */
+export function addTo<K, V>(map: Map<K, V[]>, key: K, ...values: V[]): void {
+  const list = map.get(key);
+  if (list) list.push(...values);
+  else map.set(key, [...values]);
+}

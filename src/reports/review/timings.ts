@@ -1,7 +1,7 @@
 import type { DeploymentRecord, PhaseRunStatus, StepAttemptRecord } from '../model/deployment-record.js';
 import { type Links, links } from '../model/links.js';
 import { attemptLinks, phaseRunOf } from './ledger.js';
-import { compareText, elapsedMs, median, roundMs, sortBy } from './stats.js';
+import { addTo, compareText, elapsedMs, median, roundMs, sortBy } from './stats.js';
 import { type Trend, trendOf } from './trend.js';
 
 /** One run of a phase in one deployment. */
@@ -94,7 +94,7 @@ export function phaseTimings(deployments: DeploymentRecord[]): PhaseTiming[] {
         retried: deployment.stepAttempts.some((attempt) => attempt.phaseKey === run.phaseKey && attempt.attempt > 1),
         links: links({ epicKey: run.epicKey, issueKey: run.epicKey, deploymentId: deployment.id, confluencePage: run.page }),
       };
-      byPhase.set(run.phaseKey, [...(byPhase.get(run.phaseKey) ?? []), line]);
+      addTo(byPhase, run.phaseKey, line);
       epics.set(run.phaseKey, run.epicKey ?? epics.get(run.phaseKey) ?? null);
     }
   }
@@ -130,7 +130,7 @@ export function nodeTimings(deployments: DeploymentRecord[]): NodeTiming[] {
     for (const attempt of deployment.stepAttempts) {
       if (attempt.startedAt === null) continue;
       const key = `${attempt.node}\u0000${attempt.phaseKey}`;
-      groups.set(key, [...(groups.get(key) ?? []), attempt]);
+      addTo(groups, key, attempt);
     }
     for (const [key, attempts] of groups) {
       const [node, phaseKey] = key.split('\u0000');
@@ -148,7 +148,7 @@ export function nodeTimings(deployments: DeploymentRecord[]): NodeTiming[] {
         links: links({ epicKey: phase?.epicKey ?? null, deploymentId: deployment.id, confluencePage: phase?.page ?? null }),
       };
       const phases = table.get(node) ?? new Map<string, NodePhaseRun[]>();
-      phases.set(phaseKey, [...(phases.get(phaseKey) ?? []), run]);
+      addTo(phases, phaseKey, run);
       table.set(node, phases);
     }
   }
@@ -181,7 +181,7 @@ export function slowestSteps(deployments: DeploymentRecord[], limit: number): Sl
     for (const attempt of deployment.stepAttempts) {
       if (attempt.finishedAt === null || attempt.startedAt === null) continue;
       const key = [attempt.phaseKey, attempt.stepKey, attempt.node].join('\u0000');
-      groups.set(key, [...(groups.get(key) ?? []), { deployment, attempt, ms: durationOf(attempt) }]);
+      addTo(groups, key, { deployment, attempt, ms: durationOf(attempt) });
     }
   }
   const steps = [...groups.values()].map((runs): SlowStep => {
