@@ -1,10 +1,8 @@
 import { SetMetadata } from '@nestjs/common';
-import type { ApiRole } from '@prisma/client';
 
-export type { ApiRole } from '@prisma/client';
-
-/** Each role can do everything the roles before it can. */
-export const ROLE_ORDER: readonly ApiRole[] = ['viewer', 'operator', 'admin'];
+/** Each role can do everything the roles before it can (the values of the ApiRole enum in the schema). */
+export const ROLE_ORDER = ['viewer', 'operator', 'admin'] as const;
+export type ApiRole = (typeof ROLE_ORDER)[number];
 
 export function roleAllows(held: ApiRole, needed: ApiRole): boolean {
   return ROLE_ORDER.indexOf(held) >= ROLE_ORDER.indexOf(needed);
