@@ -9,7 +9,14 @@ export function setupOpenApi(app: INestApplication): void {
       'Environments, runbooks and deployments of OpSprint. Every /api/v1 route needs a bearer token (roles: viewer < operator < admin).',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API token (POST /api/v1/tokens) or OPSPRINT_ADMIN_TOKEN' })
+    // addSecurity, not addBearerAuth: the latter adds bearerFormat JWT, and these tokens are opaque.
+    .addSecurity('bearer', {
+      type: 'http',
+      scheme: 'bearer',
+      description:
+        'An opaque API token: one created with POST /api/v1/tokens (shown once, stored only as a hash) or the OPSPRINT_ADMIN_TOKEN ' +
+        'the service was started with. Roles: viewer reads; operator also deploys and edits environments; admin also manages tokens.',
+    })
     .build();
   const document = SwaggerModule.createDocument(app, config);
   SwaggerModule.setup('api/docs', app, document);

@@ -3,6 +3,7 @@ import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { pinoHttp } from 'pino-http';
 import { setupOpenApi } from '../api/openapi.js';
+import { RejectControlCharactersPipe } from '../common/control-characters.pipe.js';
 import { DomainErrorFilter } from '../common/domain-error.filter.js';
 import { AppModule } from './app.module.js';
 import { createLogger, PinoNestLogger } from './logger.js';
@@ -29,7 +30,11 @@ export async function createApp(runtime: Runtime): Promise<INestApplication> {
     }),
   );
   app.useGlobalFilters(new DomainErrorFilter());
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  // Control characters first, on the values as received: transforms (Number(), trimming) would hide them.
+  app.useGlobalPipes(
+    new RejectControlCharactersPipe(),
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+  );
   // No enableShutdownHooks(): main.ts and worker.ts own SIGTERM/SIGINT, close the app and then
   // stop the embedded services they started (Nest's hook would re-raise the signal first).
   // Before init: Swagger's routes must be registered ahead of Nest's 404 handler.

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } fro
 import type { Response } from 'express';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 
-/** One error shape for the whole API: `{ statusCode, error, message, reasons? }`. */
+/** One error shape for the whole API: `{ statusCode, error, message, reasons? }` (ErrorResponseDto in the docs). */
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
@@ -20,8 +20,8 @@ export class DomainErrorFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const body = exception.getResponse();
       const payload = typeof body === 'string' ? { statusCode: status, message: body } : (body as Record<string, unknown>);
-      // ValidationPipe puts its messages in `message`; expose them as `reasons` too.
-      if (Array.isArray(payload.message)) payload.reasons = payload.message;
+      // ValidationPipe puts its messages in `message`: move them to `reasons`, so `message` is always one string.
+      if (Array.isArray(payload.message)) Object.assign(payload, { message: 'invalid input', reasons: payload.message });
       response.status(status).json(payload);
     } else {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));

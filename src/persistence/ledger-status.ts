@@ -1,4 +1,4 @@
-import type { DeploymentStatus, DeploymentTrigger, PhaseRunStatus, StepRunStatus } from '@prisma/client';
+import type { ArtifactKind, DeploymentStatus, DeploymentTrigger, PhaseRunStatus, StepRunStatus } from '@prisma/client';
 
 /**
  * The status values of the deployment ledger, written down once. Every other file that needs a
@@ -25,7 +25,9 @@ export const STEP_RUN_STATUSES = [
 ] as const satisfies readonly StepRunStatus[];
 export const DEPLOYMENT_TRIGGERS = ['api', 'jira_webhook', 'jira_poll', 'schedule', 'demo'] as const satisfies readonly DeploymentTrigger[];
 
-export type { DeploymentStatus, DeploymentTrigger, PhaseRunStatus, StepRunStatus };
+export const ARTIFACT_KINDS = ['rendered_file', 'verification_table', 'command_output'] as const satisfies readonly ArtifactKind[];
+
+export type { ArtifactKind, DeploymentStatus, DeploymentTrigger, PhaseRunStatus, StepRunStatus };
 
 /** A deployment in one of these holds its environment (one active deployment per environment). */
 export const ACTIVE_DEPLOYMENT: readonly DeploymentStatus[] = ['queued', 'running'];

@@ -1,10 +1,9 @@
 import { SetMetadata } from '@nestjs/common';
-import type { ApiRole } from '../../persistence/records.js';
+import type { ApiRole as StoredApiRole } from '../../persistence/records.js';
 
-export type { ApiRole } from '../../persistence/records.js';
-
-/** Each role can do everything the roles before it can. */
-export const ROLE_ORDER: readonly ApiRole[] = ['viewer', 'operator', 'admin'];
+/** Each role can do everything the roles before it can (the values of the ApiRole enum in the schema). */
+export const ROLE_ORDER = ['viewer', 'operator', 'admin'] as const satisfies readonly StoredApiRole[];
+export type ApiRole = (typeof ROLE_ORDER)[number];
 
 export function roleAllows(held: ApiRole, needed: ApiRole): boolean {
   return ROLE_ORDER.indexOf(held) >= ROLE_ORDER.indexOf(needed);

@@ -1,11 +1,18 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsString, Length } from 'class-validator';
+import { IsIn, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { ROLE_ORDER, type ApiRole } from './roles.js';
 
 export class CreateTokenDto {
-  @ApiProperty({ description: 'Who or what uses the token; recorded as the requester of its deployments', example: 'ci-pipeline' })
+  @ApiProperty({
+    description: 'Who or what uses the token; recorded as the requester of its deployments. One line of printable text.',
+    example: 'ci-pipeline',
+    minLength: 1,
+    maxLength: 100,
+  })
   @IsString()
   @Length(1, 100)
+  // It shows up in deployments, audit events and JIRA comments: no line breaks or other controls.
+  @Matches(/^[^\p{Cc}]+$/u, { message: 'name must be one line of printable text' })
   name: string;
 
   @ApiProperty({ enum: ROLE_ORDER, description: 'viewer reads; operator also deploys and edits environments; admin also manages tokens' })
@@ -13,16 +20,8 @@ export class CreateTokenDto {
   role: ApiRole;
 }
 
-export class ApiTokenDto {
-  @ApiProperty() id: string;
-  @ApiProperty() name: string;
-  @ApiProperty({ enum: ROLE_ORDER }) role: string;
-  @ApiProperty() createdAt: Date;
-  @ApiProperty({ nullable: true, type: Date }) lastUsedAt: Date | null;
-  @ApiProperty({ nullable: true, type: Date }) revokedAt: Date | null;
-}
-
-export class CreatedApiTokenDto extends ApiTokenDto {
-  @ApiProperty({ description: 'The bearer token. Shown only in this answer: store it now.' })
-  token: string;
+export class TokenIdParams {
+  @ApiProperty({ format: 'uuid', description: 'Token id (from the create answer or the list)' })
+  @IsUUID()
+  id: string;
 }

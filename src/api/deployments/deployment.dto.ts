@@ -1,22 +1,27 @@
-import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
 import { DEPLOYMENT_STATUSES, type DeploymentStatus } from '../../persistence/ledger-status.js';
+import { SLUG, SLUG_RULE } from '../common/slug.js';
 
 export class CreateDeploymentDto {
-  @ApiProperty({ example: 'lab', description: 'Name of the environment to deploy to' })
+  @ApiProperty({ example: 'lab', description: 'Name of the environment to deploy to', pattern: SLUG.source })
   @IsString()
+  @Matches(SLUG, { message: `environment must be ${SLUG_RULE}` })
   environment: string;
 
-  @ApiPropertyOptional({ example: 'openstack-liberty', description: 'Runbook key (default openstack-liberty)' })
+  @ApiPropertyOptional({ example: 'openstack-liberty', description: 'Runbook key (default openstack-liberty)', pattern: SLUG.source })
   @IsOptional()
   @IsString()
+  @Matches(SLUG, { message: `runbook must be ${SLUG_RULE}` })
   runbook?: string;
 
   @ApiPropertyOptional({ example: ['base', 'mariadb'], description: 'Phase keys to run (default: all); dependencies are not added' })
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(100)
   @IsString({ each: true })
+  @Matches(SLUG, { each: true, message: `phases must list phase keys, each ${SLUG_RULE}` })
   phases?: string[];
 
   @ApiPropertyOptional({ description: 'Check mode: probe and report what would change, change nothing' })
@@ -26,9 +31,10 @@ export class CreateDeploymentDto {
 }
 
 export class ListDeploymentsQueryDto {
-  @ApiPropertyOptional({ description: 'Environment name' })
+  @ApiPropertyOptional({ description: 'Environment name', pattern: SLUG.source })
   @IsOptional()
   @IsString()
+  @Matches(SLUG, { message: `environment must be ${SLUG_RULE}` })
   environment?: string;
 
   @ApiPropertyOptional({ enum: DEPLOYMENT_STATUSES })
@@ -43,4 +49,16 @@ export class ListDeploymentsQueryDto {
   @Min(1)
   @Max(500)
   limit?: number;
+}
+
+export class DeploymentIdParams {
+  @ApiProperty({ format: 'uuid', description: 'Deployment id' })
+  @IsUUID()
+  id: string;
+}
+
+export class StepOutputParams extends DeploymentIdParams {
+  @ApiProperty({ format: 'uuid', description: 'Step run id (phaseRuns[].steps[].id of the deployment)' })
+  @IsUUID()
+  stepRunId: string;
 }

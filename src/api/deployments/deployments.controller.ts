@@ -1,13 +1,23 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Sse } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { DeploymentsService } from '../../deployments/deployments.service.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
-import { Roles } from '../auth/roles.js';
-import { CreateDeploymentDto, ListDeploymentsQueryDto } from './deployment.dto.js';
+import { ApiRoute } from '../common/api-route.decorator.js';
+import { CreateDeploymentDto, DeploymentIdParams, ListDeploymentsQueryDto, StepOutputParams } from './deployment.dto.js';
 import { DeploymentLogStream } from './deployment-log-stream.js';
+import {
+  DeploymentResponseDto,
+  DeploymentSummaryResponseDto,
+  StepOutputResponseDto,
+  toDeploymentResponse,
+  toDeploymentSummaryResponse,
+  toStepOutputResponse,
+} from './deployment-response.dto.js';
+
+const NOT_A_UUID = 'The id is not a UUID';
+const NO_DEPLOYMENT = 'No deployment has this id';
 
 @ApiTags('deployments')
-@ApiBearerAuth()
 @Controller('api/v1/deployments')
 export class DeploymentsController {
   constructor(
@@ -16,53 +26,106 @@ export class DeploymentsController {
   ) {}
 
   @Post()
-  @Roles('operator')
-  @ApiCreatedResponse({ description: 'The queued deployment with its phases and steps' })
-  @ApiConflictResponse({ description: 'The environment already has a queued or running deployment' })
-  create(@Body() body: CreateDeploymentDto, @CurrentPrincipal() principal: Principal) {
-    return this.deployments.create({ ...body, trigger: 'api', requester: principal.name });
+  @ApiRoute({
+    summary: 'Start a deployment',
+    description:
+      'Plans the runbook on the environment (every template rendered and checked first: nothing is written when anything is wrong), records the ledger and queues the first phases.',
+    role: 'operator',
+    badRequest: 'A wrongly shaped body, an unknown environment, runbook or phase, or a plan that cannot be rendered',
+    conflict: 'The environment already has a queued or running deployment',
+  })
+  @ApiCreatedResponse({ type: DeploymentResponseDto, description: 'The queued deployment with its phases and steps' })
+  async create(@Body() body: CreateDeploymentDto, @CurrentPrincipal() principal: Principal): Promise<DeploymentResponseDto> {
+    return toDeploymentResponse(await this.deployments.create({ ...body, trigger: 'api', requester: principal.name }));
   }
 
   @Get()
-  @ApiOkResponse({ description: 'Newest first, with phase runs' })
-  list(@Query() query: ListDeploymentsQueryDto) {
-    return this.deployments.list(query);
+  @ApiRoute({
+    summary: 'List deployments',
+    description: 'Newest first, with their phase runs (steps: see one deployment).',
+    role: 'viewer',
+    badRequest: 'A filter that is not valid (environment name, status, limit 1-500)',
+  })
+  @ApiOkResponse({ type: [DeploymentSummaryResponseDto] })
+  async list(@Query() query: ListDeploymentsQueryDto): Promise<DeploymentSummaryResponseDto[]> {
+    return (await this.deployments.list(query)).map(toDeploymentSummaryResponse);
   }
 
   @Get(':id')
-  @ApiOkResponse({ description: 'A deployment, its phase runs and each step status' })
-  get(@Param('id') id: string) {
-    return this.deployments.get(id);
+  @ApiRoute({ summary: 'Get a deployment', role: 'viewer', badRequest: NOT_A_UUID, notFound: NO_DEPLOYMENT })
+  @ApiOkResponse({ type: DeploymentResponseDto, description: 'A deployment, its phase runs and each step status' })
+  async get(@Param() params: DeploymentIdParams): Promise<DeploymentResponseDto> {
+    return toDeploymentResponse(await this.deployments.get(params.id));
   }
 
   @Post(':id/cancel')
-  @Roles('operator')
   @HttpCode(200)
-  @ApiConflictResponse({ description: 'The deployment has already finished' })
-  cancel(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
-    return this.deployments.cancel(id, principal.name);
+  @ApiRoute({
+    summary: 'Cancel a deployment',
+    description: 'Running steps are stopped within seconds (the remote process is killed) and nothing new starts.',
+    role: 'operator',
+    badRequest: NOT_A_UUID,
+    notFound: NO_DEPLOYMENT,
+    conflict: 'The deployment has already finished',
+  })
+  @ApiOkResponse({ type: DeploymentResponseDto, description: 'The cancelled deployment' })
+  async cancel(@Param() params: DeploymentIdParams, @CurrentPrincipal() principal: Principal): Promise<DeploymentResponseDto> {
+    return toDeploymentResponse(await this.deployments.cancel(params.id, principal.name));
   }
 
   @Post(':id/retry')
-  @Roles('operator')
   @HttpCode(200)
-  @ApiConflictResponse({ description: 'Only a failed or cancelled deployment can be retried' })
-  retry(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
-    return this.deployments.retry(id, principal.name);
+  @ApiRoute({
+    summary: 'Retry a failed or cancelled deployment',
+    description: 'Resumes from where it stopped; finished steps are not run again.',
+    role: 'operator',
+    badRequest: NOT_A_UUID,
+    notFound: NO_DEPLOYMENT,
+    conflict: 'The deployment is not failed or cancelled, or the environment has another active deployment',
+  })
+  @ApiOkResponse({ type: DeploymentResponseDto, description: 'The deployment, queued again' })
+  async retry(@Param() params: DeploymentIdParams, @CurrentPrincipal() principal: Principal): Promise<DeploymentResponseDto> {
+    return toDeploymentResponse(await this.deployments.retry(params.id, principal.name));
   }
 
   @Get(':id/steps/:stepRunId/output')
-  @ApiOkResponse({ description: 'The command as run (masked), full stdout/stderr and artifacts of one step run' })
-  stepOutput(@Param('id') id: string, @Param('stepRunId') stepRunId: string) {
-    return this.deployments.stepOutput(id, stepRunId);
+  @ApiRoute({
+    summary: 'Get the output of a step run',
+    description: 'The command as run (masked), full stdout/stderr and the artifacts (rendered files, verification tables) of one step run.',
+    role: 'viewer',
+    badRequest: 'An id is not a UUID',
+    notFound: 'The deployment has no step run with this id',
+  })
+  @ApiOkResponse({ type: StepOutputResponseDto })
+  async stepOutput(@Param() params: StepOutputParams): Promise<StepOutputResponseDto> {
+    return toStepOutputResponse(await this.deployments.stepOutput(params.id, params.stepRunId));
   }
 
   @Sse(':id/logs/stream')
-  @ApiProduces('text/event-stream')
-  @ApiOkResponse({
-    description: 'Events: `deployment` (status), log lines (data = JSON line, secrets masked), `end` when the deployment finished',
+  @ApiRoute({
+    summary: 'Follow the log of a deployment (Server-Sent Events)',
+    description:
+      'Events: `deployment` (data: { id, status }), then the status lines of finished steps and live lines as default `message` events ' +
+      '(data: { deploymentId, phaseKey, node, stepKey, stream: stdout|stderr|status, line, at }, secrets masked), ' +
+      'and `end` (data: { status, error }) once the deployment has finished.',
+    role: 'viewer',
+    badRequest: NOT_A_UUID,
+    notFound: NO_DEPLOYMENT,
   })
-  stream(@Param('id') id: string) {
-    return this.logs.open(id);
+  // `content` rather than @ApiProduces, which would mark the JSON error answers as event streams too.
+  @ApiOkResponse({
+    description: 'The event stream; it closes after `end`',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        example:
+          'event: deployment\ndata: {"id":"…","status":"running"}\n\n' +
+          'data: {"deploymentId":"…","phaseKey":"base","node":"linux-node1.example.com","stepKey":"chrony","stream":"status","line":"✓ Chrony: ok","at":"2026-12-01T09:30:00.000Z"}\n\n' +
+          'event: end\ndata: {"status":"succeeded","error":null}\n\n',
+      },
+    },
+  })
+  stream(@Param() params: DeploymentIdParams) {
+    return this.logs.open(params.id);
   }
 }

@@ -1,26 +1,44 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   IsArray,
   IsBoolean,
   IsObject,
   IsOptional,
   IsString,
+  Matches,
+  MaxLength,
   ValidateNested,
   ValidatorConstraint,
   Validate,
+  type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
+import { SLUG, SLUG_RULE } from '../common/slug.js';
 import { InventoryNodeDto, NetworkSettingsDto } from './inventory.dto.js';
 
-@ValidatorConstraint({ name: 'stringMap' })
-class StringMap implements ValidatorConstraintInterface {
+/** A PEM private key (RSA 4096 is about 3.3k) fits many times over; a runbook secret is far shorter. */
+const SECRET_MAX_LENGTH = 16_384;
+
+/** Each secret value a string of bounded length, and the answer names the secrets that are not. */
+@ValidatorConstraint({ name: 'secretValues' })
+class SecretValues implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
-    return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && badSecretNames(value).length === 0;
   }
-  defaultMessage(): string {
-    return 'secrets must map each secret name to a string value';
+  defaultMessage(args: ValidationArguments): string {
+    const value = args.value as object;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'secrets must map each secret name to its value';
+    const bad = badSecretNames(value).map((name) => `secrets.${name}`);
+    return `secrets must map each secret name to a string of at most ${SECRET_MAX_LENGTH} characters; ${bad.join(', ')} ${bad.length === 1 ? 'is' : 'are'} not`;
   }
+}
+
+function badSecretNames(secrets: object): string[] {
+  return Object.entries(secrets)
+    .filter(([, v]) => typeof v !== 'string' || v.length > SECRET_MAX_LENGTH)
+    .map(([name]) => name);
 }
 
 const SECRETS_DESCRIPTION =
@@ -28,10 +46,11 @@ const SECRETS_DESCRIPTION =
 
 /** The inventory and settings of an environment, as PUT replaces them. */
 export class UpdateEnvironmentDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() description?: string;
+  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) description?: string;
   @ApiProperty({ type: NetworkSettingsDto }) @ValidateNested() @Type(() => NetworkSettingsDto) network: NetworkSettingsDto;
   @ApiProperty({ type: [InventoryNodeDto] })
   @IsArray()
+  @ArrayMaxSize(256)
   @ValidateNested({ each: true })
   @Type(() => InventoryNodeDto)
   nodes: InventoryNodeDto[];
@@ -42,22 +61,20 @@ export class UpdateEnvironmentDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: SECRETS_DESCRIPTION, writeOnly: true })
   @IsOptional()
   @IsObject()
-  @Validate(StringMap)
+  @Validate(SecretValues)
   secrets?: Record<string, string>;
 }
 
 export class CreateEnvironmentDto extends UpdateEnvironmentDto {
-  @ApiProperty({ example: 'lab', description: "lower-case letters, digits and '-'" }) @IsString() name: string;
+  // The pattern is checked by the service, with the other inventory problems; the bound keeps the echo short.
+  @ApiProperty({ example: 'lab', description: "lower-case letters, digits and '-'", pattern: SLUG.source })
+  @IsString()
+  @MaxLength(63)
+  name: string;
 }
 
-export class EnvironmentDto {
-  @ApiProperty() id: string;
-  @ApiProperty() name: string;
-  @ApiProperty({ nullable: true, type: String }) description: string | null;
-  @ApiProperty({ type: NetworkSettingsDto }) network: NetworkSettingsDto;
-  @ApiProperty() trustOnFirstUse: boolean;
-  @ApiProperty({ type: [InventoryNodeDto] }) nodes: InventoryNodeDto[];
-  @ApiProperty({ type: [String], description: 'Names of the stored secrets; values are never returned' }) secrets: string[];
-  @ApiProperty() createdAt: Date;
-  @ApiProperty() updatedAt: Date;
+export class EnvironmentNameParams {
+  @ApiProperty({ example: 'lab', pattern: SLUG.source, description: 'Environment name' })
+  @Matches(SLUG, { message: `name must be ${SLUG_RULE}` })
+  name: string;
 }

@@ -1,16 +1,19 @@
 import { Body, Controller, Get, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { EnvironmentsService, type EnvironmentInput } from '../../environments/environments.service.js';
 import { AuditRepository } from '../../persistence/repositories/audit.repository.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
-import { Roles } from '../auth/roles.js';
-import { CreateEnvironmentDto, EnvironmentDto, UpdateEnvironmentDto } from './environment.dto.js';
+import { ApiRoute } from '../common/api-route.decorator.js';
+import { CreateEnvironmentDto, EnvironmentNameParams, UpdateEnvironmentDto } from './environment.dto.js';
+import { EnvironmentResponseDto, toEnvironmentResponse } from './environment-response.dto.js';
 
 /** The service stores network settings as JSON: hand it plain objects, not DTO instances. */
 const plain = <T>(dto: T): T => structuredClone({ ...dto });
 
+const INVALID_ENVIRONMENT =
+  'A wrongly shaped body, or an inventory the runbook cannot use (each reason names its field: addresses, roles, secrets...)';
+
 @ApiTags('environments')
-@ApiBearerAuth()
 @Controller('api/v1/environments')
 export class EnvironmentsController {
   constructor(
@@ -19,39 +22,61 @@ export class EnvironmentsController {
   ) {}
 
   @Post()
-  @Roles('operator')
-  @ApiCreatedResponse({ type: EnvironmentDto })
-  async create(@Body() body: CreateEnvironmentDto, @CurrentPrincipal() principal: Principal) {
+  @ApiRoute({
+    summary: 'Create an environment',
+    description: 'Nodes, network settings and secrets (write-only; runbook secrets left out are generated, SSH_PRIVATE_KEY is required).',
+    role: 'operator',
+    badRequest: `${INVALID_ENVIRONMENT}, or the name is taken`,
+  })
+  @ApiCreatedResponse({ type: EnvironmentResponseDto })
+  async create(@Body() body: CreateEnvironmentDto, @CurrentPrincipal() principal: Principal): Promise<EnvironmentResponseDto> {
     const created = await this.environments.create(plain(body) as EnvironmentInput);
     await this.audit.record(principal.name, 'environment.create', created.name, {
       nodes: created.nodes.map((n) => n.name),
       secrets: created.secrets,
     });
-    return created;
+    return toEnvironmentResponse(created);
   }
 
   @Get()
-  @ApiOkResponse({ type: [EnvironmentDto] })
-  list() {
-    return this.environments.list();
+  @ApiRoute({ summary: 'List environments', description: 'By name, with nodes and the names of their secrets.', role: 'viewer' })
+  @ApiOkResponse({ type: [EnvironmentResponseDto] })
+  async list(): Promise<EnvironmentResponseDto[]> {
+    return (await this.environments.list()).map(toEnvironmentResponse);
   }
 
   @Get(':name')
-  @ApiOkResponse({ type: EnvironmentDto })
-  get(@Param('name') name: string) {
-    return this.environments.get(name);
+  @ApiRoute({
+    summary: 'Get an environment',
+    role: 'viewer',
+    badRequest: 'The name is not a valid environment name',
+    notFound: 'No environment has this name',
+  })
+  @ApiOkResponse({ type: EnvironmentResponseDto })
+  async get(@Param() params: EnvironmentNameParams): Promise<EnvironmentResponseDto> {
+    return toEnvironmentResponse(await this.environments.get(params.name));
   }
 
   @Put(':name')
-  @Roles('operator')
-  @ApiOkResponse({ type: EnvironmentDto })
-  async update(@Param('name') name: string, @Body() body: UpdateEnvironmentDto, @CurrentPrincipal() principal: Principal) {
-    const updated = await this.environments.update(name, plain(body) as Omit<EnvironmentInput, 'name'>);
+  @ApiRoute({
+    summary: 'Replace the inventory of an environment',
+    description: 'Nodes and network settings are replaced; secrets given are replaced, the others kept; pinned host keys survive.',
+    role: 'operator',
+    badRequest: INVALID_ENVIRONMENT,
+    notFound: 'No environment has this name',
+  })
+  @ApiOkResponse({ type: EnvironmentResponseDto })
+  async update(
+    @Param() params: EnvironmentNameParams,
+    @Body() body: UpdateEnvironmentDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<EnvironmentResponseDto> {
+    const updated = await this.environments.update(params.name, plain(body) as Omit<EnvironmentInput, 'name'>);
     // Names of the secrets replaced, never their values.
-    await this.audit.record(principal.name, 'environment.update', name, {
+    await this.audit.record(principal.name, 'environment.update', params.name, {
       nodes: updated.nodes.map((n) => n.name),
       secretsReplaced: Object.keys(body.secrets ?? {}),
     });
-    return updated;
+    return toEnvironmentResponse(updated);
   }
 }

@@ -1,10 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayNotEmpty, IsArray, IsOptional, IsString } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsOptional, IsString, Matches } from 'class-validator';
+import { SLUG, SLUG_RULE } from '../common/slug.js';
+
+export class RunbookKeyParams {
+  @ApiProperty({ example: 'openstack-liberty', pattern: SLUG.source, description: 'Runbook key' })
+  @Matches(SLUG, { message: `key must be ${SLUG_RULE}` })
+  key: string;
+}
 
 export class PreviewQueryDto {
-  @ApiProperty({ description: 'Name of the environment to render the plan for', example: 'lab' })
+  @ApiProperty({ description: 'Name of the environment to render the plan for', example: 'lab', pattern: SLUG.source })
   @IsString()
+  @Matches(SLUG, { message: `environment must be ${SLUG_RULE}` })
   environment: string;
 
   @ApiPropertyOptional({ description: 'Comma-separated phase keys (default: every phase)', example: 'base,mariadb', type: String })
@@ -13,12 +21,15 @@ export class PreviewQueryDto {
     typeof value === 'string'
       ? value
           .split(',')
-          .map((s) => s.trim())
+          // Spaces only: a line break or other control character must reach validation and be refused.
+          .map((s) => s.replace(/^ +| +$/g, ''))
           .filter(Boolean)
       : value,
   )
   @IsArray()
   @ArrayNotEmpty()
+  @ArrayMaxSize(100)
   @IsString({ each: true })
+  @Matches(SLUG, { each: true, message: `phases must list phase keys, each ${SLUG_RULE}` })
   phases?: string[];
 }

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InputError, NotFoundError } from '../../common/errors.js';
 import { EnvironmentsService } from '../../environments/environments.service.js';
 import { RunbookCatalog } from '../../runbooks/catalog.js';
-import type { PlannedStep, Runbook, Secrets } from '../../runbooks/model.js';
+import type { Runbook, Secrets } from '../../runbooks/model.js';
 import { describePlan, planDeployment, PlanError } from '../../runbooks/plan.js';
 import { maskSecrets } from '../../runbooks/secrets.js';
-import { describeExpectation } from './runbook-views.js';
+import type { RunbookPreviewResponseDto } from './runbook-response.dto.js';
+import { toRunbookPreviewResponse } from './runbook-views.js';
 
 /** Every string inside `value` with the secrets masked; keys and structure untouched. */
 function maskDeep<T>(value: T, secrets: Partial<Secrets>): T {
@@ -15,23 +16,6 @@ function maskDeep<T>(value: T, secrets: Partial<Secrets>): T {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, secrets)])) as T;
   }
   return value;
-}
-
-function stepPreview(step: PlannedStep) {
-  return {
-    node: step.node,
-    storyKey: step.storyKey,
-    key: step.key,
-    position: step.position,
-    kind: step.kind,
-    title: step.title,
-    ...(step.guard ? { guard: step.guard } : {}),
-    ...(step.run ? { run: step.run } : {}),
-    ...(step.file ? { file: step.file } : {}),
-    ...(step.verify
-      ? { verify: { format: step.verify.format, expectations: step.verify.expect.map(describeExpectation), retry: step.verify.retry } }
-      : {}),
-  };
 }
 
 /** What a deployment would do on an environment, rendered for reading, secrets masked. */
@@ -48,7 +32,7 @@ export class RunbookPreviewService {
     return runbook;
   }
 
-  async preview(runbookKey: string, environmentName: string, phases?: string[]) {
+  async preview(runbookKey: string, environmentName: string, phases?: string[]): Promise<RunbookPreviewResponseDto> {
     const runbook = this.runbook(runbookKey);
     const environment = await this.environments.loadForDeployment({ name: environmentName }).catch((error) => {
       throw error instanceof NotFoundError ? new InputError([`environment: ${error.message}`]) : error;
@@ -61,20 +45,6 @@ export class RunbookPreviewService {
       throw error;
     }
     const secrets = { ...environment.secrets, SSH_PRIVATE_KEY: environment.sshPrivateKey };
-    return maskDeep(
-      {
-        runbook: { key: plan.runbookKey, version: plan.runbookVersion },
-        environment: environment.name,
-        phases: plan.phases.map(({ phase, nodes, steps }) => ({
-          key: phase.key,
-          title: phase.title,
-          dependsOn: phase.dependsOn,
-          nodes,
-          steps: steps.map(stepPreview),
-        })),
-        text: describePlan(plan, environment.secrets),
-      },
-      secrets,
-    );
+    return maskDeep(toRunbookPreviewResponse(plan, environment.name, describePlan(plan, environment.secrets)), secrets);
   }
 }

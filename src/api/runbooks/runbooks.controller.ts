@@ -1,12 +1,13 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RunbookCatalog } from '../../runbooks/catalog.js';
-import { PreviewQueryDto } from './preview-query.dto.js';
+import { ApiRoute } from '../common/api-route.decorator.js';
+import { PreviewQueryDto, RunbookKeyParams } from './preview-query.dto.js';
 import { RunbookPreviewService } from './runbook-preview.service.js';
-import { runbookDetail, runbookSummary } from './runbook-views.js';
+import { RunbookDetailResponseDto, RunbookPreviewResponseDto, RunbookSummaryResponseDto } from './runbook-response.dto.js';
+import { toRunbookDetailResponse, toRunbookSummaryResponse } from './runbook-views.js';
 
 @ApiTags('runbooks')
-@ApiBearerAuth()
 @Controller('api/v1/runbooks')
 export class RunbooksController {
   constructor(
@@ -15,20 +16,35 @@ export class RunbooksController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ description: 'Every runbook with its phases (key, title, goal, dependsOn, on, story count)' })
-  list() {
-    return [...this.catalog.values()].map(runbookSummary);
+  @ApiRoute({ summary: 'List runbooks', description: 'Every runbook this build ships, with its phases (JIRA epics).', role: 'viewer' })
+  @ApiOkResponse({ type: [RunbookSummaryResponseDto] })
+  list(): RunbookSummaryResponseDto[] {
+    return [...this.catalog.values()].map(toRunbookSummaryResponse);
   }
 
   @Get(':key')
-  @ApiOkResponse({ description: 'Phases → stories → steps of one runbook' })
-  get(@Param('key') key: string) {
-    return runbookDetail(this.previews.runbook(key));
+  @ApiRoute({
+    summary: 'Get a runbook',
+    description: 'Phases → stories → steps as written; commands and file contents are rendered per environment by the preview.',
+    role: 'viewer',
+    badRequest: 'The key is not a valid runbook key',
+    notFound: 'No runbook has this key',
+  })
+  @ApiOkResponse({ type: RunbookDetailResponseDto })
+  get(@Param() params: RunbookKeyParams): RunbookDetailResponseDto {
+    return toRunbookDetailResponse(this.previews.runbook(params.key));
   }
 
   @Get(':key/preview')
-  @ApiOkResponse({ description: 'The rendered plan for an environment: commands, file contents and checks per node, secrets masked' })
-  preview(@Param('key') key: string, @Query() query: PreviewQueryDto) {
-    return this.previews.preview(key, query.environment, query.phases);
+  @ApiRoute({
+    summary: 'Preview a deployment plan',
+    description: 'The rendered plan for an environment: commands, file contents and checks per node, secrets masked. Changes nothing.',
+    role: 'viewer',
+    badRequest: 'A missing or unknown environment, an unknown phase, a missing dependency or a template that cannot be rendered',
+    notFound: 'No runbook has this key',
+  })
+  @ApiOkResponse({ type: RunbookPreviewResponseDto })
+  preview(@Param() params: RunbookKeyParams, @Query() query: PreviewQueryDto): Promise<RunbookPreviewResponseDto> {
+    return this.previews.preview(params.key, query.environment, query.phases);
   }
 }
