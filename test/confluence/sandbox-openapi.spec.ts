@@ -1,9 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { type RunningConfluenceSandbox, startConfluenceSandbox } from '../../lab/atlassian/confluence/index.js';
 
-const SPEC_PATH = '/work/shared/specs/confluence-v1.openapi.json';
+const SPEC_PATH = fileURLToPath(new URL('../../lab/atlassian/specs/confluence-v1.openapi.json', import.meta.url));
 const USER = { username: 'opsprint@example.com', password: 'sandbox-api-token' };
 const AUTH = `Basic ${Buffer.from(`${USER.username}:${USER.password}`).toString('base64')}`;
 

@@ -1,8 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
-const SPECS = '/work/shared/specs';
+const SPECS = fileURLToPath(new URL('../../../lab/atlassian/specs', import.meta.url));
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 type OpenApi = {
