@@ -2,7 +2,7 @@
  * The boundaries of ../DESIGN.md, checked in CI (`npm run lint:deps`): what may import what.
  * Spec files may reach into the lab for test helpers; production code may not.
  */
-const FEATURES = 'src/(deployments|workers|integrations|api|reports|dashboard|environments|health|cli)/';
+const FEATURES = 'src/(deployments|workers|integrations|api|reports|dashboard|environments|health|auth|cli)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -3,9 +3,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { DeploymentsModule } from '../deployments/deployments.module.js';
 import { EnvironmentsModule } from '../environments/environments.module.js';
 import { ApiAuthGuard } from './auth/api-auth.guard.js';
-import { ApiTokensService } from './auth/api-tokens.service.js';
+import { AuthModule } from '../auth/auth.module.js';
 import { TokensController } from './auth/tokens.controller.js';
-import { DeploymentLogStream } from './deployments/deployment-log-stream.js';
 import { DeploymentsController } from './deployments/deployments.controller.js';
 import { EnvironmentsController } from './environments/environments.controller.js';
 import { RunbookPreviewService } from './runbooks/runbook-preview.service.js';
@@ -13,9 +12,8 @@ import { RunbooksController } from './runbooks/runbooks.controller.js';
 
 /** The versioned REST API (/api/v1) and the bearer-token guard in front of it. */
 @Module({
-  imports: [DeploymentsModule, EnvironmentsModule],
+  imports: [AuthModule, DeploymentsModule, EnvironmentsModule],
   controllers: [TokensController, EnvironmentsController, RunbooksController, DeploymentsController],
-  providers: [ApiTokensService, { provide: APP_GUARD, useClass: ApiAuthGuard }, RunbookPreviewService, DeploymentLogStream],
-  exports: [ApiTokensService],
+  providers: [{ provide: APP_GUARD, useClass: ApiAuthGuard }, RunbookPreviewService],
 })
 export class ApiModule {}

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ApiModule } from '../api/api.module.js';
 import { ConfigModule } from '../config/config.module.js';
+import { DashboardModule } from '../dashboard/dashboard.module.js';
 import type { Runtime } from '../config/runtime.js';
 import { DeploymentsModule } from '../deployments/deployments.module.js';
 import { EnvironmentsModule } from '../environments/environments.module.js';
@@ -28,6 +29,7 @@ export class AppModule {
         WorkersModule,
         HealthModule,
         ApiModule,
+        DashboardModule,
         JiraModule.register(runtime.config.jira),
         ConfluenceModule.register(runtime.config.confluence),
       ],

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import cookieParser from 'cookie-parser';
 import { pinoHttp } from 'pino-http';
 import { setupOpenApi } from '../api/openapi.js';
 import { RejectControlCharactersPipe } from '../common/control-characters.pipe.js';
@@ -29,6 +30,8 @@ export async function createApp(runtime: Runtime): Promise<INestApplication> {
       autoLogging: { ignore: (req) => req.url === '/health' },
     }),
   );
+  // The dashboard's session cookie; the API itself only reads bearer tokens.
+  app.use(cookieParser());
   app.useGlobalFilters(new DomainErrorFilter());
   // Control characters first, on the values as received: transforms (Number(), trimming) would hide them.
   app.useGlobalPipes(

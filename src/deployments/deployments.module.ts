@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { EnvironmentsModule } from '../environments/environments.module.js';
+import { DeploymentLogStream } from './deployment-log-stream.js';
 import { DeploymentsService } from './deployments.service.js';
 
-/** The deployment use cases: plan and create, list, read, cancel, retry. */
+/** The deployment use cases: plan and create, list, read, cancel, retry, follow the log. */
 @Module({
   imports: [EnvironmentsModule],
-  providers: [DeploymentsService],
-  exports: [DeploymentsService],
+  providers: [DeploymentsService, DeploymentLogStream],
+  exports: [DeploymentsService, DeploymentLogStream],
 })
 export class DeploymentsModule {}

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Runtime } from '../config/runtime.js';
 import { DeploymentEventBus } from './events/deployment-event-bus.js';
+import { KeyValueStore } from './kv/key-value-store.js';
 import { JobQueue } from './queue/job-queue.js';
 import { DeploymentSignals } from './signals/deployment-signals.js';
 import { SessionFactory } from './ssh/executor.types.js';
@@ -15,6 +16,7 @@ import { SshExecutor } from './ssh/ssh-executor.js';
     JobQueue,
     DeploymentSignals,
     DeploymentEventBus,
+    KeyValueStore,
     {
       provide: SessionFactory,
       // Tests and the demo may bring their own executor; production opens real SSH connections.
@@ -23,6 +25,6 @@ import { SshExecutor } from './ssh/ssh-executor.js';
       inject: [Runtime],
     },
   ],
-  exports: [JobQueue, DeploymentSignals, DeploymentEventBus, SessionFactory],
+  exports: [JobQueue, DeploymentSignals, DeploymentEventBus, KeyValueStore, SessionFactory],
 })
 export class InfraModule {}

@@ -2,9 +2,9 @@ import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { ApiTokensService } from './api-tokens.service.js';
-import type { AuthenticatedRequest } from './principal.js';
-import { ROLE_KEY, roleAllows, type ApiRole } from './roles.js';
+import { ApiTokensService } from '../../auth/api-tokens.service.js';
+import type { AuthenticatedRequest } from '../../auth/principal.js';
+import { ROLE_KEY, roleAllows, type ApiRole } from '../../auth/roles.js';
 
 /**
  * Every route of a controller mounted under `api/` needs a bearer token with a sufficient

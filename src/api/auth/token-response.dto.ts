@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { isoDate, isoDateOrNull } from '../common/iso-date.js';
-import type { ApiTokenView } from './api-tokens.service.js';
-import { type ApiRole, ROLE_ORDER } from './roles.js';
+import type { ApiTokenView } from '../../auth/api-tokens.service.js';
+import { type ApiRole, ROLE_ORDER } from '../../auth/roles.js';
 
 /** A token as listed: never its value, which only its creator saw once. */
 export class TokenResponseDto {

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiRoute } from '../common/api-route.decorator.js';
-import { ApiTokensService } from './api-tokens.service.js';
-import { CurrentPrincipal, type Principal } from './principal.js';
+import { ApiTokensService } from '../../auth/api-tokens.service.js';
+import { CurrentPrincipal, type Principal } from '../../auth/principal.js';
 import { CreatedTokenResponseDto, TokenResponseDto, toCreatedTokenResponse, toTokenResponse } from './token-response.dto.js';
 import { CreateTokenDto, TokenIdParams } from './tokens.dto.js';
 

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { ROLE_ORDER, type ApiRole } from './roles.js';
+import { ROLE_ORDER, type ApiRole } from '../../auth/roles.js';
 
 export class CreateTokenDto {
   @ApiProperty({

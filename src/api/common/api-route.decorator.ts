@@ -8,7 +8,7 @@ import {
   ApiOperation,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { type ApiRole, Roles } from '../auth/roles.js';
+import { type ApiRole, Roles } from '../../auth/roles.js';
 import { ErrorResponseDto } from './error-response.dto.js';
 
 export interface ApiRouteDoc {

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Sse } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { DeploymentsService } from '../../deployments/deployments.service.js';
-import { CurrentPrincipal, type Principal } from '../auth/principal.js';
+import { CurrentPrincipal, type Principal } from '../../auth/principal.js';
 import { ApiRoute } from '../common/api-route.decorator.js';
 import { CreateDeploymentDto, DeploymentIdParams, ListDeploymentsQueryDto, StepOutputParams } from './deployment.dto.js';
-import { DeploymentLogStream } from './deployment-log-stream.js';
+import { DeploymentLogStream } from '../../deployments/deployment-log-stream.js';
 import {
   DeploymentResponseDto,
   DeploymentSummaryResponseDto,

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { EnvironmentsService, type EnvironmentInput } from '../../environments/environments.service.js';
 import { AuditRepository } from '../../persistence/repositories/audit.repository.js';
-import { CurrentPrincipal, type Principal } from '../auth/principal.js';
+import { CurrentPrincipal, type Principal } from '../../auth/principal.js';
 import { ApiRoute } from '../common/api-route.decorator.js';
 import { CreateEnvironmentDto, EnvironmentNameParams, UpdateEnvironmentDto } from './environment.dto.js';
 import { EnvironmentResponseDto, toEnvironmentResponse } from './environment-response.dto.js';

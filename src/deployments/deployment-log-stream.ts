@@ -1,11 +1,11 @@
 import { Injectable, type MessageEvent } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import { NotFoundError } from '../../common/errors.js';
-import { EnvironmentsService } from '../../environments/environments.service.js';
-import { DeploymentSignals, type LogLine } from '../../infra/signals/deployment-signals.js';
-import { isFinalDeployment } from '../../persistence/ledger-status.js';
-import { DeploymentRepository } from '../../persistence/repositories/deployment.repository.js';
-import { maskSecrets } from '../../runbooks/secrets.js';
+import { NotFoundError } from '../common/errors.js';
+import { EnvironmentsService } from '../environments/environments.service.js';
+import { DeploymentSignals, type LogLine } from '../infra/signals/deployment-signals.js';
+import { isFinalDeployment } from '../persistence/ledger-status.js';
+import { DeploymentRepository } from '../persistence/repositories/deployment.repository.js';
+import { maskSecrets } from '../runbooks/secrets.js';
 
 const POLL_MS = 1000;
 const lineKey = (line: LogLine) => `${line.stream}|${line.phaseKey}|${line.node}|${line.stepKey}|${line.line}`;

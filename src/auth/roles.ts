@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { ApiRole as StoredApiRole } from '../../persistence/records.js';
+import type { ApiRole as StoredApiRole } from '../persistence/records.js';
 
 /** Each role can do everything the roles before it can (the values of the ApiRole enum in the schema). */
 export const ROLE_ORDER = ['viewer', 'operator', 'admin'] as const satisfies readonly StoredApiRole[];

@@ -1,10 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '../../common/errors.js';
-import { Runtime } from '../../config/runtime.js';
-import type { ApiRole } from '../../persistence/records.js';
-import { ApiTokenRepository } from '../../persistence/repositories/api-token.repository.js';
-import { AuditRepository } from '../../persistence/repositories/audit.repository.js';
+import { NotFoundError } from '../common/errors.js';
+import { Runtime } from '../config/runtime.js';
+import type { ApiRole } from '../persistence/records.js';
+import { ApiTokenRepository } from '../persistence/repositories/api-token.repository.js';
+import { AuditRepository } from '../persistence/repositories/audit.repository.js';
 import type { Principal } from './principal.js';
 
 /** A token as listed: never its value, which only its creator saw once. */
@@ -55,6 +55,12 @@ export class ApiTokensService {
       await this.tokens.touch(row.id);
     }
     return { name: row.name, role: row.role, tokenId: row.id };
+  }
+
+  /** A stored token that exists and is not revoked (sessions opened with it end when it is revoked). */
+  async isActive(tokenId: string): Promise<boolean> {
+    const row = await this.tokens.findById(tokenId);
+    return !!row && !row.revokedAt;
   }
 
   /** True when no token at all could be accepted, so a 401 can say what to configure. */

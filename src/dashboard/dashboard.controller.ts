@@ -1,0 +1,53 @@
+import { Controller, Get, Header, type MessageEvent, Param, ParseUUIDPipe, Req, Sse, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Observable } from 'rxjs';
+import { DeploymentLogStream } from '../deployments/deployment-log-stream.js';
+import { DashboardPages } from './dashboard-pages.service.js';
+import { DashboardViews } from './dashboard-views.js';
+import { DashboardAuthGuard, type DashboardRequest } from './session/dashboard-auth.guard.js';
+import { SignInRequiredFilter } from './session/sign-in-required.filter.js';
+
+/** The sprint review dashboard: server-rendered pages, viewer role or above, signed in with a session cookie. */
+@ApiExcludeController()
+@Controller('dashboard')
+@UseGuards(DashboardAuthGuard)
+@UseFilters(SignInRequiredFilter)
+export class DashboardController {
+  constructor(
+    private readonly pages: DashboardPages,
+    private readonly views: DashboardViews,
+    private readonly logs: DeploymentLogStream,
+  ) {}
+
+  @Get()
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  async overview(@Req() request: DashboardRequest): Promise<string> {
+    return this.views.render('overview', { session: request.dashboard, ...(await this.pages.overview()) });
+  }
+
+  @Get('environments/:name')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  async environment(@Req() request: DashboardRequest, @Param('name') name: string): Promise<string> {
+    return this.views.render('environment', { session: request.dashboard, ...(await this.pages.environment(name)) });
+  }
+
+  @Get('deployments/:id')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  async deployment(@Req() request: DashboardRequest, @Param('id', ParseUUIDPipe) id: string): Promise<string> {
+    return this.views.render('deployment', { session: request.dashboard, ...(await this.pages.deployment(id)) });
+  }
+
+  /** The progress table alone, re-rendered by the page as steps finish. */
+  @Get('deployments/:id/progress')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  async progress(@Param('id', ParseUUIDPipe) id: string): Promise<string> {
+    return this.views.render('/partials/progress', await this.pages.deployment(id));
+  }
+
+  /** Live log lines of a deployment (the same stream as the API's, on the session cookie). */
+  @Sse('deployments/:id/events')
+  events(@Param('id', ParseUUIDPipe) id: string): Promise<Observable<MessageEvent>> {
+    return this.logs.open(id);
+  }
+}
