@@ -14,7 +14,8 @@ const short = (command: string) => {
 export function changeReason(step: PlannedStep): string {
   if (step.file) {
     const restarts = step.file.notify.length ? `, then ${step.file.notify.join(', ')} restarted if running` : '';
-    return `${step.file.path} differs from the file the runbook renders (sha256 ${step.file.sha256.slice(0, 12)}…): it is replaced${restarts}`;
+    // No content hash here: the file may hold secrets, and a hash of one must not leave the engine either.
+    return `${step.file.path} differs from the file the runbook renders: it is replaced${restarts}`;
   }
   const run = step.run ? short(step.run) : '(nothing)';
   if (!step.guard) return `the step has no check and runs \`${run}\``;
