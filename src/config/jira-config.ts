@@ -19,6 +19,8 @@ export abstract class JiraConfig {
   abstract readonly webhookSecret: string | null;
   abstract readonly flavor: JiraFlavor;
   abstract readonly sprintMode: JiraSprintMode;
+  /** Length of the sprints OpSprint starts itself (sprint mode `new`): their end date, when they are closed. */
+  abstract readonly sprintDays: number;
   abstract readonly triggerStatus: string;
   /** Logical state → workflow transition names tried in order (first one offered wins). */
   abstract readonly transitions: Record<LogicalState, string[]>;
@@ -51,6 +53,7 @@ export function loadJiraConfig(env: NodeJS.ProcessEnv): JiraConfig | null {
     webhookSecret: env.JIRA_WEBHOOK_SECRET?.length ? env.JIRA_WEBHOOK_SECRET : null,
     flavor: problems.take(() => parseFlavor(env.JIRA_FLAVOR, baseUrl)),
     sprintMode: problems.take(() => parseSprintMode(env.JIRA_SPRINT_MODE, env.JIRA_BOARD_ID)),
+    sprintDays: problems.take(() => parseSprintDays(env.JIRA_SPRINT_DAYS)),
     triggerStatus: env.JIRA_TRIGGER_STATUS?.trim() || 'Ready to Deploy',
     transitions: problems.take(() => parseTransitions(env.JIRA_TRANSITIONS)),
     epicLinkField: problems.take(() => parseEpicLinkField(env.JIRA_EPIC_LINK_FIELD)),
@@ -65,6 +68,15 @@ function parsePollInterval(raw: string | undefined): number {
   const value = Number(raw.trim());
   if (!Number.isInteger(value) || value < 10) {
     throw new Error(`JIRA_POLL_INTERVAL_SECONDS: expected a whole number of seconds ≥ 10, got "${raw}"`);
+  }
+  return value;
+}
+
+function parseSprintDays(raw: string | undefined): number {
+  if (!raw?.trim()) return 14;
+  const value = Number(raw.trim());
+  if (!Number.isInteger(value) || value < 1 || value > 365) {
+    throw new Error(`JIRA_SPRINT_DAYS: expected a whole number of days from 1 to 365, got "${raw}"`);
   }
   return value;
 }

@@ -40,6 +40,7 @@ export class DeploymentCoordinator {
         deploymentId,
         environmentId: deployment.environmentId,
         environmentName: deployment.environment.name,
+        dryRun: deployment.dryRun,
         status: decision.close.status,
         ...(decision.close.error ? { error: decision.close.error } : {}),
       });

@@ -14,6 +14,7 @@ import { RunbookCatalog } from '../runbooks/catalog.js';
 import type { InventoryNode, PhasePlan, PlannedStep } from '../runbooks/model.js';
 import { planDeployment } from '../runbooks/plan.js';
 import { maskSecrets } from '../runbooks/secrets.js';
+import { changeReason } from './change-reason.js';
 import { DeploymentCoordinator } from './deployment-coordinator.js';
 import { executionWaves } from './execution-waves.js';
 import { runPlannedStep, type StepOutcome } from './step-runner.js';
@@ -31,7 +32,8 @@ interface PhaseContext {
   plan: PhasePlan;
   ledger: Map<string, StepRunRecord>;
   abort: AbortController;
-  startedStories: Set<string>;
+  /** Stories that had work in this phase run (a step changed their host or failed): story.started is emitted once each. */
+  storiesWithWork: Set<string>;
   failed: boolean;
   cancelled: boolean;
   transient?: SshError;
@@ -87,7 +89,12 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
     }
 
     const environment = await this.environments.loadForDeployment({ id: deployment.environmentId });
-    const base = { deploymentId: deployment.id, environmentId: environment.id, environmentName: environment.name };
+    const base = {
+      deploymentId: deployment.id,
+      environmentId: environment.id,
+      environmentName: environment.name,
+      dryRun: deployment.dryRun,
+    };
     if (await this.ledger.startDeployment(deployment.id))
       await this.emit({ ...base, type: 'deployment.started', phases: deployment.phases });
     if (phaseRun.status === 'pending') {
@@ -111,7 +118,7 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
       plan,
       ledger: new Map(ledgerRows.map((row) => [`${row.node}/${row.stepKey}`, row])),
       abort: new AbortController(),
-      startedStories: new Set(ledgerRows.filter((row) => row.startedAt).map((row) => row.storyKey)),
+      storiesWithWork: new Set(ledgerRows.filter((row) => hadWork(row.status)).map((row) => row.storyKey)),
       failed: false,
       cancelled: false,
       mask: (text) => maskSecrets(text, environment.secrets),
@@ -138,8 +145,13 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
       phase.failed = true;
     }
     const status = phase.cancelled ? 'cancelled' : phase.failed ? 'failed' : 'succeeded';
-    if (status === 'succeeded') await this.emitFinishedStories(phase, base);
-    return this.finishPhase(base, phaseRun.id, job.phaseKey, status);
+    const passed = this.passedStories(phase);
+    if (status === 'succeeded')
+      for (const storyKey of passed) await this.emit({ ...base, type: 'story.succeeded', phaseKey: job.phaseKey, storyKey });
+    return this.finishPhase(base, phaseRun.id, job.phaseKey, status, undefined, {
+      storiesWithWork: [...phase.storiesWithWork],
+      storiesPassed: passed,
+    });
   }
 
   private async runWave(phase: PhaseContext, wave: Map<string, PlannedStep[]>, context: JobContext): Promise<void> {
@@ -170,6 +182,7 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
         session ??= await this.executor.session(this.targetFor(phase.environment, node));
         outcome = await runPlannedStep(step, session, {
           dryRun: phase.deployment.dryRun,
+          beforeChange: () => this.storyHasWork(phase, step),
           timeoutMs: this.settings.stepTimeoutMs,
           signal: phase.abort.signal,
           onStdout: (line) => this.publishLine(phase, step, 'stdout', line),
@@ -206,11 +219,23 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
   private async markStarted(phase: PhaseContext, row: StepRunRecord, step: PlannedStep): Promise<StepRunRecord> {
     const started = await this.ledger.startStep(row.id);
     this.publishLine(phase, step, 'status', `▶ ${step.title}`);
-    if (!phase.startedStories.has(step.storyKey)) {
-      phase.startedStories.add(step.storyKey);
-      await this.emit({ ...this.base(phase), type: 'story.started', phaseKey: phase.job.phaseKey, storyKey: step.storyKey });
-    }
     return started;
+  }
+
+  /** The step's guard found the host not right: its story starts (once per phase run), saying what changes. */
+  private async storyHasWork(phase: PhaseContext, step: PlannedStep): Promise<void> {
+    if (phase.storiesWithWork.has(step.storyKey)) return;
+    phase.storiesWithWork.add(step.storyKey);
+    await this.emit({
+      ...this.base(phase),
+      type: 'story.started',
+      phaseKey: phase.job.phaseKey,
+      storyKey: step.storyKey,
+      node: step.node,
+      stepKey: step.key,
+      stepTitle: step.title,
+      change: phase.mask(changeReason(step)),
+    });
   }
 
   private async recordOutcome(phase: PhaseContext, started: StepRunRecord, step: PlannedStep, outcome: StepOutcome): Promise<void> {
@@ -250,6 +275,7 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
 
   private async failStep(phase: PhaseContext, step: PlannedStep, exitCode: number | null, output: string): Promise<void> {
     phase.failed = true;
+    phase.storiesWithWork.add(step.storyKey);
     const summary = `step "${step.title}" (${step.key}) failed on ${step.node}${exitCode === null ? '' : ` with exit code ${exitCode}`}`;
     await this.ledger.explainFailure(phase.deployment.id, summary);
     await this.emit({
@@ -265,13 +291,14 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  private async emitFinishedStories(phase: PhaseContext, base: ReturnType<PhaseRunner['base']>): Promise<void> {
-    for (const story of phase.plan.phase.stories) {
-      const rows = [...phase.ledger.values()].filter((row) => row.storyKey === story.key);
-      if (rows.length > 0 && rows.every((row) => isDoneStep(row.status))) {
-        await this.emit({ ...base, type: 'story.succeeded', phaseKey: phase.job.phaseKey, storyKey: story.key });
-      }
-    }
+  /** Stories whose steps all passed on every node. */
+  private passedStories(phase: PhaseContext): string[] {
+    return phase.plan.phase.stories
+      .map((story) => story.key)
+      .filter((storyKey) => {
+        const rows = [...phase.ledger.values()].filter((row) => row.storyKey === storyKey);
+        return rows.length > 0 && rows.every((row) => isDoneStep(row.status));
+      });
   }
 
   private async finishPhase(
@@ -280,15 +307,21 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
     phaseKey: string,
     status: 'succeeded' | 'failed' | 'cancelled',
     error?: string,
+    stories: { storiesWithWork: string[]; storiesPassed: string[] } = { storiesWithWork: [], storiesPassed: [] },
   ): Promise<void> {
     await this.ledger.finishPhase(phaseRunId, status, error ?? null);
     if (error) await this.ledger.explainFailure(base.deploymentId, error);
-    await this.emit({ ...base, type: 'phase.finished', phaseKey, status });
+    await this.emit({ ...base, type: 'phase.finished', phaseKey, status, ...stories });
     await this.coordinator.advance(base.deploymentId);
   }
 
   private base(phase: PhaseContext) {
-    return { deploymentId: phase.deployment.id, environmentId: phase.environment.id, environmentName: phase.environment.name };
+    return {
+      deploymentId: phase.deployment.id,
+      environmentId: phase.environment.id,
+      environmentName: phase.environment.name,
+      dryRun: phase.deployment.dryRun,
+    };
   }
 
   private async emit(event: DeploymentEventInput): Promise<void> {
@@ -313,6 +346,9 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
     return runbook;
   }
 }
+
+/** A step that changed its host or failed: its story had work in this run (also when the phase resumes after a crash). */
+const hadWork = (status: string) => status === 'changed' || status === 'failed';
 
 function tail(text: string): string {
   return text.length <= OUTPUT_LIMIT ? text : `[… ${text.length - OUTPUT_LIMIT} bytes cut]\n${text.slice(-OUTPUT_LIMIT)}`;

@@ -26,6 +26,11 @@ export interface StepOutcome {
 
 export interface StepRunOptions extends Pick<RunOptions, 'signal' | 'onStdout' | 'onStderr' | 'timeoutMs'> {
   dryRun: boolean;
+  /**
+   * Called once the guard has said the host is not right yet, just before the step changes it
+   * (never in check mode, never for a verification): the moment a story really has work.
+   */
+  beforeChange?: () => Promise<void>;
   /** Between verify attempts; injectable so tests need not wait. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -62,6 +67,7 @@ export async function runPlannedStep(step: PlannedStep, session: NodeSession, op
     return { ...outcome, status: 'would_change', exitCode: null };
   }
 
+  await options.beforeChange?.();
   if (step.file) {
     outcome.commands.push(
       `# upload ${step.file.path} (${step.file.content.length} bytes, sha256 ${step.file.sha256}), previous version backed up`,

@@ -147,6 +147,7 @@ describe('a deployment followed in JIRA and Confluence (lab nodes, Atlassian san
     });
     const epic = labIssues(sandbox).find((i) => i.issueType === 'Epic' && i.labels.includes('phase-keystone'))!;
     const transition = (await gateway.listTransitions(epic.key)).find((tr) => tr.to.name === 'Ready to Deploy')!;
+    const requestsBefore = sandbox.jira.requests.length;
     await gateway.transitionIssue(epic.key, transition.id);
     await sandbox.jira.webhooks.settled();
     const delivery = sandbox.jira.webhooks.deliveries.filter((d) => d.url.startsWith(appUrl)).at(-1)!;
@@ -162,6 +163,19 @@ describe('a deployment followed in JIRA and Confluence (lab nodes, Atlassian san
     expect(done.status).toBe('succeeded');
     await settled(t, done.id);
     expect(sandbox.jira.state.issues.get(epic.key)!.status).toBe('Done');
+    // Everything was in place: the request epic goes back to Done and says so once; no other issue is written to.
+    const writes = sandbox.jira.requests
+      .slice(requestsBefore)
+      .filter((r) => r.method !== 'GET' && !r.path.includes('/search'))
+      .map((r) => `${r.method} ${r.path}`);
+    expect(writes).toEqual([
+      `POST /rest/api/2/issue/${epic.key}/transitions`, // the person's "Ready to Deploy"
+      `POST /rest/api/2/issue/${epic.key}/transitions`,
+      `POST /rest/api/2/issue/${epic.key}/comment`,
+    ]);
+    expect(sandbox.jira.state.issues.get(epic.key)!.comments.at(-1)!.body).toMatch(
+      /found everything in place\*: \d+ steps checked, nothing changed/,
+    );
   });
 
   it('rides out JIRA answering 503 and 429 for a while: the deployment is not held up and the updates land afterwards', async () => {

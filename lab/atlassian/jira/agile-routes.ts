@@ -2,6 +2,7 @@ import { BadRequest, parseJsonBody } from '../http.js';
 import type { StoredSprint } from './jira-state.js';
 import { route, type RouteContext } from './route.js';
 import { issueBean } from './issue-view.js';
+import { updateSprint } from './sprint-update.js';
 
 /** JIRA Software Agile 1.0: boards, sprints, sprint issues. */
 function sprintBean(ctx: RouteContext, sprint: StoredSprint) {
@@ -13,6 +14,7 @@ function sprintBean(ctx: RouteContext, sprint: StoredSprint) {
     originBoardId: sprint.originBoardId,
     ...(sprint.startDate ? { startDate: sprint.startDate } : {}),
     ...(sprint.endDate ? { endDate: sprint.endDate } : {}),
+    ...(sprint.completeDate ? { completeDate: sprint.completeDate } : {}),
     ...(sprint.goal ? { goal: sprint.goal } : {}),
   };
 }
@@ -92,21 +94,32 @@ export const agileRoutes = [
     return { status: 201, body: sprintBean(ctx, sprint) };
   }),
   route('GET', /^\/rest\/agile\/1\.0\/sprint\/(\d+)$/, (ctx, [id]) => ({ status: 200, body: sprintBean(ctx, requireSprint(ctx, id)) })),
+  // Partial update: how a sprint is started (state active) and completed (state closed).
+  route('POST', /^\/rest\/agile\/1\.0\/sprint\/(\d+)$/, (ctx, [id]) => {
+    const sprint = requireSprint(ctx, id);
+    updateSprint(sprint, parseJsonBody(ctx.body));
+    return { status: 200, body: sprintBean(ctx, sprint) };
+  }),
   route('POST', /^\/rest\/agile\/1\.0\/sprint\/(\d+)\/issue$/, (ctx, [id]) => {
     const sprint = requireSprint(ctx, id);
+    if (sprint.state === 'closed') throw new BadRequest(['Issues can only be moved to open or active sprints.']);
     const issues = parseJsonBody(ctx.body).issues;
     if (!Array.isArray(issues) || issues.length === 0 || issues.length > 50)
       throw new BadRequest(['issues must list 1 to 50 issue keys or ids.']);
     const keys = issues.map((k) => ctx.state.require(String(k)).key);
-    for (const other of ctx.state.sprints) other.issueKeys = other.issueKeys.filter((k) => !keys.includes(k));
+    // An issue is in at most one open sprint; the closed sprints it was in keep it (their history).
+    for (const other of ctx.state.sprints) if (other.state !== 'closed') other.issueKeys = other.issueKeys.filter((k) => !keys.includes(k));
     sprint.issueKeys.push(...keys);
     return { status: 204 };
   }),
   route('GET', /^\/rest\/agile\/1\.0\/sprint\/(\d+)\/issue$/, (ctx, [id]) => {
     const sprint = requireSprint(ctx, id);
-    const issues = sprint.issueKeys.map((k) =>
-      issueBean(ctx.state, ctx.state.require(k), ctx.baseUrl, ctx.cloud, ['summary', 'status', 'labels', 'issuetype']),
-    );
-    return { status: 200, body: { expand: 'schema,names', startAt: 0, maxResults: issues.length, total: issues.length, issues } };
+    const startAt = Number(ctx.url.searchParams.get('startAt') ?? 0) || 0;
+    const maxResults = Math.min(Number(ctx.url.searchParams.get('maxResults') ?? 50) || 50, 50);
+    const fields = ctx.url.searchParams.get('fields')?.split(',').filter(Boolean) ?? ['summary', 'status', 'labels', 'issuetype'];
+    const issues = sprint.issueKeys
+      .slice(startAt, startAt + maxResults)
+      .map((k) => issueBean(ctx.state, ctx.state.require(k), ctx.baseUrl, ctx.cloud, fields));
+    return { status: 200, body: { expand: 'schema,names', startAt, maxResults, total: sprint.issueKeys.length, issues } };
   }),
 ];

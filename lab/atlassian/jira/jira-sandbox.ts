@@ -29,7 +29,8 @@ export function createJiraSandbox(options: JiraSandboxOptions) {
   const state = new JiraState(options.workflow ?? SCRUM_WORKFLOW);
   const faults = new JiraFaults(options.faults);
   const webhooks = new JiraWebhookDispatcher(state, options.baseUrl, cloud);
-  const requests: { method: string; path: string; status: number }[] = [];
+  /** Every request to /rest as it arrived (body as text when it had one): tests count and inspect them. */
+  const requests: { method: string; path: string; status: number; body?: string }[] = [];
 
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<boolean> {
     const path = url.pathname;
@@ -46,7 +47,8 @@ export function createJiraSandbox(options: JiraSandboxOptions) {
       return true;
     }
     if (!path.startsWith('/rest/api/2/') && !path.startsWith('/rest/agile/1.0/')) return false;
-    const record = (status: number) => requests.push({ method: req.method ?? 'GET', path, status });
+    const record = (status: number) =>
+      requests.push({ method: req.method ?? 'GET', path, status, ...(body.length ? { body: body.toString('utf8') } : {}) });
 
     const user = authenticate(req, users);
     if (!user) {

@@ -34,7 +34,10 @@ export interface StoredSprint {
   originBoardId: number;
   startDate?: string;
   endDate?: string;
+  /** Set by JIRA when the sprint is closed; never by a client. */
+  completeDate?: string;
   goal?: string;
+  /** Every issue that was in the sprint: a closed sprint keeps its issues (JIRA's sprint report is built on them). */
   issueKeys: string[];
 }
 

@@ -114,8 +114,11 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
 
   /** One job as operators and tests look at it; undefined when it is gone. */
   async job(queueName: QueueName, jobId: string): Promise<JobView | undefined> {
-    const job = await this.queue(queueName).getJob(jobId.replace(/:/g, '-'));
-    return job ? toView(job, await job.getState()) : undefined;
+    const id = jobId.replace(/:/g, '-');
+    // State first: read the other way round, a job finishing in between shows "completed" without its return value.
+    const state = await this.queue(queueName).getJobState(id);
+    const job = await this.queue(queueName).getJob(id);
+    return job ? toView(job, state) : undefined;
   }
 
   /** Jobs of a queue in the given states, newest first. */
@@ -139,13 +142,16 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
 
   /**
    * Jobs still to do on these queues: waiting, running or delayed for a retry. The next run of a
-   * job scheduler (the JIRA poll) always waits as a delayed job; it is not work left over.
+   * job scheduler (the JIRA poll) always waits as a delayed job, and so does a job added for a
+   * later date that has not run yet (a sprint's close at its end date): neither is work left over.
    */
   async pending(queues: QueueName[]): Promise<number> {
     let count = 0;
     for (const name of queues) {
       const jobs = await this.queue(name).getJobs(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
-      count += jobs.filter((job) => !job.repeatJobKey).length;
+      const scheduled = (job: Job) =>
+        (job.opts.delay ?? 0) > 0 && job.attemptsStarted === 0 && job.timestamp + (job.opts.delay ?? 0) > Date.now();
+      count += jobs.filter((job) => !job.repeatJobKey && !scheduled(job)).length;
     }
     return count;
   }

@@ -11,6 +11,11 @@ export interface JobPayloads {
   'jira:sync-backlog': { deploymentId: string; environmentId: string; environmentName: string };
   /** The JQL poll that catches missed webhooks; repeated by a BullMQ job scheduler. */
   'jira:poll': Record<string, never>;
+  /**
+   * Close a JIRA sprint (Agile API). `atEndDate`: the job scheduled for the sprint's end date when it
+   * started; it closes only a sprint whose end date has come (one moved later is scheduled again).
+   */
+  'jira:close-sprint': { sprintId: number; atEndDate?: boolean };
   'confluence:publish-deployment': { deploymentId: string; environmentId: string };
 }
 
@@ -44,6 +49,10 @@ export const JOBS = {
     queue: 'jira',
     // The next tick polls again; a failed poll is not worth retrying.
     options: { attempts: 1, removeOnComplete: 10, removeOnFail: 100 },
+  },
+  'jira:close-sprint': {
+    queue: 'jira',
+    options: { attempts: 30, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 100, removeOnFail: 1000 },
   },
   'confluence:publish-deployment': {
     queue: 'confluence',

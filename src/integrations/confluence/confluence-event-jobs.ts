@@ -17,7 +17,8 @@ type PublishDeploymentJob = JobPayloads['confluence:publish-deployment'];
  * Deployment events → the `confluence` queue → the page tree. Only enqueues from the follower.
  * Each finished phase and the finish of the deployment get their own job id (the timestamp makes
  * a retried deployment publish again), so the final state is always published; pages whose
- * content did not change are left alone by the publisher.
+ * content did not change are left alone by the publisher. A check-mode run publishes nothing:
+ * the pages keep the evidence of the last real run (its result is in the API).
  */
 @Injectable()
 export class ConfluenceEventJobs {
@@ -47,16 +48,17 @@ export class ConfluenceEventJobs {
   ): Promise<{ rootUrl: string; created: number; updated: number; unchanged: number; skipped?: string }> {
     const pages = await this.pages.list(job.environmentId);
     const root = pages.find((page) => page.key === 'root');
-    if (root && (await this.changedNothing(job.deploymentId))) {
-      // The pages show the run that last changed the environment; a run that only found
-      // everything in place would churn versions (and notify watchers) to say nothing new.
-      const summary = {
-        rootUrl: '',
-        created: 0,
-        updated: 0,
-        unchanged: pages.length,
-        skipped: 'the deployment changed nothing on any node',
-      };
+    const deployment = await this.deployments.find(job.deploymentId);
+    // The pages show the run that last changed the environment; a run that only found everything
+    // in place would churn versions (and notify watchers) to say nothing new, and a check-mode run
+    // would overwrite real evidence with what might happen.
+    const skipped = deployment?.dryRun
+      ? 'check mode (dry run): the pages keep the last real run'
+      : root && (await this.changedNothing(job.deploymentId))
+        ? 'the deployment changed nothing on any node'
+        : null;
+    if (skipped) {
+      const summary = { rootUrl: '', created: 0, updated: 0, unchanged: pages.length, skipped };
       await this.audit.record('confluence-publisher', 'confluence.skipped', job.deploymentId, summary);
       return summary;
     }
@@ -72,7 +74,7 @@ export class ConfluenceEventJobs {
   /** Every step that ran found its host already right, and none failed or was cut short. */
   private async changedNothing(deploymentId: string): Promise<boolean> {
     const deployment = await this.deployments.find(deploymentId);
-    if (!deployment || deployment.dryRun || deployment.status === 'failed' || deployment.status === 'cancelled') return false;
+    if (!deployment || deployment.status === 'failed' || deployment.status === 'cancelled') return false;
     return (await this.deployments.countSteps(deploymentId, EVENTFUL_STEP)) === 0;
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { JiraConfig } from '../../config/jira-config.js';
 import type { JiraLinkRecord } from '../../persistence/records.js';
 import { type JiraEntityType, JiraLinkRepository } from '../../persistence/repositories/jira-link.repository.js';
@@ -8,12 +8,9 @@ import { JiraGateway } from './jira.gateway.js';
 import { JiraHttpError } from './jira-http-error.js';
 import { envLabel, epicEntityKey, OPSPRINT_LABEL, storyEntityKey } from './jira-labels.js';
 import type { JiraIssue, JiraIssueFields } from './jira.types.js';
-import { SprintPlacement } from './sprint-placement.js';
+import { knownStatus } from './transition-resolver.js';
 
-/** Injection token of a clock (tests pin "today" for sprint names). */
-export const CLOCK = Symbol('CLOCK');
-
-export type BacklogSyncConfig = Pick<JiraConfig, 'projectKey' | 'flavor' | 'epicLinkField' | 'sprintMode' | 'boardId'>;
+export type BacklogSyncConfig = Pick<JiraConfig, 'projectKey' | 'flavor' | 'epicLinkField'>;
 
 export interface BacklogSyncResult {
   /** phase key → epic key */
@@ -23,7 +20,6 @@ export interface BacklogSyncResult {
   created: string[];
   updated: string[];
   unchanged: string[];
-  sprint: { id: number; name: string } | null;
   warnings: string[];
 }
 
@@ -37,26 +33,20 @@ const BULK_LIMIT = 50;
  * off between JIRA's answer and the row being written finds the issue again), and updated only
  * when it differs. Story ↔ epic: `parent` on Cloud; on Data Center the Epic Link custom field
  * when JIRA_EPIC_LINK_FIELD is set, else a "Relates" issue link.
+ * It also records every issue's current status (from the same search): the status sync decides
+ * from it whether an issue needs a transition, without asking JIRA issue by issue. Stories join a
+ * sprint only when a deployment has work for them (SprintPlacement), never here.
  * Two syncs of one environment must not run at once (the caller's queue dedupes per environment).
  */
 @Injectable()
 export class JiraBacklogSync {
-  private readonly sprints: SprintPlacement;
-
   constructor(
     private readonly links: JiraLinkRepository,
     private readonly gateway: JiraGateway,
     @Inject(JiraConfig) private readonly config: BacklogSyncConfig,
-    @Optional() @Inject(CLOCK) now: () => Date = () => new Date(),
-  ) {
-    this.sprints = new SprintPlacement(gateway, config, now);
-  }
+  ) {}
 
-  async sync(
-    environment: { id: string; name: string },
-    runbook: Runbook,
-    options: { placeInSprint?: boolean } = {},
-  ): Promise<BacklogSyncResult> {
+  async sync(environment: { id: string; name: string }, runbook: Runbook): Promise<BacklogSyncResult> {
     const deps = { gateway: this.gateway, config: this.config, links: this.links };
     const run = new SyncRun(
       deps,
@@ -69,10 +59,8 @@ export class JiraBacklogSync {
       const epicKey = await run.upsertEpic(phase);
       await run.upsertStories(phase, epicKey);
     }
-    if (options.placeInSprint !== false) {
-      const sprint = await this.sprints.place(environment.name, Object.values(run.result.stories));
-      run.result.sprint = sprint && { id: sprint.id, name: sprint.name };
-    }
+    // JIRA answers a create without the status: one more search learns the new issues' statuses.
+    if (run.result.created.length > 0) await run.learnStatuses(await this.existingIssues(environment.name));
     return run.result;
   }
 
@@ -103,7 +91,9 @@ interface SyncDeps {
 
 /** One sync: the JiraLink rows and the labelled issues found at its start. */
 class SyncRun {
-  readonly result: BacklogSyncResult = { epics: {}, stories: {}, created: [], updated: [], unchanged: [], sprint: null, warnings: [] };
+  readonly result: BacklogSyncResult = { epics: {}, stories: {}, created: [], updated: [], unchanged: [], warnings: [] };
+  /** JiraLink id of every issue created by this run. */
+  private readonly createdLinks = new Map<string, string>();
   private readonly linkByEntity: Map<string, JiraLinkRecord>;
   private readonly issueByKey: Map<string, JiraIssue>;
 
@@ -131,7 +121,7 @@ class SyncRun {
       const created = await gateway.createIssue({ project: { key: config.projectKey }, issuetype: { name: 'Epic' }, ...content });
       key = created.key;
       this.result.created.push(key);
-      await this.deps.links.save({
+      const link = await this.deps.links.save({
         environmentId: this.environment.id,
         runbookKey: this.runbook.key,
         entityKey,
@@ -140,6 +130,7 @@ class SyncRun {
         issueId: created.id,
         status: null,
       });
+      this.createdLinks.set(key, link.id);
     }
     this.result.epics[phase.key] = key;
     return key;
@@ -172,7 +163,7 @@ class SyncRun {
       for (const [index, { story }] of succeeded.entries()) {
         const created = answer.issues[index];
         const entityKey = storyEntityKey(phase.key, story.key);
-        await this.deps.links.save({
+        const link = await this.deps.links.save({
           environmentId: this.environment.id,
           runbookKey: this.runbook.key,
           entityKey,
@@ -181,6 +172,7 @@ class SyncRun {
           issueId: created.id,
           status: null,
         });
+        this.createdLinks.set(created.key, link.id);
         await this.ensureIssueLink({ id: created.id, key: created.key, fields: {} }, epicKey);
         this.result.stories[entityKey] = created.key;
         this.result.created.push(created.key);
@@ -254,9 +246,20 @@ class SyncRun {
     return issue.key;
   }
 
+  /** Statuses of the issues this run created, from a search made after creating them. */
+  async learnStatuses(issues: JiraIssue[]): Promise<void> {
+    for (const issue of issues) {
+      const linkId = this.createdLinks.get(issue.key);
+      if (linkId && issue.fields.status) await this.deps.links.setStatus(linkId, knownStatus(issue.fields.status));
+    }
+  }
+
+  /** The row of an issue found again, written when the issue or its status differs from what the row says. */
   private async remember(entityKey: string, entityType: JiraEntityType, issue: JiraIssue): Promise<void> {
     const link = this.linkByEntity.get(entityKey);
-    if (link?.issueKey === issue.key) return;
+    const status = issue.fields.status ? knownStatus(issue.fields.status) : null;
+    const sameStatus = !status || (link?.status === status.name && link.statusCategory === status.category);
+    if (link?.issueKey === issue.key && sameStatus) return;
     await this.deps.links.save({
       environmentId: this.environment.id,
       runbookKey: this.runbook.key,
@@ -264,7 +267,7 @@ class SyncRun {
       entityType,
       issueKey: issue.key,
       issueId: issue.id,
-      status: issue.fields.status?.name ?? null,
+      ...(status ? { status } : {}),
     });
   }
 }

@@ -8,6 +8,7 @@ import { DeploymentRepository } from '../../persistence/repositories/deployment.
 import { LedgerRepository } from '../../persistence/repositories/ledger.repository.js';
 import { RunbookCatalog } from '../../runbooks/catalog.js';
 import { JiraBacklogSync } from './backlog-sync.service.js';
+import { JiraRequestFeedback } from './request-feedback.service.js';
 import { JiraStatusSync } from './status-sync.service.js';
 
 type BacklogSyncJob = JobPayloads['jira:sync-backlog'];
@@ -19,7 +20,8 @@ export const backlogSyncJobId = (event: { environmentId: string; deploymentId: s
 /**
  * Deployment events → the `jira` queue → JIRA. The follower only enqueues (a slow JIRA never
  * holds up SSH work); the handlers run one at a time on the jira queue, so a deployment's
- * backlog sync, enqueued on `deployment.started`, lands before its status updates.
+ * backlog sync, enqueued on `deployment.started`, lands before its status updates. A check-mode
+ * deployment enqueues nothing: it changes no status, no sprint and writes no comment.
  */
 @Injectable()
 export class JiraEventJobs {
@@ -30,10 +32,12 @@ export class JiraEventJobs {
     private readonly catalog: RunbookCatalog,
     private readonly backlogSync: JiraBacklogSync,
     private readonly statusSync: JiraStatusSync,
+    private readonly requestFeedback: JiraRequestFeedback,
   ) {}
 
   @OnDeploymentEvent()
   async enqueue(event: DeploymentEvent): Promise<void> {
+    if (event.dryRun) return;
     if (event.type === 'deployment.started') {
       const job: BacklogSyncJob = {
         deploymentId: event.deploymentId,
@@ -56,7 +60,6 @@ export class JiraEventJobs {
       created: result.created.length,
       updated: result.updated.length,
       unchanged: result.unchanged.length,
-      sprint: result.sprint,
       warnings: result.warnings,
     };
   }
@@ -66,6 +69,7 @@ export class JiraEventJobs {
     await this.waitForBacklogSync(event);
     if (context.attemptsMade > 0 && (await this.superseded(event))) return;
     await this.statusSync.onDeploymentEvent(event);
+    if (event.type === 'deployment.finished') await this.requestFeedback.onFinished(event);
   }
 
   /**
@@ -84,10 +88,9 @@ export class JiraEventJobs {
    * wait for a failed one): moving the issue back to In Progress then would be wrong.
    */
   private async superseded(event: DeploymentEvent): Promise<boolean> {
-    if (event.type !== 'phase.started' && event.type !== 'story.started') return false;
+    if (event.type !== 'story.started') return false;
     const phaseRun = await this.ledger.phaseRunOf(event.deploymentId, event.phaseKey);
     if (!phaseRun) return false;
-    if (event.type === 'phase.started') return phaseRun.status !== 'running';
     return (await this.ledger.countOpenSteps(phaseRun.id, event.storyKey)) === 0 || phaseRun.status !== 'running';
   }
 }

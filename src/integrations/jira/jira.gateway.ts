@@ -29,8 +29,8 @@ const PAGE_SIZE = 100;
 interface JiraApiInternals {
   doRequest(options: Record<string, unknown>): Promise<unknown>;
   makeRequestHeader(uri: string, options?: Record<string, unknown>): Record<string, unknown>;
-  makeUri(options: { pathname: string }): string;
-  makeAgileUri(options: { pathname: string }): string;
+  makeUri(options: { pathname: string; query?: Record<string, string | number> }): string;
+  makeAgileUri(options: { pathname: string; query?: Record<string, string | number> }): string;
 }
 
 /**
@@ -135,6 +135,32 @@ export class JiraGateway {
     return this.post('agile', '/sprint', body, isRetryableCreate) as Promise<JiraSprint>;
   }
 
+  getSprint(sprintId: number): Promise<JiraSprint> {
+    return this.call(() => this.client.getSprint(String(sprintId)));
+  }
+
+  /** Partial update (Agile API): `state: 'active'` starts a future sprint, `state: 'closed'` completes an active one. */
+  updateSprint(
+    sprintId: number,
+    fields: { state?: 'active' | 'closed'; startDate?: string; endDate?: string; name?: string; goal?: string },
+  ): Promise<JiraSprint> {
+    return this.post('agile', `/sprint/${sprintId}`, fields) as Promise<JiraSprint>;
+  }
+
+  /** Keys of every issue in a sprint (a closed sprint keeps the issues it had). */
+  async sprintIssueKeys(sprintId: number): Promise<string[]> {
+    const keys: string[] = [];
+    for (let startAt = 0; ; ) {
+      const page = (await this.get('agile', `/sprint/${sprintId}/issue`, { startAt, maxResults: 50, fields: 'status' })) as {
+        issues: { key: string }[];
+        total: number;
+      };
+      keys.push(...page.issues.map((issue) => issue.key));
+      startAt += page.issues.length;
+      if (page.issues.length === 0 || startAt >= page.total) return keys;
+    }
+  }
+
   async addIssuesToSprint(sprintId: number, issueKeys: string[]): Promise<void> {
     // The Agile API takes at most 50 issues per call.
     for (let i = 0; i < issueKeys.length; i += 50) {
@@ -170,6 +196,12 @@ export class JiraGateway {
       startAt += page.issues.length;
       if (page.issues.length === 0 || startAt >= page.total) return issues;
     }
+  }
+
+  private get(api: 'api' | 'agile', pathname: string, query: Record<string, string | number>): Promise<unknown> {
+    const lib = this.client as unknown as JiraApiInternals;
+    const uri = api === 'api' ? lib.makeUri({ pathname, query }) : lib.makeAgileUri({ pathname, query });
+    return this.call(() => lib.doRequest(lib.makeRequestHeader(uri)));
   }
 
   private post(api: 'api' | 'agile', pathname: string, body: unknown, retryable = isTransient): Promise<unknown> {

@@ -14,6 +14,9 @@ import { JiraPollService } from './jira-poll.service.js';
 import { JiraWebhookOffController } from './jira-webhook-off.controller.js';
 import { JiraWebhookController } from './jira-webhook.controller.js';
 import { JiraGateway } from './jira.gateway.js';
+import { JiraRequestFeedback } from './request-feedback.service.js';
+import { SprintPlacement } from './sprint-placement.js';
+import { JiraSprintLifecycle } from './sprint-lifecycle.service.js';
 import { JiraStatusSync } from './status-sync.service.js';
 import { JiraWebhookService } from './webhook.service.js';
 
@@ -40,11 +43,16 @@ export class JiraModule {
         JiraHealth,
         JiraBacklogSync,
         JiraStatusSync,
+        JiraSprintLifecycle,
+        SprintPlacement,
+        JiraRequestFeedback,
         JiraWebhookService,
         JiraPollService,
         JiraPollJob,
         JiraEventJobs,
       ],
+      // For the sprints API and the sprint review: start or close a sprint, schedule `jira:close-sprint`.
+      exports: [JiraSprintLifecycle],
     };
   }
 }

@@ -36,6 +36,11 @@ export interface JiraSprint {
   name: string;
   state: 'future' | 'active' | 'closed';
   originBoardId?: number;
+  startDate?: string;
+  endDate?: string;
+  /** When the sprint was closed. */
+  completeDate?: string;
+  goal?: string;
 }
 
 export interface JiraBoard {

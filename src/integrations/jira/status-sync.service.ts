@@ -1,22 +1,35 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JiraConfig, type LogicalState } from '../../config/jira-config.js';
 import type { DeploymentEvent } from '../../infra/events/deployment-events.js';
-import type { JsonValue } from '../../persistence/records.js';
+import type { JiraLinkRecord, JsonValue } from '../../persistence/records.js';
 import { AuditRepository } from '../../persistence/repositories/audit.repository.js';
-import { JiraLinkRepository } from '../../persistence/repositories/jira-link.repository.js';
+import { JiraLinkRepository, type KnownStatus } from '../../persistence/repositories/jira-link.repository.js';
 import { SecretValues } from '../secret-values.js';
 import { failureComment } from './failure-comment.js';
 import { JiraGateway } from './jira.gateway.js';
 import { epicEntityKey, storyEntityKey } from './jira-labels.js';
-import { type TransitionOutcome, TransitionResolver } from './transition-resolver.js';
+import { reopenComment } from './reopen-comment.js';
+import { SprintPlacement } from './sprint-placement.js';
+import { TransitionResolver } from './transition-resolver.js';
 
 const ACTOR = 'jira-status-sync';
 
+type EventOf<T extends DeploymentEvent['type']> = Extract<DeploymentEvent, { type: T }>;
+
 /**
- * Follows deployment events in JIRA: stories start, finish or block; an epic follows its phase.
- * An entity without a JiraLink is skipped with an `jira.status.skipped` audit event rather than
- * synced on the spot: the event does not carry the runbook, and the backlog sync runs when a
- * deployment is requested (JiraBacklogSync). JIRA failures are thrown so the job is retried.
+ * Follows deployment events in JIRA, so that each issue ends in the state its steps' outcome
+ * calls for and an issue already there is not touched:
+ * - a story moves to In Progress only when one of its steps is about to change a host
+ *   (`story.started`), and its epic with it; a Done one is reopened with a comment saying which
+ *   step on which node changes what;
+ * - when its phase finishes, a story whose steps all passed ends Done (a Blocked one too); a
+ *   failed step blocks its story with the failure comment; the epic ends Done or Blocked;
+ * - a story joins the sprint (SprintPlacement, once per phase) only when this deployment had work
+ *   for it or moves it: a Done story whose steps found everything in place stays where it is.
+ * A check-mode run changes nothing in JIRA. Whether an issue needs moving is decided from the
+ * status the backlog sync read at the deployment's start (JiraLink), so an unchanged rerun makes
+ * no request here at all. An entity without a JiraLink is skipped with a `jira.status.skipped`
+ * audit event. JIRA failures are thrown so the job is retried.
  */
 @Injectable()
 export class JiraStatusSync {
@@ -28,37 +41,81 @@ export class JiraStatusSync {
     private readonly gateway: JiraGateway,
     @Inject(JiraConfig) config: Pick<JiraConfig, 'transitions'>,
     private readonly secrets: SecretValues,
+    private readonly placement: SprintPlacement,
   ) {
     this.transitions = new TransitionResolver(gateway, config.transitions);
   }
 
   async onDeploymentEvent(event: DeploymentEvent): Promise<void> {
+    if (event.dryRun) return; // check mode: the record of what really happened stays as it is
     switch (event.type) {
       case 'story.started':
-        await this.move(event, storyEntityKey(event.phaseKey, event.storyKey), 'in_progress');
-        return;
-      case 'story.succeeded':
-        await this.move(event, storyEntityKey(event.phaseKey, event.storyKey), 'done');
-        return;
+        return this.storyStarted(event);
       case 'story.failed': {
-        const issueKey = await this.move(event, storyEntityKey(event.phaseKey, event.storyKey), 'blocked');
-        if (issueKey) await this.gateway.addComment(issueKey, failureComment(event, await this.secrets.secretValues(event.environmentId)));
+        const story = await this.linkOf(event, storyEntityKey(event.phaseKey, event.storyKey), 'blocked');
+        if (!story) return;
+        await this.move(event, story, 'blocked');
+        await this.gateway.addComment(story.issueKey, failureComment(event, await this.secrets.secretValues(event.environmentId)));
         return;
       }
-      case 'phase.started':
-        await this.move(event, epicEntityKey(event.phaseKey), 'in_progress');
-        return;
+      case 'story.succeeded':
+        return; // moved with its phase (phase.finished), which decides the sprint for all its stories at once
       case 'phase.finished':
-        if (event.status === 'cancelled') return; // a cancelled phase keeps whatever state its stories reached
-        await this.move(event, epicEntityKey(event.phaseKey), event.status === 'succeeded' ? 'done' : 'blocked');
+        return this.phaseFinished(event);
+      case 'deployment.finished':
+        this.placement.forget(event.deploymentId);
         return;
       default:
         return;
     }
   }
 
-  /** Returns the issue key when the entity is linked (moved or already there). */
-  private async move(event: DeploymentEvent, entityKey: string, state: LogicalState): Promise<string | undefined> {
+  /**
+   * The comment goes first: should the transition fail, the retried job comments again rather
+   * than a moved issue never saying why.
+   */
+  private async storyStarted(event: EventOf<'story.started'>): Promise<void> {
+    const story = await this.linkOf(event, storyEntityKey(event.phaseKey, event.storyKey), 'in_progress');
+    const epic = await this.linkOf(event, epicEntityKey(event.phaseKey), 'in_progress');
+    const secrets = await this.secrets.secretValues(event.environmentId);
+    if (story) {
+      if (this.isDone(story)) await this.gateway.addComment(story.issueKey, reopenComment(event, secrets));
+      await this.move(event, story, 'in_progress');
+    }
+    if (epic) {
+      if (this.isDone(epic)) await this.gateway.addComment(epic.issueKey, reopenComment(event, secrets, story?.issueKey));
+      await this.move(event, epic, 'in_progress');
+    }
+  }
+
+  /** Sprint first (one call for the phase), then the passed stories, then the epic. */
+  private async phaseFinished(event: EventOf<'phase.finished'>): Promise<void> {
+    const linksOf = async (storyKeys: string[], state: LogicalState) =>
+      (await Promise.all(storyKeys.map((storyKey) => this.linkOf(event, storyEntityKey(event.phaseKey, storyKey), state)))).filter(
+        (link): link is JiraLinkRecord => link !== null,
+      );
+    const cancelled = event.status === 'cancelled'; // a cancelled phase keeps whatever state its stories reached
+    const withWork = await linksOf(event.storiesWithWork, 'in_progress');
+    const passed = cancelled ? [] : await linksOf(event.storiesPassed, 'done');
+    const moving = passed.filter((link) => !this.isDone(link));
+    const added = await this.placement.place(event, [...new Set([...withWork, ...moving].map((link) => link.issueKey))]);
+    if (added.length > 0) await this.audit('jira.sprint.placed', event.deploymentId, { phaseKey: event.phaseKey, issues: added });
+    for (const story of passed) await this.move(event, story, 'done');
+    if (cancelled) return;
+    const state = event.status === 'succeeded' ? 'done' : 'blocked';
+    await this.move(event, await this.linkOf(event, epicEntityKey(event.phaseKey), state), state);
+  }
+
+  private isDone(link: JiraLinkRecord): boolean {
+    const status = this.statusOf(link);
+    return status !== null && this.transitions.isIn(status, 'done');
+  }
+
+  private statusOf(link: JiraLinkRecord): KnownStatus | null {
+    return link.status === null ? null : { name: link.status, category: link.statusCategory };
+  }
+
+  private async linkOf(event: DeploymentEvent, entityKey: string, state: LogicalState): Promise<JiraLinkRecord | null> {
     const link = await this.links.findByEntity(event.environmentId, entityKey);
     if (!link) {
       await this.audit('jira.status.skipped', entityKey, {
@@ -67,21 +124,26 @@ export class JiraStatusSync {
         deploymentId: event.deploymentId,
         state,
       });
-      return undefined;
     }
-    const outcome: TransitionOutcome = await this.transitions.moveTo(link.issueKey, state);
+    return link;
+  }
+
+  private async move(event: DeploymentEvent, link: JiraLinkRecord | null, state: LogicalState): Promise<void> {
+    if (!link) return;
+    const known = this.statusOf(link);
+    const outcome = await this.transitions.moveTo({ key: link.issueKey, type: link.entityType, status: known }, state);
     if (outcome.kind === 'unavailable') {
       await this.audit('jira.status.unavailable', link.issueKey, {
-        entityKey,
+        entityKey: link.entityKey,
         state,
-        status: outcome.status,
+        status: outcome.status.name,
         offered: outcome.offered,
         deploymentId: event.deploymentId,
       });
-      return link.issueKey;
+      return;
     }
-    await this.links.setStatus(link.id, outcome.kind === 'moved' ? outcome.to : outcome.status);
-    return link.issueKey;
+    const now = outcome.kind === 'moved' ? outcome.to : outcome.status;
+    if (now.name !== known?.name || now.category !== known?.category) await this.links.setStatus(link.id, now);
   }
 
   private async audit(action: string, target: string, detail: JsonValue): Promise<void> {

@@ -4,6 +4,12 @@ import { PrismaService } from '../prisma.service.js';
 
 export type JiraEntityType = 'epic' | 'story';
 
+/** A JIRA status as OpSprint remembers it: its name and its category key (new, indeterminate, done). */
+export interface KnownStatus {
+  name: string;
+  category: string | null;
+}
+
 /** JiraLink rows: which JIRA issue stands for which runbook entity in an environment. */
 @Injectable()
 export class JiraLinkRepository {
@@ -32,23 +38,19 @@ export class JiraLinkRepository {
     entityType: JiraEntityType;
     issueKey: string;
     issueId: string;
-    status?: string | null;
+    status?: KnownStatus | null;
   }): Promise<JiraLinkRecord> {
-    const { environmentId, runbookKey, entityKey } = link;
+    const { environmentId, runbookKey, entityKey, status, ...rest } = link;
+    const statusColumns = status === undefined ? {} : { status: status?.name ?? null, statusCategory: status?.category ?? null };
     return this.prisma.jiraLink.upsert({
       where: { environmentId_runbookKey_entityKey: { environmentId, runbookKey, entityKey } },
-      create: link,
-      update: {
-        issueKey: link.issueKey,
-        issueId: link.issueId,
-        entityType: link.entityType,
-        ...(link.status !== undefined ? { status: link.status } : {}),
-      },
+      create: { environmentId, runbookKey, entityKey, ...rest, ...statusColumns },
+      update: { issueKey: link.issueKey, issueId: link.issueId, entityType: link.entityType, ...statusColumns },
     });
   }
 
-  async setStatus(id: string, status: string): Promise<void> {
-    await this.prisma.jiraLink.update({ where: { id }, data: { status } });
+  async setStatus(id: string, status: KnownStatus): Promise<void> {
+    await this.prisma.jiraLink.update({ where: { id }, data: { status: status.name, statusCategory: status.category } });
   }
 
   async remove(id: string): Promise<void> {

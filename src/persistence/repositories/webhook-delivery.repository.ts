@@ -27,6 +27,13 @@ export class WebhookDeliveryRepository {
     await this.prisma.webhookDelivery.update({ where: { id }, data: { outcome, detail: detail as Prisma.InputJsonValue, deploymentId } });
   }
 
+  /** The JIRA issue whose transition requested this deployment (webhook or poll), if any. */
+  async requestIssueOf(deploymentId: string): Promise<string | null> {
+    const row = await this.prisma.webhookDelivery.findFirst({ where: { deploymentId, outcome: 'requested' }, select: { detail: true } });
+    const issueKey = (row?.detail as { issueKey?: unknown } | null)?.issueKey;
+    return typeof issueKey === 'string' ? issueKey : null;
+  }
+
   /** A deployment already asked for this issue since `since` (by webhook or poll). */
   async requestedSince(issueKey: string, since: Date): Promise<boolean> {
     const row = await this.prisma.webhookDelivery.findFirst({

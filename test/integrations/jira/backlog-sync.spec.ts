@@ -8,8 +8,7 @@ import { createEnvironment, miniRunbook, sandboxGateway } from './jira-fixtures.
 describe('JiraBacklogSync against the JIRA sandbox', () => {
   let db: TestDatabase;
   let sandbox: AtlassianSandbox;
-  const cloud: BacklogSyncConfig = { projectKey: 'OPS', flavor: 'cloud', epicLinkField: null, sprintMode: 'new', boardId: 1 };
-  const today = new Date('2026-11-27T09:00:00Z');
+  const cloud: BacklogSyncConfig = { projectKey: 'OPS', flavor: 'cloud', epicLinkField: null };
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -23,9 +22,9 @@ describe('JiraBacklogSync against the JIRA sandbox', () => {
   const issuesOf = (env: string, type?: string): StoredIssue[] =>
     [...sandbox.jira.state.issues.values()].filter((i) => i.labels.includes(`env-${env}`) && (!type || i.issueType === type));
 
-  it('creates one epic per phase and every story under its epic, in the OpSprint sprint', async () => {
+  it('creates one epic per phase and every story under its epic, and records their statuses', async () => {
     const env = await createEnvironment(db.prisma, 'lab');
-    const sync = new JiraBacklogSync(new JiraLinkRepository(db.prisma), sandboxGateway(sandbox), cloud, () => today);
+    const sync = new JiraBacklogSync(new JiraLinkRepository(db.prisma), sandboxGateway(sandbox), cloud);
     const result = await sync.sync(env, miniRunbook);
 
     const epics = issuesOf('lab', 'Epic');
@@ -48,29 +47,36 @@ describe('JiraBacklogSync against the JIRA sandbox', () => {
         .sort(),
     ).toEqual(epics.map((e) => e.key).sort());
 
-    const sprint = sandbox.jira.state.sprints.find((s) => s.name === 'OpSprint lab 2026-11-27')!;
-    expect(sprint.issueKeys.sort()).toEqual(stories.map((s) => s.key).sort());
-    expect(result.sprint).toEqual({ id: sprint.id, name: sprint.name });
+    // Stories join a sprint when a deployment has work for them, not because the backlog was synced.
+    expect(sandbox.jira.state.sprints).toEqual([]);
+    expect(result.stories['keystone/bootstrap']).toBe(bootstrap.key);
 
     const links = await db.prisma.jiraLink.findMany({ where: { environmentId: env.id } });
-    expect(links.map((l) => `${l.entityType}:${l.entityKey}=${l.issueKey}`).sort()).toEqual(
+    expect(links.map((l) => `${l.entityType}:${l.entityKey}=${l.issueKey} ${l.status}/${l.statusCategory}`).sort()).toEqual(
       [
-        ...epics.map((e) => `epic:${e.labels[2].slice(6)}=${e.key}`),
-        ...stories.map((s) => `story:${s.labels[2].slice(6)}/${s.labels[3].slice(6)}=${s.key}`),
+        ...epics.map((e) => `epic:${e.labels[2].slice(6)}=${e.key} To Do/new`),
+        ...stories.map((s) => `story:${s.labels[2].slice(6)}/${s.labels[3].slice(6)}=${s.key} To Do/new`),
       ].sort(),
     );
   });
 
   it('changes nothing on a second sync, and updates only what the runbook changed', async () => {
     const env = await createEnvironment(db.prisma, 'twice');
-    const sync = new JiraBacklogSync(new JiraLinkRepository(db.prisma), sandboxGateway(sandbox), cloud, () => today);
+    const sync = new JiraBacklogSync(new JiraLinkRepository(db.prisma), sandboxGateway(sandbox), cloud);
     await sync.sync(env, miniRunbook);
+    // Someone moves a story on the board: the next sync records where it is now.
+    const secure = issuesOf('twice', 'Story').find((s) => s.labels.includes('story-secure'))!;
+    secure.status = 'Done';
+    const requestsBefore = sandbox.jira.requests.length;
     const second = await sync.sync(env, miniRunbook);
     expect(second.created).toEqual([]);
     expect(second.updated).toEqual([]);
     expect(second.unchanged).toHaveLength(7);
     expect(issuesOf('twice')).toHaveLength(7);
-    expect(sandbox.jira.state.sprints).toHaveLength(1);
+    // One search, nothing written.
+    expect(sandbox.jira.requests.slice(requestsBefore).map((r) => `${r.method} ${r.path}`)).toEqual(['POST /rest/api/2/search/jql']);
+    const link = await db.prisma.jiraLink.findFirstOrThrow({ where: { environmentId: env.id, issueKey: secure.key } });
+    expect({ status: link.status, category: link.statusCategory }).toEqual({ status: 'Done', category: 'done' });
 
     const renamed = structuredClone(miniRunbook);
     renamed.phases[1].stories[2].title = 'Register the service catalog';
@@ -83,7 +89,7 @@ describe('JiraBacklogSync against the JIRA sandbox', () => {
 
   it('never duplicates after a sync cut off between JIRA storing issues and the rows being written', async () => {
     const env = await createEnvironment(db.prisma, 'cut');
-    const sync = new JiraBacklogSync(new JiraLinkRepository(db.prisma), sandboxGateway(sandbox), cloud, () => today);
+    const sync = new JiraBacklogSync(new JiraLinkRepository(db.prisma), sandboxGateway(sandbox), cloud);
     // The first epic is answered; the bulk create of its stories is stored, then the connection drops.
     sandbox.jira.faults.dropCreateAnswerAfter(1);
     await expect(sync.sync(env, miniRunbook)).rejects.toThrow();
@@ -108,12 +114,10 @@ describe('JiraBacklogSync against the JIRA sandbox', () => {
     const dc = await startAtlassianSandbox({ jira: { deploymentType: 'Server' } });
     try {
       const env = await createEnvironment(db.prisma, 'dc');
-      const sync = new JiraBacklogSync(
-        new JiraLinkRepository(db.prisma),
-        sandboxGateway(dc, 'datacenter'),
-        { ...cloud, flavor: 'datacenter', sprintMode: 'active' },
-        () => today,
-      );
+      const sync = new JiraBacklogSync(new JiraLinkRepository(db.prisma), sandboxGateway(dc, 'datacenter'), {
+        ...cloud,
+        flavor: 'datacenter',
+      });
       await sync.sync(env, miniRunbook);
       await sync.sync(env, miniRunbook);
       const issues = [...dc.jira.state.issues.values()];
@@ -125,8 +129,6 @@ describe('JiraBacklogSync against the JIRA sandbox', () => {
           .map((s) => `Relates:${s.key}`)
           .sort(),
       );
-      // No active sprint on the board: the stories go to the OpSprint sprint instead.
-      expect(dc.jira.state.sprints.map((s) => s.name)).toEqual(['OpSprint dc 2026-11-27']);
     } finally {
       await dc.stop();
     }
@@ -140,10 +142,8 @@ describe('JiraBacklogSync against the JIRA sandbox', () => {
         ...cloud,
         flavor: 'datacenter',
         epicLinkField: 'customfield_10008',
-        sprintMode: 'none',
-        boardId: null,
       };
-      const sync = new JiraBacklogSync(new JiraLinkRepository(db.prisma), sandboxGateway(dc, 'datacenter'), config, () => today);
+      const sync = new JiraBacklogSync(new JiraLinkRepository(db.prisma), sandboxGateway(dc, 'datacenter'), config);
       const result = await sync.sync(env, miniRunbook);
       const story = dc.jira.state.issues.get(result.stories['keystone/catalog'])!;
       expect(story.custom.customfield_10008).toBe(result.epics.keystone);

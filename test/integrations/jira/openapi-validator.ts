@@ -42,6 +42,17 @@ export class OpenApiResponses {
       : (validate.errors ?? []).map((e: ErrorObject) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
   }
 
+  /** Errors (empty = valid) of `body` as the JSON request body of `method path`. */
+  validateRequest(doc: 'jira-platform' | 'jira-software', method: string, path: string, body: unknown): string[] {
+    const operation = this.docs.get(doc)?.paths[path]?.[method.toLowerCase()] as { requestBody?: unknown } | undefined;
+    if (!operation?.requestBody) throw new Error(`${doc} ${method} ${path} documents no request body`);
+    const pointer = `${doc}#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}/${method.toLowerCase()}/requestBody/content/application~1json/schema`;
+    const validate = this.ajv.getSchema(pointer) ?? this.ajv.compile({ $ref: pointer });
+    return validate(body)
+      ? []
+      : (validate.errors ?? []).map((e: ErrorObject) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
+  }
+
   /** For operations documented by example only: the documented example, parsed. */
   example(doc: 'jira-platform' | 'jira-software', method: string, path: string, status: number): unknown {
     const example = this.response(doc, method, path, status).example;

@@ -149,6 +149,65 @@ describe('JIRA sandbox responses against the official OpenAPI documents', () => 
     expect(tooLong.status).toBe(400);
   });
 
+  it('sprint start and close through the partial update, with the rules Atlassian documents', async () => {
+    const sprintExample = specs.example('jira-software', 'GET', '/rest/agile/1.0/sprint/{sprintId}', 200);
+    const updatedExample = specs.example('jira-software', 'POST', '/rest/agile/1.0/sprint/{sprintId}', 200);
+    const { body: sprint } = await call('POST', '/rest/agile/1.0/sprint', { name: 'Lifecycle', originBoardId: 1 });
+    const update = (body: unknown) => call('POST', `/rest/agile/1.0/sprint/${sprint.id}`, body);
+
+    // A future sprint needs both dates to start; no other change of state is allowed.
+    expect((await update({ state: 'active' })).status).toBe(400);
+    expect((await update({ state: 'closed' })).status).toBe(400);
+    expect((await update({ state: 'active', startDate: '2026-12-01T09:00:00.000Z', endDate: '2026-11-30T09:00:00.000Z' })).status).toBe(
+      400,
+    );
+    expect((await update({ state: 'active', sprintState: 'x' })).status).toBe(400);
+    expect(sandbox.jira.state.sprints.find((s) => s.id === sprint.id)!.state).toBe('future');
+
+    const { body: issue } = await call('POST', '/rest/api/2/issue', { fields: { ...epicFields, issuetype: { name: 'Story' } } });
+    await call('POST', `/rest/agile/1.0/sprint/${sprint.id}/issue`, { issues: [issue.key] });
+    const started = await update({ state: 'active', startDate: '2026-12-01T09:00:00.000Z', endDate: '2026-12-15T09:00:00.000Z' });
+    expect(started.status).toBe(200);
+    expect(started.body).toMatchObject({ state: 'active', startDate: '2026-12-01T09:00:00.000Z', endDate: '2026-12-15T09:00:00.000Z' });
+    expect(shapeDifferences(started.body, updatedExample)).toEqual([]);
+    expect((await update({ completeDate: '2026-12-02T09:00:00.000Z' })).status).toBe(400);
+    expect((await update({ state: 'future' })).status).toBe(400);
+
+    const closed = await update({ state: 'closed' });
+    expect(closed.status).toBe(200);
+    expect(closed.body.state).toBe('closed');
+    expect(Date.parse(closed.body.completeDate)).not.toBeNaN();
+    const fetched = await call('GET', `/rest/agile/1.0/sprint/${sprint.id}`);
+    expect(shapeDifferences(fetched.body, sprintExample)).toEqual([]);
+    // Closed is final: no update, no issue moved in; it keeps the issues it had (JIRA's sprint report).
+    expect((await update({ name: 'Renamed' })).status).toBe(400);
+    expect((await call('POST', `/rest/agile/1.0/sprint/${sprint.id}/issue`, { issues: [issue.key] })).status).toBe(400);
+    const { body: next } = await call('POST', '/rest/agile/1.0/sprint', { name: 'Next', originBoardId: 1 });
+    expect((await call('POST', `/rest/agile/1.0/sprint/${next.id}/issue`, { issues: [issue.key] })).status).toBe(204);
+    const issuesOf = async (id: number) =>
+      (await call('GET', `/rest/agile/1.0/sprint/${id}/issue?fields=status`)).body.issues.map((i: { key: string }) => i.key);
+    expect(await issuesOf(sprint.id)).toEqual([issue.key]);
+    expect(await issuesOf(next.id)).toEqual([issue.key]);
+  });
+
+  it('sprint issues are paged 50 at a time', async () => {
+    const { body: sprint } = await call('POST', '/rest/agile/1.0/sprint', { name: 'Paged', originBoardId: 1 });
+    const created = await call('POST', '/rest/api/2/issue/bulk', {
+      issueUpdates: Array.from({ length: 51 }, (_, i) => ({ fields: { ...epicFields, summary: `S${i}`, issuetype: { name: 'Story' } } })),
+    });
+    const keys = created.body.issues.map((i: { key: string }) => i.key);
+    await call('POST', `/rest/agile/1.0/sprint/${sprint.id}/issue`, { issues: keys.slice(0, 50) });
+    await call('POST', `/rest/agile/1.0/sprint/${sprint.id}/issue`, { issues: keys.slice(50) });
+    const first = await call('GET', `/rest/agile/1.0/sprint/${sprint.id}/issue?startAt=0&maxResults=100`);
+    expect({ total: first.body.total, page: first.body.issues.length, maxResults: first.body.maxResults }).toEqual({
+      total: 51,
+      page: 50,
+      maxResults: 50,
+    });
+    const second = await call('GET', `/rest/agile/1.0/sprint/${sprint.id}/issue?startAt=50`);
+    expect(second.body.issues.map((i: { key: string }) => i.key)).toEqual(keys.slice(50));
+  });
+
   it('attachments need the XSRF header', async () => {
     const { body: issue } = await call('POST', '/rest/api/2/issue', { fields: epicFields });
     const form = new FormData();

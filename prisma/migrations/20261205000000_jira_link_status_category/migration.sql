@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "JiraLink" ADD COLUMN     "statusCategory" TEXT;

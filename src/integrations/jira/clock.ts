@@ -1,0 +1,4 @@
+/** Injection token of a clock: tests pin "now" (sprint names and dates). */
+export const CLOCK = Symbol('CLOCK');
+
+export type Clock = () => Date;
