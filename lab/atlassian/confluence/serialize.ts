@@ -1,4 +1,4 @@
-import { pageWebUi } from './view/view-routes.js';
+import { pageWebUi } from './page-address.js';
 import { type ConfluenceStore, type SandboxUser, type StoredAttachment, type StoredPage, type StoredSpace, latest } from './store.js';
 
 /** Turns stored content into Confluence REST v1 JSON; `base` is the absolute …/wiki URL. */

@@ -51,11 +51,6 @@ function renderPage(ctx: RouteContext, id: string): void {
   sendHtml(ctx.res, 200, layout(current.title, html.join('')));
 }
 
-/** The page's address as Confluence Cloud prints it (`_links.webui`): /spaces/KEY/pages/ID/Title+words. */
-export function pageWebUi(spaceKey: string, id: string, title: string): string {
-  return `/spaces/${encodeURIComponent(spaceKey)}/pages/${id}/${encodeURIComponent(title).replace(/%20/g, '+')}`;
-}
-
 export const viewRoutes: Route[] = [
   { method: 'GET', pattern: /^\/wiki\/view\/?$/, handle: (ctx) => renderIndex(ctx) },
   { method: 'GET', pattern: /^\/wiki\/view\/(\d+)$/, handle: (ctx, [id]) => renderPage(ctx, id!) },
