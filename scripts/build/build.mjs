@@ -136,9 +136,16 @@ export async function ensureBuilt({ root = ROOT, force = false, onStart = () => 
 
 // `node scripts/build/build.mjs [--force]`: the `npm run build` command.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const unknown = process.argv.slice(2).filter((arg) => arg !== '--force');
+  const usage =
+    'Usage: npm run build -- [--force]\nCompiles the sources that changed since the last build into dist/ (SWC); --force compiles all.';
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(usage);
+    process.exit(0);
+  }
+  const unknown = args.filter((arg) => arg !== '--force');
   if (unknown.length) {
-    console.error(`usage: npm run build [-- --force]\nbuild: unknown argument ${unknown[0]}`);
+    console.error(`${usage.split('\n')[0]}\nbuild: unknown option '${unknown[0]}'`);
     process.exit(2);
   }
   ensureBuilt({ force: process.argv.includes('--force') }).then(
