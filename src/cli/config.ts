@@ -80,5 +80,12 @@ export async function resolveConnection(flags: { url?: string }, env: NodeJS.Pro
   if (!url || !token) {
     throw new CliError('not logged in: run `opsprint login --url <service URL>` (or set OPSPRINT_URL and OPSPRINT_TOKEN)', EXIT.auth);
   }
+  // A pasted token with a line break or space would otherwise fail as an odd network error.
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new CliError(
+      `the token from ${env.OPSPRINT_TOKEN ? 'OPSPRINT_TOKEN' : configPath(env)} contains spaces or other characters no token has`,
+      EXIT.auth,
+    );
+  }
   return { url: normalizeUrl(url), token };
 }

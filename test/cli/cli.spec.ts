@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,7 @@ import { freePort } from '../../src/infra/local-services/local-services.js';
 import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-inventory.js';
 import { ensureBuilt } from '../../scripts/build/build.mjs';
 import { ADMIN_TOKEN, bearer, createToken, startApiApp, type ApiTestApp } from '../api/api-test-app.js';
-import { killLeftoverCliProcesses, runCli, startCli } from './run-cli.js';
+import { killLeftoverCliProcesses, ROOT, runCli, startCli } from './run-cli.js';
 
 const CONTROLLER = 'linux-node1.example.com';
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
@@ -184,6 +185,25 @@ describe('opsprint deploy --follow on lab nodes', () => {
     hang.remove();
     expect(await blocking.exited).toBe(0);
     expect(blocking.stdout()).toMatch(new RegExp(`^deployment ${id} succeeded in .* \\(check mode: nothing was changed\\)$`, 'm'));
+  }, 240_000);
+});
+
+describe('opsprint deploy --follow on a terminal', () => {
+  it('redraws one bar per phase in place, then prints the outcome', async () => {
+    // util-linux `script` gives the CLI a real pseudo-terminal of 40 × 110.
+    const command = `stty rows 40 cols 110; exec ${process.execPath} bin/opsprint.mjs deploy lab --phases base --dry-run --follow`;
+    // Not spawnSync: the service under test runs in this process and must keep answering.
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { ...process.env, ...asOperator } });
+    let screen = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      screen += chunk.toString();
+    });
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect({ status, screen }).toMatchObject({ status: 0 });
+    // A frame, then the cursor moved up over it and the lines erased for the next one.
+    expect(screen).toMatch(/✓\S* base\s+█{20} 100%\s+(\d+)\/\1/);
+    expect(screen).toContain('\u001b[2K\u001b[1A');
+    expect(screen).toMatch(/deployment \S+ succeeded in .* \(check mode: nothing was changed\)/);
   }, 240_000);
 });
 

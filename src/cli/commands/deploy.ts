@@ -18,7 +18,9 @@ const INTERRUPTED = 130;
  * otherwise), then the failed steps' output; resolves with the exit code of the outcome.
  */
 async function followToTheEnd(api: ApiClient, deployment: DeploymentView): Promise<number> {
-  const view = process.stdout.isTTY ? new TerminalProgressView(process.stdout) : new LineProgressView();
+  // A terminal that reports no size (some CI ptys) cannot be redrawn in place: plain lines there.
+  const redraw = Boolean(process.stdout.isTTY && process.stdout.rows > 0 && process.stdout.columns > 0);
+  const view = redraw ? new TerminalProgressView(process.stdout) : new LineProgressView();
   const stopFollowing = () => {
     process.stdout.write(
       `\nStopped following; deployment ${deployment.id} goes on. Watch it again: opsprint logs ${deployment.id} --follow; stop it: opsprint cancel ${deployment.id}\n`,
@@ -26,7 +28,7 @@ async function followToTheEnd(api: ApiClient, deployment: DeploymentView): Promi
     process.exit(INTERRUPTED);
   };
   process.once('SIGINT', stopFollowing);
-  const finished = await followDeployment(api, deployment.id, view, { intervalMs: process.stdout.isTTY ? 300 : 1000 });
+  const finished = await followDeployment(api, deployment.id, view, { intervalMs: redraw ? 300 : 1000 });
   process.off('SIGINT', stopFollowing);
   await reportFailedSteps(api, finished);
   const colours = palette(process.stdout);
