@@ -7,6 +7,7 @@ import { freePort } from '../../src/infra/local-services/local-services.js';
 import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-inventory.js';
 import { ensureBuilt } from '../../scripts/build/build.mjs';
 import { ADMIN_TOKEN, bearer, createToken, startApiApp, type ApiTestApp } from '../api/api-test-app.js';
+import { eventually } from '../support/test-app.js';
 import { killLeftoverCliProcesses, ROOT, runCli, startCli } from './run-cli.js';
 
 const CONTROLLER = 'linux-node1.example.com';
@@ -116,10 +117,15 @@ describe('opsprint deploy --follow on lab nodes', () => {
     const [, id] = (await deploy.waitForOutput(
       new RegExp(`Deployment (${UUID.source}) created: 1 phase\\(s\\) of openstack-liberty on lab`),
     )) as string[];
-    await deploy.waitForOutput(/^▶ base running on linux-node1, linux-node2$/m);
     const logs = startCli(['logs', id, '--follow', '--node', 'linux-node1'], asOperator);
-    // The hanging step has started on the controller.
-    await logs.waitForOutput(/^\[base linux-node1\] ▶ Stop SELinux enforcing now and after reboot$/m);
+    await deploy.waitForOutput(/^▶ base running on linux-node1, linux-node2$/m);
+    // The hanging step has started on the controller (the ledger says so; its live "▶" line may
+    // have gone out before the logs command subscribed).
+    await eventually(async () => {
+      const { body } = await t.http().get(`/api/v1/deployments/${id}`).set(bearer(ADMIN_TOKEN)).expect(200);
+      const steps: { node: string; stepKey: string; status: string }[] = body.phaseRuns[0].steps;
+      return steps.some((s) => s.node === CONTROLLER && s.stepKey === 'selinux-permissive' && s.status === 'running') || undefined;
+    }, 120_000);
 
     const cancel = await runCli(['cancel', id], asOperator);
     expect(cancel).toMatchObject({ code: 0, stdout: `Deployment ${id} is cancelled.\n` });
@@ -127,6 +133,7 @@ describe('opsprint deploy --follow on lab nodes', () => {
     expect(deploy.stdout()).toMatch(new RegExp(`^deployment ${id} cancelled in .*$`, 'm'));
     expect(await logs.exited).toBe(3);
     expect(logs.stdout()).toMatch(new RegExp(`^deployment ${id} cancelled`, 'm'));
+    expect(logs.stdout()).toMatch(/^\[base linux-node1\] ✗ Stop SELinux enforcing now and after reboot/m);
     // --node filtered the stream down to the controller.
     expect(logs.stdout()).not.toMatch(/^\[base linux-node2\]/m);
     hang.remove();
