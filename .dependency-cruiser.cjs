@@ -70,6 +70,13 @@ module.exports = {
       from: { path: '^src/deployments/' },
       to: { path: '^src/(workers|api|dashboard)/' },
     },
+    {
+      name: 'cli-talks-http-only',
+      severity: 'error',
+      comment: 'The opsprint CLI reaches the service through its REST API only; it shares the argument parser and nothing else.',
+      from: { path: '^src/cli/' },
+      to: { path: '^(src|lab)/', pathNot: '^src/(cli/|common/command-line\\.ts$)' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

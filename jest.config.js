@@ -1,3 +1,5 @@
+import { SWC_JSC } from './scripts/build/swc-options.mjs';
+
 /** Jest runs the TypeScript sources as native ES modules, compiled by SWC (decorator metadata on for Nest DI). */
 export default {
   testEnvironment: 'node',
@@ -9,12 +11,7 @@ export default {
     '^.+\\.ts$': [
       '@swc/jest',
       {
-        jsc: {
-          target: 'es2022',
-          parser: { syntax: 'typescript', decorators: true },
-          transform: { legacyDecorator: true, decoratorMetadata: true },
-          keepClassNames: true,
-        },
+        jsc: SWC_JSC,
         module: { type: 'es6' },
         sourceMaps: 'inline',
       },

@@ -4,6 +4,7 @@
  *   npm run bench [-- --hosts 10,50 --steps 20 --rounds 3]
  * Exits 1 when ours is slower than 1.5× the limit measured in the same run, 2 on a failure.
  */
+import { commaList, commandLine, integerIn, parseCommandLine } from '../src/common/command-line.js';
 import type { SshTarget } from '../src/infra/ssh/executor.types.js';
 import { SshExecutor } from '../src/infra/ssh/ssh-executor.js';
 import { limitRun, naiveRun, rawConnect } from './raw-ssh2-baselines.js';
@@ -26,10 +27,15 @@ interface Measurement {
   hostRuns: HostRun[];
 }
 
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index !== -1 && process.argv[index + 1] ? process.argv[index + 1] : fallback;
-}
+const program = commandLine(
+  'npm run bench --',
+  'SshExecutor against raw ssh2 on real sshd instances on loopback (N hosts in parallel).',
+  'bench',
+)
+  .option('--hosts <counts>', 'host counts to measure, comma-separated', (value) => commaList(value).map(integerIn(1, 500)), [10, 50])
+  .option('--steps <n>', 'steps per host', integerIn(1, 10_000), 20)
+  .option('--rounds <n>', 'rounds per host count (the median is reported)', integerIn(1, 100), 3)
+  .addHelpText('after', '\nExits 1 when ours is slower than 1.5× the limit measured in the same run, 2 on a failure.');
 
 function commands(steps: number): string[] {
   return Array.from({ length: steps }, (_, i) => (i % 2 ? 'true' : `echo step-${i}`));
@@ -110,10 +116,10 @@ function summarize(runs: Measurement[]) {
 }
 
 async function main(): Promise<number> {
-  const hostCounts = option('hosts', '10,50').split(',').map(Number);
-  const steps = commands(Number(option('steps', '20')));
-  const rounds = Number(option('rounds', '3'));
-  if (hostCounts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--hosts must be a comma list of counts');
+  const options = (await parseCommandLine(program)).opts<{ hosts: number[]; steps: number; rounds: number }>();
+  const hostCounts = options.hosts;
+  const steps = commands(options.steps);
+  const rounds = options.rounds;
 
   console.log(`starting ${Math.max(...hostCounts)} sshd instances on loopback…`);
   const fleet: SshdFleet = await startFleet(Math.max(...hostCounts));

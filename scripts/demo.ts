@@ -1,185 +1,42 @@
-import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
-import { JobQueue } from '../src/infra/queue/job-queue.js';
-import { createApp } from '../src/app/create-app.js';
-import { prepareRuntime, StartupError } from '../src/app/bootstrap.js';
-import { freePort, canConnect } from '../src/infra/local-services/local-services.js';
-import { startAtlassianSandbox, type AtlassianSandbox } from '../lab/atlassian/server.js';
-import { DEFAULT_USERS } from '../lab/atlassian/http.js';
-import { startLab } from '../lab/nodes/lab.js';
-import { exampleInventory } from '../src/runbooks/openstack-liberty/example-inventory.js';
-import { generateSecrets } from '../src/runbooks/secrets.js';
-import { DemoApiClient, type DeploymentView } from './demo/api-client.js';
-import { type DemoRepositories, demoRepositories } from './demo/repositories.js';
-import { printProgress, printSummary } from './demo/report.js';
+import { commaList, commandLine, integerIn, parseCommandLine } from '../src/common/command-line.js';
 
-/**
- * The main job on a fresh machine: lab nodes (real SSH in front of simulated CentOS 7),
- * the Atlassian sandbox unless JIRA_* / CONFLUENCE_* point at a real instance, the service
- * itself, then a full deployment of the OpenStack Liberty runbook through its REST API.
- */
-const USAGE = `usage: npm run demo -- [--computes N] [--keep-running] [--port P] [--dry-run]
-  --computes N     compute nodes besides the controller (default 1, the seed's two-node shape)
-  --keep-running   leave the service, lab and sandbox running afterwards (Ctrl-C stops them)
-  --port P         HTTP port of the service (default: PORT, else 3000, else a free one)
-  --dry-run        check mode: plan everything, run only the probes, change nothing`;
+const program = commandLine(
+  'npm run demo --',
+  'The main job on a fresh machine: simulated CentOS 7 nodes behind real SSH, the Atlassian sandbox and the service,\nthen a deployment of the OpenStack Liberty runbook through the REST API. Exits 0 only when every phase succeeded.',
+  'demo',
+)
+  .option('--computes <n>', "compute nodes besides the controller (the seed's two-node shape is 1)", integerIn(1, 50), 1)
+  .option('--phases <keys>', 'deploy only these phases, comma-separated (default: all 11)', commaList)
+  .option('--dry-run', 'check mode: plan everything, run only the probes and verifications, change nothing', false)
+  .option('--keep-running', 'leave the service, lab and sandbox running afterwards (Ctrl-C stops them)', false)
+  .option('--port <port>', 'HTTP port of the service (default: $PORT, else 3000, else a free one)', integerIn(1, 65535))
+  .addHelpText('after', '\nWith JIRA_* / CONFLUENCE_* set in the environment the demo talks to your instance instead of the sandbox.');
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      computes: { type: 'string', default: '1' },
-      'keep-running': { type: 'boolean', default: false },
-      port: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const computes = Number(values.computes);
-  if (!Number.isInteger(computes) || computes < 1 || computes > 50)
-    throw new StartupError(`--computes: expected 1 to 50, got "${values.computes}"`);
-
-  const step = (text: string) => console.log(`\n== ${text}`);
-  step(`Starting the lab: controller + ${computes} compute node(s), each a real SSH server on 127.0.0.1`);
-  const lab = await startLab({ computeNodes: computes });
-  for (const node of lab.nodes)
-    console.log(
-      `   ${node.name.padEnd(26)} ${node.roles.join(',').padEnd(10)} ssh root@127.0.0.1:${node.ssh.port}  ${node.ssh.hostKeyFingerprint}`,
-    );
-
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  env.QUEUE_PREFIX ??= 'opsprint-demo';
-  // Progress is printed by the demo itself; the service's JSON logs would drown it.
-  env.LOG_LEVEL ??= 'warn';
-  env.OPSPRINT_ADMIN_TOKEN ??= `demo-${randomBytes(18).toString('hex')}`;
-  let sandbox: AtlassianSandbox | undefined;
-  const realJira = Boolean(env.JIRA_BASE_URL);
-  const realConfluence = Boolean(env.CONFLUENCE_BASE_URL);
-  if (!realJira || !realConfluence) {
-    sandbox = await startAtlassianSandbox({});
-    const user = DEFAULT_USERS[0];
-    if (!realJira) {
-      Object.assign(env, {
-        JIRA_BASE_URL: sandbox.jiraBaseUrl,
-        // The sandbox speaks JIRA Cloud's dialect (search through /search/jql).
-        JIRA_FLAVOR: 'cloud',
-        JIRA_EMAIL: user.email,
-        JIRA_API_TOKEN: user.apiToken,
-        JIRA_PROJECT_KEY: 'OPS',
-        JIRA_BOARD_ID: '1',
-        JIRA_WEBHOOK_SECRET: randomBytes(16).toString('hex'),
-      });
-    }
-    if (!realConfluence) {
-      Object.assign(env, {
-        CONFLUENCE_BASE_URL: sandbox.confluenceBaseUrl,
-        CONFLUENCE_USERNAME: user.email,
-        CONFLUENCE_API_TOKEN: user.apiToken,
-        CONFLUENCE_SPACE_KEY: 'OPS',
-      });
-    }
-  }
-  step(
-    `Atlassian: JIRA ${realJira ? `${env.JIRA_BASE_URL} (yours)` : `sandbox ${env.JIRA_BASE_URL}`}, Confluence ${realConfluence ? `${env.CONFLUENCE_BASE_URL} (yours)` : `sandbox ${env.CONFLUENCE_BASE_URL}`}`,
-  );
-
-  const requestedPort = values.port ?? env.PORT ?? '3000';
-  env.PORT = String((await canConnect('127.0.0.1', Number(requestedPort))) ? await freePort() : requestedPort);
-  const prepared = await prepareRuntime({ serveHttp: true, env });
-  const app = await createApp(prepared.runtime);
-  await app.listen(prepared.runtime.config.app.PORT, '127.0.0.1');
-  const baseUrl = `http://127.0.0.1:${prepared.runtime.config.app.PORT}`;
-  step(`OpSprint at ${baseUrl} (PostgreSQL: ${prepared.database.source}, Redis: ${prepared.redis.source}); API docs ${baseUrl}/api/docs`);
-  if (sandbox && !realJira) sandbox.jira.webhooks.register({ url: `${baseUrl}/webhooks/jira`, secret: env.JIRA_WEBHOOK_SECRET });
-
-  const shutdown = async () => {
-    await app.close();
-    await prepared.stop();
-    await sandbox?.stop();
-    await lab.stop();
-  };
-
-  let exitCode = 1;
+  const options = (await parseCommandLine(program)).opts<{
+    computes: number;
+    phases?: string[];
+    dryRun: boolean;
+    keepRunning: boolean;
+    port?: number;
+  }>();
+  // Loaded after the arguments are read, so --help answers without starting anything.
+  await import('reflect-metadata');
+  const { StartupError } = await import('../src/app/bootstrap.js');
+  const { runDemo } = await import('./demo/run-demo.js');
   try {
-    const db = demoRepositories(app);
-    const api = new DemoApiClient(baseUrl, env.OPSPRINT_ADMIN_TOKEN!);
-    await cleanUpInterruptedDemo(db, api);
-    // Updates queued for an earlier run's sandbox have nowhere to go: that sandbox is gone.
-    if (sandbox) await app.get(JobQueue).obliterate(['jira', 'confluence']);
-
-    step('Registering environment "lab" (inventory of the lab nodes, generated secrets, the lab SSH key)');
-    const inventory = exampleInventory({ environment: 'lab', ssh: (_node, i) => lab.nodes[i].ssh });
-    const nodes = lab.nodes.map((node) => ({ ...node }));
-    // Fresh secrets every run: the lab is new, and values stored by an earlier run may be under another key.
-    const secrets = { ...generateSecrets(), SSH_PRIVATE_KEY: lab.clientPrivateKey! };
-    await api.upsertEnvironment({
-      name: 'lab',
-      description: 'OpSprint demo lab (simulated CentOS 7 nodes)',
-      network: inventory.network,
-      nodes,
-      secrets,
-    });
-
-    step(`Deploying all phases of openstack-liberty${values['dry-run'] ? ' in check mode' : ''}`);
-    const created = await api.createDeployment({ environment: 'lab', dryRun: values['dry-run'] });
-    console.log(`   deployment ${created.id}`);
-    const finished: DeploymentView = await api.waitForDeployment(created.id, (deployment) => printProgress(deployment));
-    await waitForAtlassianQueues(app.get(JobQueue));
-    exitCode = await printSummary(finished, { api, db, sandbox, baseUrl });
-  } finally {
-    if (values['keep-running']) {
-      console.log(
-        `\nStill running (Ctrl-C to stop): API ${baseUrl}/api/v1 (token: the OPSPRINT_ADMIN_TOKEN you set, or see above), docs ${baseUrl}/api/docs`,
-      );
-      if (sandbox) console.log(`Sandbox: Confluence pages ${sandbox.confluenceBaseUrl}/view/, JIRA ${sandbox.jiraBaseUrl}`);
-      if (!process.env.OPSPRINT_ADMIN_TOKEN) console.log(`Admin token for this run: ${env.OPSPRINT_ADMIN_TOKEN}`);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
-      });
-    }
-    await shutdown();
-  }
-  return exitCode;
-}
-
-/** JIRA and Confluence follow the deployment on their own queues; let them catch up before the summary. */
-async function waitForAtlassianQueues(queue: JobQueue, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let announced = false;
-  for (;;) {
-    const pending = await queue.pending(['jira', 'confluence']);
-    if (pending === 0) return;
-    if (!announced) console.log(`   waiting for JIRA and Confluence to catch up (${pending} updates queued)`);
-    announced = true;
-    if (Date.now() > deadline) {
-      console.log(
-        `   ${pending} JIRA/Confluence updates still queued after ${timeoutMs / 1000} s; they will be applied when the service runs again`,
-      );
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-/** A demo killed midway leaves its deployment active; the next demo run closes it before starting. */
-async function cleanUpInterruptedDemo(db: DemoRepositories, api: DemoApiClient): Promise<void> {
-  const stale = (await db.deployments.list({ environment: 'lab', limit: 500 })).filter((deployment) => !deployment.finishedAt);
-  for (const deployment of stale) {
-    console.log(`   closing deployment ${deployment.id} left ${deployment.status} by an interrupted earlier demo run`);
-    await api.cancelDeployment(deployment.id).catch(() => undefined);
-    await db.deployments.forceClose(deployment.id, 'interrupted demo run');
+    return await runDemo(options);
+  } catch (error) {
+    if (!(error instanceof StartupError)) throw error;
+    console.error(`demo: cannot start: ${error.message}`);
+    return 1;
   }
 }
 
 main().then(
   (code) => process.exit(code),
   (error) => {
-    console.error(error instanceof StartupError ? `demo: cannot start: ${error.message}` : error);
+    console.error(error);
     process.exit(1);
   },
 );

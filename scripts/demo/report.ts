@@ -60,10 +60,11 @@ export async function printSummary(
   const root = environment ? await db.pages.find(environment.id, 'root') : null;
   if (root) {
     const base = process.env.CONFLUENCE_BASE_URL ?? context.sandbox?.confluenceBaseUrl ?? '';
-    console.log(
-      `\nConfluence runbook: ${base}/pages/viewpage.action?pageId=${root.pageId}${context.sandbox && !process.env.CONFLUENCE_BASE_URL ? `  (readable view: ${context.sandbox.confluenceBaseUrl}/view/${root.pageId})` : ''}`,
-    );
+    console.log(`\nConfluence runbook: ${base}/pages/viewpage.action?pageId=${root.pageId}`);
   }
+  const jiraBase = process.env.JIRA_BASE_URL ?? context.sandbox?.jiraBaseUrl;
+  const firstEpic = [...epicOf.values()][0];
+  if (jiraBase && firstEpic) console.log(`JIRA epics: ${jiraBase.replace(/\/+$/, '')}/browse/${firstEpic} … (one per phase, keys above)`);
 
   if (deployment.status === 'succeeded') {
     console.log(`\nDeployment ${deployment.id} succeeded${deployment.dryRun ? ' (check mode: nothing was changed)' : ''}.`);

@@ -33,6 +33,10 @@ export class AppConfig {
   @Max(65535)
   PORT: number = 3000;
 
+  /** Address the HTTP server listens on: 0.0.0.0 = every IPv4 interface, 127.0.0.1 = this machine only. */
+  @Matches(/^[A-Za-z0-9.:_-]{1,253}$/, { message: 'HOST must be an IP address or a host name' })
+  HOST: string = '0.0.0.0';
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
@@ -119,6 +123,7 @@ const APP_CONFIG_KEYS = [
   'DATABASE_URL',
   'REDIS_URL',
   'PORT',
+  'HOST',
   'LOG_LEVEL',
   'OPSPRINT_SECRET_KEY',
   'OPSPRINT_ADMIN_TOKEN',

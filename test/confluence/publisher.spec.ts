@@ -73,7 +73,9 @@ describe('ConfluencePublisher: a deployment published to the Confluence sandbox'
     expect(page('lab — Keystone identity service').parentId).toBe(root.id);
     expect(page('lab — Glance image service').parentId).toBe(root.id);
     expect(root.labels).toEqual(['opsprint']);
-    expect(result.rootUrl).toBe(`${sandbox.baseUrl}/view/${root.id}`);
+    expect(result.rootUrl).toBe(`${sandbox.baseUrl}/spaces/OPS/pages/${root.id}/lab+%E2%80%94+OpenStack+runbook`);
+    // The printed address opens for a person, without a login.
+    expect(await (await fetch(result.rootUrl!)).text()).toContain('<h1>lab — OpenStack runbook</h1>');
 
     const rows = await db.prisma.confluencePage.findMany({ where: { environmentId }, orderBy: { key: 'asc' } });
     expect(rows.map(({ key, pageId, version }) => ({ key, pageId, version }))).toEqual([

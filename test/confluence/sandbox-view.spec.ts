@@ -42,9 +42,32 @@ describe('Confluence sandbox HTML view', () => {
     expect(index).toContain(`<a href="/wiki/view/${page.id}">Hostile &lt;b&gt;title&lt;/b&gt;</a>`);
   });
 
-  it('asks a browser for credentials', async () => {
-    const response = await fetch(`${sandbox.baseUrl}/view/`);
-    expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe('Basic realm="Confluence sandbox"');
+  it('opens at the addresses the product prints, without a login, while the REST API still wants one', async () => {
+    const page = sandbox.store.createPage({
+      spaceKey: 'OPS',
+      title: 'lab — Keystone identity service',
+      body: '<p>Runbook page</p>',
+      by: { username: USER.username, accountId: 'x', displayName: 'Reader' },
+    });
+    const api = await fetch(`${sandbox.baseUrl}/rest/api/content/${page.id}?expand=version`, { headers: AUTH });
+    const webui: string = ((await api.json()) as { _links: { webui: string } })._links.webui;
+    expect(webui).toBe(`/spaces/OPS/pages/${page.id}/lab+%E2%80%94+Keystone+identity+service`);
+
+    for (const address of [
+      `${sandbox.baseUrl}${webui}`,
+      `${sandbox.baseUrl}/pages/viewpage.action?pageId=${page.id}`,
+      `${sandbox.baseUrl}/view/`,
+    ]) {
+      const response = await fetch(address);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('www-authenticate')).toBeNull();
+      expect(await response.text()).toContain('lab — Keystone identity service');
+    }
+    expect((await fetch(`${sandbox.baseUrl}/pages/viewpage.action?pageId=999999`)).status).toBe(404);
+    // Read-only: the same paths take no writes, and the REST API still asks for credentials.
+    expect((await fetch(`${sandbox.baseUrl}/view/${page.id}`, { method: 'POST' })).status).toBe(401);
+    const anonymous = await fetch(`${sandbox.baseUrl}/rest/api/content/${page.id}`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Basic realm="Confluence sandbox"');
   });
 });

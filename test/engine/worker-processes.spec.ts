@@ -26,7 +26,7 @@ let t: TestApp;
 let workers: WorkerProcesses;
 
 beforeAll(async () => {
-  ensureWorkerBuilt();
+  await ensureWorkerBuilt();
   lab = await startLab({ computeNodes: 1 });
   // API only: every phase runs in the separate worker processes.
   t = await startTestApp({

@@ -40,7 +40,7 @@ export interface RequestRecord {
 }
 
 export interface ConfluenceSandbox {
-  /** True when the request was Confluence's (/wiki/rest/api/, /wiki/view/, /wiki/download/) and has been answered. */
+  /** True when the request was Confluence's (/wiki/rest/api/, the page views, /wiki/download/) and has been answered. */
   handle(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<boolean>;
   pages(): SandboxPage[];
   spaceHomePageId(spaceKey: string): string;
@@ -50,7 +50,10 @@ export interface ConfluenceSandbox {
 }
 
 const ROUTES: Route[] = [...contentRoutes, ...attachmentRoutes, ...spaceRoutes, ...viewRoutes];
-const HANDLED = /^\/wiki\/(rest\/api\/|view(\/|$)|download\/)/;
+const HANDLED = /^\/wiki\/(rest\/api\/|view(\/|$)|download\/|pages\/viewpage\.action$|spaces\/)/;
+/** The read-only HTML views and attachment downloads open without a login: printed links must just work. */
+const PUBLIC_VIEW = /^\/wiki\/(view(\/|$)|download\/|pages\/viewpage\.action$|spaces\/)/;
+const VISITOR: SandboxUser = { username: 'anonymous', accountId: '557058:anonymous', displayName: 'Anonymous' };
 const PAGE_UPDATE = /^\/wiki\/rest\/api\/content\/(\d+)$/;
 
 const sameSecret = (a: string, b: string): boolean => {
@@ -110,7 +113,7 @@ export function createConfluenceSandbox(options: ConfluenceSandboxOptions): Conf
     if (!HANDLED.test(url.pathname)) return false;
     const method = (req.method ?? 'GET').toUpperCase();
     try {
-      const user = authenticate(req);
+      const user = method === 'GET' && PUBLIC_VIEW.test(url.pathname) ? VISITOR : authenticate(req);
       if (url.pathname.startsWith('/wiki/rest/api/')) injectFault(method, url.pathname);
       const match = ROUTES.map((route) => ({ route, params: route.method === method ? route.pattern.exec(url.pathname) : null })).find(
         (m) => m.params,

@@ -1,3 +1,4 @@
+import { pageWebUi } from './page-address.js';
 import { type ConfluenceStore, type SandboxUser, type StoredAttachment, type StoredPage, type StoredSpace, latest } from './store.js';
 
 /** Turns stored content into Confluence REST v1 JSON; `base` is the absolute …/wiki URL. */
@@ -168,7 +169,7 @@ export class ContentSerializer {
       content: this.page(page, new Set()),
       title: current.title,
       excerpt: '',
-      url: `/view/${page.id}`,
+      url: pageWebUi(page.spaceKey, page.id, current.title),
       resultGlobalContainer: { title: space.name, displayUrl: `/spaces/${space.key}` },
       breadcrumbs: [],
       entityType: 'content',
@@ -181,7 +182,7 @@ export class ContentSerializer {
 
   private pageLinks(page: StoredPage): object {
     return {
-      webui: `/view/${page.id}`,
+      webui: pageWebUi(page.spaceKey, page.id, latest(page).title),
       edit: `/pages/resumedraft.action?draftId=${page.id}`,
       tinyui: `/x/${Buffer.from(page.id).toString('base64url')}`,
       self: `${this.base}/rest/api/content/${page.id}`,

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate, BadRequest, DEFAULT_USERS, parseJsonBody, sendError, sendJson, type SandboxUser } from '../http.js';
 import { agileRoutes } from './agile-routes.js';
+import { handleBrowse } from './browse-view.js';
 import { JiraFaults, type FaultOptions } from './faults.js';
 import { JiraState } from './jira-state.js';
 import { platformRoutes } from './platform-routes.js';
@@ -20,8 +21,9 @@ export interface JiraSandboxOptions {
 const ROUTES = [...platformRoutes, ...agileRoutes];
 
 /**
- * The JIRA half of the Atlassian sandbox. `handle` answers /rest/api/2, /rest/agile/1.0 and
- * /_sandbox/jira (webhook registration, unauthenticated, lab only); false for anything else.
+ * The JIRA half of the Atlassian sandbox. `handle` answers /rest/api/2, /rest/agile/1.0,
+ * /browse (read-only HTML, no login) and /_sandbox/jira (webhook registration, unauthenticated,
+ * lab only); false for anything else.
  */
 export function createJiraSandbox(options: JiraSandboxOptions) {
   const cloud = (options.deploymentType ?? 'Cloud') === 'Cloud';
@@ -46,6 +48,7 @@ export function createJiraSandbox(options: JiraSandboxOptions) {
       }
       return true;
     }
+    if (handleBrowse(state, req.method ?? 'GET', path, res)) return true;
     if (!path.startsWith('/rest/api/2/') && !path.startsWith('/rest/agile/1.0/')) return false;
     const record = (status: number) =>
       requests.push({ method: req.method ?? 'GET', path, status, ...(body.length ? { body: body.toString('utf8') } : {}) });

@@ -9,6 +9,15 @@ export interface StoredComment {
   created: string;
 }
 
+/** A link from an issue to something outside JIRA (a Confluence page, a build), as POST …/remotelink stores it. */
+export interface StoredRemoteLink {
+  id: number;
+  globalId?: string;
+  application?: Record<string, unknown>;
+  relationship?: string;
+  object: { url: string; title: string; summary?: string } & Record<string, unknown>;
+}
+
 export interface StoredIssue {
   id: string;
   key: string;
@@ -23,6 +32,7 @@ export interface StoredIssue {
   comments: StoredComment[];
   links: { id: string; type: string; direction: 'inward' | 'outward'; otherKey: string }[];
   attachments: { id: string; filename: string; size: number; mimeType: string }[];
+  remoteLinks: StoredRemoteLink[];
   created: string;
   updated: string;
 }
@@ -59,6 +69,7 @@ export class JiraState {
   createdCount = 0;
   private nextIssueId = 10001;
   private nextOtherId = 1;
+  private nextRemoteLinkId = 10000;
   private readonly issueCounters = new Map<string, number>();
   private readonly statusListeners: ((change: StatusChange) => void)[] = [];
 
@@ -103,6 +114,7 @@ export class JiraState {
       comments: [],
       links: [],
       attachments: [],
+      remoteLinks: [],
       created: now,
       updated: now,
     };
@@ -161,6 +173,49 @@ export class JiraState {
     outward.links.push({ id, type: typeName, direction: 'inward', otherKey: inward.key });
   }
 
+  /**
+   * Creates a remote link, or replaces the one with the same globalId (JIRA's upsert): `created`
+   * tells which, because JIRA answers 201 for a new link and 200 for an update.
+   */
+  putRemoteLink(keyOrId: string, input: Record<string, unknown>): { link: StoredRemoteLink; created: boolean } {
+    const issue = this.require(keyOrId);
+    const fields = remoteLinkFields(input);
+    const existing = fields.globalId ? issue.remoteLinks.find((link) => link.globalId === fields.globalId) : undefined;
+    if (existing) return { link: this.replaceRemoteLink(keyOrId, String(existing.id), input), created: false };
+    const link = { id: this.nextRemoteLinkId++, ...fields };
+    issue.remoteLinks.push(link);
+    issue.updated = new Date().toISOString();
+    return { link, created: true };
+  }
+
+  /** PUT …/remotelink/{id}: the link keeps its id and global id; everything else is replaced. */
+  replaceRemoteLink(keyOrId: string, linkId: string, input: Record<string, unknown>): StoredRemoteLink {
+    const issue = this.require(keyOrId);
+    const existing = this.requireRemoteLink(keyOrId, linkId);
+    const fields = remoteLinkFields({ ...input, globalId: existing.globalId });
+    const replaced = { id: existing.id, ...fields };
+    issue.remoteLinks[issue.remoteLinks.indexOf(existing)] = replaced;
+    issue.updated = new Date().toISOString();
+    return replaced;
+  }
+
+  requireRemoteLink(keyOrId: string, linkId: string): StoredRemoteLink {
+    const link = this.require(keyOrId).remoteLinks.find((candidate) => String(candidate.id) === linkId);
+    if (!link) throw new BadRequest(['No remote link with the given id exists on this issue.'], {}, 404);
+    return link;
+  }
+
+  deleteRemoteLink(keyOrId: string, linkId: string): void {
+    const issue = this.require(keyOrId);
+    const link = this.requireRemoteLink(keyOrId, linkId);
+    issue.remoteLinks.splice(issue.remoteLinks.indexOf(link), 1);
+  }
+
+  /** Sprints an issue is in, newest last. */
+  sprintsOf(key: string): StoredSprint[] {
+    return this.sprints.filter((sprint) => sprint.issueKeys.includes(key));
+  }
+
   private validateCommon(fields: Record<string, unknown>, errors: Record<string, string>): void {
     if ('labels' in fields) {
       const labels = fields.labels;
@@ -184,4 +239,25 @@ export class JiraState {
     if (parent) issue.parentKey = this.require(parent.key ?? parent.id ?? '').key;
     for (const [name, value] of Object.entries(fields)) if (name.startsWith('customfield_')) issue.custom[name] = value;
   }
+}
+
+/** The stored form of a remote link request; 400 with JIRA's field errors when it is incomplete. */
+function remoteLinkFields(input: Record<string, unknown>): Omit<StoredRemoteLink, 'id'> {
+  const object = input.object as Record<string, unknown> | undefined;
+  const errors: Record<string, string> = {};
+  if (!object || typeof object !== 'object' || Array.isArray(object)) errors.object = "'object' is required.";
+  else {
+    if (typeof object.url !== 'string' || !object.url.trim()) errors.url = "'url' is required.";
+    if (typeof object.title !== 'string' || !object.title.trim()) errors.title = "'title' is required.";
+  }
+  if (input.globalId !== undefined && (typeof input.globalId !== 'string' || input.globalId.length > 255)) {
+    errors.globalId = 'The global ID must be a string of at most 255 characters.';
+  }
+  if (Object.keys(errors).length) throw new BadRequest([], errors);
+  return {
+    ...(typeof input.globalId === 'string' ? { globalId: input.globalId } : {}),
+    ...(input.application && typeof input.application === 'object' ? { application: input.application as Record<string, unknown> } : {}),
+    ...(typeof input.relationship === 'string' ? { relationship: input.relationship } : {}),
+    object: object as StoredRemoteLink['object'],
+  };
 }

@@ -3,6 +3,7 @@ import { issueBean, matchJql } from './issue-view.js';
 import { parseJql, JqlError } from './jql.js';
 import { availableTransitions, statusBean } from './workflow.js';
 import { parseMultipartFiles } from './multipart.js';
+import { remoteLinkRoutes } from './remote-link-routes.js';
 import { route, type RouteContext, type RouteAnswer } from './route.js';
 
 /** JIRA platform REST v2: issues, transitions, comments, links, search, attachments, server info. */
@@ -157,6 +158,7 @@ export const platformRoutes = [
     issue.attachments.push(...stored);
     return { status: 200, body: stored.map((a) => ({ ...a, self: `${ctx.baseUrl}${API}/attachment/${a.id}` })) };
   }),
+  ...remoteLinkRoutes,
   route('POST', /^\/rest\/api\/2\/search\/jql$/, (ctx) => search(ctx, searchArguments(ctx), 'jql')),
   route('GET', /^\/rest\/api\/2\/search\/jql$/, (ctx) => search(ctx, searchArguments(ctx), 'jql')),
   // Cloud retired the classic search (410 Gone); Data Center keeps it.

@@ -1,39 +1,17 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureBuilt } from '../../../scripts/build/build.mjs';
 import type { Runbook } from '../../../src/runbooks/model.js';
 import { eventually, TEST_REDIS_URL, type TestApp } from '../../support/test-app.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const BUILT_WORKER = path.join(ROOT, 'dist/src/worker.js');
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/ when any source is newer than the built worker (about 15 s). */
-export function ensureWorkerBuilt(): void {
-  let built = 0;
-  try {
-    built = statSync(BUILT_WORKER).mtimeMs;
-  } catch {
-    // not built yet
-  }
-  if (built >= newestSource(path.join(ROOT, 'src'))) return;
-  try {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
-  } catch (error) {
-    // Type errors elsewhere still emit JavaScript; only a missing worker is fatal.
-    if (statSync(BUILT_WORKER, { throwIfNoEntry: false }) === undefined) throw error;
-  }
+/** Compiles into dist/ whatever changed since the last build (SWC, about a second for everything). */
+export async function ensureWorkerBuilt(): Promise<void> {
+  await ensureBuilt();
 }
 
 export interface WorkerProcess {

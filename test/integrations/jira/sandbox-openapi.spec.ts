@@ -229,4 +229,46 @@ describe('JIRA sandbox responses against the official OpenAPI documents', () => 
     expect(body[0]).toMatchObject({ filename: 'burndown.png', size: 8 });
     expect(specs.validate('jira-platform', 'POST', '/rest/api/3/issue/{issueIdOrKey}/attachments', 200, body)).toEqual([]);
   });
+
+  it('remote links: create 201, the same globalId again 200 (an update), list, one by id, and 400 / 404', async () => {
+    const { body: epic } = await call('POST', '/rest/api/2/issue', { fields: epicFields });
+    const link = {
+      globalId: 'appId=opsprint&pageId=65539',
+      application: { type: 'com.atlassian.confluence', name: 'Confluence' },
+      relationship: 'Wiki Page',
+      object: { url: 'http://127.0.0.1:1/wiki/spaces/OPS/pages/65539', title: 'lab — Keystone identity service' },
+    };
+    const created = await call('POST', `/rest/api/2/issue/${epic.key}/remotelink`, link);
+    expect(created.status).toBe(201);
+    expect(specs.validate('jira-platform', 'POST', '/rest/api/3/issue/{issueIdOrKey}/remotelink', 201, created.body)).toEqual([]);
+
+    const renamed = { ...link, object: { ...link.object, title: 'lab — Keystone (v2)' } };
+    const updated = await call('POST', `/rest/api/2/issue/${epic.key}/remotelink`, renamed);
+    expect(updated.status).toBe(200);
+    expect(updated.body.id).toBe(created.body.id);
+    expect(specs.validate('jira-platform', 'POST', '/rest/api/3/issue/{issueIdOrKey}/remotelink', 200, updated.body)).toEqual([]);
+
+    const listed = await call('GET', `/rest/api/2/issue/${epic.key}/remotelink`);
+    expect(listed.body).toHaveLength(1);
+    expect(listed.body[0]).toMatchObject({ id: created.body.id, globalId: link.globalId, object: { title: 'lab — Keystone (v2)' } });
+    // The document describes the list's items (it calls the answer a RemoteIssueLink; JIRA sends an array of them).
+    for (const item of listed.body) {
+      expect(specs.validate('jira-platform', 'GET', '/rest/api/3/issue/{issueIdOrKey}/remotelink/{linkId}', 200, item)).toEqual([]);
+    }
+    const byGlobalId = await call('GET', `/rest/api/2/issue/${epic.key}/remotelink?globalId=${encodeURIComponent(link.globalId)}`);
+    expect(byGlobalId.body.id).toBe(created.body.id);
+    expect(specs.validate('jira-platform', 'GET', '/rest/api/3/issue/{issueIdOrKey}/remotelink', 200, byGlobalId.body)).toEqual([]);
+    const one = await call('GET', `/rest/api/2/issue/${epic.key}/remotelink/${created.body.id}`);
+    expect(specs.validate('jira-platform', 'GET', '/rest/api/3/issue/{issueIdOrKey}/remotelink/{linkId}', 200, one.body)).toEqual([]);
+
+    const untitled = await call('POST', `/rest/api/2/issue/${epic.key}/remotelink`, { object: { url: 'http://x' } });
+    expect(untitled.status).toBe(400);
+    expect(untitled.body).toEqual({ errorMessages: [], errors: { title: "'title' is required." } });
+    expect(specs.validate('jira-platform', 'POST', '/rest/api/3/issue', 400, untitled.body)).toEqual([]);
+    expect((await call('POST', '/rest/api/2/issue/OPS-9999/remotelink', link)).status).toBe(404);
+    expect((await call('GET', `/rest/api/2/issue/${epic.key}/remotelink/1`)).status).toBe(404);
+
+    expect((await call('DELETE', `/rest/api/2/issue/${epic.key}/remotelink/${created.body.id}`)).status).toBe(204);
+    expect((await call('GET', `/rest/api/2/issue/${epic.key}/remotelink`)).body).toEqual([]);
+  });
 });

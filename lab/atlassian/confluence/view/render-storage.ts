@@ -1,7 +1,6 @@
 import { type StorageNode, attributesOf, childrenOf, macroParameters, parseStorage, tagName, textOf } from '../storage-xml.js';
 
-const escapeHtml = (value: string): string =>
-  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+import { escapeHtml } from '../../html-view.js';
 
 const PLAIN_TAGS = new Set([
   'p',
@@ -120,10 +119,4 @@ function renderMacro(macro: StorageNode, options: RenderOptions): string {
   }
 }
 
-export const STYLE = `body{font-family:-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;color:#172b4d;padding:0 1em}
-table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #c1c7d0;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f4f5f7}
-td p,th p{margin:0}.code{margin:1em 0;border:1px solid #c1c7d0;border-radius:3px}.code-title{background:#f4f5f7;padding:4px 8px;font-weight:600;font-family:monospace}
-pre{margin:0;padding:8px;overflow:auto;background:#fafbfc;font-size:13px}.lozenge{font-size:11px;font-weight:700;padding:2px 4px;border-radius:3px}
-.panel{padding:8px 12px;margin:1em 0;border-radius:3px}details{margin:1em 0}nav{font-size:13px;color:#6b778c}ul.tree{line-height:1.6}`;
-
-export { escapeHtml };
+export { escapeHtml, STYLE } from '../../html-view.js';

@@ -1,11 +1,10 @@
 import { sendHtml } from '../http-io.js';
 import type { Route, RouteContext } from '../route-context.js';
 import { type ConfluenceStore, type StoredPage, latest } from '../store.js';
-import { STYLE, escapeHtml, renderStorage } from './render-storage.js';
+import { htmlPage } from '../../html-view.js';
+import { escapeHtml, renderStorage } from './render-storage.js';
 
-function layout(title: string, body: string): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
-}
+const layout = htmlPage;
 
 function tree(store: ConfluenceStore, pages: StoredPage[]): string {
   if (pages.length === 0) return '';
@@ -55,4 +54,11 @@ function renderPage(ctx: RouteContext, id: string): void {
 export const viewRoutes: Route[] = [
   { method: 'GET', pattern: /^\/wiki\/view\/?$/, handle: (ctx) => renderIndex(ctx) },
   { method: 'GET', pattern: /^\/wiki\/view\/(\d+)$/, handle: (ctx, [id]) => renderPage(ctx, id!) },
+  // The addresses the product prints: the webui link and the classic viewpage.action.
+  { method: 'GET', pattern: /^\/wiki\/spaces\/[^/]+\/pages\/(\d+)(?:\/[^/]*)?$/, handle: (ctx, [id]) => renderPage(ctx, id!) },
+  {
+    method: 'GET',
+    pattern: /^\/wiki\/pages\/viewpage\.action$/,
+    handle: (ctx) => renderPage(ctx, ctx.url.searchParams.get('pageId') ?? ''),
+  },
 ];

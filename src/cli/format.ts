@@ -1,0 +1,50 @@
+import { styleText } from 'node:util';
+
+/** 850 ms, 12.3 s, 2 m 05 s, 1 h 02 m: one format for every duration the CLI prints. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} m ${String(seconds % 60).padStart(2, '0')} s`;
+  return `${Math.floor(seconds / 3600)} h ${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')} m`;
+}
+
+export function elapsed(from: string | null, to: string | null, now = Date.now()): number | undefined {
+  if (!from) return undefined;
+  return (to ? Date.parse(to) : now) - Date.parse(from);
+}
+
+/** Columns padded to their widest cell; the last column is not padded. */
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+export function progressBar(done: number, total: number, width = 20): string {
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  return '█'.repeat(filled) + '░'.repeat(width - filled);
+}
+
+export type Paint = (text: string) => string;
+export interface Palette {
+  ok: Paint;
+  bad: Paint;
+  warn: Paint;
+  dim: Paint;
+  bold: Paint;
+}
+
+/** Colours on a terminal unless NO_COLOR is set; plain text into files and pipes. */
+export function palette(stream: NodeJS.WriteStream): Palette {
+  const on = Boolean(stream.isTTY) && !process.env.NO_COLOR;
+  const paint =
+    (format: Parameters<typeof styleText>[0]): Paint =>
+    (text) =>
+      on ? styleText(format, text) : text;
+  return { ok: paint('green'), bad: paint('red'), warn: paint('yellow'), dim: paint('dim'), bold: paint('bold') };
+}
