@@ -64,13 +64,13 @@ export async function runPlannedStep(step: PlannedStep, session: NodeSession, op
 
   if (step.file) {
     outcome.commands.push(
-      `# upload ${step.file.path} (${step.file.content.length} bytes, sha256 ${step.file.sha256}), previous version backed up`,
+      `# upload ${step.file.path} (${step.file.content.length} bytes, sha256 ${step.file.sha256})${step.file.backup ? ', previous version backed up' : ''}`,
     );
     const { backupPath } = await session.upload(step.file.path, step.file.content, {
       mode: step.file.mode,
       owner: step.file.owner,
       group: step.file.group,
-      backup: true,
+      backup: step.file.backup,
     });
     if (backupPath) outcome.stdout += `previous version saved as ${backupPath}\n`;
     outcome.artifacts.push(fileArtifact(step));
