@@ -35,7 +35,7 @@ async function write(fs: IFileSystem, path: string, content: string): Promise<vo
   await fs.writeFile(path, content);
 }
 
-/** Lay down what a fresh CentOS 7.2 minimal install has, then its running base services. */
+/** Lay down what a fresh CentOS 7.9 minimal install has, then its running base services. */
 export async function provisionCentos(host: LabHost): Promise<void> {
   const fs = host.fs;
   for (const dir of [
@@ -61,14 +61,26 @@ export async function provisionCentos(host: LabHost): Promise<void> {
     '/etc/hostname': `${host.hostname}\n`,
     '/etc/hosts':
       '127.0.0.1   localhost localhost.localdomain localhost4 localhost4.localdomain4\n::1         localhost localhost.localdomain localhost6 localhost6.localdomain6\n',
-    '/etc/centos-release': 'CentOS Linux release 7.2.1511 (Core) \n',
-    '/etc/redhat-release': 'CentOS Linux release 7.2.1511 (Core) \n',
+    '/etc/centos-release': 'CentOS Linux release 7.9.2009 (Core)\n',
+    '/etc/redhat-release': 'CentOS Linux release 7.9.2009 (Core)\n',
     '/etc/os-release':
       'NAME="CentOS Linux"\nVERSION="7 (Core)"\nID="centos"\nID_LIKE="rhel fedora"\nVERSION_ID="7"\nPRETTY_NAME="CentOS Linux 7 (Core)"\n',
     '/etc/selinux/config': 'SELINUX=enforcing\nSELINUXTYPE=targeted\n',
     '/etc/resolv.conf': 'nameserver 192.168.56.2\n',
-    '/etc/yum.repos.d/CentOS-Base.repo':
-      '[base]\nname=CentOS-$releasever - Base\nmirrorlist=http://mirrorlist.centos.org/?release=$releasever&arch=$basearch&repo=os\ngpgcheck=1\n',
+    '/etc/yum.conf':
+      '[main]\ncachedir=/var/cache/yum/$basearch/$releasever\nkeepcache=0\ndebuglevel=2\nlogfile=/var/log/yum.log\nexactarch=1\nobsoletes=1\ngpgcheck=1\nplugins=1\ninstallonly_limit=5\n',
+    // As the centos-release package ships it: every enabled repository resolves through mirrorlist.centos.org, gone since 2024.
+    '/etc/yum.repos.d/CentOS-Base.repo': ['os', 'updates', 'extras']
+      .map(
+        (repo) =>
+          `[${repo === 'os' ? 'base' : repo}]\nname=CentOS-$releasever - ${repo === 'os' ? 'Base' : repo[0]!.toUpperCase() + repo.slice(1)}\nmirrorlist=http://mirrorlist.centos.org/?release=$releasever&arch=$basearch&repo=${repo}&infra=$infra\n#baseurl=http://mirror.centos.org/centos/$releasever/${repo}/$basearch/\ngpgcheck=1\ngpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7\n`,
+      )
+      .join('\n')
+      .concat(
+        '\n[centosplus]\nname=CentOS-$releasever - Plus\nmirrorlist=http://mirrorlist.centos.org/?release=$releasever&arch=$basearch&repo=centosplus&infra=$infra\ngpgcheck=1\nenabled=0\ngpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7\n',
+      ),
+    '/etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7':
+      '-----BEGIN PGP PUBLIC KEY BLOCK-----\n(CentOS 7 Official Signing Key)\n-----END PGP PUBLIC KEY BLOCK-----\n',
     '/etc/sysconfig/network-scripts/ifcfg-eth0': `TYPE=Ethernet\nBOOTPROTO=static\nNAME=eth0\nDEVICE=eth0\nONBOOT=yes\nIPADDR=${host.managementIp}\nNETMASK=255.255.255.0\n`,
     '/proc/cpuinfo': cpuinfo(),
     '/proc/meminfo': 'MemTotal:        4046872 kB\nMemFree:         3512344 kB\n',

@@ -1,6 +1,7 @@
 import { SshExecutor } from '../../src/infra/ssh/ssh-executor.js';
 import type { SshTarget } from '../../src/infra/ssh/executor.types.js';
 import { startLab, type Lab } from './lab.js';
+import { USE_VAULT_REPOSITORIES } from './vault-repositories.js';
 
 /** The production executor, unchanged, driving lab nodes: what it sees must be what a real host shows. */
 describe('the SSH executor against lab nodes', () => {
@@ -21,6 +22,8 @@ describe('the SSH executor against lab nodes', () => {
   beforeEach(async () => {
     lab = await startLab({ computeNodes: 1 });
     executor = new SshExecutor({ connectTimeoutMs: 5000 });
+    const session = await executor.session(target(0));
+    expect(await session.run(USE_VAULT_REPOSITORIES)).toMatchObject({ exitCode: 0 });
   });
 
   afterEach(async () => {

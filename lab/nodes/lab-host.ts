@@ -2,6 +2,7 @@ import type { IFileSystem } from 'just-bash';
 import type { NodeRole } from '../../src/runbooks/model.js';
 import { MysqlState } from './commands/mysql-state.js';
 import { RabbitState } from './commands/rabbitmq-state.js';
+import { type LabInternet, PUBLIC_INTERNET } from './lab-internet.js';
 
 /** What a lab command returns: the three things a process leaves behind. */
 export interface LabCommandResult {
@@ -43,6 +44,10 @@ export class LabHost {
   readonly owners = new Map<string, string>();
   readonly mysql = new MysqlState();
   readonly rabbit = new RabbitState();
+  /** Signing keys rpm has imported (yum imports a repository's key on its first install from it). */
+  readonly importedGpgKeys = new Set<string>();
+  /** What the host reaches over HTTP: repositories, keys, images (the lab's, with its test mirrors). */
+  internet: LabInternet = PUBLIC_INTERNET;
 
   constructor(
     readonly name: string,

@@ -3,6 +3,7 @@ import type { InventoryNode, NodeRole } from '../../src/runbooks/model.js';
 import { centosHostCommands } from './commands/index.js';
 import { provisionCentos } from './centos-layout.js';
 import { LabFaults } from './faults.js';
+import { LabInternet } from './lab-internet.js';
 import { generateKeyPair } from './key-pairs.js';
 import { CommandRegistry, LabHost } from './lab-host.js';
 import { LabNode } from './lab-node.js';
@@ -25,6 +26,8 @@ export interface Lab {
   hosts: ReadonlyMap<string, LabHost>;
   /** The OpenStack cloud the nodes share (keystone, glance, nova, neutron state). */
   cloud: Cloud;
+  /** What the nodes reach over HTTP (the CentOS vault, image downloads); tests add mirrors to it. */
+  internet: LabInternet;
   stop(): Promise<void>;
 }
 
@@ -42,6 +45,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     clientPublicKey = pair.public;
   }
 
+  const internet = new LabInternet();
   const registry = new CommandRegistry();
   centosHostCommands(registry);
   const cloud = createCloud();
@@ -60,6 +64,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   try {
     for (const spec of specs) {
       const host = new LabHost(spec.name, spec.roles, spec.ip, new InMemoryFs());
+      host.internet = internet;
       await provisionCentos(host);
       attachHost(cloud, host);
       const node = await LabNode.start({ host, shell: new NodeShell(host, registry, cloud, faults), clientPublicKey });
@@ -85,6 +90,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     faults,
     hosts,
     cloud,
+    internet,
     stop: async () => {
       faults.clear();
       await Promise.all(labNodes.map((n) => n.stop()));

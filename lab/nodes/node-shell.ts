@@ -3,11 +3,17 @@ import { Bash, decodeBytesToUtf8, defineCommand, type Command } from 'just-bash'
 import type { CommandRegistry, LabCommandResult, LabHost } from './lab-host.js';
 import { SHELL_PID } from './centos-layout.js';
 import type { FaultAction } from './faults.js';
+import { MINIMAL_BUILTINS } from './commands/index.js';
+import { runAs } from './identity.js';
 import { ownerAwareCommands } from './owner-tracking.js';
 
 /** The SSH channel a command runs for: faults use it to hang until it closes or to cut its connection. */
 export interface ChannelContext {
   node: string;
+  /** The login user of the channel's connection (root unless the lab was started with a sudo user), after any sudo prefix. */
+  user?: string;
+  /** Whether the session asked for a terminal. */
+  tty?: boolean;
   /** Resolves when the channel or its connection is gone. */
   closed: Promise<void>;
   signal: AbortSignal;
@@ -83,6 +89,7 @@ export class NodeShell {
       fs: host.fs,
       cwd: '/root',
       env: BASE_ENV,
+      commands: [...MINIMAL_BUILTINS],
       customCommands: [...custom, subshell('bash'), subshell('sh'), localeGrep('grep'), localeGrep('egrep'), ...ownerAwareCommands(host)],
       processInfo: { pid: SHELL_PID, ppid: 2410, uid: 0, gid: 0 },
       // The lab runs our own runbook's scripts; just-bash's intrinsic patching per exec doubles the CPU of every step.
@@ -98,8 +105,17 @@ export class NodeShell {
   ): Promise<ShellResult> {
     const env: Record<string, string> = { ...BASE_ENV, HOSTNAME: this.host.hostname, ...options.env };
     const exec = async (): Promise<ShellResult> => {
-      const result = await channelStore.run(channel, () =>
-        this.bash.exec(script, { env, replaceEnv: true, cwd: options.cwd ?? env.PWD ?? '/root', signal: channel.signal, rawScript: true }),
+      const identity = { user: channel.user ?? 'root', tty: channel.tty ?? false };
+      const result = await runAs(identity, () =>
+        channelStore.run(channel, () =>
+          this.bash.exec(script, {
+            env,
+            replaceEnv: true,
+            cwd: options.cwd ?? env.PWD ?? '/root',
+            signal: channel.signal,
+            rawScript: true,
+          }),
+        ),
       );
       return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode, env: result.env };
     };

@@ -2,7 +2,7 @@ import type { PrismaClient } from '@prisma/client';
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
 import { EnvironmentsService } from '../../src/environments/environments.service.js';
 import { startLab, type Lab } from '../../lab/nodes/lab.js';
-import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-inventory.js';
+import { labInventory } from '../../lab/nodes/lab-inventory.js';
 import { eventually, startTestApp, type TestApp } from '../support/test-app.js';
 
 let lab: Lab;
@@ -32,7 +32,7 @@ describe('a full deployment of the OpenStack Liberty runbook on lab nodes', () =
   it('runs every phase over SSH and every verification passes', async () => {
     const environments = t.app.get(EnvironmentsService);
     const deployments = t.app.get(DeploymentsService);
-    const inventory = exampleInventory({ environment: 'lab', ssh: (_node, i) => lab.nodes[i].ssh });
+    const inventory = labInventory(lab);
     await environments.create({
       name: 'lab',
       network: inventory.network,

@@ -119,6 +119,13 @@ export class Cloud {
     return computes.sort((a, b) => load(a.host) - load(b.host))[0]?.host;
   }
 
+  /** Nova deletes the instance and Neutron releases its port's address. */
+  deleteInstance(instance: Instance): void {
+    this.nova.instances.delete(instance.id);
+    if (!instance.ip) return;
+    for (const subnet of this.neutron.subnets.values()) subnet.allocated = subnet.allocated.filter((ip) => ip !== instance.ip);
+  }
+
   instanceStatus(instance: Instance): InstanceStatus {
     if (!instance.host || instance.fault) return 'ERROR';
     const elapsed = this.now().getTime() - instance.createdAt.getTime();
