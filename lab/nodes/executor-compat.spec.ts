@@ -54,11 +54,15 @@ describe('the SSH executor against lab nodes', () => {
       group: 'keystone',
       backup: true,
     });
-    expect(first.backupPath).toMatch(/^\/etc\/keystone\/keystone\.conf\.opsprint-.*\.bak$/);
+    expect(first.backupPath).toMatch(/^\/var\/lib\/opsprint\/backups\/etc\/keystone\/keystone\.conf\..*\.bak$/);
     const check = await session.run(
       `stat -c '%a %U %G' /etc/keystone/keystone.conf; cat /etc/keystone/keystone.conf; grep -c '^\\[' ${first.backupPath}`,
     );
     expect(check.stdout).toBe('640 root keystone\n[DEFAULT]\nadmin_token = x\n11\n');
+    // The copy of the previous version is root-only and not beside the file.
+    expect((await session.run("stat -c '%a %U' /var/lib/opsprint/backups; ls /etc/keystone")).stdout).toBe(
+      '700 root\nkeystone-paste.ini\nkeystone.conf\n',
+    );
   });
 
   it('reports a step that outlives its timeout and keeps the node usable', async () => {

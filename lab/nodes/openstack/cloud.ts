@@ -3,6 +3,7 @@ import type { CloudHost } from './host-port.js';
 import { KeystoneState } from './keystone-state.js';
 import { AGENT_UNITS, NeutronState } from './neutron-state.js';
 import { messagingWorks } from './messaging.js';
+import { databaseCredentialsProblem } from './service-credentials.js';
 import { type Instance, NOVA_SERVICE_UNITS, NovaState } from './nova-state.js';
 
 export interface CloudOptions {
@@ -74,22 +75,29 @@ export class Cloud {
     return this.databaseTables(serverAddress, database).length > 0;
   }
 
-  /** Nova services register (over RabbitMQ) on first run and stay listed; `up` while their unit runs and reports. */
+  /**
+   * Nova services register (over RabbitMQ) on first run and stay listed; `up` while their unit runs
+   * and reports. The controller's services also need their database (the config's password must log
+   * in); nova-compute reports through nova-conductor, so it is down while no conductor is up.
+   */
   async novaServices(): Promise<NovaServiceView[]> {
     const active = new Set<string>();
     for (const host of this.hostList()) {
       const reports = await messagingWorks(this, host, '/etc/nova/nova.conf');
+      const database = !(await databaseCredentialsProblem(this, host, '/etc/nova/nova.conf'));
       for (const [unit, binary] of Object.entries(NOVA_SERVICE_UNITS)) {
         if (!reports || !host.isActive(unit)) continue;
+        if (binary !== 'nova-compute' && !database) continue;
         this.nova.registerService(host.name, binary);
         active.add(`${host.name}/${binary}`);
       }
     }
+    const conductorUp = [...active].some((key) => key.endsWith('/nova-conductor'));
     return [...this.nova.services.values()]
       .map((s) => ({
         ...s,
         zone: s.binary === 'nova-compute' ? ('nova' as const) : ('internal' as const),
-        up: active.has(`${s.host}/${s.binary}`),
+        up: active.has(`${s.host}/${s.binary}`) && (s.binary !== 'nova-compute' || conductorUp),
       }))
       .sort((a, b) => a.host.localeCompare(b.host) || a.binary.localeCompare(b.binary));
   }

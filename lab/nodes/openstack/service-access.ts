@@ -9,18 +9,22 @@ import type { CloudHost } from './host-port.js';
 import { readIfExists } from './host-port.js';
 import { iniValue, parseDatabaseUrl, parseIni } from './ini-file.js';
 import type { EndpointInterface } from './keystone-state.js';
+import { databaseCredentialsProblem, keystoneCredentialsProblem, unreadableConfig } from './service-credentials.js';
 
 export const KEYSTONE_CONF = '/etc/keystone/keystone.conf';
 export const WSGI_KEYSTONE_CONF = '/etc/httpd/conf.d/wsgi-keystone.conf';
 export const KEYSTONE_LOG = '/var/log/keystone/keystone.log';
 
-/** Which unit answers on a port, and which config names its database. */
-const LISTENERS: Record<number, { unit: string; config: string }> = {
-  5000: { unit: 'httpd', config: KEYSTONE_CONF },
-  35357: { unit: 'httpd', config: KEYSTONE_CONF },
-  9292: { unit: 'openstack-glance-api', config: '/etc/glance/glance-api.conf' },
-  8774: { unit: 'openstack-nova-api', config: '/etc/nova/nova.conf' },
-  9696: { unit: 'neutron-server', config: '/etc/neutron/neutron.conf' },
+/**
+ * Which unit answers on a port, the config naming its database, and the user it runs as (and so
+ * reads that config as). Every API but Keystone's validates tokens with its [keystone_authtoken] account.
+ */
+const LISTENERS: Record<number, { unit: string; config: string; user: string; authtoken: boolean }> = {
+  5000: { unit: 'httpd', config: KEYSTONE_CONF, user: 'keystone', authtoken: false },
+  35357: { unit: 'httpd', config: KEYSTONE_CONF, user: 'keystone', authtoken: false },
+  9292: { unit: 'openstack-glance-api', config: '/etc/glance/glance-api.conf', user: 'glance', authtoken: true },
+  8774: { unit: 'openstack-nova-api', config: '/etc/nova/nova.conf', user: 'nova', authtoken: true },
+  9696: { unit: 'neutron-server', config: '/etc/neutron/neutron.conf', user: 'neutron', authtoken: true },
 };
 
 export interface ServiceUrl {
@@ -57,8 +61,10 @@ async function keystoneCanLog(host: CloudHost): Promise<boolean> {
 }
 
 /**
- * Opens the "connection" a client makes to `url`: the node behind it must run the unit
- * listening on that port, and the service must have a synced database. Returns the node.
+ * Opens the "connection" a client makes to `url`: the node behind it must run the unit listening
+ * on that port; the service must read its config as its own user, log in to its synced database
+ * with the config's password (500 otherwise), and, for every API but Keystone's, get a token with
+ * its [keystone_authtoken] account to validate the caller's (401 otherwise). Returns the node.
  */
 export async function reachService(cloud: Cloud, url: string, requestPath: string): Promise<CloudHost> {
   const parsed = parseServiceUrl(url);
@@ -68,7 +74,10 @@ export async function reachService(cloud: Cloud, url: string, requestPath: strin
   if (!parsed || !host || !listener || !host.isActive(listener.unit)) throw new ConnectionRefused(fullUrl);
   if (listener.unit === 'httpd' && !(await keystoneListens(host, parsed.port))) throw new ConnectionRefused(fullUrl);
   if (listener.unit === 'httpd' && !(await keystoneCanLog(host))) throw serverError();
+  if (await unreadableConfig(host, listener.user, [listener.config])) throw serverError();
+  if (await databaseCredentialsProblem(cloud, host, listener.config)) throw serverError();
   if (!(await configDatabaseSynced(cloud, host, listener.config))) throw serverError();
+  if (listener.authtoken && (await keystoneCredentialsProblem(cloud, host, listener.config, 'keystone_authtoken'))) throw unauthorized();
   return host;
 }
 

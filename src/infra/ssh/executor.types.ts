@@ -47,7 +47,7 @@ export interface NodeSession {
 export class SshError extends Error {
   constructor(
     message: string,
-    readonly code: 'connect' | 'auth' | 'host-key' | 'timeout' | 'cancelled' | 'connection-lost' | 'sftp',
+    readonly code: 'connect' | 'auth' | 'host-key' | 'privilege' | 'timeout' | 'cancelled' | 'connection-lost' | 'sftp',
     readonly node: string,
   ) {
     super(message);
