@@ -48,6 +48,15 @@ export class LabHost {
   readonly importedGpgKeys = new Set<string>();
   /** What the host reaches over HTTP: repositories, keys, images (the lab's, with its test mirrors). */
   internet: LabInternet = PUBLIC_INTERNET;
+  /** The interface holding the management address (the seed's layout: the provider interface too). */
+  addressInterface = 'eth0';
+  /** Linux bridges the Linux bridge agent made, by network id (brq + the first 11 characters of the id). */
+  readonly bridges = new Map<string, string>();
+  /**
+   * Called when the agent moves the address of `addressInterface` onto a bridge: the lab node cuts
+   * its SSH connections then, as the move does to sessions over that address on a real host.
+   */
+  onAddressMoved?: () => void;
 
   constructor(
     readonly name: string,

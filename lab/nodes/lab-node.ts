@@ -87,6 +87,11 @@ export class LabNode {
     if (!reachable) for (const socket of this.sockets) socket.destroy();
   }
 
+  /** Cut every open connection once; new ones are accepted (an address moving to another interface). */
+  dropConnections(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+
   async stop(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.tcp.close(() => resolve()));

@@ -74,6 +74,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       attachHost(cloud, host);
       const users = options.sudoUser ? ['root', options.sudoUser.name] : ['root'];
       const node = await LabNode.start({ host, shell: new NodeShell(host, registry, cloud, faults), clientPublicKey, users });
+      host.onAddressMoved = () => node.dropConnections();
       hosts.set(spec.name, host);
       controls.set(spec.name, node);
       labNodes.push(node);

@@ -50,5 +50,12 @@ describe('a full deployment of the OpenStack Liberty runbook on lab nodes', () =
       failed: failed.map((s) => `${s.node} ${s.stepKey} ${s.status} ${s.exitCode}\n${s.command}\n${s.stdout}\n${s.stderr}`),
     }).toEqual({ error: null, failed: [] });
     expect(done.status).toBe('succeeded');
+
+    // The Linux bridge agent moved the controller's address onto the provider bridge while the subnet
+    // was created (the DHCP port), cutting the session: the executor reconnected and confirmed the subnet.
+    const subnet = await t.db.prisma.stepRun.findFirstOrThrow({ where: { deploymentId: created.id, stepKey: 'subnet-create' } });
+    expect({ status: subnet.status, attempt: subnet.attempt }).toEqual({ status: 'changed', attempt: 1 });
+    expect(subnet.stdout).toContain("dropped while this ran; reconnected, and the step's probe confirms the change took effect");
+    expect([...lab.hosts.get('linux-node1.example.com')!.bridges.values()]).toEqual([expect.stringMatching(/^brq[0-9a-f-]{11}$/)]);
   });
 });

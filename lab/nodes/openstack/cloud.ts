@@ -1,7 +1,8 @@
 import { GlanceState } from './glance-state.js';
-import type { CloudHost } from './host-port.js';
+import { type CloudHost, readIfExists } from './host-port.js';
+import { iniValue, parseIni } from './ini-file.js';
 import { KeystoneState } from './keystone-state.js';
-import { AGENT_UNITS, NeutronState } from './neutron-state.js';
+import { AGENT_UNITS, type Network, NeutronState } from './neutron-state.js';
 import { messagingWorks } from './messaging.js';
 import { databaseCredentialsProblem } from './service-credentials.js';
 import { type Instance, NOVA_SERVICE_UNITS, NovaState } from './nova-state.js';
@@ -29,6 +30,8 @@ export interface AgentView {
 }
 
 export type InstanceStatus = 'BUILD' | 'ACTIVE' | 'ERROR';
+
+const LINUXBRIDGE_AGENT_INI = '/etc/neutron/plugins/ml2/linuxbridge_agent.ini';
 
 /** One OpenStack cloud shared by every node of a lab: the API services' state plus what the nodes run. */
 export class Cloud {
@@ -125,6 +128,24 @@ export class Cloud {
     const computes = services.filter((s) => s.binary === 'nova-compute' && s.up);
     const load = (host: string) => [...this.nova.instances.values()].filter((i) => i.host === host).length;
     return computes.sort((a, b) => load(a.host) - load(b.host))[0]?.host;
+  }
+
+  /**
+   * A port of `network` was bound on `hostName`: its Linux bridge agent plugs it into the network's
+   * bridge, creating the bridge on first use and enslaving the mapped physical interface. When that
+   * interface holds the node's address (the seed's one-NIC layout), the agent moves the address onto
+   * the bridge, which cuts sessions using it once.
+   */
+  async portBound(hostName: string, network: Network): Promise<void> {
+    const host = this.hostByAddress(hostName);
+    if (!host || network.networkType !== 'flat' || !network.physicalNetwork || !host.isActive('neutron-linuxbridge-agent')) return;
+    if (host.bridges.has(network.id)) return;
+    const ini = parseIni((await readIfExists(host.fs, LINUXBRIDGE_AGENT_INI)) ?? '');
+    const mappings = (iniValue(ini, 'linux_bridge', 'physical_interface_mappings') ?? '').split(',').map((m) => m.trim().split(':'));
+    const device = mappings.find(([physnet]) => physnet === network.physicalNetwork)?.[1];
+    if (!device) return;
+    host.bridges.set(network.id, `brq${network.id.slice(0, 11)}`);
+    if (device === host.addressInterface) host.onAddressMoved?.();
   }
 
   /** Nova deletes the instance and Neutron releases its port's address. */

@@ -83,6 +83,7 @@ export async function bootInstance(
       : networking;
   const subnet = network && cloud.neutron.subnets.get(network.subnetIds[0] ?? '');
   const ip = host && bindable && !networking && subnet ? cloud.neutron.allocateIp(subnet) : undefined;
+  if (ip && host && network) await cloud.portBound(host, network);
   const instance = cloud.nova.addInstance({
     name: request.name,
     projectId,
