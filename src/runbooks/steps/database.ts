@@ -50,16 +50,18 @@ export function mysqlRootStdin(sql: string): string {
 }
 
 /**
- * `mysql <args> -e <sql>` logged in as `user` with `password`, leaving the output in $out and the
- * exit status in $status. The password reaches mysql through a temporary option file (mktemp makes
- * it 0600) written by the shell's printf builtin, so no process shows it in its arguments.
+ * `mysql <args> -e <sql>` logged in as `user` with `password`, leaving the output in $out (unless
+ * it is discarded) and the exit status in $status. The password reaches mysql through a temporary
+ * option file (mktemp makes it 0600) written by the shell's printf builtin, so no process shows it
+ * in its arguments.
  */
-export function mysqlAs(user: string, password: string, args: string, sql: string): string {
+export function mysqlAs(user: string, password: string, args: string, sql: string, output: 'keep' | 'discard' = 'keep'): string {
+  // --defaults-file, not --defaults-extra-file: root's ~/.my.cnf is read after an extra file and would log in as root instead.
+  const query = `mysql --defaults-file="$cnf"${args ? ` ${args}` : ''} -e ${shellQuote(sql)}`;
   return [
     'cnf=$(mktemp) || exit 1',
     `printf '[client]\\nuser=%s\\npassword=%s\\n' ${shellQuote(user)} ${shellQuote(password)} > "$cnf"`,
-    // --defaults-file, not --defaults-extra-file: root's ~/.my.cnf is read after an extra file and would log in as root instead.
-    `out=$(mysql --defaults-file="$cnf"${args ? ` ${args}` : ''} -e ${shellQuote(sql)})`,
+    output === 'keep' ? `out=$(${query})` : `${query} >/dev/null`,
     'status=$?',
     'rm -f "$cnf"',
   ].join('; ');
@@ -68,7 +70,7 @@ export function mysqlAs(user: string, password: string, args: string, sql: strin
 /** Does `user` log in with `password`? `-h` makes it a TCP login (the account services use), without it the socket login of user@localhost. */
 export function mysqlLoginWorks(user: string, password: string, database: string, host?: string): string {
   const target = `${host ? `-h ${shellQuote(host)} ` : ''}${shellQuote(database)}`;
-  return `${mysqlAs(user, password, target, 'SELECT 1')}; [ "$status" = 0 ]`;
+  return `${mysqlAs(user, password, target, 'SELECT 1', 'discard')}; [ "$status" = 0 ]`;
 }
 
 /** The SQL of the seed's per-service block: the database and ALL PRIVILEGES from localhost and anywhere. */
