@@ -126,6 +126,16 @@ describe('a deployed cloud, given a runbook wrong in one place', () => {
     await lab?.stop();
   });
 
+  it('removes the copies of secret-bearing files that earlier versions left beside them in /etc', async () => {
+    const fs = lab.hosts.get(CONTROLLER)!.fs;
+    await fs.writeFile('/etc/keystone/keystone.conf.opsprint-20261127T033800123Z.bak', `admin_token = ${secrets.ADMIN_TOKEN}\n`);
+    const run = await runPlanOnLab(lab, plan(inventory, secrets, ['base']), executor);
+    expect(run.failed).toBeUndefined();
+    expect(run.outcomes.get(`base/${CONTROLLER}/remove-earlier-backups`)).toBe('changed');
+    expect(await fs.exists('/etc/keystone/keystone.conf.opsprint-20261127T033800123Z.bak')).toBe(false);
+    expect(run.outcomes.get(`base/${COMPUTE}/remove-earlier-backups`)).toBe('ok');
+  }, 120_000);
+
   interface Case {
     phases: string[];
     wrong: (plan: DeploymentPlan) => DeploymentPlan;

@@ -132,6 +132,25 @@ const repositories = story('package-repositories', {
   ],
 });
 
+/** Backups OpSprint 1.0 kept beside the files it replaced (keystone.conf.opsprint-<time>.bak…), secrets included. */
+const LEGACY_BACKUPS = "find /etc -name '*.opsprint-*.bak' -type f";
+
+const leftovers = story('earlier-backups', {
+  title: 'No copies of old configuration files in /etc',
+  userStory:
+    'As an operator I want the configuration backups earlier OpSprint versions left beside the files in /etc removed so that no old password stays readable next to the file that replaced it.',
+  acceptanceCriteria: [
+    'no *.opsprint-*.bak file is left under /etc (backups are kept root-only under /var/lib/opsprint/backups, and none of files holding secrets)',
+  ],
+  steps: [
+    command('remove-earlier-backups', {
+      title: 'Remove the backups earlier versions left beside the configuration files',
+      run: `${LEGACY_BACKUPS} -delete`,
+      guard: `[ -z "$(${LEGACY_BACKUPS})" ]`,
+    }),
+  ],
+});
+
 const tools = story('host-tools', {
   title: 'The tools the runbook and its checks use',
   userStory:
@@ -183,5 +202,5 @@ export const base = phase('base', {
   dependsOn: [],
   on: ['controller', 'compute'],
   // Repositories first: every later install depends on them.
-  stories: [repositories, tools, hostIdentity, hostSecurity, timeSync],
+  stories: [repositories, tools, hostIdentity, hostSecurity, timeSync, leftovers],
 });
