@@ -98,8 +98,9 @@ describe('a deployment followed in JIRA and Confluence (lab nodes, Atlassian san
       environmentId: (await t.db.prisma.deployment.findUniqueOrThrow({ where: { id: firstId } })).environmentId,
     });
     const job = await eventually(async () => {
-      const found = await t.app.get(JobQueue).queue('confluence').getJob(jobId);
-      return (await found?.getState()) === 'completed' ? found : undefined;
+      const queue = t.app.get(JobQueue).queue('confluence');
+      // Read the job again once completed: a copy fetched while it ran has no return value.
+      return (await queue.getJobState(jobId)) === 'completed' ? queue.getJob(jobId) : undefined;
     });
     expect(job!.returnvalue).toMatchObject({ created: 0, updated: 0, unchanged: 1 + phaseKeys.length });
     expect(job!.returnvalue.rootUrl).toContain(sandbox.confluenceBaseUrl);
