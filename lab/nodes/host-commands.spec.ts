@@ -21,6 +21,19 @@ describe('simulated CentOS host commands over SSH', () => {
     await lab.stop();
   });
 
+  it('has the tools of a minimal install and no others until their package is installed', async () => {
+    for (const present of ['ss -lnt', 'curl --version', 'sudo -n true', 'rpm -q iproute curl sudo chrony'])
+      expect({ present, exitCode: (await sh(present)).exitCode }).toEqual({ present, exitCode: 0 });
+    for (const absent of ['netstat -lntup', 'wget -q http://example.com/', 'openssl rand -hex 4', 'jq .', 'python3 -V', 'which ls'])
+      expect({ absent, result: await sh(absent) }).toEqual({
+        absent,
+        result: { stdout: '', stderr: `bash: ${absent.split(' ')[0]}: command not found\n`, exitCode: 127 },
+      });
+    expect((await sh('rpm -q net-tools wget')).stdout).toBe('package net-tools is not installed\npackage wget is not installed\n');
+    await sh('yum install -y net-tools wget');
+    expect((await sh('netstat -lnt >/dev/null && command -v wget >/dev/null; echo $?')).stdout).toBe('0\n');
+  });
+
   it('installs known packages with their files and users, and rpm -q sees them in a later session', async () => {
     expect(await sh('rpm -q mariadb-server')).toMatchObject({ stdout: 'package mariadb-server is not installed\n', exitCode: 1 });
     const install = await sh('yum install -y mariadb mariadb-server MySQL-python openstack-keystone httpd');

@@ -56,9 +56,14 @@ function providedBy(pkg: string, name: string, handler: LabCommandHandler): LabC
     ctx.host.packages.has(pkg) ? handler(args, ctx) : { stdout: '', stderr: `bash: ${name}: command not found\n`, exitCode: 127 };
 }
 
+/** just-bash knows these even when left out of its command list, and says so in its own words; CentOS 7 minimal has none of them. */
+const NOT_ON_CENTOS = ['python3', 'node', 'js-exec'];
+
 /** The CentOS 7 tools a lab node has, on top of just-bash's coreutils. */
 export function centosHostCommands(registry: CommandRegistry): void {
   for (const [name, { pkg, handler }] of Object.entries(COMMANDS)) registry.register(name, providedBy(pkg, name, handler));
+  for (const name of NOT_ON_CENTOS)
+    registry.register(name, async () => ({ stdout: '', stderr: `bash: ${name}: command not found\n`, exitCode: 127 }));
 }
 
 /**

@@ -78,6 +78,11 @@ export const wget: LabCommandHandler = async (args, { fs, cwd, host }) => {
 };
 
 export const curl: LabCommandHandler = async (args, ctx) => {
+  if (args.includes('--version') || args.includes('-V')) {
+    return ok(
+      'curl 7.29.0 (x86_64-redhat-linux-gnu) libcurl/7.29.0 NSS/3.53.1 zlib/1.2.7 libidn/1.28 libssh2/1.8.0\nProtocols: dict file ftp ftps gopher http https imap imaps ldap ldaps pop3 pop3s rtsp scp sftp smtp smtps telnet tftp\nFeatures: AsynchDNS GSS-Negotiate IDN IPv6 Largefile NTLM NTLM_WB SSL libz unix-sockets\n',
+    );
+  }
   let output: string | undefined;
   let remoteName = false;
   let failOnError = false;

@@ -4,7 +4,7 @@ import { iniValue, parseIni } from './ini-file.js';
 import { KeystoneState } from './keystone-state.js';
 import { AGENT_UNITS, type Network, NeutronState } from './neutron-state.js';
 import { messagingWorks } from './messaging.js';
-import { databaseCredentialsProblem } from './service-credentials.js';
+import { databaseCredentialsProblem } from './config-access.js';
 import { type Instance, NOVA_SERVICE_UNITS, NovaState } from './nova-state.js';
 
 export interface CloudOptions {

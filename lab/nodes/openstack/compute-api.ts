@@ -10,7 +10,7 @@ import type { Flavor, Instance, SecurityGroupRule } from './nova-state.js';
 import { LIBERTY_FLAVORS } from './nova-state.js';
 import { resourceId } from './ids.js';
 import type { Session } from './service-access.js';
-import { keystoneCredentialsProblem } from './service-credentials.js';
+import { keystoneCredentialsProblem } from './service-access.js';
 
 export function findFlavor(nameOrId: string): Flavor {
   const flavor = LIBERTY_FLAVORS.find((f) => f.id === nameOrId || f.name === nameOrId);

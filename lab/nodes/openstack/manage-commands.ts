@@ -8,7 +8,7 @@ import type { Cloud } from './cloud.js';
 import { SYNCED_TABLES } from './db-tables.js';
 import { type CliContext, type CliResult, type CloudHost, fail, ok, readIfExists, resolvePath } from './host-port.js';
 import { iniValue, parseDatabaseUrl, parseIni } from './ini-file.js';
-import { unreadableConfig } from './service-credentials.js';
+import { unreadableConfig } from './config-access.js';
 
 type Service = keyof typeof SYNCED_TABLES;
 

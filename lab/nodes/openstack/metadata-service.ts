@@ -8,7 +8,7 @@ import type { Cloud } from './cloud.js';
 import { readIfExists } from './host-port.js';
 import { iniValue, parseIni } from './ini-file.js';
 import type { Instance } from './nova-state.js';
-import { keystoneCredentialsOf } from './service-credentials.js';
+import { keystoneCredentialsOf } from './service-access.js';
 
 const DHCP_AGENT_INI = '/etc/neutron/dhcp_agent.ini';
 const METADATA_AGENT_INI = '/etc/neutron/metadata_agent.ini';

@@ -7,7 +7,7 @@ import { registerServiceRule } from '../service-rules.js';
 import { readIfExists } from './host-port.js';
 import { iniValue, parseIni } from './ini-file.js';
 import { WSGI_KEYSTONE_CONF } from './service-access.js';
-import { unreadableConfig } from './service-credentials.js';
+import { unreadableConfig } from './config-access.js';
 
 type Rule = (host: LabHost) => Promise<string | null>;
 

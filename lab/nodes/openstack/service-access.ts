@@ -7,9 +7,9 @@ import { ConnectionRefused, serverError, unauthorized } from './api-errors.js';
 import type { Cloud } from './cloud.js';
 import type { CloudHost } from './host-port.js';
 import { readIfExists } from './host-port.js';
-import { iniValue, parseDatabaseUrl, parseIni } from './ini-file.js';
+import { type IniSections, iniValue, parseDatabaseUrl, parseIni } from './ini-file.js';
 import type { EndpointInterface } from './keystone-state.js';
-import { databaseCredentialsProblem, keystoneCredentialsProblem, unreadableConfig } from './service-credentials.js';
+import { databaseCredentialsProblem, unreadableConfig } from './config-access.js';
 
 export const KEYSTONE_CONF = '/etc/keystone/keystone.conf';
 export const WSGI_KEYSTONE_CONF = '/etc/httpd/conf.d/wsgi-keystone.conf';
@@ -157,4 +157,40 @@ export async function callCatalogService(
   if (!endpoint) throw new EndpointNotFound(serviceType, iface);
   const host = await reachService(cloud, endpoint.url, requestPath);
   return { url: endpoint.url, host };
+}
+
+/** Why `[section]` of `configPath` on `host` does not get a Keystone token, or undefined when it does. */
+export async function keystoneCredentialsProblem(
+  cloud: Cloud,
+  host: CloudHost,
+  configPath: string,
+  section: string,
+): Promise<string | undefined> {
+  const text = await readIfExists(host.fs, configPath);
+  if (text === undefined) return `${configPath} is missing`;
+  return keystoneCredentialsOf(cloud, parseIni(text), section, configPath);
+}
+
+export async function keystoneCredentialsOf(cloud: Cloud, ini: IniSections, section: string, where: string): Promise<string | undefined> {
+  const value = (key: string) => iniValue(ini, section, key);
+  const authUrl = value('auth_url') ?? value('identity_uri') ?? value('auth_uri');
+  const username = value('username') ?? value('admin_user');
+  const password = value('password') ?? value('admin_password');
+  if (!authUrl || !username || password === undefined) return `[${section}] of ${where} names no auth_url, username and password`;
+  try {
+    await reachService(cloud, authUrl, '/v3/auth/tokens');
+  } catch {
+    return `[${section}] of ${where}: Keystone does not answer at ${authUrl}`;
+  }
+  const ks = cloud.keystone;
+  const userDomain = value('user_domain_id') ?? 'default';
+  const user = [...ks.users.values()].find((u) => u.name === username && u.domainId === userDomain);
+  if (!user?.enabled || user.password !== password) return `[${section}] of ${where}: Keystone refuses ${username} (HTTP 401)`;
+  const projectName = value('project_name') ?? value('admin_tenant_name');
+  if (projectName) {
+    const project = [...ks.projects.values()].find((p) => p.name === projectName);
+    if (!project || ks.rolesOf(user.id, project.id).length === 0)
+      return `[${section}] of ${where}: ${username} has no role in project ${projectName} (HTTP 401)`;
+  }
+  return undefined;
 }

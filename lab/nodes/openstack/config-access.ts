@@ -1,52 +1,18 @@
 /**
- * The credentials one OpenStack service uses to reach another, read from its config the way
- * oslo.config and the client libraries would: Keystone passwords ([keystone_authtoken] of every
- * API, Nova's [neutron], Neutron's [nova], the metadata agent's), database connections, and
- * whether the service's own user can read its config file at all.
+ * What a service needs from its own config file before it talks to anyone: that its user can
+ * read the file, and that the `[database] connection` logs in. (Its Keystone credentials are
+ * checked in service-access.ts, which answers the calls they are used for.)
  */
-import type { Cloud } from './cloud.js';
 import { type CloudHost, readIfExists } from './host-port.js';
-import { type IniSections, iniValue, parseDatabaseUrl, parseIni } from './ini-file.js';
-import { reachService } from './service-access.js';
+import { iniValue, parseDatabaseUrl, parseIni } from './ini-file.js';
 
-/** Why `[section]` of `configPath` on `host` does not get a Keystone token, or undefined when it does. */
-export async function keystoneCredentialsProblem(
-  cloud: Cloud,
-  host: CloudHost,
-  configPath: string,
-  section: string,
-): Promise<string | undefined> {
-  const text = await readIfExists(host.fs, configPath);
-  if (text === undefined) return `${configPath} is missing`;
-  return keystoneCredentialsOf(cloud, parseIni(text), section, configPath);
-}
-
-export async function keystoneCredentialsOf(cloud: Cloud, ini: IniSections, section: string, where: string): Promise<string | undefined> {
-  const value = (key: string) => iniValue(ini, section, key);
-  const authUrl = value('auth_url') ?? value('identity_uri') ?? value('auth_uri');
-  const username = value('username') ?? value('admin_user');
-  const password = value('password') ?? value('admin_password');
-  if (!authUrl || !username || password === undefined) return `[${section}] of ${where} names no auth_url, username and password`;
-  try {
-    await reachService(cloud, authUrl, '/v3/auth/tokens');
-  } catch {
-    return `[${section}] of ${where}: Keystone does not answer at ${authUrl}`;
-  }
-  const ks = cloud.keystone;
-  const userDomain = value('user_domain_id') ?? 'default';
-  const user = [...ks.users.values()].find((u) => u.name === username && u.domainId === userDomain);
-  if (!user?.enabled || user.password !== password) return `[${section}] of ${where}: Keystone refuses ${username} (HTTP 401)`;
-  const projectName = value('project_name') ?? value('admin_tenant_name');
-  if (projectName) {
-    const project = [...ks.projects.values()].find((p) => p.name === projectName);
-    if (!project || ks.rolesOf(user.id, project.id).length === 0)
-      return `[${section}] of ${where}: ${username} has no role in project ${projectName} (HTTP 401)`;
-  }
-  return undefined;
+/** Finds the node behind an address of a connection string (the cloud does). */
+export interface HostDirectory {
+  hostByAddress(address: string): CloudHost | undefined;
 }
 
 /** Why the `[database] connection` of `configPath` does not log in to its database, or undefined when it does. */
-export async function databaseCredentialsProblem(cloud: Cloud, host: CloudHost, configPath: string): Promise<string | undefined> {
+export async function databaseCredentialsProblem(cloud: HostDirectory, host: CloudHost, configPath: string): Promise<string | undefined> {
   const text = await readIfExists(host.fs, configPath);
   const connection = text && iniValue(parseIni(text), 'database', 'connection');
   const db = connection && parseDatabaseUrl(connection);
