@@ -136,10 +136,10 @@ export class PermissionFs implements IFileSystem {
     return this.write(dest, () => this.inner.cp(src, dest, options));
   };
 
+  /** A rename removes an entry from one directory and makes (or replaces) one in another. */
   mv: IFileSystem['mv'] = async (src, dest) => {
     await this.checkEntry(src);
-    if (await this.inner.exists(dest)) await this.checkEntry(dest);
-    else await this.checkEntry(dest);
+    await this.checkEntry(dest);
     return this.inner.mv(src, dest);
   };
 
