@@ -1,6 +1,7 @@
 import { SshExecutor } from '../../src/infra/ssh/ssh-executor.js';
 import type { SshTarget } from '../../src/infra/ssh/executor.types.js';
 import { startLab, type Lab } from './lab.js';
+import { USE_VAULT_REPOSITORIES } from './vault-repositories.js';
 
 /** The production executor, unchanged, driving lab nodes: what it sees must be what a real host shows. */
 describe('the SSH executor against lab nodes', () => {
@@ -21,6 +22,8 @@ describe('the SSH executor against lab nodes', () => {
   beforeEach(async () => {
     lab = await startLab({ computeNodes: 1 });
     executor = new SshExecutor({ connectTimeoutMs: 5000 });
+    const session = await executor.session(target(0));
+    expect(await session.run(USE_VAULT_REPOSITORIES)).toMatchObject({ exitCode: 0 });
   });
 
   afterEach(async () => {
@@ -51,11 +54,15 @@ describe('the SSH executor against lab nodes', () => {
       group: 'keystone',
       backup: true,
     });
-    expect(first.backupPath).toMatch(/^\/etc\/keystone\/keystone\.conf\.opsprint-.*\.bak$/);
+    expect(first.backupPath).toMatch(/^\/var\/lib\/opsprint\/backups\/etc\/keystone\/keystone\.conf\..*\.bak$/);
     const check = await session.run(
       `stat -c '%a %U %G' /etc/keystone/keystone.conf; cat /etc/keystone/keystone.conf; grep -c '^\\[' ${first.backupPath}`,
     );
     expect(check.stdout).toBe('640 root keystone\n[DEFAULT]\nadmin_token = x\n11\n');
+    // The copy of the previous version is root-only and not beside the file.
+    expect((await session.run("stat -c '%a %U' /var/lib/opsprint/backups; ls /etc/keystone")).stdout).toBe(
+      '700 root\nkeystone-paste.ini\nkeystone.conf\n',
+    );
   });
 
   it('reports a step that outlives its timeout and keeps the node usable', async () => {

@@ -1,6 +1,7 @@
 import type { Client } from 'ssh2';
 import { startLab, type Lab } from './lab.js';
 import { connectTo, disconnect, execOn, FramedShell } from './lab-ssh-client.js';
+import { USE_VAULT_REPOSITORIES } from './vault-repositories.js';
 
 const closed = (client: Client) => new Promise<void>((resolve) => client.once('close', () => resolve()));
 
@@ -12,6 +13,7 @@ describe('lab fault injection', () => {
   beforeEach(async () => {
     lab = await startLab({ computeNodes: 1 });
     client = await connectTo(controller(), lab.clientPrivateKey!);
+    expect(await execOn(client, USE_VAULT_REPOSITORIES)).toMatchObject({ exitCode: 0 });
   });
 
   afterEach(async () => {

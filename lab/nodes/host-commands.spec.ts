@@ -1,6 +1,7 @@
 import type { Client } from 'ssh2';
 import { startLab, type Lab } from './lab.js';
 import { connectTo, disconnect, execOn } from './lab-ssh-client.js';
+import { USE_VAULT_REPOSITORIES } from './vault-repositories.js';
 import { registerServiceRule } from './service-rules.js';
 
 describe('simulated CentOS host commands over SSH', () => {
@@ -11,11 +12,26 @@ describe('simulated CentOS host commands over SSH', () => {
   beforeEach(async () => {
     lab = await startLab({ computeNodes: 0 });
     client = await connectTo(lab.nodes[0]!, lab.clientPrivateKey!);
+    // What the runbook's base phase does first: the distribution's mirrorlist is gone, the vault is not.
+    expect(await sh(USE_VAULT_REPOSITORIES)).toMatchObject({ exitCode: 0 });
   });
 
   afterEach(async () => {
     await disconnect(client);
     await lab.stop();
+  });
+
+  it('has the tools of a minimal install and no others until their package is installed', async () => {
+    for (const present of ['ss -lnt', 'curl --version', 'sudo -n true', 'rpm -q iproute curl sudo chrony'])
+      expect({ present, exitCode: (await sh(present)).exitCode }).toEqual({ present, exitCode: 0 });
+    for (const absent of ['netstat -lntup', 'wget -q http://example.com/', 'openssl rand -hex 4', 'jq .', 'python3 -V', 'which ls'])
+      expect({ absent, result: await sh(absent) }).toEqual({
+        absent,
+        result: { stdout: '', stderr: `bash: ${absent.split(' ')[0]}: command not found\n`, exitCode: 127 },
+      });
+    expect((await sh('rpm -q net-tools wget')).stdout).toBe('package net-tools is not installed\npackage wget is not installed\n');
+    await sh('yum install -y net-tools wget');
+    expect((await sh('netstat -lnt >/dev/null && command -v wget >/dev/null; echo $?')).stdout).toBe('0\n');
   });
 
   it('installs known packages with their files and users, and rpm -q sees them in a later session', async () => {
@@ -32,12 +48,18 @@ describe('simulated CentOS host commands over SSH', () => {
     expect((await sh('yum install -y httpd')).stdout).toContain('already installed');
   });
 
-  it('fails like yum on an unknown package and installs EPEL from its URL', async () => {
+  it("fails like yum on an unknown package and on the seed's EPEL release URL, gone for years", async () => {
     const unknown = await sh('yum install -y openstack-nonsense');
     expect(unknown).toMatchObject({ exitCode: 1, stderr: 'Error: Nothing to do\n' });
     expect(unknown.stdout).toContain('No package openstack-nonsense available.');
-    expect((await sh('yum install -y http://dl.fedoraproject.org/pub/epel/7/x86_64/e/epel-release-7-5.noarch.rpm')).exitCode).toBe(0);
-    expect((await sh('rpm -q epel-release')).stdout).toBe('epel-release-7-5.noarch\n');
+    const epel = await sh('yum install -y http://dl.fedoraproject.org/pub/epel/7/x86_64/e/epel-release-7-5.noarch.rpm');
+    expect(epel).toMatchObject({ exitCode: 1, stderr: 'Error: Nothing to do\n' });
+    expect(epel.stdout).toContain('Cannot open: http://dl.fedoraproject.org/pub/epel/7/x86_64/e/epel-release-7-5.noarch.rpm. Skipping.');
+    expect(await sh('rpm -ivh http://dl.fedoraproject.org/pub/epel/7/x86_64/e/epel-release-7-5.noarch.rpm')).toMatchObject({
+      exitCode: 1,
+      stderr: expect.stringContaining('404 Not Found'),
+    });
+    expect((await sh('rpm -q epel-release')).exitCode).toBe(1);
   });
 
   it('starts only installed units and reports them through systemctl and netstat', async () => {
@@ -45,7 +67,7 @@ describe('simulated CentOS host commands over SSH', () => {
       exitCode: 5,
       stderr: 'Failed to start mariadb.service: Unit mariadb.service not found.\n',
     });
-    await sh('yum install -y mariadb-server');
+    await sh('yum install -y mariadb-server net-tools');
     expect((await sh('systemctl enable mariadb.service')).stderr).toContain('Created symlink');
     expect((await sh('systemctl start mariadb.service && systemctl is-active mariadb && systemctl is-enabled mariadb')).stdout).toBe(
       'active\nenabled\n',
@@ -113,7 +135,9 @@ describe('simulated CentOS host commands over SSH', () => {
 
   it('keeps RabbitMQ users and permissions, and serves the management port only after a restart', async () => {
     expect((await sh('rabbitmqctl list_users')).exitCode).toBe(127);
-    await sh('yum install -y rabbitmq-server && systemctl enable rabbitmq-server.service && systemctl start rabbitmq-server.service');
+    await sh(
+      'yum install -y rabbitmq-server net-tools && systemctl enable rabbitmq-server.service && systemctl start rabbitmq-server.service',
+    );
     expect((await sh('rabbitmqctl add_user openstack s3cret')).stdout).toBe('Creating user "openstack" ...\n');
     expect((await sh('rabbitmqctl set_permissions openstack ".*" ".*" ".*"')).exitCode).toBe(0);
     expect((await sh('rabbitmqctl add_user openstack again')).stderr).toContain('user_already_exists');
@@ -145,11 +169,11 @@ describe('simulated CentOS host commands over SSH', () => {
     expect((await sh('hostnamectl set-hostname linux-node1.example.com && hostname -s')).stdout).toBe('linux-node1\n');
     expect((await sh('setenforce 0 && getenforce')).stdout).toBe('Permissive\n');
     expect((await sh('firewall-cmd --state')).stdout).toBe('running\n');
-    expect((await sh('openssl rand -hex 10')).stdout).toMatch(/^[0-9a-f]{20}\n$/);
+    expect((await sh('yum install -y openssl >/dev/null && openssl rand -hex 10')).stdout).toMatch(/^[0-9a-f]{20}\n$/);
   });
 
   it("runs the seed's user-level tools: grep [a-Z], openrc files, su, ssh-keygen, wget", async () => {
-    await sh('yum install -y openstack-keystone');
+    await sh('yum install -y openstack-keystone wget');
     expect((await sh("printf 'connection = x\\n# comment\\n[token]\\n' > /tmp/k.conf; grep '^[a-Z]' /tmp/k.conf")).stdout).toBe(
       'connection = x\n',
     );
@@ -166,7 +190,8 @@ describe('simulated CentOS host commands over SSH', () => {
       (await sh('wget -q http://download.cirros-cloud.net/0.3.4/cirros-0.3.4-x86_64-disk.img && test -s cirros-0.3.4-x86_64-disk.img'))
         .exitCode,
     ).toBe(0);
-    expect((await sh('wget http://example.com/file')).exitCode).toBe(4);
+    expect((await sh('wget http://example.com/file')).exitCode).toBe(8);
+    expect((await sh('wget http://mirrorlist.centos.org/')).exitCode).toBe(4);
     expect(
       (
         await sh(

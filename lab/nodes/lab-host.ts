@@ -2,6 +2,7 @@ import type { IFileSystem } from 'just-bash';
 import type { NodeRole } from '../../src/runbooks/model.js';
 import { MysqlState } from './commands/mysql-state.js';
 import { RabbitState } from './commands/rabbitmq-state.js';
+import { type LabInternet, PUBLIC_INTERNET } from './lab-internet.js';
 
 /** What a lab command returns: the three things a process leaves behind. */
 export interface LabCommandResult {
@@ -43,6 +44,19 @@ export class LabHost {
   readonly owners = new Map<string, string>();
   readonly mysql = new MysqlState();
   readonly rabbit = new RabbitState();
+  /** Signing keys rpm has imported (yum imports a repository's key on its first install from it). */
+  readonly importedGpgKeys = new Set<string>();
+  /** What the host reaches over HTTP: repositories, keys, images (the lab's, with its test mirrors). */
+  internet: LabInternet = PUBLIC_INTERNET;
+  /** The interface holding the management address (the seed's layout: the provider interface too). */
+  addressInterface = 'eth0';
+  /** Linux bridges the Linux bridge agent made, by network id (brq + the first 11 characters of the id). */
+  readonly bridges = new Map<string, string>();
+  /**
+   * Called when the agent moves the address of `addressInterface` onto a bridge: the lab node cuts
+   * its SSH connections then, as the move does to sessions over that address on a real host.
+   */
+  onAddressMoved?: () => void;
 
   constructor(
     readonly name: string,

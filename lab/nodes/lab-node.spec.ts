@@ -38,7 +38,7 @@ describe('lab node over real SSH', () => {
 
   it('runs as root on a CentOS host with its own name', async () => {
     const result = await execOn(client, 'id -u; whoami; hostname; cat /etc/centos-release; sudo -n id -u');
-    expect(result.stdout).toBe('0\nroot\nlinux-node1.example.com\nCentOS Linux release 7.2.1511 (Core) \n0\n');
+    expect(result.stdout).toBe('0\nroot\nlinux-node1.example.com\nCentOS Linux release 7.9.2009 (Core)\n0\n');
   });
 
   it('runs several framed steps in one live session, a base64 heredoc script among them', async () => {

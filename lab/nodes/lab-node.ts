@@ -8,13 +8,21 @@ import { isStdinShell, runLiveSession } from './live-session.js';
 import type { ChannelContext, NodeShell } from './node-shell.js';
 import { generateKeyPair } from './key-pairs.js';
 import { serveSftp } from './sftp-server.js';
+import { sudoDecision } from './sudoers.js';
 
 export interface LabNodeOptions {
   host: LabHost;
   shell: NodeShell;
   /** The one public key (OpenSSH "ssh-ed25519 AAAA…" line) allowed to log in. */
   clientPublicKey: string;
-  user?: string;
+  /** Users who may log in with that key (root, and a cloud image's `centos`); default root only. */
+  users?: string[];
+}
+
+/** `sudo [-n] [-H] [-E] <command>` in front of an exec request: the flags sudo would see. */
+function sudoPrefix(command: string): { nonInteractive: boolean } | undefined {
+  const match = /^\s*sudo((?:\s+-[A-Za-z]+)*)\s+/.exec(command);
+  return match ? { nonInteractive: /-[A-Za-z]*n/.test(match[1] ?? '') } : undefined;
 }
 
 /** "SHA256:<base64 without padding>" of a public key, as `ssh-keygen -lf` and OpenSSH print it. */
@@ -79,51 +87,86 @@ export class LabNode {
     if (!reachable) for (const socket of this.sockets) socket.destroy();
   }
 
+  /** Cut every open connection once; new ones are accepted (an address moving to another interface). */
+  dropConnections(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+
   async stop(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.tcp.close(() => resolve()));
   }
 
   private onClient(client: Connection): void {
-    const user = this.options.user ?? 'root';
+    const users = this.options.users ?? ['root'];
+    let login = 'root';
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => {
       const key = this.allowedKey;
       const matches =
         ctx.method === 'publickey' &&
-        ctx.username === user &&
+        users.includes(ctx.username) &&
         ctx.key.algo === key.type &&
         ctx.key.data.equals(key.getPublicSSH()) &&
         (!ctx.signature || key.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true);
-      if (matches) ctx.accept();
-      else ctx.reject(['publickey']);
+      if (matches) {
+        login = ctx.username;
+        ctx.accept();
+      } else ctx.reject(['publickey']);
     });
     client.on('ready', () => {
       client.on('session', (acceptSession) => {
         const session = acceptSession();
         const env: Record<string, string> = {};
+        let tty = false;
         session.on('env', (accept, _reject, info) => {
           env[info.key] = info.val;
           accept?.();
         });
-        session.on('pty', (accept) => accept?.());
+        session.on('pty', (accept) => {
+          tty = true;
+          accept?.();
+        });
         session.on('window-change', (accept) => accept?.());
         session.on('exec', (accept, _reject, info) => {
           const channel = accept();
-          const context = this.channelContext(channel, client);
-          if (isStdinShell(info.command)) runLiveSession(channel, this.options.shell, context, env);
+          const context = this.channelContext(channel, client, login, tty);
+          if (isStdinShell(info.command)) void this.startLiveSession(channel, context, info.command, env);
           else void this.runOnce(channel, context, info.command, env);
         });
         session.on('shell', (accept) => {
           const channel = accept();
-          runLiveSession(channel, this.options.shell, this.channelContext(channel, client), env);
+          runLiveSession(channel, this.options.shell, this.channelContext(channel, client, login, tty), env);
         });
-        session.on('sftp', (accept) => serveSftp(accept(), this.options.host));
+        session.on('sftp', (accept) => serveSftp(accept(), this.options.host, login));
       });
     });
   }
 
-  private channelContext(channel: ServerChannel, client: Connection): ChannelContext {
+  /**
+   * A `bash -s` session, under `sudo` when the command says so: the node's sudoers policy decides
+   * for a login other than root, and a refusal ends the channel with sudo's message and status 1,
+   * as sshd would relay it.
+   */
+  private async startLiveSession(channel: ServerChannel, context: ChannelContext, command: string, env: Record<string, string>) {
+    const sudo = sudoPrefix(command);
+    if (sudo) {
+      const decision = await sudoDecision(this.options.host.fs, context.user ?? 'root', {
+        nonInteractive: sudo.nonInteractive,
+        tty: context.tty ?? false,
+      });
+      if (!decision.allowed) {
+        channel.stderr.write(`${decision.message}\n`);
+        channel.exit(1);
+        channel.end();
+        return;
+      }
+      context.user = 'root';
+    }
+    runLiveSession(channel, this.options.shell, context, env);
+  }
+
+  private channelContext(channel: ServerChannel, client: Connection, user: string, tty: boolean): ChannelContext {
     const abort = new AbortController();
     const closed = new Promise<void>((resolve) => {
       const done = () => {
@@ -135,6 +178,8 @@ export class LabNode {
     });
     return {
       node: this.name,
+      user,
+      tty,
       closed,
       signal: abort.signal,
       dropConnection: () => socketOf(client)?.destroy(),

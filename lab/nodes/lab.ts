@@ -1,8 +1,9 @@
 import { InMemoryFs } from 'just-bash';
 import type { InventoryNode, NodeRole } from '../../src/runbooks/model.js';
 import { centosHostCommands } from './commands/index.js';
-import { provisionCentos } from './centos-layout.js';
+import { provisionCentos, type SudoUser } from './centos-layout.js';
 import { LabFaults } from './faults.js';
+import { LabInternet } from './lab-internet.js';
 import { generateKeyPair } from './key-pairs.js';
 import { CommandRegistry, LabHost } from './lab-host.js';
 import { LabNode } from './lab-node.js';
@@ -14,17 +15,24 @@ export interface LabOptions {
   computeNodes?: number;
   /** OpenSSH public key line allowed to log in as root; a fresh ed25519 pair is made when omitted. */
   clientPublicKey?: string;
+  /**
+   * A login user with a sudo policy on every node (a cloud image's `centos`): the inventory then
+   * logs in as that user and the executor goes through sudo. Root may still log in with the key.
+   */
+  sudoUser?: SudoUser;
 }
 
 export interface Lab {
   nodes: InventoryNode[];
-  /** OpenSSH private key for `root` on every node; undefined when the caller brought its own public key. */
+  /** OpenSSH private key for the login user (and root) on every node; undefined when the caller brought its own public key. */
   clientPrivateKey: string | undefined;
   faults: LabFaults;
   /** Per-node state, for tests that check what a deployment left behind. */
   hosts: ReadonlyMap<string, LabHost>;
   /** The OpenStack cloud the nodes share (keystone, glance, nova, neutron state). */
   cloud: Cloud;
+  /** What the nodes reach over HTTP (the CentOS vault, image downloads); tests add mirrors to it. */
+  internet: LabInternet;
   stop(): Promise<void>;
 }
 
@@ -42,6 +50,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     clientPublicKey = pair.public;
   }
 
+  const internet = new LabInternet();
   const registry = new CommandRegistry();
   centosHostCommands(registry);
   const cloud = createCloud();
@@ -60,9 +69,12 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   try {
     for (const spec of specs) {
       const host = new LabHost(spec.name, spec.roles, spec.ip, new InMemoryFs());
-      await provisionCentos(host);
+      host.internet = internet;
+      await provisionCentos(host, { sudoUser: options.sudoUser });
       attachHost(cloud, host);
-      const node = await LabNode.start({ host, shell: new NodeShell(host, registry, cloud, faults), clientPublicKey });
+      const users = options.sudoUser ? ['root', options.sudoUser.name] : ['root'];
+      const node = await LabNode.start({ host, shell: new NodeShell(host, registry, cloud, faults), clientPublicKey, users });
+      host.onAddressMoved = () => node.dropConnections();
       hosts.set(spec.name, host);
       controls.set(spec.name, node);
       labNodes.push(node);
@@ -77,7 +89,12 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     roles: spec.roles,
     managementIp: spec.ip,
     providerInterface: 'eth0',
-    ssh: { host: '127.0.0.1', port: labNodes[i]!.port, user: 'root', hostKeyFingerprint: labNodes[i]!.hostKeyFingerprint },
+    ssh: {
+      host: '127.0.0.1',
+      port: labNodes[i]!.port,
+      user: options.sudoUser?.name ?? 'root',
+      hostKeyFingerprint: labNodes[i]!.hostKeyFingerprint,
+    },
   }));
   return {
     nodes,
@@ -85,6 +102,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     faults,
     hosts,
     cloud,
+    internet,
     stop: async () => {
       faults.clear();
       await Promise.all(labNodes.map((n) => n.stop()));

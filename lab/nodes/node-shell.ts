@@ -3,11 +3,18 @@ import { Bash, decodeBytesToUtf8, defineCommand, type Command } from 'just-bash'
 import type { CommandRegistry, LabCommandResult, LabHost } from './lab-host.js';
 import { SHELL_PID } from './centos-layout.js';
 import type { FaultAction } from './faults.js';
+import { MINIMAL_BUILTINS } from './commands/index.js';
+import { runAs } from './identity.js';
 import { ownerAwareCommands } from './owner-tracking.js';
+import { PermissionFs } from './permission-fs.js';
 
 /** The SSH channel a command runs for: faults use it to hang until it closes or to cut its connection. */
 export interface ChannelContext {
   node: string;
+  /** The login user of the channel's connection (root unless the lab was started with a sudo user), after any sudo prefix. */
+  user?: string;
+  /** Whether the session asked for a terminal. */
+  tty?: boolean;
   /** Resolves when the channel or its connection is gone. */
   closed: Promise<void>;
   signal: AbortSignal;
@@ -80,9 +87,11 @@ export class NodeShell {
     const localeGrep = (name: string) =>
       defineCommand(name, async (args, ctx) => ctx.origCommand!(args.map((a) => a.replaceAll('[a-Z]', '[a-zA-Z]'))));
     this.bash = new Bash({
-      fs: host.fs,
+      // Root passes every check; a login user other than root meets the permissions of a real host.
+      fs: new PermissionFs(host),
       cwd: '/root',
       env: BASE_ENV,
+      commands: [...MINIMAL_BUILTINS],
       customCommands: [...custom, subshell('bash'), subshell('sh'), localeGrep('grep'), localeGrep('egrep'), ...ownerAwareCommands(host)],
       processInfo: { pid: SHELL_PID, ppid: 2410, uid: 0, gid: 0 },
       // The lab runs our own runbook's scripts; just-bash's intrinsic patching per exec doubles the CPU of every step.
@@ -96,12 +105,26 @@ export class NodeShell {
     channel: ChannelContext,
     options: { env?: Record<string, string>; cwd?: string; faultFree?: boolean } = {},
   ): Promise<ShellResult> {
-    const env: Record<string, string> = { ...BASE_ENV, HOSTNAME: this.host.hostname, ...options.env };
+    const user = channel.user ?? 'root';
+    const home = user === 'root' ? '/root' : `/home/${user}`;
+    const login =
+      user === 'root' ? {} : { HOME: home, USER: user, LOGNAME: user, PATH: '/usr/local/bin:/usr/bin:/usr/local/sbin:/usr/sbin' };
+    const env: Record<string, string> = { ...BASE_ENV, ...login, HOSTNAME: this.host.hostname, ...options.env };
     const exec = async (): Promise<ShellResult> => {
-      const result = await channelStore.run(channel, () =>
-        this.bash.exec(script, { env, replaceEnv: true, cwd: options.cwd ?? env.PWD ?? '/root', signal: channel.signal, rawScript: true }),
-      );
-      return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode, env: result.env };
+      const identity = { user, tty: channel.tty ?? false };
+      try {
+        const result = await runAs(identity, () =>
+          channelStore.run(channel, () =>
+            this.bash.exec(script, { env, replaceEnv: true, cwd: options.cwd ?? env.PWD ?? home, signal: channel.signal, rawScript: true }),
+          ),
+        );
+        return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode, env: result.env };
+      } catch (error) {
+        // just-bash lets a filesystem error of a redirection escape the whole script; bash reports it and fails the command.
+        const denied = /^(EACCES|EPERM): [^,]*, (?:\w+ )?'(.*)'$/.exec(error instanceof Error ? error.message : '');
+        if (!denied) throw error;
+        return { stdout: '', stderr: `bash: ${denied[2]}: Permission denied\n`, exitCode: 1, env };
+      }
     };
     const action = options.faultFree ? undefined : this.faults?.take(this.host.name, script);
     if (!action) return exec();

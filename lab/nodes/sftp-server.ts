@@ -3,7 +3,9 @@ import ssh2 from 'ssh2';
 import { type Attributes, type SFTPWrapper } from 'ssh2';
 // ssh2 is CommonJS: Node's ESM loader cannot see `utils` as a named export.
 const { utils } = ssh2;
+import { runAs } from './identity.js';
 import type { LabHost } from './lab-host.js';
+import { PermissionFs } from './permission-fs.js';
 import { readGroups, readPasswd } from './commands/support.js';
 
 const { OPEN_MODE, STATUS_CODE } = utils.sftp;
@@ -39,12 +41,17 @@ function statusOf(error: unknown): number {
 
 const parentOf = (path: string) => path.slice(0, path.lastIndexOf('/')) || '/';
 
-/** Serve one SFTP session over the node's in-memory filesystem; paths are relative to root's home. */
-export function serveSftp(sftp: SFTPWrapper, host: LabHost): void {
-  const fs: IFileSystem = host.fs;
+/**
+ * Serve one SFTP session over the node's in-memory filesystem as the login user (sshd's
+ * sftp-server runs with that user's rights): paths are relative to their home, and what they
+ * may not read or write is refused with PERMISSION_DENIED.
+ */
+export function serveSftp(sftp: SFTPWrapper, host: LabHost, user = 'root'): void {
+  const fs: IFileSystem = new PermissionFs(host);
+  const home = user === 'root' ? '/root' : `/home/${user}`;
   const handles = new Map<number, FileHandle | DirHandle>();
   let nextHandle = 1;
-  const resolve = (path: string) => fs.resolvePath('/root', path || '.');
+  const resolve = (path: string) => fs.resolvePath(home, path || '.');
   const newHandle = (h: FileHandle | DirHandle) => {
     const id = nextHandle++;
     handles.set(id, h);
@@ -72,14 +79,18 @@ export function serveSftp(sftp: SFTPWrapper, host: LabHost): void {
       const users = await readPasswd(fs);
       const groups = await readGroups(fs);
       const [oldUser = 'root', oldGroup = 'root'] = (host.owners.get(path) ?? 'root:root').split(':');
-      const user = typeof attrs.uid === 'number' ? users.find((u) => u.uid === attrs.uid)?.name : oldUser;
+      const owner = typeof attrs.uid === 'number' ? users.find((u) => u.uid === attrs.uid)?.name : oldUser;
       const group = typeof attrs.gid === 'number' ? groups.find((g) => g.gid === attrs.gid)?.name : oldGroup;
-      if (!user || !group) throw new Error('EPERM: unknown uid or gid');
-      host.owners.set(path, `${user}:${group}`);
+      if (!owner || !group) throw new Error('EPERM: unknown uid or gid');
+      // Only root gives files away.
+      if (user !== 'root' && (owner !== oldUser || group !== oldGroup)) throw new Error('EPERM: operation not permitted');
+      host.owners.set(path, `${owner}:${group}`);
     }
   };
   const guard = (reqId: number, work: () => Promise<void>) => {
-    work().catch((error: unknown) => sftp.status(reqId, statusOf(error), error instanceof Error ? error.message : String(error)));
+    runAs({ user, tty: false }, work).catch((error: unknown) =>
+      sftp.status(reqId, statusOf(error), error instanceof Error ? error.message : String(error)),
+    );
   };
 
   sftp.on('OPEN', (reqId, filename, flags, attrs) =>

@@ -7,7 +7,7 @@ import { freePort, canConnect } from '../../src/infra/local-services/local-servi
 import { startAtlassianSandbox, type AtlassianSandbox } from '../../lab/atlassian/server.js';
 import { DEFAULT_USERS } from '../../lab/atlassian/http.js';
 import { startLab } from '../../lab/nodes/lab.js';
-import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-inventory.js';
+import { labInventory } from '../../lab/nodes/lab-inventory.js';
 import { generateSecrets } from '../../src/runbooks/secrets.js';
 import { type DemoRepositories, demoRepositories } from './repositories.js';
 import { DemoApiClient, type DeploymentView } from './api-client.js';
@@ -99,7 +99,7 @@ export async function runDemo(values: DemoOptions): Promise<number> {
     if (sandbox) await app.get(JobQueue).obliterate(['jira', 'confluence']);
 
     step('Registering environment "lab" (inventory of the lab nodes, generated secrets, the lab SSH key)');
-    const inventory = exampleInventory({ environment: 'lab', ssh: (_node, i) => lab.nodes[i].ssh });
+    const inventory = labInventory(lab);
     const nodes = lab.nodes.map((node) => ({ ...node }));
     // Fresh secrets every run: the lab is new, and values stored by an earlier run may be under another key.
     const secrets = { ...generateSecrets(), SSH_PRIVATE_KEY: lab.clientPrivateKey! };

@@ -84,8 +84,54 @@ describe('validateInventory', () => {
       (inv) => (inv.network.imageUrl = 'ftp://x/cirros.img'),
       'network.imageUrl: "ftp://x/cirros.img" is not an http(s) URL',
     ],
+    [
+      'image checksum of unknown form',
+      (inv) => (inv.network.imageChecksum = 'ee1eca47dc88f4879d8a229cc70a07c6'),
+      'network.imageChecksum: "ee1eca47dc88f4879d8a229cc70a07c6" is not md5:<32 hex digits> or sha256:<64 hex digits>',
+    ],
+    [
+      'no repositories at all',
+      (inv) => (inv.network.repositories = []),
+      'network.repositories: must list at least one repository (or be left out for the CentOS vault defaults)',
+    ],
+    [
+      'a repository URL that would break the repo file',
+      (inv) => (inv.network.repositories = [{ id: 'base', name: 'Base', baseUrl: 'http://mirror/centos\nenabled=0' }]),
+      'network.repositories[0].baseUrl: "http://mirror/centos\\nenabled=0" is not an http(s)://, ftp:// or file:// URL',
+    ],
+    [
+      'a repository id with a space',
+      (inv) => (inv.network.repositories = [{ id: 'my base', name: 'Base', baseUrl: 'http://mirror/centos/7/os/$basearch/' }]),
+      "network.repositories[0].id: \"my base\" is not a yum repository id (letters, digits, '.', '_', '-')",
+    ],
+    [
+      'two repositories with one id',
+      (inv) =>
+        (inv.network.repositories = [
+          { id: 'base', name: 'Base', baseUrl: 'http://a/' },
+          { id: 'base', name: 'Base again', baseUrl: 'http://b/', gpgKey: 'file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7' },
+        ]),
+      'network.repositories[1].id: "base" is used by another repository',
+    ],
   ])('rejects %s, naming the field', (_case, change, message) => {
     expect(problemsAfter(change)).toContain(message);
+  });
+
+  it('accepts a local mirror with and without signing keys, and no repository setting at all (the vault defaults)', () => {
+    expect(
+      problemsAfter((inv) => {
+        inv.network.repositories = [
+          { id: 'base', name: 'CentOS 7.9 (mirror)', baseUrl: 'http://mirror.dc1.example.com/centos/7.9.2009/os/$basearch/' },
+          {
+            id: 'liberty',
+            name: 'RDO Liberty (mirror)',
+            baseUrl: 'file:///srv/repos/openstack-liberty/',
+            gpgKey: 'https://www.centos.org/keys/RPM-GPG-KEY-CentOS-SIG-Cloud',
+          },
+        ];
+      }),
+    ).toEqual([]);
+    expect(problemsAfter((inv) => delete inv.network.repositories)).toEqual([]);
   });
 
   it('requires exactly one controller and at least one compute', () => {

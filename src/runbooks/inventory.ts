@@ -1,4 +1,4 @@
-import type { Inventory, NodeRole } from './model.js';
+import type { Inventory, NetworkSettings, NodeRole } from './model.js';
 import { cidrContains, ipv4ToNumber, isIpv4, parseCidr } from './net/ipv4.js';
 
 const HOST_LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
@@ -6,6 +6,10 @@ const INTERFACE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:@-]{0,14}$/;
 const TIMEZONE = /^(UTC|[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+)$/;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const ROLES: NodeRole[] = ['controller', 'compute'];
+const REPOSITORY_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/** A repository or key URL as yum reads it: one token, no quotes or shell characters; yum's $basearch/$releasever allowed. */
+const REPOSITORY_URL = /^(https?|ftp|file):\/\/[A-Za-z0-9._~:/?=&%$+,@-]+$/;
+const IMAGE_CHECKSUM = /^(md5:[0-9a-f]{32}|sha256:[0-9a-f]{64})$/;
 
 /** RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens, 253 characters at most. */
 export function isHostname(value: unknown): value is string {
@@ -107,6 +111,13 @@ export function validateInventory(inventory: Inventory): string[] {
     'network.imageUrl',
     `${show(network.imageUrl)} is not an http(s) URL`,
   );
+  if (network.imageChecksum !== undefined)
+    check(
+      typeof network.imageChecksum === 'string' && IMAGE_CHECKSUM.test(network.imageChecksum),
+      'network.imageChecksum',
+      `${show(network.imageChecksum)} is not md5:<32 hex digits> or sha256:<64 hex digits>`,
+    );
+  problems.push(...validateRepositories(network.repositories));
   problems.push(...validateProvider(network.provider));
   const pool = network.provider;
   if (pool && isIpv4(pool.allocationStart) && isIpv4(pool.allocationEnd)) {
@@ -151,6 +162,31 @@ function validateProvider(provider: Inventory['network']['provider']): string[] 
       check(g < ipv4ToNumber(start) || g > ipv4ToNumber(end), 'gateway', `${gateway} lies inside the allocation pool ${start}-${end}`);
     }
   }
+  return problems;
+}
+
+function validateRepositories(repositories: NetworkSettings['repositories']): string[] {
+  if (repositories === undefined) return [];
+  if (!Array.isArray(repositories) || repositories.length === 0)
+    return ['network.repositories: must list at least one repository (or be left out for the CentOS vault defaults)'];
+  const problems: string[] = [];
+  for (const [i, repository] of repositories.entries()) {
+    const at = `network.repositories[${i}]`;
+    if (!repository || typeof repository !== 'object') {
+      problems.push(`${at}: must be an object`);
+      continue;
+    }
+    if (typeof repository.id !== 'string' || !REPOSITORY_ID.test(repository.id))
+      problems.push(`${at}.id: ${show(repository.id)} is not a yum repository id (letters, digits, '.', '_', '-')`);
+    if (typeof repository.name !== 'string' || !repository.name.trim() || /[\r\n]/.test(repository.name))
+      problems.push(`${at}.name: ${show(repository.name)} must be one line of text`);
+    if (typeof repository.baseUrl !== 'string' || !REPOSITORY_URL.test(repository.baseUrl))
+      problems.push(`${at}.baseUrl: ${show(repository.baseUrl)} is not an http(s)://, ftp:// or file:// URL`);
+    if (repository.gpgKey !== undefined && (typeof repository.gpgKey !== 'string' || !REPOSITORY_URL.test(repository.gpgKey)))
+      problems.push(`${at}.gpgKey: ${show(repository.gpgKey)} is not a file:// or http(s):// URL`);
+  }
+  for (const i of duplicates(repositories.map((r) => r?.id)))
+    problems.push(`network.repositories[${i}].id: ${show(repositories[i].id)} is used by another repository`);
   return problems;
 }
 

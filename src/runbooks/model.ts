@@ -29,6 +29,17 @@ export interface ProviderNetwork {
   allocationEnd: string;
 }
 
+/** One yum repository the base phase writes into /etc/yum.repos.d/opsprint.repo. */
+export interface PackageRepository {
+  /** yum's repository id, e.g. base. */
+  id: string;
+  name: string;
+  /** http(s)://, ftp:// or file:// URL of the repository (where its repodata/ lives); yum's $basearch/$releasever may be used. */
+  baseUrl: string;
+  /** Signing key (file:// or http(s)://); without one the repository is written with gpgcheck=0. */
+  gpgKey?: string;
+}
+
 export interface NetworkSettings {
   managementCidr: string;
   timezone: string;
@@ -38,6 +49,13 @@ export interface NetworkSettings {
   provider: ProviderNetwork;
   /** Where the cirros test image comes from. */
   imageUrl: string;
+  /** `md5:<hex>` or `sha256:<hex>` of the image at imageUrl: the download and the Glance image are checked against it. */
+  imageChecksum?: string;
+  /**
+   * Where every node installs packages from (a local mirror is the usual case in a data centre).
+   * Omitted: the CentOS vault for CentOS 7.9 and RDO Liberty (see DEFAULT_REPOSITORIES).
+   */
+  repositories?: PackageRepository[];
 }
 
 export interface Inventory {
@@ -192,6 +210,11 @@ export interface PlannedStep {
     group: string;
     language: FileLanguage;
     notify: string[];
+    /**
+     * Keep the previous version (root-only, outside /etc) before replacing it. False when the file
+     * holds a secret: a backup would keep the old secret on the host after it was changed.
+     */
+    backup: boolean;
   };
   verify?: { format: TableFormat; expect: Expectation[]; retry?: { attempts: number; intervalMs: number } };
 }

@@ -33,10 +33,13 @@ export function renderStep(step: Step, ctx: RenderContext, at: PlannedStepPositi
       const content = resolveTemplate(step.content, ctx);
       const hash = sha256(content);
       const path = shellQuote(step.path);
+      // stat prints the mode without leading zeros: 0640 → 640, 1777 → 1777.
+      const attributes = `${step.owner}:${step.group} ${Number.parseInt(step.mode, 8).toString(8)}`;
       return {
         ...base,
-        // The engine uploads only when this probe fails, then runs `run` and restarts `notify`.
-        guard: `sha256sum ${path} 2>/dev/null | grep -q '^${hash} '`,
+        // Content, owner and mode: a right file a service cannot read is not right. The engine uploads
+        // (setting all three) only when this probe fails, then runs `run` and restarts `notify`.
+        guard: `sha256sum ${path} 2>/dev/null | grep -q '^${hash} ' && [ "$(stat -c '%U:%G %a' ${path})" = ${shellQuote(attributes)} ]`,
         run: `chown ${shellQuote(`${step.owner}:${step.group}`)} ${path} && chmod ${shellQuote(step.mode)} ${path}`,
         file: {
           path: step.path,
@@ -47,6 +50,7 @@ export function renderStep(step: Step, ctx: RenderContext, at: PlannedStepPositi
           group: step.group,
           language: step.language,
           notify: step.notify ?? [],
+          backup: !Object.values(ctx.secrets).some((secret) => secret && content.includes(secret)),
         },
       };
     }

@@ -122,7 +122,11 @@ describe('planDeployment', () => {
     const conf = plan.phases[0].steps.find((s) => s.file?.path === '/etc/keystone/keystone.conf');
     expect(conf?.file).toMatchObject({ mode: '0640', owner: 'root', group: 'keystone', notify: ['httpd'], language: 'ini' });
     expect(conf?.file?.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(conf?.guard).toBe(`sha256sum /etc/keystone/keystone.conf 2>/dev/null | grep -q '^${conf?.file?.sha256} '`);
+    expect(conf?.guard).toBe(
+      `sha256sum /etc/keystone/keystone.conf 2>/dev/null | grep -q '^${conf?.file?.sha256} ' && [ "$(stat -c '%U:%G %a' /etc/keystone/keystone.conf)" = 'root:keystone 640' ]`,
+    );
+    // keystone.conf holds the admin token and a database password: no copy of the old one is kept.
+    expect(conf?.file?.backup).toBe(false);
     expect(conf?.run).toBe('chown root:keystone /etc/keystone/keystone.conf && chmod 0640 /etc/keystone/keystone.conf');
   });
 

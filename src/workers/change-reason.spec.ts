@@ -27,6 +27,7 @@ describe('changeReason', () => {
         group: 'keystone',
         language: 'ini',
         notify: ['httpd'],
+        backup: false,
       },
     });
     expect(reason).toBe(

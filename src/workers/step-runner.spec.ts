@@ -39,6 +39,7 @@ const file: PlannedStep = {
     group: 'keystone',
     language: 'ini',
     notify: ['httpd'],
+    backup: false,
   },
 };
 const verify: PlannedStep = {
@@ -92,7 +93,7 @@ describe('runPlannedStep', () => {
     const outcome = await runPlannedStep(file, node, { dryRun: false });
     expect(outcome.status).toBe('changed');
     expect(node.uploads).toEqual([
-      { path: '/etc/keystone/keystone.conf', options: { mode: '0640', owner: 'root', group: 'keystone', backup: true } },
+      { path: '/etc/keystone/keystone.conf', options: { mode: '0640', owner: 'root', group: 'keystone', backup: false } },
     ]);
     expect(node.ran).toEqual(['check-hash', file.run, 'if systemctl is-active --quiet httpd; then systemctl restart httpd; fi']);
     // The rendered file is evidence for the runbook page (masked later, before it is stored).

@@ -1,7 +1,7 @@
 import type { PlannedStep } from '../runbooks/model.js';
 import { checkExpectations, parseVerifyOutput } from '../runbooks/parse/index.js';
 import { shellQuote } from '../runbooks/render/shell.js';
-import type { CommandResult, NodeSession, RunOptions } from '../infra/ssh/executor.types.js';
+import { SshError, type CommandResult, type NodeSession, type RunOptions } from '../infra/ssh/executor.types.js';
 
 export type StepStatus = 'ok' | 'changed' | 'would_change' | 'failed';
 
@@ -38,6 +38,32 @@ export interface StepRunOptions extends Pick<RunOptions, 'signal' | 'onStdout' |
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
+ * Waits before each new attempt to reach a node whose connection dropped mid-step: the Linux bridge
+ * agent moving the provider interface's address onto its bridge cuts the SSH session once, and the
+ * node answers again a moment later.
+ */
+const RECONNECT_DELAYS_MS = [0, 1000, 2000, 4000, 8000, 15_000];
+
+const connectionLost = (error: unknown) => error instanceof SshError && (error.code === 'connection-lost' || error.code === 'connect');
+
+/** Runs `attempt` again on a fresh connection while the node cannot be reached; other errors, and cancels, end it. */
+async function onFreshConnection<T>(attempt: () => Promise<T>, options: StepRunOptions, first: unknown): Promise<T> {
+  const sleep = options.sleep ?? defaultSleep;
+  let last = first;
+  for (const delay of RECONNECT_DELAYS_MS) {
+    if (options.signal?.aborted) break;
+    if (delay > 0) await sleep(delay);
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!connectionLost(error)) throw error;
+      last = error;
+    }
+  }
+  throw last;
+}
+
+/**
  * Runs one planned step on one node with the semantics every step shares: a guard that
  * succeeds means the host is already right (ok); otherwise make the change (changed), or in
  * check mode only report it (would_change). Verify steps parse and check their table.
@@ -52,11 +78,21 @@ export async function runPlannedStep(step: PlannedStep, session: NodeSession, op
     outcome.exitCode = result.exitCode;
     return result;
   };
+  /** Reads and idempotent commands are simply run again on a new connection when theirs dropped. */
+  const rerunnable = async (script: string): Promise<CommandResult> => {
+    try {
+      return await run(script);
+    } catch (error) {
+      if (!connectionLost(error)) throw error;
+      outcome.stdout += `(${reconnectNote(step)})\n`;
+      return onFreshConnection(() => run(script), options, error);
+    }
+  };
 
-  if (step.kind === 'verify') return verify(step, run, outcome, options);
+  if (step.kind === 'verify') return verify(step, rerunnable, outcome, options);
 
   if (step.guard) {
-    const probe = await run(step.guard);
+    const probe = await rerunnable(step.guard);
     if (probe.exitCode === 0) {
       if (step.file) outcome.artifacts.push(fileArtifact(step));
       return { ...outcome, status: 'ok' };
@@ -70,27 +106,58 @@ export async function runPlannedStep(step: PlannedStep, session: NodeSession, op
   await options.beforeChange?.();
   if (step.file) {
     outcome.commands.push(
-      `# upload ${step.file.path} (${step.file.content.length} bytes, sha256 ${step.file.sha256}), previous version backed up`,
+      `# upload ${step.file.path} (${step.file.content.length} bytes, sha256 ${step.file.sha256})${step.file.backup ? ', previous version backed up' : ''}`,
     );
-    const { backupPath } = await session.upload(step.file.path, step.file.content, {
-      mode: step.file.mode,
-      owner: step.file.owner,
-      group: step.file.group,
-      backup: true,
+    const file = step.file;
+    // Staged in a temporary file and renamed into place: uploading again after a lost connection is safe.
+    const upload = () =>
+      session.upload(file.path, file.content, { mode: file.mode, owner: file.owner, group: file.group, backup: file.backup });
+    const { backupPath } = await upload().catch((error: unknown) => {
+      if (!connectionLost(error)) throw error;
+      return onFreshConnection(upload, options, error);
     });
     if (backupPath) outcome.stdout += `previous version saved as ${backupPath}\n`;
     outcome.artifacts.push(fileArtifact(step));
   }
   if (step.run) {
-    const change = await run(step.run);
+    const change = step.file ? await rerunnable(step.run) : await changeOrConfirm(step, run, outcome, options);
     if (change.exitCode !== 0) return { ...outcome, status: 'failed' };
   }
   for (const service of step.file?.notify ?? []) {
     // Like a handler: restart only a service that runs, and only because its config changed.
-    const restart = await run(`if systemctl is-active --quiet ${shellQuote(service)}; then systemctl restart ${shellQuote(service)}; fi`);
+    const restart = await rerunnable(
+      `if systemctl is-active --quiet ${shellQuote(service)}; then systemctl restart ${shellQuote(service)}; fi`,
+    );
     if (restart.exitCode !== 0) return { ...outcome, status: 'failed' };
   }
   return { ...outcome, status: 'changed', exitCode: outcome.exitCode ?? 0 };
+}
+
+function reconnectNote(step: PlannedStep): string {
+  return `the connection to ${step.node} dropped while this ran; reconnected`;
+}
+
+/**
+ * The step's change, which may not be safe to run twice. When the connection drops while it runs,
+ * nobody knows whether it took effect: reconnect and ask the step's probe (its result check). The
+ * probe passing means the change is in place; otherwise, or without a probe, the loss goes up to the
+ * phase, whose retry starts again at this step.
+ */
+async function changeOrConfirm(
+  step: PlannedStep,
+  run: (script: string) => Promise<CommandResult>,
+  outcome: StepOutcome,
+  options: StepRunOptions,
+): Promise<CommandResult> {
+  try {
+    return await run(step.run!);
+  } catch (error) {
+    if (!connectionLost(error) || !step.guard) throw error;
+    const probe = await onFreshConnection(() => run(step.guard!), options, error);
+    if (probe.exitCode !== 0) throw error;
+    outcome.stdout += `${reconnectNote(step)}, and the step's probe confirms the change took effect\n`;
+    return probe;
+  }
 }
 
 async function verify(

@@ -50,6 +50,37 @@ describe('/api/v1/environments', () => {
     await t.http().get('/api/v1/environments/broken').set(bearer(ADMIN_TOKEN)).expect(404);
   });
 
+  it('takes package repositories and the image checksum as settings, and names a bad repository URL', async () => {
+    const body = environmentBody('mirrored');
+    const repositories = [
+      {
+        id: 'base',
+        name: 'CentOS 7.9 (dc1)',
+        baseUrl: 'http://mirror.dc1/centos/7.9.2009/os/$basearch/',
+        gpgKey: 'file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7',
+      },
+      { id: 'liberty', name: 'RDO Liberty (dc1)', baseUrl: 'http://mirror.dc1/openstack-liberty/' },
+    ];
+    const created = await t
+      .http()
+      .post('/api/v1/environments')
+      .set(bearer(operator))
+      .send({ ...body, network: { ...body.network, repositories, imageChecksum: 'md5:ee1eca47dc88f4879d8a229cc70a07c6' } })
+      .expect(201);
+    expect(created.body.network).toMatchObject({ repositories, imageChecksum: 'md5:ee1eca47dc88f4879d8a229cc70a07c6' });
+
+    const bad = environmentBody('badmirror');
+    const response = await t
+      .http()
+      .post('/api/v1/environments')
+      .set(bearer(operator))
+      .send({ ...bad, network: { ...bad.network, repositories: [{ id: 'base', name: 'x', baseUrl: 'mirror.dc1/centos; reboot' }] } })
+      .expect(400);
+    expect(response.body.reasons).toEqual([
+      'network.repositories[0].baseUrl: "mirror.dc1/centos; reboot" is not an http(s)://, ftp:// or file:// URL',
+    ]);
+  });
+
   it('rejects a wrongly shaped body with the field path, before the service', async () => {
     const body = environmentBody('shape') as Record<string, unknown>;
     const nodes = body.nodes as Array<Record<string, unknown>>;

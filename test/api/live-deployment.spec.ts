@@ -1,6 +1,6 @@
 import type { LogLine } from '../../src/infra/signals/deployment-signals.js';
 import { startLab, type Lab } from '../../lab/nodes/lab.js';
-import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-inventory.js';
+import { labInventory } from '../../lab/nodes/lab-inventory.js';
 import { ADMIN_TOKEN, bearer, createToken, startApiApp, type ApiTestApp } from './api-test-app.js';
 import { SseReader } from './sse-reader.js';
 
@@ -22,7 +22,7 @@ afterAll(async () => {
 describe('a deployment driven through the API on lab nodes, with workers on', () => {
   it('streams the real step output while the base phase runs, then ends with succeeded', async () => {
     const operator = (await createToken(t, 'pipeline', 'operator')).token;
-    const inventory = exampleInventory({ environment: 'lab', ssh: (_node, i) => lab.nodes[i].ssh });
+    const inventory = labInventory(lab);
     await t
       .http()
       .post('/api/v1/environments')

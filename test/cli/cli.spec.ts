@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startLab, type Lab } from '../../lab/nodes/lab.js';
 import { freePort } from '../../src/infra/local-services/local-services.js';
-import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-inventory.js';
+import { labInventory } from '../../lab/nodes/lab-inventory.js';
 import { ensureBuilt } from '../../scripts/build/build.mjs';
 import { ADMIN_TOKEN, bearer, createToken, startApiApp, type ApiTestApp } from '../api/api-test-app.js';
 import { eventually } from '../support/test-app.js';
@@ -30,7 +30,7 @@ beforeAll(async () => {
   baseUrl = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
   operator = (await createToken(t, 'pipeline', 'operator')).token;
   viewer = (await createToken(t, 'auditor', 'viewer')).token;
-  const inventory = exampleInventory({ environment: 'lab', ssh: (_node, i) => lab.nodes[i].ssh });
+  const inventory = labInventory(lab);
   await t
     .http()
     .post('/api/v1/environments')

@@ -5,7 +5,7 @@ import { DEFAULT_USERS } from '../../lab/atlassian/http.js';
 import type { AtlassianSandbox } from '../../lab/atlassian/server.js';
 import type { StoredIssue } from '../../lab/atlassian/jira/jira-state.js';
 import type { Lab } from '../../lab/nodes/lab.js';
-import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-inventory.js';
+import { labInventory } from '../../lab/nodes/lab-inventory.js';
 import { JobQueue } from '../../src/infra/queue/job-queue.js';
 import { eventually, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -39,7 +39,7 @@ export async function startFlowApp(
   const t = await startTestApp({ env });
   await t.app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-  const inventory = exampleInventory({ environment: 'lab', ssh: (_node, i) => lab.nodes[i].ssh });
+  const inventory = labInventory(lab);
   await t.app.get(EnvironmentsService).create({
     name: 'lab',
     network: inventory.network,

@@ -6,8 +6,11 @@ import { startSshd, type RunningSshd } from '../../lab/openssh/start-sshd.js';
 // The node is this machine, so the uploaded file is checked with local fs calls.
 describe('SshExecutor.upload against a real OpenSSH sshd', () => {
   let sshd: RunningSshd;
-  const executor = new SshExecutor();
-  const dir = `/tmp/opsprint-upload-${process.pid}/etc/glance`;
+  const root = `/tmp/opsprint-upload-${process.pid}`;
+  // The node is this machine: its backups go to a temp dir instead of /var/lib/opsprint/backups.
+  const backupRoot = `${root}/backups`;
+  const executor = new SshExecutor({ backupRoot });
+  const dir = `${root}/etc/glance`;
   const path = `${dir}/glance-api.conf`;
 
   beforeAll(async () => {
@@ -35,7 +38,7 @@ describe('SshExecutor.upload against a real OpenSSH sshd', () => {
     expect([info.uid, info.gid]).toEqual([65534, 65534]);
   });
 
-  it('backs up the previous version, keeping its content and mode, then replaces the file', async () => {
+  it('backs up the previous version in the root-only backup tree, keeping its content and mode, then replaces the file', async () => {
     const node = await executor.session(targetFor(sshd));
     const result = await node.upload(path, Buffer.from('[database]\nconnection = second\n'), {
       mode: '600',
@@ -43,14 +46,15 @@ describe('SshExecutor.upload against a real OpenSSH sshd', () => {
       group: 'daemon',
       backup: true,
     });
-    expect(result.backupPath).toMatch(new RegExp(`^${path}\\.opsprint-\\d{8}T\\d{9}Z\\.bak$`));
+    expect(result.backupPath).toMatch(new RegExp(`^${backupRoot}${path}\\.\\d{8}T\\d{9}Z\\.bak$`));
     expect(await readFile(result.backupPath!, 'utf8')).toBe('[database]\nconnection = first\n');
     expect((await stat(result.backupPath!)).mode & 0o7777).toBe(0o640);
+    expect((await stat(backupRoot)).mode & 0o7777).toBe(0o700);
     expect(await readFile(path, 'utf8')).toBe('[database]\nconnection = second\n');
     const info = await stat(path);
     expect([info.mode & 0o7777, info.uid, info.gid]).toEqual([0o600, 0, 1]);
-    // No staging file is left next to it.
-    expect((await node.run(`ls -A ${dir}`)).stdout.split('\n').filter(Boolean)).toHaveLength(2);
+    // Neither a staging file nor a backup is left next to it.
+    expect((await node.run(`ls -A ${dir}`)).stdout).toBe('glance-api.conf\n');
   });
 
   it('replaces without a backup when none is asked for', async () => {
@@ -61,12 +65,24 @@ describe('SshExecutor.upload against a real OpenSSH sshd', () => {
     expect((await node.run(`ls ${dir} | wc -l`)).stdout).toBe(before);
   });
 
+  it('keeps the newest five backups of a file', async () => {
+    const node = await executor.session(targetFor(sshd));
+    const kept: string[] = [];
+    for (let version = 1; version <= 7; version++) {
+      const { backupPath } = await node.upload(path, `v${version}\n`, { mode: '0644', owner: 'root', group: 'root', backup: true });
+      kept.push(backupPath!);
+    }
+    const listed = (await node.run(`ls ${backupRoot}${dir}`)).stdout.split('\n').filter(Boolean);
+    expect(listed.map((name) => `${backupRoot}${dir}/${name}`)).toEqual(kept.slice(-5));
+    expect(await readFile(kept.at(-1)!, 'utf8')).toBe('v6\n');
+  });
+
   it('fails with a clear error for an unknown owner and leaves the file as it was', async () => {
     const node = await executor.session(targetFor(sshd));
     await expect(
       node.upload(path, 'fourth\n', { mode: '0644', owner: 'no-such-user-x', group: 'root', backup: false }),
     ).rejects.toMatchObject({ code: 'sftp', message: expect.stringContaining('no-such-user-x') });
-    expect(await readFile(path, 'utf8')).toBe('third\n');
+    expect(await readFile(path, 'utf8')).toBe('v7\n');
     expect((await node.run(`ls -A ${dir} | grep -c opsprint-.*tmp`)).stdout).toBe('0\n');
   });
 

@@ -1,9 +1,11 @@
+import { isRoot } from '../identity.js';
 import { fail, ok, type LabCommandHandler } from '../lab-host.js';
 
 const ZONES = new Set(Intl.supportedValuesOf('timeZone'));
 
 export const hostnamectl: LabCommandHandler = async (args, { host }) => {
   if (args[0] === 'set-hostname') {
+    if (!isRoot()) return fail('Could not set property: Interactive authentication required.');
     const name = args[1];
     if (!name) return fail('Too few arguments.');
     host.hostname = name;
@@ -11,7 +13,7 @@ export const hostnamectl: LabCommandHandler = async (args, { host }) => {
     return ok();
   }
   return ok(
-    `   Static hostname: ${host.hostname}\n         Icon name: computer-vm\n  Operating System: CentOS Linux 7 (Core)\n            Kernel: Linux 3.10.0-327.el7.x86_64\n      Architecture: x86-64\n`,
+    `   Static hostname: ${host.hostname}\n         Icon name: computer-vm\n  Operating System: CentOS Linux 7 (Core)\n            Kernel: Linux 3.10.0-1160.el7.x86_64\n      Architecture: x86-64\n`,
   );
 };
 
@@ -19,12 +21,14 @@ export const hostname: LabCommandHandler = async (args, { host }) => {
   if (args[0] === '-s') return ok(`${host.hostname.split('.')[0]}\n`);
   if (args[0] === '-i' || args[0] === '-I') return ok(`${host.managementIp}\n`);
   if (args[0] === '-f' || args[0] === undefined) return ok(`${host.hostname}\n`);
+  if (!isRoot()) return fail('hostname: you must be root to change the host name');
   host.hostname = args[0];
   return ok();
 };
 
 export const timedatectl: LabCommandHandler = async (args, { host }) => {
   if (args[0] === 'set-timezone') {
+    if (!isRoot()) return fail('Failed to set time zone: Interactive authentication required.');
     const zone = args[1] ?? '';
     if (!ZONES.has(zone) && zone !== 'UTC') return fail(`Failed to set time zone: Invalid time zone '${zone}'`);
     host.timezone = zone;
@@ -54,6 +58,7 @@ export const getenforce: LabCommandHandler = async (_args, { host }) => ok(`${ho
 
 export const setenforce: LabCommandHandler = async (args, { host }) => {
   if (host.selinux === 'Disabled') return fail('setenforce: SELinux is disabled');
+  if (!isRoot()) return fail('setenforce:  setenforce() failed');
   const mode = args[0];
   if (mode === '0' || mode?.toLowerCase() === 'permissive') host.selinux = 'Permissive';
   else if (mode === '1' || mode?.toLowerCase() === 'enforcing') host.selinux = 'Enforcing';

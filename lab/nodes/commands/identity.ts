@@ -1,5 +1,7 @@
 import { fail, ok, type LabCommandHandler } from '../lab-host.js';
 import { SHELL_PID } from '../centos-layout.js';
+import { currentIdentity, isRoot, runAs } from '../identity.js';
+import { sudoDecision } from '../sudoers.js';
 import { readGroups, readPasswd, shellQuote } from './support.js';
 
 /** getent passwd|group NAME: the /etc line, exit 2 when absent. */
@@ -23,11 +25,11 @@ export const kill: LabCommandHandler = async (args) => {
   return ok();
 };
 
-export const whoami: LabCommandHandler = async (_args, { env }) => ok(`${env.USER ?? 'root'}\n`);
+export const whoami: LabCommandHandler = async () => ok(`${currentIdentity().user}\n`);
 
-export const id: LabCommandHandler = async (args, { env, fs }) => {
+export const id: LabCommandHandler = async (args, { fs }) => {
   const flags = args.filter((a) => a.startsWith('-')).join('');
-  const name = args.find((a) => !a.startsWith('-')) ?? env.USER ?? 'root';
+  const name = args.find((a) => !a.startsWith('-')) ?? currentIdentity().user;
   const user = (await readPasswd(fs)).find((u) => u.name === name);
   if (!user) return fail(`id: ${name}: no such user`);
   const names = flags.includes('n');
@@ -36,30 +38,51 @@ export const id: LabCommandHandler = async (args, { env, fs }) => {
   return ok(`uid=${user.uid}(${user.name}) gid=${user.gid}(${user.name}) groups=${user.gid}(${user.name})\n`);
 };
 
-/** sudo: the lab logs in as root already, so it runs the rest of the line (options such as -n accepted). */
+/**
+ * sudo [-n] [-H] [-E] [-u user] command: the node's sudoers policy decides (a password prompt,
+ * which nobody can answer over the executor's channels, fails cleanly, as does requiretty without
+ * a terminal); the command runs as the target user with the environment reset.
+ */
 export const sudo: LabCommandHandler = async (args, ctx) => {
   let i = 0;
-  let user = 'root';
+  let target = 'root';
+  let nonInteractive = false;
   while (i < args.length && args[i]!.startsWith('-')) {
     if (args[i] === '--') {
       i++;
       break;
     }
-    if (args[i] === '-u') user = args[++i] ?? 'root';
+    if (args[i] === '-u') target = args[++i] ?? 'root';
+    else if (args[i]!.includes('n')) nonInteractive = true;
     i++;
   }
   const command = args.slice(i);
   if (command.length === 0) return fail('usage: sudo [-n] [-u user] command');
-  return ctx.exec(command.map(shellQuote).join(' '), { stdin: ctx.stdin, env: { USER: user, LOGNAME: user } });
+  const caller = currentIdentity();
+  const decision = await sudoDecision(ctx.host.fs, caller.user, { nonInteractive, tty: caller.tty });
+  if (!decision.allowed) return fail(decision.message ?? 'sudo: permission denied');
+  const entry = (await readPasswd(ctx.host.fs)).find((u) => u.name === target);
+  if (!entry) return fail(`sudo: unknown user: ${target}`);
+  return runAs({ user: target, tty: caller.tty }, () =>
+    ctx.exec(command.map(shellQuote).join(' '), {
+      stdin: ctx.stdin,
+      env: { USER: target, LOGNAME: target, HOME: entry.home, PATH: '/sbin:/bin:/usr/sbin:/usr/bin' },
+    }),
+  );
 };
 
-/** su [-] [-s shell] [-c command] user: runs the command as that system user, who must exist. */
+/**
+ * su [-] [-s shell] [-c command] user: root runs the command as that user, who must exist (and,
+ * without -s, have a login shell: the service accounts have /sbin/nologin). Anyone else would be
+ * asked for the user's password, which no channel of the executor can give.
+ */
 export const su: LabCommandHandler = async (args, ctx) => {
   let command: string | undefined;
   let user: string | undefined;
+  let shell: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === '-s' || a === '--shell') i++;
+    if (a === '-s' || a === '--shell') shell = args[++i];
     else if (a === '-c' || a === '--command') command = args[++i];
     else if (a === '-' || a === '-l' || a === '--login') continue;
     else if (!a.startsWith('-')) user ??= a;
@@ -67,13 +90,22 @@ export const su: LabCommandHandler = async (args, ctx) => {
   const name = user ?? 'root';
   const entry = (await readPasswd(ctx.fs)).find((u) => u.name === name);
   if (!entry) return fail(`su: user ${name} does not exist`);
+  const caller = currentIdentity();
+  if (caller.user !== 'root' && caller.user !== name) return fail('su: Authentication failure');
   if (!command) return fail('su: no command given (the lab has no interactive shells)');
-  return ctx.exec(command, { stdin: ctx.stdin, env: { USER: name, LOGNAME: name, HOME: entry.home } });
+  if (!shell && entry.shell === '/sbin/nologin') return fail('This account is currently not available.');
+  return runAs({ user: name, tty: caller.tty }, () =>
+    ctx.exec(command!, { stdin: ctx.stdin, env: { USER: name, LOGNAME: name, HOME: entry.home } }),
+  );
 };
 
 /** chown records owners in the host's owner table; the user and group must exist. */
 export const chown: LabCommandHandler = async (args, { fs, host, cwd }) => {
   const recursive = args.includes('-R');
+  if (!isRoot()) {
+    const target = args.find((a) => !a.startsWith('-') && a !== args.find((b) => !b.startsWith('-')));
+    return fail(`chown: changing ownership of '${target ?? ''}': Operation not permitted`);
+  }
   const [spec, ...paths] = args.filter((a) => !a.startsWith('-'));
   if (!spec || paths.length === 0) return fail("chown: missing operand\nTry 'chown --help' for more information.");
   const [user = '', group] = spec.split(/[:.]/);

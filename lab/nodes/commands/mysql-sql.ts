@@ -148,6 +148,9 @@ export function runSql(state: MysqlState, sql: string, options: OutputFormat & {
         state.accounts.map((a) => [a.user, a.host]),
         options,
       );
+    } else if ((m = text.match(new RegExp(String.raw`^SELECT\s+COUNT\(\*\)\s+FROM\s+mysql\.user\s+WHERE\s+User\s*=\s*${STRING}$`, 'i')))) {
+      const count = state.accounts.filter((a) => a.user === unquote(`'${m![1]}'`)).length;
+      output += table(['COUNT(*)'], [[String(count)]], options);
     } else if ((m = text.match(/^SELECT\s+(\d+)$/i))) {
       output += table([m[1]!], [[m[1]!]], options);
     } else if (/^SELECT\s+VERSION\(\)$/i.test(text)) {

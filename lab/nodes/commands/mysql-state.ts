@@ -25,6 +25,8 @@ export class MysqlState {
     { user: '', host: 'localhost', password: '' },
   ];
   readonly grants: MysqlGrant[] = [];
+  /** Migration state a service's db sync left in its database: sqlalchemy-migrate's version, or alembic's head revisions. */
+  readonly schemaVersions = new Map<string, string>();
 
   account(user: string, host: string): MysqlAccount | undefined {
     return this.accounts.find((a) => a.user === user && a.host === host);

@@ -1,3 +1,4 @@
+import { currentIdentity } from '../identity.js';
 import { fail, ok, type LabCommandHandler, type LabCommandResult } from '../lab-host.js';
 
 const MANAGEMENT_DEPENDENCIES = [
@@ -16,7 +17,10 @@ const nodeDown = (hostname: string): LabCommandResult =>
     2,
   );
 
+const notRabbitUser = () => !['root', 'rabbitmq'].includes(currentIdentity().user);
+
 export const rabbitmqctl: LabCommandHandler = async (args, { host }) => {
+  if (notRabbitUser()) return fail('Only root or rabbitmq should run rabbitmqctl');
   if (!host.isActive('rabbitmq-server')) return nodeDown(host.hostname);
   const rabbit = host.rabbit;
   let vhost = '/';
@@ -78,6 +82,7 @@ export const rabbitmqctl: LabCommandHandler = async (args, { host }) => {
 };
 
 export const rabbitmqPlugins: LabCommandHandler = async (args, { host }) => {
+  if (notRabbitUser()) return fail('Only root or rabbitmq should run rabbitmq-plugins');
   const [verb, ...names] = args.filter((a) => !a.startsWith('-'));
   const rabbit = host.rabbit;
   if (verb === 'list') {

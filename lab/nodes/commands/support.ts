@@ -10,6 +10,7 @@ export interface PasswdEntry {
   uid: number;
   gid: number;
   home: string;
+  shell: string;
 }
 
 export async function readPasswd(fs: IFileSystem): Promise<PasswdEntry[]> {
@@ -18,8 +19,8 @@ export async function readPasswd(fs: IFileSystem): Promise<PasswdEntry[]> {
     .split('\n')
     .filter(Boolean)
     .map((line) => {
-      const [name = '', , uid = '0', gid = '0', , home = '/'] = line.split(':');
-      return { name, uid: Number(uid), gid: Number(gid), home };
+      const [name = '', , uid = '0', gid = '0', , home = '/', shell = '/bin/bash'] = line.split(':');
+      return { name, uid: Number(uid), gid: Number(gid), home, shell };
     });
 }
 

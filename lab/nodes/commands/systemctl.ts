@@ -1,4 +1,5 @@
 import { fail, ok, type LabCommandHandler, type LabCommandResult, type LabHost } from '../lab-host.js';
+import { isRoot } from '../identity.js';
 import { startVeto } from '../service-rules.js';
 
 const unitName = (unit: string) => unit.replace(/\.service$/, '');
@@ -62,6 +63,10 @@ export const systemctl: LabCommandHandler = async (args, { host }) => {
   const quiet = args.includes('--quiet') || args.includes('-q');
   const say = (text: string) => (quiet ? '' : text);
   const [verb, ...units] = args.filter((a) => !a.startsWith('-'));
+  // polkit asks a non-root caller for root's password, which a channel without a terminal cannot give.
+  const manages = ['start', 'stop', 'restart', 'reload', 'try-restart', 'enable', 'disable', 'daemon-reload'].includes(verb ?? '');
+  if (manages && !isRoot())
+    return fail(`Failed to ${verb} ${units.map((u) => `${unitName(u)}.service`).join(' ')}: Interactive authentication required.`);
   switch (verb) {
     case 'daemon-reload':
       return ok();

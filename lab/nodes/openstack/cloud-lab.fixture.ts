@@ -7,6 +7,7 @@ import { provisionCentos } from '../centos-layout.js';
 import { centosHostCommands } from '../commands/index.js';
 import { CommandRegistry, LabHost } from '../lab-host.js';
 import { NodeShell, type ChannelContext, type ShellResult } from '../node-shell.js';
+import { useVaultRepositories } from '../vault-repositories.js';
 import { type Cloud, createCloud, type CloudOptions, registerOpenStackCommands } from './index.js';
 
 export interface TestNode {
@@ -30,6 +31,7 @@ const channel = (): ChannelContext => ({
 async function node(cloud: Cloud, registry: CommandRegistry, name: string, role: 'controller' | 'compute', ip: string): Promise<TestNode> {
   const host = new LabHost(name, [role], ip, new InMemoryFs());
   await provisionCentos(host);
+  await useVaultRepositories(host);
   host.hostname = name;
   cloud.addHost(host);
   const shell = new NodeShell(host, registry, cloud);

@@ -23,6 +23,17 @@ export function registration(user: string, name: string, type: string, descripti
   ];
 }
 
+/** How one service reaches another through Keystone (nova.conf [neutron], neutron.conf [nova]), with the seed's account. */
+const SERVICE_ACCOUNT = (section: string, user: string) => `[${section}]
+auth_url = http://192.168.56.11:35357
+auth_plugin = password
+project_domain_id = default
+user_domain_id = default
+region_name = RegionOne
+project_name = service
+username = ${user}
+password = ${user}`;
+
 const RABBIT_SECTION = `[oslo_messaging_rabbit]
 rabbit_host=192.168.56.11
 rabbit_port=5672
@@ -76,6 +87,8 @@ connection=mysql://nova:nova@192.168.56.11/nova
 [glance]
 host=$my_ip
 ${AUTHTOKEN('nova')}
+${SERVICE_ACCOUNT('neutron', 'neutron')}
+url = http://192.168.56.11:9696
 ${RABBIT_SECTION}
 [vnc]
 vncserver_listen=$my_ip
@@ -102,6 +115,7 @@ rpc_backend=rabbit
 [database]
 connection = mysql://neutron:neutron@192.168.56.11:3306/neutron
 ${AUTHTOKEN('neutron')}
+${SERVICE_ACCOUNT('nova', 'nova')}
 ${RABBIT_SECTION}
 `;
 

@@ -10,6 +10,7 @@ import type { Flavor, Instance, SecurityGroupRule } from './nova-state.js';
 import { LIBERTY_FLAVORS } from './nova-state.js';
 import { resourceId } from './ids.js';
 import type { Session } from './service-access.js';
+import { keystoneCredentialsProblem } from './service-access.js';
 
 export function findFlavor(nameOrId: string): Flavor {
   const flavor = LIBERTY_FLAVORS.find((f) => f.id === nameOrId || f.name === nameOrId);
@@ -75,12 +76,14 @@ export async function bootInstance(
   // The port is bound on the chosen node by its Linux bridge agent; without one alive, Nova gives up.
   const agents = await cloud.neutronAgents();
   const bindable = !network || agents.some((a) => a.host === host && a.binary === 'neutron-linuxbridge-agent' && a.alive);
+  const networking = host && bindable && network ? await networkAllocationProblem(cloud, host) : undefined;
   const fault =
     host && !bindable
       ? `Build of instance was re-scheduled: Binding failed for port, please check neutron logs for more information.`
-      : undefined;
+      : networking;
   const subnet = network && cloud.neutron.subnets.get(network.subnetIds[0] ?? '');
-  const ip = host && bindable && subnet ? cloud.neutron.allocateIp(subnet) : undefined;
+  const ip = host && bindable && !networking && subnet ? cloud.neutron.allocateIp(subnet) : undefined;
+  if (ip && host && network) await cloud.portBound(host, network);
   const instance = cloud.nova.addInstance({
     name: request.name,
     projectId,
@@ -96,6 +99,21 @@ export async function bootInstance(
     fault,
   });
   return { instance, flavor, image };
+}
+
+/**
+ * nova-compute creates and binds the port with its [neutron] account, then waits for neutron-server
+ * to report the VIF plugged, which neutron-server does with its [nova] account. Either account
+ * refused ends the build in ERROR (a real one after vif_plugging_timeout, 300 s).
+ */
+async function networkAllocationProblem(cloud: Cloud, computeName: string): Promise<string | undefined> {
+  const compute = cloud.hostByAddress(computeName);
+  const server = cloud.hostList().find((h) => h.isActive('neutron-server'));
+  const failed = 'Build of instance aborted: Failed to allocate the network(s), not rescheduling.';
+  if (compute && (await keystoneCredentialsProblem(cloud, compute, '/etc/nova/nova.conf', 'neutron')))
+    return `${failed} (Unauthorized: 401)`;
+  if (server && (await keystoneCredentialsProblem(cloud, server, '/etc/neutron/neutron.conf', 'nova'))) return failed;
+  return undefined;
 }
 
 export function instancesOf(cloud: Cloud, session: Session): Instance[] {

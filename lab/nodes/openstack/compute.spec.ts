@@ -6,6 +6,8 @@ describe('Glance, Nova and Neutron on a two-node lab, driven by the seed command
   let lab: CloudLab;
   const admin = (line: string) => lab.controller.sh(`source /root/admin-openrc.sh && ${line}`);
   const demo = (line: string) => lab.controller.sh(`source /root/demo-openrc.sh && ${line}`);
+  /** Nodes whose address the Linux bridge agent moved onto a bridge, in order. */
+  const moves: string[] = [];
 
   beforeAll(async () => {
     lab = await startCloudLab({ buildDurationMs: 60_000 });
@@ -85,6 +87,8 @@ describe('Glance, Nova and Neutron on a two-node lab, driven by the seed command
       'provider:physical_network': 'physnet1',
       'provider:network_type': 'flat',
     });
+    lab.controller.host.onAddressMoved = () => moves.push('controller');
+    lab.compute.host.onAddressMoved = () => moves.push('compute');
     const unknownPhysnet = await admin('neutron net-create other --provider:physical_network physnet9 --provider:network_type flat');
     expect(unknownPhysnet.exitCode).toBe(1);
     expect(unknownPhysnet.stderr).toContain("physical_network 'physnet9' unknown for flat provider network");
@@ -92,6 +96,9 @@ describe('Glance, Nova and Neutron on a two-node lab, driven by the seed command
       'neutron subnet-create flat 192.168.56.0/24 --name flat-subnet --allocation-pool start=192.168.56.100,end=192.168.56.200 --dns-nameserver 192.168.56.2 --gateway 192.168.56.2',
     );
     expect(subnet.exitCode).toBe(0);
+    // The DHCP port bound on the controller: its Linux bridge agent made the bridge and moved eth0's address onto it, once.
+    expect(moves).toEqual(['controller']);
+    expect([...lab.controller.host.bridges.values()]).toEqual([`brq${parseFieldValueTable(net.stdout).id!.slice(0, 11)}`]);
     const subnets = parseOpenStackTable((await admin('neutron subnet-list')).stdout);
     expect(subnets).toEqual([
       {
@@ -139,6 +146,8 @@ describe('Glance, Nova and Neutron on a two-node lab, driven by the seed command
       `nova boot --flavor m1.tiny --image cirros --nic net-id=$(neutron net-list | awk -v name=flat '$4 == name {print $2}') --security-group default --key-name mykey hello-instance`,
     );
     expect(boot.exitCode).toBe(0);
+    // Its port bound on the compute node, whose agent moved that node's address in turn; the controller's stays where it went.
+    expect(moves).toEqual(['controller', 'compute']);
     expect(parseFieldValueTable(boot.stdout)).toMatchObject({
       name: 'hello-instance',
       status: 'BUILD',

@@ -109,6 +109,19 @@ const SUBCOMMANDS: Record<string, (cloud: Cloud, session: Session, ctx: CliConte
       ),
     );
   },
+  async 'image-delete'(cloud, session, _ctx, args) {
+    const ids = parseArgs(args, { options: {} }).positionals;
+    if (ids.length === 0) throw new UsageError('too few arguments');
+    await callCatalogService(cloud, 'image', '/v2/images');
+    for (const id of ids) {
+      const image = visibleImages(cloud, session).find((i) => i.id === id);
+      if (!image) throw new ApiError(404, `No image with an ID of '${id}' exists.`);
+      if (!session.isAdmin && image.ownerProjectId !== session.projectId)
+        throw new ApiError(403, '403 Forbidden: You are not authorized to complete this action.');
+      cloud.glance.images.delete(id);
+    }
+    return ok();
+  },
   async 'image-show'(cloud, session, _ctx, args) {
     const [id] = requirePositionals(parseArgs(args, { options: {} }), ['IMAGE_ID']);
     await callCatalogService(cloud, 'image', `/v2/images/${id}`);

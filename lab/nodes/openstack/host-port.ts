@@ -6,7 +6,21 @@ import type { IFileSystem } from 'just-bash';
 import type { LabHost } from '../lab-host.js';
 
 /** The node facts the cloud reads: name, roles, address, files, systemd units, MariaDB catalog, RabbitMQ broker, file owners, packages. */
-export type CloudHost = Pick<LabHost, 'name' | 'roles' | 'managementIp' | 'fs' | 'isActive' | 'mysql' | 'owners' | 'packages' | 'rabbit'>;
+export type CloudHost = Pick<
+  LabHost,
+  | 'name'
+  | 'roles'
+  | 'managementIp'
+  | 'fs'
+  | 'isActive'
+  | 'mysql'
+  | 'owners'
+  | 'packages'
+  | 'rabbit'
+  | 'bridges'
+  | 'addressInterface'
+  | 'onAddressMoved'
+>;
 
 export interface CliResult {
   stdout: string;

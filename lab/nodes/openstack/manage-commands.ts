@@ -3,17 +3,55 @@
  * nova-manage db sync, neutron-db-manage … upgrade head. Each reads its service's
  * `[database] connection`, logs in to that MariaDB and creates the service's tables.
  */
+import { currentIdentity } from '../identity.js';
 import type { Cloud } from './cloud.js';
 import { SYNCED_TABLES } from './db-tables.js';
-import { type CliContext, type CliResult, fail, ok, readIfExists, resolvePath } from './host-port.js';
+import { type CliContext, type CliResult, type CloudHost, fail, ok, readIfExists, resolvePath } from './host-port.js';
 import { iniValue, parseDatabaseUrl, parseIni } from './ini-file.js';
+import { unreadableConfig } from './config-access.js';
 
 type Service = keyof typeof SYNCED_TABLES;
+
+/**
+ * The schema each service's Liberty packages migrate to: sqlalchemy-migrate's last version for
+ * keystone (075_confirm_config_registration), glance (042_…) and nova (302_…); neutron's two
+ * alembic heads (expand 34af2b5c5a59 "Add dns_name to Port", contract 4af11ca47297 "Drop cisco
+ * monolithic tables").
+ */
+export const LIBERTY_SCHEMA: Record<Service, string> = {
+  keystone: '75',
+  glance: '42',
+  nova: '302',
+  neutron: '34af2b5c5a59,4af11ca47297',
+};
 
 const mysqlError = (code: number, message: string) => `(_mysql_exceptions.OperationalError) (${code}, "${message}")`;
 
 /** Log in to the database the config names and create the tables; an error line like oslo.db's, or undefined. */
 async function syncDatabase(cloud: Cloud, ctx: CliContext, service: Service, configPaths: string[]): Promise<string | undefined> {
+  const opened = await openDatabase(cloud, ctx, configPaths);
+  if (typeof opened === 'string') return opened;
+  for (const table of SYNCED_TABLES[service]) opened.tables.add(table);
+  opened.server.mysql.schemaVersions.set(opened.database, LIBERTY_SCHEMA[service]);
+  return undefined;
+}
+
+/** The migration state of the service's database, or the error the tool prints. */
+async function schemaVersion(cloud: Cloud, ctx: CliContext, configPaths: string[]): Promise<{ version: string | undefined } | string> {
+  const opened = await openDatabase(cloud, ctx, configPaths);
+  if (typeof opened === 'string') return opened;
+  return { version: opened.server.mysql.schemaVersions.get(opened.database) };
+}
+
+/** Log in to the database a service's config names, as oslo.db does. */
+async function openDatabase(
+  cloud: Cloud,
+  ctx: CliContext,
+  configPaths: string[],
+): Promise<{ server: CloudHost; database: string; tables: Set<string> } | string> {
+  // The tool reads its config as whoever runs it (the service user under the seed's `su`).
+  const unreadable = await unreadableConfig(ctx.host, currentIdentity().user, configPaths);
+  if (unreadable) return unreadable;
   let connection: string | undefined;
   for (const path of configPaths) {
     const text = await readIfExists(ctx.fs, path);
@@ -34,8 +72,7 @@ async function syncDatabase(cloud: Cloud, ctx: CliContext, service: Service, con
   }
   const tables = server.mysql.databases.get(db.database);
   if (!tables) return mysqlError(1049, `Unknown database '${db.database}'`);
-  for (const table of SYNCED_TABLES[service]) tables.add(table);
-  return undefined;
+  return { server, database: db.database, tables };
 }
 
 /** The service's log file, created by whoever ran the tool (the seed runs it as the service user for that reason). */
@@ -44,8 +81,24 @@ async function touchLog(ctx: CliContext, service: Service, file: string): Promis
   const path = `${dir}/${file}`;
   if (!(await ctx.fs.exists(dir)) || (await ctx.fs.exists(path))) return;
   await ctx.fs.writeFile(path, '');
-  const user = ctx.env.USER ?? 'root';
+  const { user } = currentIdentity();
   ctx.host.owners.set(path, `${user}:${user}`);
+}
+
+/** sqlalchemy-migrate's `db_version`: the number, or oslo.db's error for a database never synced. */
+async function printVersion(
+  state: { version: string | undefined } | string,
+  service: Service,
+  ctx: CliContext,
+  log: string,
+): Promise<CliResult> {
+  await touchLog(ctx, service, log);
+  if (typeof state === 'string') return fail(`CRITICAL ${service} [-] OperationalError: ${state}`);
+  if (state.version === undefined)
+    return fail(
+      `CRITICAL ${service} [-] DbMigrationError: The database is not under version control, but has tables. Please stamp the current version of the schema manually.`,
+    );
+  return ok(`${state.version}\n`);
 }
 
 function usage(program: string, choices: string[], given: string): CliResult {
@@ -59,7 +112,9 @@ function usage(program: string, choices: string[], given: string): CliResult {
 export function keystoneManage(cloud: Cloud) {
   return async (args: string[], ctx: CliContext): Promise<CliResult> => {
     const command = args.filter((a) => !a.startsWith('-'))[0] ?? '';
-    if (command !== 'db_sync') return usage('keystone-manage', ['db_sync'], command);
+    if (command === 'db_version')
+      return printVersion(await schemaVersion(cloud, ctx, ['/etc/keystone/keystone.conf']), 'keystone', ctx, 'keystone.log');
+    if (command !== 'db_sync') return usage('keystone-manage', ['db_sync', 'db_version'], command);
     const error = await syncDatabase(cloud, ctx, 'keystone', ['/etc/keystone/keystone.conf']);
     if (error) return fail(`CRITICAL keystone [-] OperationalError: ${error}`);
     await touchLog(ctx, 'keystone', 'keystone.log');
@@ -70,7 +125,10 @@ export function keystoneManage(cloud: Cloud) {
 export function glanceManage(cloud: Cloud) {
   return async (args: string[], ctx: CliContext): Promise<CliResult> => {
     const words = args.filter((a) => !a.startsWith('-')).join(' ');
-    if (words !== 'db_sync' && words !== 'db sync') return usage('glance-manage', ['db_sync', 'db'], words);
+    const configs = ['/etc/glance/glance-api.conf', '/etc/glance/glance-registry.conf'];
+    if (words === 'db_version' || words === 'db version')
+      return printVersion(await schemaVersion(cloud, ctx, configs), 'glance', ctx, 'api.log');
+    if (words !== 'db_sync' && words !== 'db sync') return usage('glance-manage', ['db_sync', 'db_version', 'db'], words);
     const error = await syncDatabase(cloud, ctx, 'glance', ['/etc/glance/glance-api.conf', '/etc/glance/glance-registry.conf']);
     if (error) return fail(`CRITICAL glance [-] OperationalError: ${error}`);
     await touchLog(ctx, 'glance', 'api.log');
@@ -82,6 +140,8 @@ export function glanceManage(cloud: Cloud) {
 export function novaManage(cloud: Cloud) {
   return async (args: string[], ctx: CliContext): Promise<CliResult> => {
     const words = args.filter((a) => !a.startsWith('-')).join(' ');
+    if (words === 'db version')
+      return printVersion(await schemaVersion(cloud, ctx, ['/etc/nova/nova.conf']), 'nova', ctx, 'nova-manage.log');
     if (words !== 'db sync') return usage('nova-manage', ['db', 'api_db', 'service', 'host'], words);
     const error = await syncDatabase(cloud, ctx, 'nova', ['/etc/nova/nova.conf']);
     if (error) return fail(`CRITICAL nova [-] OperationalError: ${error}`);
@@ -110,6 +170,17 @@ export function neutronDbManage(cloud: Cloud) {
       if (args[i] === '--config-file') configFiles.push(resolvePath(ctx.cwd, args[++i] ?? ''));
       else if (args[i].startsWith('--config-file=')) configFiles.push(resolvePath(ctx.cwd, args[i].slice('--config-file='.length)));
       else words.push(args[i]);
+    }
+    if (words[0] === 'current') {
+      const files = configFiles.length > 0 ? configFiles : ['/etc/neutron/neutron.conf'];
+      const state = await schemaVersion(cloud, ctx, files);
+      if (typeof state === 'string')
+        return fail(`INFO  [alembic.runtime.migration] Context impl MySQLImpl.\nsqlalchemy.exc.OperationalError: ${state}`);
+      const heads = state.version?.split(',') ?? [];
+      return ok(
+        `${heads.map((h) => `${h} (head)\n`).join('')}`,
+        `INFO  [alembic.runtime.migration] Context impl MySQLImpl.\nINFO  [alembic.runtime.migration] Will assume non-transactional DDL.\n  Running current for neutron ...\n  OK\n`,
+      );
     }
     if (words[0] !== 'upgrade')
       return usage(

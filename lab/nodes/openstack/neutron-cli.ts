@@ -159,6 +159,12 @@ const SUBCOMMANDS: Record<string, NeutronHandler> = {
       allocationPools: pools.length > 0 ? pools : cloud.neutron.defaultPool(cidr, gatewayIp),
       enableDhcp: !parsed.flags.has('--disable-dhcp'),
     });
+    // The DHCP agents serving the network get a port each, bound on their node.
+    if (subnet.enableDhcp) {
+      for (const agent of (await cloud.neutronAgents()).filter((a) => a.binary === 'neutron-dhcp-agent' && a.alive)) {
+        await cloud.portBound(agent.host, net);
+      }
+    }
     return created('subnet', subnetRecord(subnet));
   },
   async 'subnet-list'(cloud) {

@@ -18,6 +18,7 @@ import { apiTimestamp, randomPassword } from './ids.js';
 import { iniValue, parseIni } from './ini-file.js';
 import { generateKeypair, publicKeyFingerprint } from './nova-keypairs.js';
 import { instanceRecord, novaEndpoints } from './nova-output.js';
+import { consoleLog } from './metadata-service.js';
 import { LIBERTY_FLAVORS } from './nova-state.js';
 import { callCatalogService, type Session } from './service-access.js';
 import { formatRecord, formatTable } from './table-format.js';
@@ -198,6 +199,30 @@ const SUBCOMMANDS: Record<string, NovaHandler> = {
     await compute(cloud, '/servers/detail');
     const instance = findInstance(cloud, session, nameOrId);
     return ok(formatRecord(instanceRecord(cloud, instance, cloud.instanceStatus(instance)), ['Property', 'Value']));
+  },
+  async delete(cloud, session, _ctx, args) {
+    const names = parseArgs(args, { options: { '--all-tenants': 'flag' } }).positionals;
+    if (names.length === 0) throw new UsageError('too few arguments');
+    await compute(cloud, '/servers');
+    const lines: string[] = [];
+    for (const nameOrId of names) {
+      const instance = findInstance(cloud, session, nameOrId);
+      cloud.deleteInstance(instance);
+      lines.push(`Request to delete server ${nameOrId} has been accepted.`);
+    }
+    return ok(`${lines.join('\n')}\n`);
+  },
+  async 'console-log'(cloud, session, _ctx, args) {
+    const [nameOrId] = requirePositionals(parseArgs(args, { options: { '--length': 'value' } }), ['server']);
+    await compute(cloud, '/servers/action');
+    const instance = findInstance(cloud, session, nameOrId);
+    if (cloud.instanceStatus(instance) !== 'ACTIVE') {
+      throw new ApiError(
+        409,
+        `Instance ${instance.id} in vm_state ${cloud.instanceStatus(instance) === 'ERROR' ? 'error' : 'building'}. Cannot get_console_output while the instance is in this state.`,
+      );
+    }
+    return ok(await consoleLog(cloud, instance));
   },
   async 'get-vnc-console'(cloud, session, _ctx, args) {
     const [nameOrId, type] = requirePositionals(parseArgs(args, { options: {} }), ['server', 'console-type']);

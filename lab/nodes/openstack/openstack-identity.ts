@@ -150,6 +150,34 @@ export const IDENTITY_COMMANDS: OpenstackCommand[] = [
     },
   },
   {
+    words: 'user set',
+    options: {
+      '--domain': 'value',
+      '--password': 'value',
+      '--password-prompt': 'flag',
+      '--email': 'value',
+      '--project': 'value',
+      '--description': 'value',
+      '--name': 'value',
+      '--enable': 'flag',
+      '--disable': 'flag',
+    },
+    output: 'none',
+    identity: true,
+    async run(args, env) {
+      requireAdmin(env, 'identity:update_user');
+      const [nameOrId] = requirePositionals(args, ['user']);
+      const user = env.cloud.keystone.find(env.cloud.keystone.users, 'user', nameOrId);
+      if (args.flags.has('--password-prompt')) user.password = promptedPassword(env.ctx.stdin);
+      else if (args.values.has('--password')) user.password = args.values.get('--password');
+      if (args.values.has('--email')) user.email = args.values.get('--email');
+      if (args.values.has('--name')) user.name = args.values.get('--name')!;
+      if (args.flags.has('--disable')) user.enabled = false;
+      if (args.flags.has('--enable')) user.enabled = true;
+      return { kind: 'none' };
+    },
+  },
+  {
     words: 'role create',
     options: { '--or-show': 'flag', '--domain': 'value' },
     output: 'record',

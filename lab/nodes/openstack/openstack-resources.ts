@@ -52,6 +52,36 @@ export const RESOURCE_COMMANDS: OpenstackCommand[] = [
     },
   },
   {
+    words: 'image show',
+    options: { '--human-readable': 'flag' },
+    output: 'record',
+    identity: false,
+    async run(args, env) {
+      const [nameOrId] = requirePositionals(args, ['image']);
+      await callCatalogService(env.cloud, 'image', `/v2/images/${nameOrId}`);
+      const visible = visibleImages(env.cloud, env.session);
+      const named = visible.filter((i) => i.name === nameOrId);
+      if (named.length > 1) throw new Error(`More than one image exists with the name '${nameOrId}'.`);
+      const image = visible.find((i) => i.id === nameOrId) ?? named[0];
+      if (!image) throw new Error(`Could not find resource ${nameOrId}`);
+      return {
+        kind: 'record',
+        record: {
+          checksum: image.checksum,
+          container_format: image.containerFormat,
+          disk_format: image.diskFormat,
+          id: image.id,
+          name: image.name,
+          owner: image.ownerProjectId ?? '',
+          protected: 'False',
+          size: image.size,
+          status: image.status,
+          visibility: image.visibility,
+        },
+      };
+    },
+  },
+  {
     words: 'flavor list',
     options: { '--all': 'flag', '--public': 'flag', '--private': 'flag', '--long': 'flag' },
     output: 'list',

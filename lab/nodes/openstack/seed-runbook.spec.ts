@@ -13,6 +13,7 @@ import type { PlannedStep } from '../../../src/runbooks/model.js';
 import { provisionCentos } from '../centos-layout.js';
 import { centosHostCommands } from '../commands/index.js';
 import { CommandRegistry, LabHost } from '../lab-host.js';
+import { PUBLIC_INTERNET } from '../lab-internet.js';
 import { NodeShell } from '../node-shell.js';
 import { attachHost, createCloud, registerOpenStackCommands } from './index.js';
 
@@ -25,6 +26,7 @@ describe('the seed runbook on the lab cloud', () => {
     centosHostCommands(registry);
     registerOpenStackCommands(registry, cloud);
     const inventory = exampleInventory();
+    inventory.network.imageChecksum = PUBLIC_INTERNET.checksumOf(inventory.network.imageUrl);
     const shells = new Map<string, NodeShell>();
     const hosts = new Map<string, LabHost>();
     for (const node of inventory.nodes) {

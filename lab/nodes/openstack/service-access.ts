@@ -7,20 +7,24 @@ import { ConnectionRefused, serverError, unauthorized } from './api-errors.js';
 import type { Cloud } from './cloud.js';
 import type { CloudHost } from './host-port.js';
 import { readIfExists } from './host-port.js';
-import { iniValue, parseDatabaseUrl, parseIni } from './ini-file.js';
+import { type IniSections, iniValue, parseDatabaseUrl, parseIni } from './ini-file.js';
 import type { EndpointInterface } from './keystone-state.js';
+import { databaseCredentialsProblem, unreadableConfig } from './config-access.js';
 
 export const KEYSTONE_CONF = '/etc/keystone/keystone.conf';
 export const WSGI_KEYSTONE_CONF = '/etc/httpd/conf.d/wsgi-keystone.conf';
 export const KEYSTONE_LOG = '/var/log/keystone/keystone.log';
 
-/** Which unit answers on a port, and which config names its database. */
-const LISTENERS: Record<number, { unit: string; config: string }> = {
-  5000: { unit: 'httpd', config: KEYSTONE_CONF },
-  35357: { unit: 'httpd', config: KEYSTONE_CONF },
-  9292: { unit: 'openstack-glance-api', config: '/etc/glance/glance-api.conf' },
-  8774: { unit: 'openstack-nova-api', config: '/etc/nova/nova.conf' },
-  9696: { unit: 'neutron-server', config: '/etc/neutron/neutron.conf' },
+/**
+ * Which unit answers on a port, the config naming its database, and the user it runs as (and so
+ * reads that config as). Every API but Keystone's validates tokens with its [keystone_authtoken] account.
+ */
+const LISTENERS: Record<number, { unit: string; config: string; user: string; authtoken: boolean }> = {
+  5000: { unit: 'httpd', config: KEYSTONE_CONF, user: 'keystone', authtoken: false },
+  35357: { unit: 'httpd', config: KEYSTONE_CONF, user: 'keystone', authtoken: false },
+  9292: { unit: 'openstack-glance-api', config: '/etc/glance/glance-api.conf', user: 'glance', authtoken: true },
+  8774: { unit: 'openstack-nova-api', config: '/etc/nova/nova.conf', user: 'nova', authtoken: true },
+  9696: { unit: 'neutron-server', config: '/etc/neutron/neutron.conf', user: 'neutron', authtoken: true },
 };
 
 export interface ServiceUrl {
@@ -57,8 +61,10 @@ async function keystoneCanLog(host: CloudHost): Promise<boolean> {
 }
 
 /**
- * Opens the "connection" a client makes to `url`: the node behind it must run the unit
- * listening on that port, and the service must have a synced database. Returns the node.
+ * Opens the "connection" a client makes to `url`: the node behind it must run the unit listening
+ * on that port; the service must read its config as its own user, log in to its synced database
+ * with the config's password (500 otherwise), and, for every API but Keystone's, get a token with
+ * its [keystone_authtoken] account to validate the caller's (401 otherwise). Returns the node.
  */
 export async function reachService(cloud: Cloud, url: string, requestPath: string): Promise<CloudHost> {
   const parsed = parseServiceUrl(url);
@@ -68,7 +74,10 @@ export async function reachService(cloud: Cloud, url: string, requestPath: strin
   if (!parsed || !host || !listener || !host.isActive(listener.unit)) throw new ConnectionRefused(fullUrl);
   if (listener.unit === 'httpd' && !(await keystoneListens(host, parsed.port))) throw new ConnectionRefused(fullUrl);
   if (listener.unit === 'httpd' && !(await keystoneCanLog(host))) throw serverError();
+  if (await unreadableConfig(host, listener.user, [listener.config])) throw serverError();
+  if (await databaseCredentialsProblem(cloud, host, listener.config)) throw serverError();
   if (!(await configDatabaseSynced(cloud, host, listener.config))) throw serverError();
+  if (listener.authtoken && (await keystoneCredentialsProblem(cloud, host, listener.config, 'keystone_authtoken'))) throw unauthorized();
   return host;
 }
 
@@ -148,4 +157,40 @@ export async function callCatalogService(
   if (!endpoint) throw new EndpointNotFound(serviceType, iface);
   const host = await reachService(cloud, endpoint.url, requestPath);
   return { url: endpoint.url, host };
+}
+
+/** Why `[section]` of `configPath` on `host` does not get a Keystone token, or undefined when it does. */
+export async function keystoneCredentialsProblem(
+  cloud: Cloud,
+  host: CloudHost,
+  configPath: string,
+  section: string,
+): Promise<string | undefined> {
+  const text = await readIfExists(host.fs, configPath);
+  if (text === undefined) return `${configPath} is missing`;
+  return keystoneCredentialsOf(cloud, parseIni(text), section, configPath);
+}
+
+export async function keystoneCredentialsOf(cloud: Cloud, ini: IniSections, section: string, where: string): Promise<string | undefined> {
+  const value = (key: string) => iniValue(ini, section, key);
+  const authUrl = value('auth_url') ?? value('identity_uri') ?? value('auth_uri');
+  const username = value('username') ?? value('admin_user');
+  const password = value('password') ?? value('admin_password');
+  if (!authUrl || !username || password === undefined) return `[${section}] of ${where} names no auth_url, username and password`;
+  try {
+    await reachService(cloud, authUrl, '/v3/auth/tokens');
+  } catch {
+    return `[${section}] of ${where}: Keystone does not answer at ${authUrl}`;
+  }
+  const ks = cloud.keystone;
+  const userDomain = value('user_domain_id') ?? 'default';
+  const user = [...ks.users.values()].find((u) => u.name === username && u.domainId === userDomain);
+  if (!user?.enabled || user.password !== password) return `[${section}] of ${where}: Keystone refuses ${username} (HTTP 401)`;
+  const projectName = value('project_name') ?? value('admin_tenant_name');
+  if (projectName) {
+    const project = [...ks.projects.values()].find((p) => p.name === projectName);
+    if (!project || ks.rolesOf(user.id, project.id).length === 0)
+      return `[${section}] of ${where}: ${username} has no role in project ${projectName} (HTTP 401)`;
+  }
+  return undefined;
 }

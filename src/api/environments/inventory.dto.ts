@@ -18,6 +18,16 @@ export class ProviderNetworkDto {
   @ApiProperty({ example: '192.168.56.200' }) @IsString() @MaxLength(253) allocationEnd: string;
 }
 
+export class PackageRepositoryDto {
+  @ApiProperty({ example: 'base' }) @IsString() id: string;
+  @ApiProperty({ example: 'CentOS-7.9.2009 - Base (local mirror)' }) @IsString() name: string;
+  @ApiProperty({ example: 'http://mirror.example.com/centos/7.9.2009/os/$basearch/' }) @IsString() baseUrl: string;
+  @ApiPropertyOptional({ example: 'file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7', description: 'signing key; without one, gpgcheck=0' })
+  @IsOptional()
+  @IsString()
+  gpgKey?: string;
+}
+
 export class NetworkSettingsDto {
   @ApiProperty({ example: '192.168.56.0/24' }) @IsString() @MaxLength(253) managementCidr: string;
   @ApiProperty({ example: 'Asia/Shanghai' }) @IsString() @MaxLength(253) timezone: string;
@@ -33,6 +43,19 @@ export class NetworkSettingsDto {
   @IsString()
   @MaxLength(2048)
   imageUrl: string;
+  @ApiPropertyOptional({ example: 'md5:ee1eca47dc88f4879d8a229cc70a07c6', description: 'md5:<hex> or sha256:<hex> of the image' })
+  @IsOptional()
+  @IsString()
+  imageChecksum?: string;
+  @ApiPropertyOptional({
+    type: [PackageRepositoryDto],
+    description: 'yum repositories every node installs from; default: the CentOS vault (7.9.2009 base/updates/extras, RDO Liberty)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => PackageRepositoryDto)
+  repositories?: PackageRepositoryDto[];
 }
 
 export class SshTargetDto {

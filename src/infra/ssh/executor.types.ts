@@ -52,7 +52,7 @@ export abstract class SessionFactory {
 export class SshError extends Error {
   constructor(
     message: string,
-    readonly code: 'connect' | 'auth' | 'host-key' | 'timeout' | 'cancelled' | 'connection-lost' | 'sftp',
+    readonly code: 'connect' | 'auth' | 'host-key' | 'privilege' | 'timeout' | 'cancelled' | 'connection-lost' | 'sftp',
     readonly node: string,
   ) {
     super(message);

@@ -2,6 +2,10 @@
  * Replacing a file on a node: optional backup of the previous version, content staged through SFTP,
  * ownership and mode set on the staged copy, then one rename so readers never see a half-written
  * or wrongly-owned file. A non-root user stages in /tmp and the (sudo) shell installs it.
+ *
+ * Backups go to a root-only directory outside the configuration tree (a copy beside the file in
+ * /etc would be read by anyone the directory lets in, and by services that load every file of a
+ * conf.d), the newest BACKUPS_KEPT per file.
  */
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
@@ -10,6 +14,8 @@ import { shellQuote } from '../../runbooks/render/shell.js';
 
 export interface UploadPorts {
   node: string;
+  /** Root-only directory the previous versions are kept under (their original path below it). */
+  backupRoot?: string;
   /** The login user is root, so SFTP writes land with root's rights. */
   isRoot: boolean;
   run(script: string): Promise<CommandResult>;
@@ -17,6 +23,10 @@ export interface UploadPorts {
 }
 
 const NAME = /^[a-z_][a-z0-9_.-]*\$?$|^\d+$/i;
+
+/** Created root-only by the first backup; the parent directories as mkdir -p leaves them. */
+export const BACKUP_ROOT = '/var/lib/opsprint/backups';
+export const BACKUPS_KEPT = 5;
 
 export function validateUpload(path: string, options: UploadOptions): void {
   if (typeof path !== 'string' || !path.startsWith('/') || path.endsWith('/') || path.includes('\0')) {
@@ -44,16 +54,13 @@ export async function uploadFile(
   const tempPath = posix.join(dir, `.${posix.basename(path)}.opsprint-${suffix}.tmp`);
   const stagePath = ports.isRoot ? tempPath : `/tmp/opsprint-upload-${suffix}`;
 
-  const backupCandidate = options.backup ? `${path}.opsprint-${compactTimestamp()}.bak` : undefined;
+  const backupRoot = ports.backupRoot ?? BACKUP_ROOT;
+  const backupDir = posix.join(backupRoot, dir);
+  const backupCandidate = options.backup ? posix.join(backupDir, `${posix.basename(path)}.${compactTimestamp()}.bak`) : undefined;
   const prepared = await mustRun(
     ports,
     `prepare ${path}`,
-    [
-      `mkdir -p -- ${shellQuote(dir)}`,
-      backupCandidate
-        ? `if [ -e ${shellQuote(path)} ]; then cp -p -- ${shellQuote(path)} ${shellQuote(backupCandidate)} && printf %s backed-up; fi`
-        : 'true',
-    ].join(' && '),
+    [`mkdir -p -- ${shellQuote(dir)}`, backupCandidate ? backupScript(path, backupRoot, backupDir, backupCandidate) : 'true'].join(' && '),
   );
   const backupPath = prepared.stdout === 'backed-up' ? backupCandidate : undefined;
 
@@ -74,6 +81,19 @@ export async function uploadFile(
     `if ${place} && mv -f -- ${shellQuote(tempPath)} ${shellQuote(path)}; then ${cleanup}; else status=$?; ${cleanup}; exit $status; fi`,
   );
   return backupPath ? { backupPath } : {};
+}
+
+/** Copy the current file into the root-only backup tree, then drop all but the newest BACKUPS_KEPT copies of it. */
+function backupScript(path: string, backupRoot: string, backupDir: string, backup: string): string {
+  const copies = `${shellQuote(posix.join(backupDir, posix.basename(path)))}.*.bak`;
+  return [
+    `if [ -e ${shellQuote(path)} ]; then`,
+    `mkdir -p -- ${shellQuote(backupDir)} && chmod 0700 ${shellQuote(backupRoot)}`,
+    `&& cp -p -- ${shellQuote(path)} ${shellQuote(backup)}`,
+    `&& { printf '%s\\n' ${copies} | sort -r | tail -n +${BACKUPS_KEPT + 1} | while IFS= read -r old; do rm -f -- "$old"; done; }`,
+    '&& printf %s backed-up;',
+    'fi',
+  ].join(' ');
 }
 
 async function mustRun(ports: UploadPorts, what: string, script: string): Promise<CommandResult> {

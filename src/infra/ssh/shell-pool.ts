@@ -23,6 +23,8 @@ export class ShellPool {
     private readonly node: string,
     private readonly max: number,
     private readonly killProcessGroup: (processGroup: number) => Promise<void>,
+    /** Explains a shell that ended before its first command (sudo refusing, say); the error as is otherwise. */
+    private readonly startFailure: (error: unknown) => unknown = (error) => error,
   ) {}
 
   async acquire(signal?: AbortSignal): Promise<ShellChannel> {
@@ -91,7 +93,7 @@ export class ShellPool {
       await channel.probe();
     } catch (error) {
       await channel.kill();
-      throw error;
+      throw this.startFailure(error);
     }
     return channel;
   }

@@ -22,11 +22,13 @@ export interface SshExecutorOptions {
   keepaliveCountMax?: number;
   /** Used when the target sets no connectTimeoutMs. */
   connectTimeoutMs?: number;
+  /** Where previous versions of uploaded files are kept on the node (root-only); tests on this machine use a temp dir. */
+  backupRoot?: string;
 }
 
 export class SshExecutor implements SessionFactory {
   private readonly pool = new Map<string, Promise<LiveConnection>>();
-  private readonly options: Required<SshExecutorOptions>;
+  private readonly options: Required<Omit<SshExecutorOptions, 'backupRoot'>> & Pick<SshExecutorOptions, 'backupRoot'>;
 
   constructor(options: SshExecutorOptions = {}) {
     this.options = { maxShellsPerNode: 4, keepaliveIntervalMs: 15_000, keepaliveCountMax: 3, connectTimeoutMs: 20_000, ...options };
@@ -37,7 +39,7 @@ export class SshExecutor implements SessionFactory {
     validateTarget(target);
     const key = poolKey(target);
     await this.connection(target, key);
-    return new SshNodeSession(target.name, target.username === 'root', () => this.connection(target, key));
+    return new SshNodeSession(target.name, target.username === 'root', () => this.connection(target, key), this.options.backupRoot);
   }
 
   /** Nest calls this after the queues handed their jobs back. */
@@ -121,6 +123,7 @@ class LiveConnection implements NodeConnection {
       node,
       maxShells,
       (group) => this.killGroup(group),
+      (error) => this.shellStartFailure(error),
     );
     client.on('close', () => {
       this.open = false;
@@ -166,6 +169,22 @@ class LiveConnection implements NodeConnection {
     this.client.end();
   }
 
+  /**
+   * A sudo shell that closes before its first command while the connection stays up was refused
+   * by sudo (a password required, requiretty, no rule): not worth retrying, and the operator needs
+   * to know what to change on the host.
+   */
+  private shellStartFailure(error: unknown): unknown {
+    if (!this.sudo || !this.open || !(error instanceof SshError) || error.code !== 'connection-lost') return error;
+    const said = /\((?:exit code \d+: )?(sudo: [^)]*)\)$/.exec(error.message)?.[1];
+    if (!said) return error;
+    return new SshError(
+      `${this.node}: the login user cannot run the steps as root: \`sudo -n bash\` answered "${said}". Give that user passwordless sudo (e.g. "<user> ALL=(ALL) NOPASSWD:ALL" in /etc/sudoers.d) without requiretty, or log in as root.`,
+      'privilege',
+      this.node,
+    );
+  }
+
   /** Runs in its own exec channel because the step's shell channel is the one that is stuck. */
   private async killGroup(processGroup: number): Promise<void> {
     const channel = await this.exec(`${this.sudo ? 'sudo -n ' : ''}kill -KILL -- -${processGroup}`);
@@ -188,7 +207,7 @@ class LiveConnection implements NodeConnection {
   }
 }
 
-function connect(target: SshTarget, options: Required<SshExecutorOptions>): Promise<LiveConnection> {
+function connect(target: SshTarget, options: Required<Omit<SshExecutorOptions, 'backupRoot'>>): Promise<LiveConnection> {
   const node = target.name;
   const client = new Client();
   let hostKeyRefusal: string | undefined;
@@ -215,7 +234,8 @@ function connect(target: SshTarget, options: Required<SshExecutorOptions>): Prom
     client.once('ready', () => {
       settled = true;
       const sudo = target.username !== 'root';
-      const shellCommand = `${sudo ? 'sudo -n ' : ''}bash --noprofile --norc -s`;
+      // -n: fail instead of prompting for a password nobody can type; -H: steps see root's home, as when logged in as root.
+      const shellCommand = `${sudo ? 'sudo -n -H ' : ''}bash --noprofile --norc -s`;
       const connection = new LiveConnection(client, node, shellCommand, options.maxShellsPerNode, sudo, presented);
       if (!learned) return resolve(connection);
       const fingerprint = learned;

@@ -17,6 +17,7 @@ export class SshNodeSession implements NodeSession {
     readonly target: string,
     private readonly isRoot: boolean,
     private readonly connection: () => Promise<NodeConnection>,
+    private readonly backupRoot?: string,
   ) {}
 
   async run(script: string, options: RunOptions = {}): Promise<CommandResult> {
@@ -42,6 +43,7 @@ export class SshNodeSession implements NodeSession {
       {
         node: this.target,
         isRoot: this.isRoot,
+        backupRoot: this.backupRoot,
         run: (script) => this.run(script),
         writeFile: (remotePath, data) => connection.writeFile(remotePath, data),
       },

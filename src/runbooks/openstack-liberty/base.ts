@@ -1,22 +1,13 @@
 import type { RenderContext } from '../model.js';
-import { shellQuote } from '../render/shell.js';
-import {
-  command,
-  ensureServices,
-  expectRow,
-  installPackageFromUrl,
-  installPackages,
-  phase,
-  story,
-  verifyTable,
-  writeFile,
-} from '../steps/index.js';
+import { shellArgs, shellQuote } from '../render/shell.js';
+import { command, ensureServices, expectRow, installPackages, phase, story, verifyTable, writeFile } from '../steps/index.js';
+import { CENTOS_BASE_REPO_PLACEHOLDER, renderRepoFile, repositoriesOf } from './package-repositories.js';
 
 /**
  * Seed, "OpenStack基础环境": two VMs (controller + compute), hostnames and /etc/hosts,
  * time sync with chrony (the controller serves the management network, the computes
- * follow it), the Asia/Shanghai time zone, EPEL + the Liberty repository and the
- * openstack client. The seed's closing warning lists what breaks installs:
+ * follow it), the Asia/Shanghai time zone, the package repositories and the openstack
+ * client. The seed's closing warning lists what breaks installs:
  * "selinux, iptables, /etc/hosts, hostname".
  */
 
@@ -103,19 +94,72 @@ const timeSync = story('time-sync', {
   ],
 });
 
-// The seed also adds an aliyun mirror of the same Liberty repository with gpgcheck=0
-// (/etc/yum.repos.d/keystone.repo); centos-release-openstack-liberty already configures that
-// repository with signature checks, so the unsigned mirror is left out.
-const repositories = story('openstack-repositories', {
-  title: 'EPEL, the OpenStack Liberty repository and the openstack client',
+const REPO_DIR = '/etc/yum.repos.d';
+
+/** yum lists each enabled repository as `<id>/<releasever>/<basearch>` (or just `<id>`): every configured id must be there. */
+function repositoriesEnabled(ids: string[]): string {
+  return [
+    `listed=$(yum -q repolist enabled 2>/dev/null | awk '{sub(/\\/.*/, "", $1); print $1}') || exit 1`,
+    `for id in ${shellArgs(ids)}; do printf '%s\\n' "$listed" | grep -qx "$id" || exit 1; done`,
+  ].join('; ');
+}
+
+// The seed installs EPEL from a release RPM that has been gone from dl.fedoraproject.org for
+// years, the Liberty repository through centos-release-openstack-liberty (whose mirror.centos.org
+// URL is gone too) and adds an aliyun mirror without signature checks. The repositories are
+// settings instead (network.repositories, the CentOS vault by default), written as one repo file;
+// nothing the runbook installs needs EPEL (RDO advises against mixing it in).
+const repositories = story('package-repositories', {
+  title: 'Package repositories from the inventory',
   userStory:
-    'As an operator I want every node to install packages from EPEL and the CentOS OpenStack Liberty repository so that the service packages of later phases resolve.',
-  acceptanceCriteria: ['epel-release and centos-release-openstack-liberty are installed', 'python-openstackclient is installed'],
-  steps: [
-    installPackageFromUrl('epel-release', 'http://dl.fedoraproject.org/pub/epel/7/x86_64/e/epel-release-7-5.noarch.rpm'),
-    installPackages('centos-release-openstack-liberty'),
-    installPackages('python-openstackclient'),
+    'As an operator I want every node to install packages only from the repositories named in the inventory (the CentOS vault or our mirror) so that installs work now that the CentOS 7 mirrors are gone, and come from sources we chose.',
+  acceptanceCriteria: [
+    "/etc/yum.repos.d/opsprint.repo lists the inventory's repositories, signed ones with gpgcheck=1 and their key",
+    'CentOS-Base.repo no longer points at the dead mirrorlist.centos.org',
+    'yum lists every configured repository as enabled and can read its metadata',
   ],
+  steps: [
+    writeFile(`${REPO_DIR}/CentOS-Base.repo`, CENTOS_BASE_REPO_PLACEHOLDER, {
+      title: 'Retire the mirrorlist repositories of CentOS-Base.repo',
+    }),
+    writeFile(`${REPO_DIR}/opsprint.repo`, renderRepoFile, { title: "Write the inventory's repositories to opsprint.repo" }),
+    command('repositories-reachable', {
+      title: 'Read the metadata of every configured repository',
+      // A repository that cannot be reached fails here, naming itself, instead of at the first install.
+      run: 'yum clean all && yum makecache fast',
+      guard: (ctx) => repositoriesEnabled(repositoriesOf(ctx).map((r) => r.id)),
+    }),
+  ],
+});
+
+/** Backups OpSprint 1.0 kept beside the files it replaced (keystone.conf.opsprint-<time>.bak…), secrets included. */
+const LEGACY_BACKUPS = "find /etc -name '*.opsprint-*.bak' -type f";
+
+const leftovers = story('earlier-backups', {
+  title: 'No copies of old configuration files in /etc',
+  userStory:
+    'As an operator I want the configuration backups earlier OpSprint versions left beside the files in /etc removed so that no old password stays readable next to the file that replaced it.',
+  acceptanceCriteria: [
+    'no *.opsprint-*.bak file is left under /etc (backups are kept root-only under /var/lib/opsprint/backups, and none of files holding secrets)',
+  ],
+  steps: [
+    command('remove-earlier-backups', {
+      title: 'Remove the backups earlier versions left beside the configuration files',
+      run: `${LEGACY_BACKUPS} -delete`,
+      guard: `[ -z "$(${LEGACY_BACKUPS})" ]`,
+    }),
+  ],
+});
+
+const tools = story('host-tools', {
+  title: 'The tools the runbook and its checks use',
+  userStory:
+    'As an operator I want the commands the runbook and its verifications call installed explicitly so that a minimal CentOS 7 install, which lacks some of them, deploys like a fuller one.',
+  acceptanceCriteria: [
+    'iproute (ss, for the port checks) and curl (downloads, HTTP checks) are installed',
+    'python-openstackclient is installed on every node',
+  ],
+  steps: [installPackages('iproute', 'curl'), installPackages('python-openstackclient')],
 });
 
 const hostSecurity = story('selinux-firewall', {
@@ -157,5 +201,6 @@ export const base = phase('base', {
   goal: 'Every node has its name, resolves the others, keeps time with the controller and can install OpenStack Liberty packages.',
   dependsOn: [],
   on: ['controller', 'compute'],
-  stories: [hostIdentity, hostSecurity, timeSync, repositories],
+  // Repositories first: every later install depends on them.
+  stories: [repositories, tools, hostIdentity, hostSecurity, timeSync, leftovers],
 });

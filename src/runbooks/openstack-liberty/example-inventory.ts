@@ -35,6 +35,9 @@ export function exampleInventory(options: ExampleInventoryOptions = {}): Invento
         allocationEnd: '192.168.56.200',
       },
       imageUrl: 'http://download.cirros-cloud.net/0.3.4/cirros-0.3.4-x86_64-disk.img',
+      // The MD5 download.cirros-cloud.net/0.3.4/MD5SUMS publishes for that file (13287936 bytes).
+      imageChecksum: 'md5:ee1eca47dc88f4879d8a229cc70a07c6',
+      // network.repositories is left out: the CentOS vault (DEFAULT_REPOSITORIES).
     },
   };
 }

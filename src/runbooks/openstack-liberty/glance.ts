@@ -12,6 +12,7 @@ import {
   keystoneUrl,
   phase,
   registerService,
+  schemaVersionAtLeast,
   story,
   verifyTable,
   writeIni,
@@ -66,7 +67,65 @@ export function imageFile(ctx: RenderContext): string {
   return `${IMAGE_DIRECTORY}/${fileName}`;
 }
 
-const asAdmin = (line: string) => `source ${ADMIN_OPENRC_PATH} && ${line}`;
+const DIGESTS = { md5: { tool: 'md5sum', length: 32 }, sha256: { tool: 'sha256sum', length: 64 } } as const;
+
+/** The digest of `path` as the inventory's imageChecksum spells it (`md5:<hex>`), computed on the node. */
+function digestOf(algorithm: keyof typeof DIGESTS, path: string): string {
+  const { tool, length } = DIGESTS[algorithm];
+  return `"${algorithm}:$(${tool} ${shellQuote(path)} | cut -c1-${length})"`;
+}
+
+function expectedChecksum(ctx: RenderContext): { algorithm: keyof typeof DIGESTS; value: string } | undefined {
+  const checksum = ctx.inventory.network.imageChecksum;
+  if (!checksum) return undefined;
+  const [algorithm] = checksum.split(':') as [keyof typeof DIGESTS];
+  return { algorithm, value: checksum };
+}
+
+/**
+ * Download to a partial file and keep it only when complete (curl -f fails on HTTP errors) and,
+ * when the inventory gives the image's checksum, only when it matches: an interrupted or corrupt
+ * download never sits where the next run would take it for done.
+ */
+function downloadImage(ctx: RenderContext): string {
+  const file = shellQuote(imageFile(ctx));
+  const part = shellQuote(`${imageFile(ctx)}.part`);
+  const fetch = `mkdir -p ${IMAGE_DIRECTORY} && curl -fsSL -o ${part} ${shellQuote(ctx.inventory.network.imageUrl)}`;
+  const checksum = expectedChecksum(ctx);
+  if (!checksum) return `${fetch} && mv -f ${part} ${file}`;
+  const got = digestOf(checksum.algorithm, `${imageFile(ctx)}.part`);
+  return `${fetch} && got=${got} && if [ "$got" = ${shellQuote(checksum.value)} ]; then mv -f ${part} ${file}; else echo "checksum mismatch: expected ${checksum.value}, got $got" >&2; rm -f ${part}; exit 1; fi`;
+}
+
+function imageDownloaded(ctx: RenderContext): string {
+  const checksum = expectedChecksum(ctx);
+  if (!checksum) return `test -s ${shellQuote(imageFile(ctx))}`;
+  return `[ ${digestOf(checksum.algorithm, imageFile(ctx))} = ${shellQuote(checksum.value)} ] 2>/dev/null`;
+}
+
+/**
+ * One active image named cirros holding exactly the downloaded file: Glance keeps the MD5 of the
+ * data it stored, compared with the file's (an upload cut short or an image left in queued or
+ * killed state is not done).
+ */
+function imageUploaded(ctx: RenderContext): string {
+  const show = (field: string) => `"$(openstack image show ${IMAGE_NAME} -f value -c ${field} 2>/dev/null)"`;
+  return asAdmin(`[ ${show('status')} = active ] && [ ${show('checksum')} = "$(md5sum ${shellQuote(imageFile(ctx))} | cut -c1-32)" ]`);
+}
+
+/** Images named cirros that are not right are removed before the upload, so the name stays unique. */
+function uploadImage(ctx: RenderContext): string {
+  return asAdmin(
+    [
+      `for id in $(glance image-list | awk -v name=${IMAGE_NAME} '$4 == name {print $2}'); do glance image-delete "$id" || exit 1; done`,
+      `glance image-create --name ${IMAGE_NAME} --file ${shellQuote(imageFile(ctx))} --disk-format qcow2 --container-format bare --visibility public --progress`,
+    ].join('; '),
+  );
+}
+
+function asAdmin(line: string): string {
+  return `source ${ADMIN_OPENRC_PATH} && ${line.includes(';') ? `{ ${line}; }` : line}`;
+}
 const GLANCE_CONF = { mode: '0640', group: 'glance' } as const;
 
 const install = story('glance-install', {
@@ -83,7 +142,8 @@ const install = story('glance-install', {
     installPackages('openstack-glance', 'python-glance', 'python-glanceclient'),
     writeIni('/etc/glance/glance-api.conf', glanceApiConf, { ...GLANCE_CONF, notify: ['openstack-glance-api'] }),
     writeIni('/etc/glance/glance-registry.conf', glanceRegistryConf, { ...GLANCE_CONF, notify: ['openstack-glance-registry'] }),
-    dbSync('glance', 'glance-manage db_sync', { database: 'glance' }),
+    // 42 is Liberty's last glance migration (042_add_changes_to_reinstall_unique_metadef_constraints).
+    dbSync('glance', 'glance-manage db_sync', schemaVersionAtLeast('glance', 'glance-manage db_version', 42)),
   ],
 });
 
@@ -125,13 +185,13 @@ const services = story('glance-services', {
   userStory: 'As an operator I want both Glance services enabled and running so that the image API answers on 9292.',
   acceptanceCriteria: [
     'openstack-glance-api and openstack-glance-registry are enabled and running',
-    'ports 9292 (api) and 9191 (registry) listen',
+    'ports 9292 (api) and 9191 (registry) listen (`ss -lntup`)',
   ],
   steps: [
     ensureServices('openstack-glance-api', 'openstack-glance-registry'),
     verifyTable('verify-glance-ports', {
       title: 'Glance listens on 9292 and 9191',
-      run: 'netstat -lntup',
+      run: 'ss -lntup',
       format: 'ports',
       expect: [expectRow({ Port: '9292' }, 'glance-api listens on 9292'), expectRow({ Port: '9191' }, 'glance-registry listens on 9191')],
       retry: { attempts: 10, intervalMs: 3000 },
@@ -146,22 +206,19 @@ const image = story('glance-cirros', {
   userStory: 'As an operator I want the cirros test image uploaded as a public qcow2 image so that the first instance can boot from it.',
   acceptanceCriteria: [
     'the openrc files export OS_IMAGE_API_VERSION=2',
-    "the image from the inventory's imageUrl is downloaded to /server/tools",
-    'image cirros (qcow2, bare, public) is listed by `glance image-list` and is active',
+    "the image from the inventory's imageUrl is downloaded to /server/tools and matches the inventory's imageChecksum",
+    'image cirros (qcow2, bare, public) is listed by `glance image-list`, is active and holds the downloaded file (same MD5)',
   ],
   steps: [
     command('download-cirros', {
-      title: 'Download the cirros image',
-      run: (ctx) => `mkdir -p ${IMAGE_DIRECTORY} && wget -q -O ${shellQuote(imageFile(ctx))} ${shellQuote(ctx.inventory.network.imageUrl)}`,
-      guard: (ctx) => `test -s ${shellQuote(imageFile(ctx))}`,
+      title: 'Download the cirros image and check its checksum',
+      run: downloadImage,
+      guard: imageDownloaded,
     }),
     command('create-cirros-image', {
       title: 'glance image-create cirros',
-      run: (ctx) =>
-        asAdmin(
-          `glance image-create --name ${IMAGE_NAME} --file ${shellQuote(imageFile(ctx))} --disk-format qcow2 --container-format bare --visibility public --progress`,
-        ),
-      guard: asAdmin(`glance image-list | grep -qw ${IMAGE_NAME}`),
+      run: uploadImage,
+      guard: imageUploaded,
     }),
     verifyTable('verify-image-list', {
       title: 'glance image-list shows cirros',

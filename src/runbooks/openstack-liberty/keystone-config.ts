@@ -73,12 +73,16 @@ export function renderOpenrc(ctx: RenderContext, user: OpenrcUser): string {
   ].join('\n');
 }
 
-/** The seed's "token by parameters" test: password authentication without any environment. */
+/**
+ * The seed's "token by parameters" test: password authentication without an openrc file. The seed
+ * passes --os-password; the password goes in OS_PASSWORD instead, set by the shell for this one
+ * command, because `ps` shows every argument to every user.
+ */
 export function passwordTokenIssue(ctx: RenderContext): string {
   return [
-    `openstack --os-auth-url ${keystoneUrl(ctx, 35357)}`,
+    `OS_PASSWORD=${shellQuote(ctx.secrets.ADMIN_PASS)} openstack --os-auth-url ${keystoneUrl(ctx, 35357)}`,
     '--os-project-domain-id default --os-user-domain-id default',
-    `--os-project-name admin --os-username admin --os-password ${shellQuote(ctx.secrets.ADMIN_PASS)} --os-auth-type password`,
+    '--os-project-name admin --os-username admin --os-auth-type password',
     'token issue',
   ].join(' ');
 }

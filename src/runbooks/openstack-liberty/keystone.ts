@@ -10,6 +10,7 @@ import {
   ensureServices,
   ensureUser,
   expectRow,
+  schemaVersionAtLeast,
   grantRole,
   installPackages,
   phase,
@@ -43,7 +44,8 @@ const install = story('keystone-install', {
   steps: [
     installPackages('openstack-keystone', 'httpd', 'mod_wsgi', 'memcached', 'python-memcached'),
     writeIni('/etc/keystone/keystone.conf', keystoneConf, { mode: '0640', group: 'keystone', notify: ['httpd'] }),
-    dbSync('keystone', 'keystone-manage db_sync', { database: 'keystone' }),
+    // 75 is Liberty's last keystone migration (075_confirm_config_registration).
+    dbSync('keystone', 'keystone-manage db_sync', schemaVersionAtLeast('keystone', 'keystone-manage db_version', 75)),
   ],
 });
 
@@ -56,7 +58,7 @@ const serve = story('keystone-httpd', {
     '/etc/httpd/conf.d/wsgi-keystone.conf defines the keystone-public (5000) and keystone-admin (35357) virtual hosts',
     'httpd.conf has ServerName <controller IP>:80',
     'httpd is enabled and running; it is restarted when its configuration changes',
-    '`netstat -lntup` shows httpd on 5000 and 35357',
+    '`ss -lntup` shows httpd on 5000 and 35357',
   ],
   steps: [
     ensureServices('memcached'),
@@ -73,7 +75,7 @@ const serve = story('keystone-httpd', {
     // The seed's port table: keystone-general 5000, keystone-admin 35357.
     verifyTable('verify-keystone-ports', {
       title: 'httpd listens on 5000 and 35357',
-      run: 'netstat -lntup',
+      run: 'ss -lntup',
       format: 'ports',
       expect: [
         expectRow({ Port: '5000', Program: 'httpd' }, 'the public identity API listens on 5000'),
@@ -93,17 +95,17 @@ const bootstrap = story('keystone-bootstrap', {
     'As an operator I want the admin and demo accounts and the service project created with generated passwords so that administrators, ordinary users and OpenStack services can authenticate.',
   acceptanceCriteria: [
     'projects admin, demo and service exist in domain default',
-    "users admin and demo exist with the generated ADMIN_PASS / DEMO_PASS (never the seed's admin/demo)",
+    "users admin and demo exist and log in with the generated ADMIN_PASS / DEMO_PASS (never the seed's admin/demo); a changed secret is applied",
     'roles admin and user exist; admin has admin in project admin, demo has user in project demo',
     '`openstack user list`, `role list` and `project list` show them',
   ],
   steps: [
     ensureProject('admin', 'Admin Project', 'admin-token'),
-    ensureUser('admin', 'ADMIN_PASS', 'admin-token'),
+    ensureUser('admin', 'ADMIN_PASS', 'admin', 'admin-token'),
     ensureRole('admin', 'admin-token'),
     grantRole('admin', 'admin', 'admin', 'admin-token'),
     ensureProject('demo', 'Demo Project', 'admin-token'),
-    ensureUser('demo', 'DEMO_PASS', 'admin-token'),
+    ensureUser('demo', 'DEMO_PASS', 'demo', 'admin-token'),
     ensureRole('user', 'admin-token'),
     grantRole('user', 'demo', 'demo', 'admin-token'),
     // The service project holds the accounts of glance, nova, neutron...

@@ -2,16 +2,20 @@ import type { RenderContext } from '../model.js';
 import type { IniSections } from '../render/ini.js';
 import { shellQuote } from '../render/shell.js';
 import {
+  MYSQL_ROOT_CNF,
   command,
   createDatabase,
   ensureServices,
   expectRow,
   installPackages,
+  mysqlClientOptions,
+  mysqlAs,
   mysqlRoot,
   phase,
   sqlString,
   story,
   verifyTable,
+  writeFile,
   writeIni,
 } from '../steps/index.js';
 
@@ -67,6 +71,22 @@ export function secureInstallationSql(ctx: RenderContext): string {
 }
 
 /**
+ * Logs in as root with what the host knows (the client file from the last deployment, holding the
+ * previous password, or no password on a fresh install) and applies the secure-installation SQL
+ * with the current password. The SQL goes to mysql on stdin: its password never is an argument.
+ */
+export function secureInstallationScript(ctx: RenderContext): string {
+  return [
+    `secure() { mysql "$@" <<'OPSPRINT_SQL'`,
+    secureInstallationSql(ctx),
+    'OPSPRINT_SQL',
+    '}',
+    `if [ -e ${MYSQL_ROOT_CNF} ] && secure --defaults-extra-file=${MYSQL_ROOT_CNF} 2>/dev/null; then exit 0; fi`,
+    'secure --no-defaults -u root',
+  ].join('\n');
+}
+
+/**
  * A one-column `+---+` table around a command's lines. `mysql -t` would draw it too, but the
  * box is built from the batch output so the probe works with any client that prints rows.
  */
@@ -105,14 +125,22 @@ const secure = story('mariadb-secure', {
   userStory:
     "As an operator I want the MariaDB root account protected by the environment's generated password, without anonymous users, remote root or the test database, so that only the service accounts can reach the data.",
   acceptanceCriteria: [
-    "root logs in with the generated root password (not the seed's 123456)",
+    "root logs in with the generated root password (not the seed's 123456), kept in the root-only /root/.my.cnf instead of on command lines",
     'anonymous users, remote root logins and the test database are gone',
   ],
   steps: [
     command('mysql-secure-installation', {
       title: 'Set the root password and remove anonymous users, remote root and the test database',
-      run: (ctx) => `mysql -u root -e ${shellQuote(secureInstallationSql(ctx))}`,
-      guard: (ctx) => mysqlRoot(ctx, 'SELECT 1'),
+      run: secureInstallationScript,
+      // The generated password logs root in and no anonymous account is left.
+      guard: (ctx) =>
+        `${mysqlAs('root', ctx.secrets.MYSQL_ROOT_PASS, '-N', "SELECT COUNT(*) FROM mysql.user WHERE User=''")}; [ "$status" = 0 ] && [ "$out" = 0 ]`,
+    }),
+    // Written after the password is set: it is how the step above finds the previous password when the secret changes.
+    writeFile(MYSQL_ROOT_CNF, (ctx) => mysqlClientOptions('root', ctx.secrets.MYSQL_ROOT_PASS), {
+      title: "Keep root's MariaDB login in a root-only client file",
+      language: 'conf',
+      mode: '0600',
     }),
   ],
 });
@@ -130,7 +158,7 @@ const databases = story('service-databases', {
     ...SERVICE_DATABASES.map((db) => createDatabase(db.name, db.name, db.secret)),
     verifyTable('verify-databases', {
       title: 'show databases lists every service database',
-      run: (ctx) => boxedColumn('Database', mysqlRoot(ctx, 'SHOW DATABASES', { skipColumnNames: true })),
+      run: boxedColumn('Database', mysqlRoot('SHOW DATABASES', { skipColumnNames: true })),
       format: 'table',
       expect: SERVICE_DATABASES.map((db) => expectRow({ Database: db.name }, `database ${db.name} exists`)),
     }),

@@ -12,7 +12,7 @@ import {
 } from '../steps/index.js';
 import { neutronCommonFileSteps, pluginIniLinkStep } from './neutron-conf-steps.js';
 import { CONTROLLER_AGENTS } from './neutron-controller.js';
-import { computeNovaConfSteps } from './nova-conf-steps.js';
+import { computeNovaConfStep } from './nova-conf-steps.js';
 
 /** Seed: "Neutron — 计算节点": the Linux bridge agent on every compute node. */
 
@@ -46,7 +46,7 @@ export const neutronCompute = phase('neutron-compute', {
         'openstack-nova-compute is restarted when nova.conf changed, and is running',
       ],
       // nova.conf carries [neutron] since the Nova compute phase; these steps are "ok" unless it drifted.
-      steps: [...computeNovaConfSteps('nova-conf-neutron'), ensureServices('openstack-nova-compute')],
+      steps: [computeNovaConfStep('nova-conf-neutron'), ensureServices('openstack-nova-compute')],
     }),
     story('start-neutron-compute', {
       title: 'Start the Linux bridge agent and see it from the controller',

@@ -44,7 +44,8 @@ export function neutronCommonFileSteps(notify: string[]): FileStep[] {
 export function pluginIniLinkStep(): CommandStep {
   return command('plugin-ini-link', {
     title: `Link ${PLUGIN_INI_LINK} to ${ML2_CONF}`,
-    run: `ln -s ${shellQuote(ML2_CONF)} ${shellQuote(PLUGIN_INI_LINK)}`,
-    guard: `test -L ${shellQuote(PLUGIN_INI_LINK)}`,
+    run: `ln -sfn ${shellQuote(ML2_CONF)} ${shellQuote(PLUGIN_INI_LINK)}`,
+    // A link elsewhere (or a copy) would hand neutron-server another plugin configuration.
+    guard: `test -L ${shellQuote(PLUGIN_INI_LINK)} && [ "$(readlink ${shellQuote(PLUGIN_INI_LINK)})" = ${shellQuote(ML2_CONF)} ]`,
   });
 }

@@ -1,5 +1,6 @@
 import type { RenderContext } from '../model.js';
 import {
+  alembicAtHeads,
   dbSync,
   ensureServices,
   expectRow,
@@ -33,7 +34,7 @@ export const CONTROLLER_AGENTS = [
 
 const asAdmin = (line: string) => (ctx: RenderContext) => withAuth('admin-openrc', ctx, line);
 
-const NEUTRON_DB_UPGRADE = `neutron-db-manage --config-file ${NEUTRON_CONF} --config-file ${ML2_CONF} upgrade head`;
+const NEUTRON_DB_MANAGE = `neutron-db-manage --config-file ${NEUTRON_CONF} --config-file ${ML2_CONF}`;
 
 export const neutronController = phase('neutron-controller', {
   title: 'Neutron networking on the controller',
@@ -107,7 +108,7 @@ export const neutronController = phase('neutron-controller', {
         "linuxbridge_agent.ini maps the provider physical network to the controller's provider interface with VXLAN off and the iptables firewall driver",
         "dhcp_agent.ini uses the BridgeInterfaceDriver with Dnsmasq and isolated metadata; metadata_agent.ini points at the controller with the environment's metadata secret",
         'nova.conf [neutron] points at http://<controller>:9696 with service_metadata_proxy = true and the same metadata secret, and nova-api is restarted when it changes',
-        '/etc/neutron/plugin.ini links to ml2_conf.ini and the neutron database is upgraded to head',
+        '/etc/neutron/plugin.ini links to ml2_conf.ini and both branches of the neutron schema are at their head (`neutron-db-manage current`)',
       ],
       steps: [
         ...neutronCommonFileSteps(NEUTRON_CONTROLLER_SERVICES),
@@ -125,7 +126,8 @@ export const neutronController = phase('neutron-controller', {
         // step is "ok" on a normal run; it restarts nova-api (as the seed does) when it differs.
         controllerNovaConfStep('nova-conf-neutron', ['openstack-nova-api.service']),
         pluginIniLinkStep(),
-        dbSync('neutron', NEUTRON_DB_UPGRADE, { database: 'neutron' }),
+        // Liberty's schema has two alembic branches (expand and contract); both must be at their head.
+        dbSync('neutron', `${NEUTRON_DB_MANAGE} upgrade head`, alembicAtHeads('neutron', `${NEUTRON_DB_MANAGE} current`, 2)),
       ],
     }),
     story('start-neutron-controller', {

@@ -1,7 +1,7 @@
 import type { RenderContext, Step } from '../model.js';
 import { ensureServices, expectRow, installPackages, phase, story, verifyTable, withAuth } from '../steps/index.js';
 import { base } from './base.js';
-import { computeNovaConfSteps } from './nova-conf-steps.js';
+import { computeNovaConfStep } from './nova-conf-steps.js';
 
 function baseTimeSyncSteps(): Step[] {
   const timeSync = base.stories.find((candidate) => candidate.key === 'time-sync');
@@ -42,7 +42,7 @@ export const novaCompute = phase('nova-compute', {
       ],
       steps: [
         installPackages('openstack-nova-compute'),
-        ...computeNovaConfSteps('nova-conf'),
+        computeNovaConfStep('nova-conf'),
         ensureServices('libvirtd', 'openstack-nova-compute'),
       ],
     }),

@@ -6,6 +6,7 @@ import {
   installPackages,
   phase,
   registerService,
+  schemaVersionAtLeast,
   story,
   verifyTable,
   withAuth,
@@ -44,7 +45,7 @@ export const novaController = phase('nova-controller', {
         'openstack-nova-api, -cert, -conductor, -console, -novncproxy, -scheduler and python-novaclient are installed',
         '/etc/nova/nova.conf sets the nova database connection, rabbit backend, keystone_authtoken for the nova user, my_ip, the Neutron network API and firewall driver, VNC, glance host, lock_path and enabled_apis',
         'nova.conf is owned by root:nova with mode 0640 and contains no password from the seed',
-        'the nova database is populated with `nova-manage db sync` run as the nova user',
+        'the nova database schema is at the Liberty version (`nova-manage db version`), synced with `nova-manage db sync` run as the nova user',
       ],
       steps: [
         installPackages(
@@ -58,7 +59,8 @@ export const novaController = phase('nova-controller', {
         ),
         // A changed nova.conf restarts every controller service that reads it.
         controllerNovaConfStep('nova-conf', NOVA_CONTROLLER_SERVICES),
-        dbSync('nova', 'nova-manage db sync', { database: 'nova' }),
+        // 302 is Liberty's last nova migration (302_pgsql_add_instance_system_metadata_index).
+        dbSync('nova', 'nova-manage db sync', schemaVersionAtLeast('nova', 'nova-manage db version', 302)),
       ],
     }),
     story('register-nova', {

@@ -121,7 +121,7 @@ describe('shell probes of the first instance, run in a bash interpreter', () => 
   it("finds the provider network's ID in neutron net-list for nova boot", async () => {
     const boot = onController(firstInstance, 'boot-instance').run as string;
     const lookup = boot.slice(boot.indexOf('--nic net-id=') + '--nic net-id='.length, boot.indexOf(' --security-group'));
-    expect(lookup).toMatch(/^\$\(neutron net-list \| awk .*\)$/);
+    expect(lookup).toMatch(/^"\$\(neutron net-list \| awk .*\)"$/);
     const result = await nodeWithCli({ neutron: seed.netList }).exec(`echo ${lookup}`);
     expect(result.stdout.trim()).toBe('18d16cc9-e32d-470e-b179-8946b6502d8c');
   });

@@ -137,7 +137,7 @@ describe("the seed's command lines, planned for the seed inventory", () => {
     `yum install -y openstack-nova-compute`,
     `systemctl start libvirtd openstack-nova-compute`,
     `yum install -y openstack-neutron openstack-neutron-ml2 openstack-neutron-linuxbridge python-neutronclient ebtables ipset`,
-    `ln -s /etc/neutron/plugins/ml2/ml2_conf.ini /etc/neutron/plugin.ini`,
+    `ln -sfn /etc/neutron/plugins/ml2/ml2_conf.ini /etc/neutron/plugin.ini`,
     `su -s /bin/sh -c 'neutron-db-manage --config-file /etc/neutron/neutron.conf --config-file /etc/neutron/plugins/ml2/ml2_conf.ini upgrade head' neutron`,
     `systemctl start neutron-server.service neutron-linuxbridge-agent.service neutron-dhcp-agent.service neutron-metadata-agent.service`,
     `yum install -y openstack-neutron openstack-neutron-linuxbridge ebtables ipset`,
@@ -147,12 +147,12 @@ describe("the seed's command lines, planned for the seed inventory", () => {
     `nova secgroup-add-rule default icmp -1 -1 0.0.0.0/0`,
     `nova secgroup-add-rule default tcp 22 22 0.0.0.0/0`,
     `nova get-vnc-console hello-instance novnc`,
-    `netstat -lntup`,
+    `ss -lntup`,
   ])('runs `%s`', (line) => has(line));
 
   it("boots hello-instance with the provider network's ID looked up on the node", () => {
     has(
-      `nova boot --flavor m1.tiny --image cirros --nic net-id=$(neutron net-list | awk -v name=flat '$4 == name {print $2}') --security-group default --key-name mykey hello-instance`,
+      `nova boot --flavor m1.tiny --image cirros --nic net-id="$(neutron net-list | awk -v name=flat '$4 == name {print $2}')" --security-group default --key-name mykey hello-instance`,
     );
   });
 });

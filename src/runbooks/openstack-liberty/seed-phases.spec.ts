@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import type { DeploymentPlan, Inventory, PlannedStep } from '../model.js';
 import { checkExpectations, parseVerifyOutput } from '../parse/index.js';
 import { endpointList, netstat } from '../parse/fixtures/cli-format-tables.js';
@@ -121,6 +121,33 @@ describe('rendered plan of phases 1-5', () => {
 });
 
 describe('base environment', () => {
+  it("writes the inventory's repositories (the CentOS vault by default) and retires the dead mirrorlist of CentOS-Base.repo", () => {
+    const repo = file('/etc/yum.repos.d/opsprint.repo');
+    expect(repo).toContain(
+      '[base]\nname=CentOS-7.9.2009 - Base (vault)\nbaseurl=https://vault.centos.org/7.9.2009/os/$basearch/\nenabled=1\ngpgcheck=1\ngpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7\n',
+    );
+    expect(repo).toContain('baseurl=https://vault.centos.org/7.3.1611/cloud/$basearch/openstack-liberty/\n');
+    expect(repo).toContain('gpgkey=https://www.centos.org/keys/RPM-GPG-KEY-CentOS-SIG-Cloud\n');
+    expect(file('/etc/yum.repos.d/CentOS-Base.repo')).not.toMatch(/^\[|mirrorlist=/m);
+    // Every later install depends on the repositories: they come first, checked by asking yum for each.
+    expect(plan.phases[0].phase.stories[0].key).toBe('package-repositories');
+    expect(step('repositories-reachable').guard).toContain('for id in base updates extras centos-openstack-liberty; do');
+
+    const mirrored = otherInventory();
+    mirrored.network.repositories = [{ id: 'dc1-centos', name: 'CentOS 7.9 (dc1)', baseUrl: 'http://mirror.dc1/centos/7.9/os/x86_64/' }];
+    const mirroredPlan = planDeployment(openstackLiberty, mirrored, secrets, ['base']);
+    const mirroredRepo = mirroredPlan.phases[0].steps.find((s) => s.file?.path === '/etc/yum.repos.d/opsprint.repo')?.file?.content;
+    expect(mirroredRepo).toBe(
+      "# Managed by OpSprint from the inventory's network.repositories.\n\n[dc1-centos]\nname=CentOS 7.9 (dc1)\nbaseurl=http://mirror.dc1/centos/7.9/os/x86_64/\nenabled=1\ngpgcheck=0\n",
+    );
+  });
+
+  it('installs what its checks use (ss from iproute, curl) instead of assuming netstat or wget', () => {
+    const commands = steps().flatMap((s) => [s.run ?? '', s.guard ?? '']);
+    expect(commands.some((c) => /\b(netstat|wget)\b/.test(c))).toBe(false);
+    expect(step('install-iproute-curl').run).toBe('yum install -y iproute curl');
+  });
+
   it('lists every node in /etc/hosts on every node', () => {
     for (const node of inventory.nodes) {
       const hosts = file('/etc/hosts', node.name);
@@ -168,9 +195,25 @@ describe('MariaDB', () => {
       ['neutron', 'NEUTRON_DBPASS'],
       ['cinder', 'CINDER_DBPASS'],
     ] as const) {
-      expect(step(`database-${db}`).run).toContain(`TO '\\''${db}'\\''@'\\''%'\\'' IDENTIFIED BY '\\''${secrets[secret]}'\\''`);
+      expect(step(`database-${db}`).run).toContain(`TO '${db}'@'%' IDENTIFIED BY '${secrets[secret]}'`);
     }
-    expect(step('mysql-secure-installation').guard).toBe(`mysql -u root -p${secrets.MYSQL_ROOT_PASS} -e 'SELECT 1'`);
+  });
+
+  it("keeps root's password out of every command line: a root-only client file, and SQL on stdin", () => {
+    expect(file('/root/.my.cnf')).toBe(`[client]\nuser=root\npassword=${secrets.MYSQL_ROOT_PASS}\n`);
+    expect(step('file-root-my-cnf').file).toMatchObject({ mode: '0600', owner: 'root', group: 'root', backup: false });
+    const secure = step('mysql-secure-installation');
+    // Each script runs in bash with a mysql stub that records the arguments it was given (what `ps` would show).
+    for (const script of [secure.run, secure.guard, step('database-nova').run, step('database-nova').guard] as string[]) {
+      const argv = spawnSync('bash', ['-c', `mysql() { printf '%s\\n' "$@" >&2; cat >/dev/null; }\n${script}`], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'ignore', 'pipe'],
+      }).stderr;
+      expect(argv).toMatch(/--(no-)?defaults/);
+      for (const secret of [secrets.MYSQL_ROOT_PASS, secrets.NOVA_DBPASS]) expect(argv).not.toContain(secret);
+    }
+    expect(secure.run).toContain(`UPDATE mysql.user SET Password=PASSWORD('${secrets.MYSQL_ROOT_PASS}') WHERE User='root';`);
+    expect(step('verify-databases').run).toContain("mysql --defaults-extra-file=/root/.my.cnf -N -e 'SHOW DATABASES'");
   });
 });
 
@@ -191,7 +234,13 @@ describe('MariaDB verification', () => {
 
 describe('RabbitMQ', () => {
   it('creates the openstack user with the generated password and all permissions', () => {
-    expect(step('rabbitmq-user').run).toBe(`rabbitmqctl add_user openstack ${secrets.RABBIT_PASS}`);
+    expect(step('rabbitmq-user').run).toBe(
+      `rabbitmqctl add_user openstack ${secrets.RABBIT_PASS} 2>/dev/null || rabbitmqctl change_password openstack ${secrets.RABBIT_PASS}`,
+    );
+    // Done only when the management API lets openstack in with the generated password, read by curl from stdin.
+    expect(step('rabbitmq-user').guard).toBe(
+      `curl -sf -o /dev/null -K - http://127.0.0.1:15672/api/whoami <<'OPSPRINT_CURL'\nuser = "openstack:${secrets.RABBIT_PASS}"\nOPSPRINT_CURL`,
+    );
     expect(step('rabbitmq-permissions').run).toBe('rabbitmqctl set_permissions openstack ".*" ".*" ".*"');
     expect(step('rabbitmq-administrator-tag').run).toBe('rabbitmqctl set_user_tags openstack administrator');
   });
@@ -295,14 +344,17 @@ describe('Glance', () => {
   });
 
   it('registers the image service on 9292 in the inventory region and uploads cirros', () => {
-    expect(step('register-glance-endpoint-admin').run).toBe(
-      `source /root/admin-openrc.sh && openstack endpoint create --region RegionTwo image admin http://${controller}:9292`,
+    expect(step('register-glance-endpoint-admin').run).toContain(
+      `openstack endpoint create --region RegionTwo image admin http://${controller}:9292`,
     );
     expect(step('download-cirros').run).toBe(
-      'mkdir -p /server/tools && wget -q -O /server/tools/cirros-0.3.4-x86_64-disk.img http://mirror.cloud.internal/images/cirros-0.3.4-x86_64-disk.img',
+      'mkdir -p /server/tools && curl -fsSL -o /server/tools/cirros-0.3.4-x86_64-disk.img.part http://mirror.cloud.internal/images/cirros-0.3.4-x86_64-disk.img' +
+        ' && got="md5:$(md5sum /server/tools/cirros-0.3.4-x86_64-disk.img.part | cut -c1-32)"' +
+        ' && if [ "$got" = md5:ee1eca47dc88f4879d8a229cc70a07c6 ]; then mv -f /server/tools/cirros-0.3.4-x86_64-disk.img.part /server/tools/cirros-0.3.4-x86_64-disk.img;' +
+        ' else echo "checksum mismatch: expected md5:ee1eca47dc88f4879d8a229cc70a07c6, got $got" >&2; rm -f /server/tools/cirros-0.3.4-x86_64-disk.img.part; exit 1; fi',
     );
-    expect(step('create-cirros-image').run).toBe(
-      'source /root/admin-openrc.sh && glance image-create --name cirros --file /server/tools/cirros-0.3.4-x86_64-disk.img --disk-format qcow2 --container-format bare --visibility public --progress',
+    expect(step('create-cirros-image').run).toContain(
+      'glance image-create --name cirros --file /server/tools/cirros-0.3.4-x86_64-disk.img --disk-format qcow2 --container-format bare --visibility public --progress',
     );
   });
 });

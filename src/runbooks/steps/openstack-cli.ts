@@ -16,7 +16,9 @@ export function keystoneUrl(ctx: RenderContext, port: 5000 | 35357, version: 'v3
  * uses the admin token; afterwards it sources admin-openrc.sh.
  */
 export function withAuth(auth: OpenstackAuth, ctx: RenderContext, commandLine: string): string {
-  if (auth === 'admin-openrc') return `source ${ADMIN_OPENRC_PATH} && ${commandLine}`;
+  // A list of commands runs only when the credentials were loaded, as a whole.
+  const body = commandLine.includes(';') ? `{ ${commandLine}; }` : commandLine;
+  if (auth === 'admin-openrc') return `source ${ADMIN_OPENRC_PATH} && ${body}`;
   const token = shellQuote(ctx.secrets.ADMIN_TOKEN);
-  return `export OS_TOKEN=${token} OS_URL=${keystoneUrl(ctx, 35357)} OS_IDENTITY_API_VERSION=3 && ${commandLine}`;
+  return `export OS_TOKEN=${token} OS_URL=${keystoneUrl(ctx, 35357)} OS_IDENTITY_API_VERSION=3 && ${body}`;
 }

@@ -25,6 +25,10 @@ export interface ServiceRegistration {
 
 const INTERFACES = ['public', 'internal', 'admin'] as const;
 
+function endpointFilter(ctx: RenderContext, type: string, iface: (typeof INTERFACES)[number]): string {
+  return `--service ${shellQuote(type)} --interface ${iface} --region ${shellQuote(ctx.inventory.network.region)}`;
+}
+
 export function endpointUrl(ctx: RenderContext, registration: ServiceRegistration, iface: (typeof INTERFACES)[number]): string {
   const port = iface === 'admin' && registration.adminPort ? registration.adminPort : registration.port;
   return `http://${ctx.controller.managementIp}:${port}${registration.path ?? ''}`;
@@ -46,7 +50,7 @@ export function registerService(registration: ServiceRegistration): CommandStep[
 
   if (serviceUser && passwordSecret) {
     steps.push(
-      withKey(`register-${name}-user`, ensureUser(serviceUser, passwordSecret, auth)),
+      withKey(`register-${name}-user`, ensureUser(serviceUser, passwordSecret, 'service', auth)),
       withKey(`register-${name}-role`, grantRole('admin', serviceUser, 'service', auth)),
     );
   }
@@ -55,7 +59,7 @@ export function registerService(registration: ServiceRegistration): CommandStep[
     command(`register-${name}-service`, {
       title: `Create the ${name} service (${type})`,
       run: cli(`openstack service create --name ${shellQuote(name)} --description ${shellQuote(description)} ${shellQuote(type)}`),
-      guard: cli(`openstack service list -f value -c Name | grep -qx ${shellQuote(name)}`),
+      guard: cli(`openstack service list -f value -c Name -c Type | grep -qx ${shellQuote(`${name} ${type}`)}`),
     }),
   );
 
@@ -63,17 +67,21 @@ export function registerService(registration: ServiceRegistration): CommandStep[
     steps.push(
       command(`register-${name}-endpoint-${iface}`, {
         title: `Create the ${iface} ${type} endpoint`,
-        run: (ctx) =>
-          withAuth(
+        // An endpoint with another URL (an earlier controller address, a typo) is replaced, not kept beside the right one.
+        run: (ctx) => {
+          const filter = endpointFilter(ctx, type, iface);
+          return withAuth(
             auth,
             ctx,
-            `openstack endpoint create --region ${shellQuote(ctx.inventory.network.region)} ${shellQuote(type)} ${iface} ${shellQuote(endpointUrl(ctx, registration, iface))}`,
-          ),
+            `for id in $(openstack endpoint list ${filter} -f value -c ID); do openstack endpoint delete "$id" || exit 1; done; openstack endpoint create --region ${shellQuote(ctx.inventory.network.region)} ${shellQuote(type)} ${iface} ${shellQuote(endpointUrl(ctx, registration, iface))}`,
+          );
+        },
+        // Exactly one endpoint for the service, interface and region, with the expected URL.
         guard: (ctx) =>
           withAuth(
             auth,
             ctx,
-            `openstack endpoint list --service ${shellQuote(type)} --interface ${iface} --region ${shellQuote(ctx.inventory.network.region)} -f value | grep -q .`,
+            `[ "$(openstack endpoint list ${endpointFilter(ctx, type, iface)} -f value -c URL)" = ${shellQuote(endpointUrl(ctx, registration, iface))} ]`,
           ),
       }),
     );

@@ -3,7 +3,7 @@ import type { DeploymentRecord as Deployment, StepRunRecord as StepRun } from '.
 import { EnvironmentsService } from '../../../src/environments/environments.service.js';
 import type { Lab } from '../../../lab/nodes/lab.js';
 import type { Runbook } from '../../../src/runbooks/model.js';
-import { exampleInventory } from '../../../src/runbooks/openstack-liberty/example-inventory.js';
+import { labInventory } from '../../../lab/nodes/lab-inventory.js';
 import { eventually, type TestApp } from '../../support/test-app.js';
 
 export interface FixturePhase {
@@ -50,13 +50,9 @@ export async function createLabEnvironment(
   options: { name?: string; trustOnFirstUse?: boolean; fingerprint?: (pinned: string | undefined) => string | undefined } = {},
 ) {
   const name = options.name ?? 'lab';
-  const inventory = exampleInventory({
-    environment: name,
-    ssh: (_node, i) => {
-      const ssh = lab.nodes[i].ssh;
-      return options.fingerprint ? { ...ssh, hostKeyFingerprint: options.fingerprint(ssh.hostKeyFingerprint) } : ssh;
-    },
-  });
+  const inventory = labInventory(lab, { environment: name });
+  const pin = options.fingerprint;
+  if (pin) for (const node of inventory.nodes) node.ssh.hostKeyFingerprint = pin(node.ssh.hostKeyFingerprint);
   return t.app.get(EnvironmentsService).create({
     name,
     network: inventory.network,

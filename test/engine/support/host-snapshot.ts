@@ -36,6 +36,8 @@ export async function snapshotHosts(lab: Lab): Promise<Record<string, unknown>> 
           owners: host.owners,
           mysql: host.mysql,
           rabbit: host.rabbit,
+          bridges: host.bridges,
+          gpgKeys: host.importedGpgKeys,
           files,
         },
         plain,
