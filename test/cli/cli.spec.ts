@@ -156,15 +156,17 @@ describe('opsprint deploy --follow on lab nodes', () => {
   }, 240_000);
 
   it('a failing step: exit 1, the failed step with its command and output, and `logs` shows it again', async () => {
-    const fault = lab.faults.failCommand('mysql -u root -e', { node: CONTROLLER, exitCode: 9, stderr: 'ERROR 2002: lab fault\n' });
+    const fault = lab.faults.failCommand('secure --no-defaults -u root', { node: CONTROLLER, exitCode: 9, stderr: 'ERROR 2002: lab fault\n' });
     try {
       const result = await runCli(['deploy', 'lab', '--phases', 'mariadb', '--follow'], asOperator);
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(/^ {2}✗ mariadb · linux-node1 · .*: failed \(exit code 9\)$/m);
       expect(result.stdout).toMatch(/^✗ mariadb failed in /m);
-      // The command as it ran, with the root password masked.
-      expect(result.stdout).toMatch(/^\$ mysql -u root -p\*{8} -e 'SELECT 1'$/m);
-      expect(result.stdout).toContain("mysql -u root -e 'UPDATE mysql.user SET Password=PASSWORD(");
+      // The command as it ran, with the root password masked wherever it appears.
+      // The guard first (its login as root fails on a fresh install), then the command.
+      expect(result.stdout).toMatch(/^\$ cnf=\$\(mktemp\) \|\| exit 1; printf '\[client\]\\nuser=%s\\npassword=%s\\n' root \*{8} > "\$cnf"/m);
+      expect(result.stdout).toMatch(/^secure\(\) \{ mysql "\$@" <<'OPSPRINT_SQL'$/m);
+      expect(result.stdout).toContain("UPDATE mysql.user SET Password=PASSWORD('********')");
       expect(result.stdout).toContain('ERROR 2002: lab fault');
       const id = result.stdout.match(UUID)![0];
       expect(result.stdout).toMatch(new RegExp(`^deployment ${id} failed in .*: `, 'm'));

@@ -56,6 +56,12 @@ function toNetworkResponse(network: NetworkSettings): NetworkSettingsDto {
       allocationEnd: provider.allocationEnd,
     },
     imageUrl: network.imageUrl,
+    ...(network.imageChecksum ? { imageChecksum: network.imageChecksum } : {}),
+    ...(network.repositories
+      ? {
+          repositories: network.repositories.map(({ id, name, baseUrl, gpgKey }) => ({ id, name, baseUrl, ...(gpgKey ? { gpgKey } : {}) })),
+        }
+      : {}),
   };
 }
 

@@ -19,12 +19,13 @@ export class ProviderNetworkDto {
 }
 
 export class PackageRepositoryDto {
-  @ApiProperty({ example: 'base' }) @IsString() id: string;
-  @ApiProperty({ example: 'CentOS-7.9.2009 - Base (local mirror)' }) @IsString() name: string;
-  @ApiProperty({ example: 'http://mirror.example.com/centos/7.9.2009/os/$basearch/' }) @IsString() baseUrl: string;
+  @ApiProperty({ example: 'base' }) @IsString() @MaxLength(253) id: string;
+  @ApiProperty({ example: 'CentOS-7.9.2009 - Base (local mirror)' }) @IsString() @MaxLength(253) name: string;
+  @ApiProperty({ example: 'http://mirror.example.com/centos/7.9.2009/os/$basearch/' }) @IsString() @MaxLength(2048) baseUrl: string;
   @ApiPropertyOptional({ example: 'file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7', description: 'signing key; without one, gpgcheck=0' })
   @IsOptional()
   @IsString()
+  @MaxLength(2048)
   gpgKey?: string;
 }
 
@@ -46,6 +47,7 @@ export class NetworkSettingsDto {
   @ApiPropertyOptional({ example: 'md5:ee1eca47dc88f4879d8a229cc70a07c6', description: 'md5:<hex> or sha256:<hex> of the image' })
   @IsOptional()
   @IsString()
+  @MaxLength(80)
   imageChecksum?: string;
   @ApiPropertyOptional({
     type: [PackageRepositoryDto],
@@ -53,6 +55,7 @@ export class NetworkSettingsDto {
   })
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(32)
   @ValidateNested({ each: true })
   @Type(() => PackageRepositoryDto)
   repositories?: PackageRepositoryDto[];
