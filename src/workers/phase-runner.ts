@@ -246,8 +246,9 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
       content: phase.mask(artifact.content),
       data: artifact.data ? JSON.parse(phase.mask(JSON.stringify(artifact.data))) : undefined,
     }));
-    const stdout = phase.mask(tail(outcome.stdout));
-    const stderr = phase.mask(tail(outcome.stderr));
+    // Masked whole, then cut: a secret where the cut falls would otherwise keep its end visible.
+    const stdout = tail(phase.mask(outcome.stdout));
+    const stderr = tail(phase.mask(outcome.stderr));
     // One transaction: the step's result and its evidence are written before the job moves on.
     const fresh = await this.ledger.finishStep(
       started,
