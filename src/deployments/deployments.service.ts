@@ -8,7 +8,7 @@ import type { DeploymentStatus, DeploymentTrigger } from '../persistence/ledger-
 import { DeploymentRepository } from '../persistence/repositories/deployment.repository.js';
 import { RunbookCatalog } from '../runbooks/catalog.js';
 import { PlanError, planDeployment } from '../runbooks/plan.js';
-import { maskSecrets } from '../runbooks/secrets.js';
+import { maskedValues, maskSecrets } from '../runbooks/secrets.js';
 
 export interface CreateDeploymentInput {
   environment: string;
@@ -48,7 +48,11 @@ export class DeploymentsService {
       if (error instanceof PlanError) throw new InputError(error.reasons);
       throw error;
     }
-    const mask = (text: string) => maskSecrets(text, environment.secrets);
+    const values = maskedValues(
+      environment.secrets,
+      plan.phases.flatMap((phasePlan) => phasePlan.steps),
+    );
+    const mask = (text: string) => maskSecrets(text, values);
     const dryRun = input.dryRun ?? false;
     const phases = plan.phases.map((p) => p.phase.key);
 
