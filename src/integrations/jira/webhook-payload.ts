@@ -10,6 +10,8 @@ export interface StatusChange {
 
 export interface JiraIssueUpdate {
   deliveryKey: string;
+  /** When JIRA sent it (ms since the epoch): signed with the body, unlike the delivery id. */
+  timestamp: number | null;
   event: string;
   issueId: string;
   issueKey: string;
@@ -65,6 +67,7 @@ export function parseJiraWebhook(rawBody: Buffer, headers: Record<string, string
 
   return {
     deliveryKey: deliveryKey(headers, body, event, issueId, changelog),
+    timestamp: timestampOf(body.timestamp),
     event,
     issueId,
     issueKey,
@@ -95,6 +98,11 @@ function deliveryKey(
     throw new MalformedWebhook('timestamp is missing (needed to identify a delivery without X-Atlassian-Webhook-Identifier)');
   const changelogId = changelog && isIdLike(changelog.id) ? String(changelog.id) : 'none';
   return `jira:${event}:${issueId}:${timestamp}:${changelogId}`;
+}
+
+function timestampOf(value: unknown): number | null {
+  const ms = typeof value === 'number' ? value : isString(value) && /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  return Number.isSafeInteger(ms) && ms > 0 ? ms : null;
 }
 
 function requester(user: unknown): string {
