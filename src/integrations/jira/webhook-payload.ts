@@ -1,3 +1,5 @@
+import { badTextReasons } from '../../common/control-characters.pipe.js';
+
 /**
  * Reads a `jira:issue_updated` delivery: which issue, its labels, the status changes (from
  * `changelog.items[].field === 'status'`, several may come at once), who did it, and the key
@@ -42,6 +44,9 @@ export function parseJiraWebhook(rawBody: Buffer, headers: Record<string, string
     throw new MalformedWebhook('body is not JSON');
   }
   if (!isObject(body)) throw new MalformedWebhook('body is not a JSON object');
+  // NUL and unpaired surrogates cannot be stored (PostgreSQL refuses them) and never come from JIRA.
+  const bad = badTextReasons(body);
+  if (bad.length > 0) throw new MalformedWebhook(bad[0]);
   const event = field(body, 'webhookEvent', isString, '');
   const issue = field(body, 'issue', isObject, '');
   const issueId = String(field(issue, 'id', isIdLike, 'issue.'));
