@@ -17,7 +17,8 @@ export abstract class JiraConfig {
   abstract readonly projectKey: string;
   abstract readonly boardId: number | null;
   abstract readonly webhookSecret: string | null;
-  abstract readonly flavor: JiraFlavor;
+  /** Set by JIRA_FLAVOR; null: the gateway asks the server (`GET /rest/api/2/serverInfo`, `deploymentType`). */
+  abstract readonly flavor: JiraFlavor | null;
   abstract readonly sprintMode: JiraSprintMode;
   /** Length of the sprints OpSprint starts itself (sprint mode `new`): their end date, when they are closed. */
   abstract readonly sprintDays: number;
@@ -51,7 +52,7 @@ export function loadJiraConfig(env: NodeJS.ProcessEnv): JiraConfig | null {
     projectKey: problems.take(() => parseProjectKey(env.JIRA_PROJECT_KEY)),
     boardId: problems.take(() => parseBoardId(env.JIRA_BOARD_ID)),
     webhookSecret: env.JIRA_WEBHOOK_SECRET?.length ? env.JIRA_WEBHOOK_SECRET : null,
-    flavor: problems.take(() => parseFlavor(env.JIRA_FLAVOR, baseUrl)),
+    flavor: problems.take(() => parseFlavor(env.JIRA_FLAVOR)),
     sprintMode: problems.take(() => parseSprintMode(env.JIRA_SPRINT_MODE, env.JIRA_BOARD_ID)),
     sprintDays: problems.take(() => parseSprintDays(env.JIRA_SPRINT_DAYS)),
     triggerStatus: env.JIRA_TRIGGER_STATUS?.trim() || 'Ready to Deploy',
@@ -95,8 +96,12 @@ function parseBaseUrl(raw: string): URL {
   return url;
 }
 
-function parseFlavor(raw: string | undefined, baseUrl: URL | undefined): JiraFlavor {
-  if (!raw?.trim()) return baseUrl?.hostname.endsWith('.atlassian.net') ? 'cloud' : 'datacenter';
+/**
+ * Unset: null, and the server says which it is. The host name proves nothing (Cloud sites behind
+ * a custom domain exist, and a Data Center mistaken for Cloud, or the reverse, uses removed APIs).
+ */
+function parseFlavor(raw: string | undefined): JiraFlavor | null {
+  if (!raw?.trim()) return null;
   const value = raw.trim().toLowerCase();
   if (value !== 'cloud' && value !== 'datacenter') {
     throw new Error(`JIRA_FLAVOR: expected "cloud" or "datacenter", got "${raw}"`);

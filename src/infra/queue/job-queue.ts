@@ -1,12 +1,12 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { DelayedError, type Job, Queue, Worker } from 'bullmq';
+import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import os from 'node:os';
 import { Runtime } from '../../config/runtime.js';
 import { decoratedMethods } from '../discovery/discover.js';
 import { JOBS, type JobName, type JobPayloads, QUEUE_CONCURRENCY, QUEUE_NAMES, type QueueName } from './jobs.js';
-import { HandBackError, type JobContext, ON_JOB } from './on-job.js';
+import { FinalJobError, HandBackError, type JobContext, ON_JOB } from './on-job.js';
 
 type AnyHandler = (payload: unknown, context: JobContext) => Promise<unknown>;
 
@@ -214,6 +214,8 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
         await job.moveToDelayed(Date.now(), token ?? job.token);
         throw new DelayedError();
       }
+      // BullMQ moves an UnrecoverableError's job to failed without using its remaining attempts.
+      if (error instanceof FinalJobError) throw new UnrecoverableError(error.message);
       throw error;
     }
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { JiraConfig } from '../../config/jira-config.js';
+import { type JiraFlavor, JiraConfig } from '../../config/jira-config.js';
 import type { JiraLinkRecord } from '../../persistence/records.js';
 import { type JiraEntityType, JiraLinkRepository } from '../../persistence/repositories/jira-link.repository.js';
 import type { Phase, Runbook, Story } from '../../runbooks/model.js';
@@ -10,7 +10,8 @@ import { envLabel, epicEntityKey, OPSPRINT_LABEL, storyEntityKey } from './jira-
 import type { JiraIssue, JiraIssueFields } from './jira.types.js';
 import { knownStatus } from './transition-resolver.js';
 
-export type BacklogSyncConfig = Pick<JiraConfig, 'projectKey' | 'flavor' | 'epicLinkField'>;
+/** The flavour (story ↔ epic by `parent` or not) is the gateway's: configured, or asked from the server. */
+export type BacklogSyncConfig = Pick<JiraConfig, 'projectKey' | 'epicLinkField'>;
 
 export interface BacklogSyncResult {
   /** phase key → epic key */
@@ -47,7 +48,7 @@ export class JiraBacklogSync {
   ) {}
 
   async sync(environment: { id: string; name: string }, runbook: Runbook): Promise<BacklogSyncResult> {
-    const deps = { gateway: this.gateway, config: this.config, links: this.links };
+    const deps = { gateway: this.gateway, config: this.config, links: this.links, flavor: await this.gateway.flavor() };
     const run = new SyncRun(
       deps,
       environment,
@@ -86,6 +87,7 @@ export class JiraBacklogSync {
 interface SyncDeps {
   gateway: JiraGateway;
   config: BacklogSyncConfig;
+  flavor: JiraFlavor;
   links: JiraLinkRepository;
 }
 
@@ -183,14 +185,14 @@ class SyncRun {
   }
 
   private epicFields(epicKey: string): JiraIssueFields {
-    const { config } = this.deps;
-    if (config.flavor === 'cloud') return { parent: { key: epicKey } };
+    const { config, flavor } = this.deps;
+    if (flavor === 'cloud') return { parent: { key: epicKey } };
     return config.epicLinkField ? { [config.epicLinkField]: epicKey } : {};
   }
 
   private async ensureIssueLink(story: JiraIssue, epicKey: string): Promise<void> {
-    const { config, gateway } = this.deps;
-    if (config.flavor === 'cloud' || config.epicLinkField) return;
+    const { config, gateway, flavor } = this.deps;
+    if (flavor === 'cloud' || config.epicLinkField) return;
     const links = (story.fields.issuelinks ?? []) as {
       type?: { name?: string };
       inwardIssue?: { key?: string };

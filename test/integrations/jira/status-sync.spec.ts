@@ -55,7 +55,6 @@ describe('JiraStatusSync against the JIRA sandbox', () => {
   const backlogSync = () =>
     new JiraBacklogSync(new JiraLinkRepository(db.prisma), sandboxGateway(sandbox), {
       projectKey: 'OPS',
-      flavor: 'cloud',
       epicLinkField: null,
     });
   const base = (dryRun = false) => ({
@@ -309,7 +308,6 @@ describe('JiraStatusSync with a classic workflow (transition names differ from s
     const env = await createEnvironment(db.prisma, 'classic');
     const backlog = await new JiraBacklogSync(new JiraLinkRepository(db.prisma), sandboxGateway(sandbox), {
       projectKey: 'OPS',
-      flavor: 'cloud',
       epicLinkField: null,
     }).sync(env, miniRunbook);
     const transitions = { ...DEFAULT_TRANSITIONS, done: ['Close Issue'], blocked: ['Flag Impediment'] };
