@@ -41,6 +41,17 @@ export const DEFAULT_TRANSITIONS: Record<LogicalState, string[]> = {
 
 const LOGICAL_STATES = Object.keys(DEFAULT_TRANSITIONS) as LogicalState[];
 
+/** A site as links record it: origin and context path, no trailing slash (`https://jira.corp/jira`). */
+export function siteOf(url: URL | string): string {
+  const parsed = typeof url === 'string' ? new URL(url) : url;
+  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
+}
+
+/** The JIRA site and project issue links hold for. */
+export function jiraSite(config: Pick<JiraConfig, 'baseUrl' | 'projectKey'>): { site: string; projectKey: string } {
+  return { site: siteOf(config.baseUrl), projectKey: config.projectKey };
+}
+
 export function loadJiraConfig(env: NodeJS.ProcessEnv): JiraConfig | null {
   const rawBase = env.JIRA_BASE_URL?.trim();
   if (!rawBase) return null;

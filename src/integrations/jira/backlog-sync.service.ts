@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type JiraFlavor, JiraConfig } from '../../config/jira-config.js';
 import type { JiraLinkRecord } from '../../persistence/records.js';
-import { type JiraEntityType, JiraLinkRepository } from '../../persistence/repositories/jira-link.repository.js';
+import { type JiraEntityType, JiraLinkRepository, type JiraSite } from '../../persistence/repositories/jira-link.repository.js';
 import type { Phase, Runbook, Story } from '../../runbooks/model.js';
 import { epicContent, storyContent, type IssueContent } from './issue-content.js';
 import { JiraGateway } from './jira.gateway.js';
@@ -48,12 +48,14 @@ export class JiraBacklogSync {
   ) {}
 
   async sync(environment: { id: string; name: string }, runbook: Runbook): Promise<BacklogSyncResult> {
-    const deps = { gateway: this.gateway, config: this.config, links: this.links, flavor: await this.gateway.flavor() };
+    // Links hold for one site and project: pointed elsewhere, the environment starts afresh there.
+    const at: JiraSite = { site: this.gateway.site, projectKey: this.config.projectKey };
+    const deps = { gateway: this.gateway, config: this.config, links: this.links, flavor: await this.gateway.flavor(), at };
     const run = new SyncRun(
       deps,
       environment,
       runbook,
-      await this.links.list(environment.id, runbook.key),
+      await this.links.list(environment.id, runbook.key, at),
       await this.existingIssues(environment.name),
     );
     for (const phase of runbook.phases) {
@@ -89,6 +91,7 @@ interface SyncDeps {
   config: BacklogSyncConfig;
   flavor: JiraFlavor;
   links: JiraLinkRepository;
+  at: JiraSite;
 }
 
 /** One sync: the JiraLink rows and the labelled issues found at its start. */
@@ -125,6 +128,7 @@ class SyncRun {
       this.result.created.push(key);
       const link = await this.deps.links.save({
         environmentId: this.environment.id,
+        at: this.deps.at,
         runbookKey: this.runbook.key,
         entityKey,
         entityType: 'epic',
@@ -167,6 +171,7 @@ class SyncRun {
         const entityKey = storyEntityKey(phase.key, story.key);
         const link = await this.deps.links.save({
           environmentId: this.environment.id,
+          at: this.deps.at,
           runbookKey: this.runbook.key,
           entityKey,
           entityType: 'story',
@@ -264,6 +269,7 @@ class SyncRun {
     if (link?.issueKey === issue.key && sameStatus) return;
     await this.deps.links.save({
       environmentId: this.environment.id,
+      at: this.deps.at,
       runbookKey: this.runbook.key,
       entityKey,
       entityType,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import JiraApi from 'jira-client';
-import { type JiraFlavor, JiraConfig } from '../../config/jira-config.js';
+import { type JiraFlavor, JiraConfig, siteOf } from '../../config/jira-config.js';
 import { isTransient } from '../http/http-error.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from '../http/retry.js';
 import { JiraHttpError, toJiraError } from './jira-http-error.js';
@@ -68,6 +68,11 @@ export class JiraGateway {
       ...auth,
     });
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  }
+
+  /** The site this gateway talks to, as links record it (base URL without trailing slash). */
+  get site(): string {
+    return siteOf(this.config.baseUrl);
   }
 
   findIssue(key: string): Promise<JiraIssue> {

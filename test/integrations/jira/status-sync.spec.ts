@@ -71,7 +71,7 @@ describe('JiraStatusSync against the JIRA sandbox', () => {
       new JiraLinkRepository(db.prisma),
       new AuditRepository(db.prisma),
       gateway,
-      { transitions: DEFAULT_TRANSITIONS },
+      { transitions: DEFAULT_TRANSITIONS, projectKey: 'OPS' },
       { secretValues: async () => secrets },
       noSprints(gateway),
     );
@@ -316,7 +316,7 @@ describe('JiraStatusSync with a classic workflow (transition names differ from s
       new JiraLinkRepository(db.prisma),
       new AuditRepository(db.prisma),
       gateway,
-      { transitions },
+      { transitions, projectKey: 'OPS' },
       { secretValues: async () => [] },
       noSprints(gateway),
     );
