@@ -26,6 +26,13 @@ export class AuditRepository {
     });
   }
 
+  /** How many events of an action a target has, whose detail holds every given field with the given value. */
+  count(action: string, target: string, detail: Record<string, string> = {}): Promise<number> {
+    return this.prisma.auditEvent.count({
+      where: { action, target, AND: Object.entries(detail).map(([key, value]) => ({ detail: { path: [key], equals: value } })) },
+    });
+  }
+
   /** The latest event of an action for a target (e.g. where a deployment's pages were published). */
   latest(action: string, target: string): Promise<AuditEventRecord | null> {
     return this.prisma.auditEvent.findFirst({ where: { action, target }, orderBy: { at: 'desc' } });
