@@ -7,6 +7,7 @@ import { ServiceUnavailableError } from '../../common/errors.js';
 import { redactUrl } from '../../common/redact-url.js';
 import { Runtime } from '../../config/runtime.js';
 import { decoratedMethods } from '../discovery/discover.js';
+import { metrics } from '../metrics/metrics.js';
 import { JOBS, type JobName, type JobPayloads, QUEUE_CONCURRENCY, QUEUE_NAMES, type QueueName } from './jobs.js';
 import { FinalJobError, HandBackError, type JobContext, ON_JOB } from './on-job.js';
 
@@ -244,6 +245,11 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     return count;
   }
 
+  /** The BullMQ queues themselves, for the admin queue view (bull-board); nothing else should need them. */
+  bullQueues(): Queue[] {
+    return QUEUE_NAMES.map((name) => this.queue(name));
+  }
+
   async ping(): Promise<void> {
     await this.connection.ping();
   }
@@ -315,9 +321,17 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
   private async process(job: Job, token?: string): Promise<unknown> {
     const handler = this.handlers.get(job.name as JobName);
     if (!handler) throw new Error(`no handler for job ${job.name}`);
+    const queue = job.queueName;
+    const takenAt = Date.now();
+    // First attempts only: due = added plus its delay (a scheduled run); a retry waits for its backoff on purpose.
+    if (job.attemptsMade === 0) metrics.jobWait.observe({ queue }, Math.max(0, takenAt - job.timestamp - (job.delay ?? 0)) / 1000);
+    const took = (outcome: string) => metrics.jobDuration.observe({ queue, outcome }, (Date.now() - takenAt) / 1000);
     try {
-      return await handler(job.data, { id: job.id ?? '', attemptsMade: job.attemptsMade, shutdown: this.shutdown.signal });
+      const result = await handler(job.data, { id: job.id ?? '', attemptsMade: job.attemptsMade, shutdown: this.shutdown.signal });
+      took('completed');
+      return result;
     } catch (error) {
+      took(error instanceof HandBackError ? 'handed_back' : 'failed');
       if (error instanceof HandBackError) {
         await job.moveToDelayed(Date.now(), token ?? job.token);
         throw new DelayedError();
