@@ -9,11 +9,14 @@ import { DeploymentsController } from './deployments/deployments.controller.js';
 import { EnvironmentsController } from './environments/environments.controller.js';
 import { RunbookPreviewService } from './runbooks/runbook-preview.service.js';
 import { RunbooksController } from './runbooks/runbooks.controller.js';
+import { SchedulesModule } from '../schedules/schedules.module.js';
+import { DriftController } from './schedules/drift.controller.js';
+import { SchedulesController } from './schedules/schedules.controller.js';
 
 /** The versioned REST API (/api/v1) and the bearer-token guard in front of it. */
 @Module({
-  imports: [AuthModule, DeploymentsModule, EnvironmentsModule],
-  controllers: [TokensController, EnvironmentsController, RunbooksController, DeploymentsController],
+  imports: [AuthModule, DeploymentsModule, EnvironmentsModule, SchedulesModule],
+  controllers: [TokensController, EnvironmentsController, RunbooksController, DeploymentsController, SchedulesController, DriftController],
   providers: [{ provide: APP_GUARD, useClass: ApiAuthGuard }, RunbookPreviewService],
 })
 export class ApiModule {}

@@ -9,8 +9,11 @@ export type {
   AuditEvent as AuditEventRecord,
   ConfluencePage as ConfluencePageRecord,
   Deployment as DeploymentRecord,
+  DeploymentSchedule as DeploymentScheduleRecord,
   JiraLink as JiraLinkRecord,
+  PhaseDrift as PhaseDriftRecord,
   PhaseRun as PhaseRunRecord,
+  ScheduleRun as ScheduleRunRecord,
   StepRun as StepRunRecord,
   WebhookDelivery as WebhookDeliveryRecord,
 } from '@prisma/client';

@@ -6,6 +6,7 @@ import { EnvironmentsService } from '../../environments/environments.service.js'
 import { SecretValues } from '../secret-values.js';
 import { JiraBacklogSync } from './backlog-sync.service.js';
 import { DEPLOYMENT_REQUESTER } from './deployment-requester.port.js';
+import { JiraDriftReopen } from './drift-reopen.service.js';
 import { JiraDeploymentRequester } from './jira-deployment-requester.js';
 import { JiraEventJobs } from './jira-event-jobs.js';
 import { JiraHealth } from './jira-health.js';
@@ -33,6 +34,8 @@ export class JiraModule {
     }
     return {
       module: JiraModule,
+      // Global: the sprint review (src/reports) reads the board and starts/closes sprints through these when JIRA is on.
+      global: true,
       imports: [DeploymentsModule, EnvironmentsModule],
       controllers: [JiraWebhookController],
       providers: [
@@ -50,9 +53,11 @@ export class JiraModule {
         JiraPollService,
         JiraPollJob,
         JiraEventJobs,
+        JiraDriftReopen,
       ],
       // For the sprints API and the sprint review: start or close a sprint, schedule `jira:close-sprint`.
-      exports: [JiraSprintLifecycle],
+      // The schedules (src/schedules): reopen drifted stories.
+      exports: [JiraSprintLifecycle, JiraDriftReopen],
     };
   }
 }
