@@ -8,6 +8,8 @@ import { DriftRepository } from './repositories/drift.repository.js';
 import { EnvironmentRepository } from './repositories/environment.repository.js';
 import { JiraLinkRepository } from './repositories/jira-link.repository.js';
 import { LedgerRepository } from './repositories/ledger.repository.js';
+import { SprintRepository } from './repositories/sprint.repository.js';
+import { StoryStatusRepository } from './repositories/story-status.repository.js';
 import { ScheduleRepository } from './repositories/schedule.repository.js';
 import { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository.js';
 
@@ -20,6 +22,8 @@ const repositories = [
   EnvironmentRepository,
   JiraLinkRepository,
   LedgerRepository,
+  SprintRepository,
+  StoryStatusRepository,
   ScheduleRepository,
   WebhookDeliveryRepository,
 ];

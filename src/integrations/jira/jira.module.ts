@@ -55,9 +55,9 @@ export class JiraModule {
         JiraEventJobs,
         JiraDriftReopen,
       ],
-      // For the sprints API and the sprint review: start or close a sprint, schedule `jira:close-sprint`.
+      // For the sprints API and the sprint review: read the board, start or close a sprint, schedule `jira:close-sprint`.
       // The schedules (src/schedules): reopen drifted stories.
-      exports: [JiraSprintLifecycle, JiraDriftReopen],
+      exports: [JiraSprintLifecycle, JiraGateway, JiraConfig, JiraDriftReopen],
     };
   }
 }
