@@ -10,11 +10,21 @@ import { DashboardViews } from './dashboard-views.js';
 import { DashboardController } from './dashboard.controller.js';
 import { DashboardAuthGuard } from './session/dashboard-auth.guard.js';
 import { DashboardSessions } from './session/dashboard-sessions.js';
+import { DashboardSprintsController } from './sprints/dashboard-sprints.controller.js';
+import { NoSprints, SprintReviewReader } from './sprints/sprint-review-reader.js';
 
 /** The sprint review dashboard at /dashboard. */
 @Module({
   imports: [AuthModule, DeploymentsModule, EnvironmentsModule],
-  controllers: [DashboardSignInController, DashboardController, DashboardAssets],
-  providers: [DashboardPages, DashboardViews, DashboardLinks, DashboardSessions, DashboardAuthGuard],
+  controllers: [DashboardSignInController, DashboardController, DashboardSprintsController, DashboardAssets],
+  providers: [
+    DashboardPages,
+    DashboardViews,
+    DashboardLinks,
+    DashboardSessions,
+    DashboardAuthGuard,
+    // Until the sprint review service is wired: no sprint yet.
+    { provide: SprintReviewReader, useClass: NoSprints },
+  ],
 })
 export class DashboardModule {}

@@ -29,10 +29,16 @@ export function statusClass(status: string | null | undefined): string {
       return 'bad';
     case 'running':
     case 'in_progress':
+    case 'active':
     case 'queued':
     case 'would_change':
       return 'busy';
     default:
       return 'idle';
   }
+}
+
+/** "1 story", "2 stories". */
+export function formatCount(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

@@ -1,0 +1,34 @@
+import { NotFoundError } from '../../common/errors.js';
+import type { SprintReport, SprintState } from '../../reports/index.js';
+
+/** A sprint as the sprint list shows it. */
+export interface SprintListEntry {
+  id: string;
+  name: string;
+  goal: string | null;
+  state: SprintState;
+  startAt: Date;
+  endAt: Date;
+  completedAt: Date | null;
+}
+
+/**
+ * Where the sprint pages read from: the sprints and the review of one of them, the same
+ * `SprintReport` the API and the Confluence page show. The controller stays thin and the pages
+ * can be tested on a fixed report. `report` throws NotFoundError for an unknown sprint.
+ */
+export abstract class SprintReviewReader {
+  abstract listSprints(): Promise<SprintListEntry[]>;
+  abstract report(sprintId: string, now?: Date): Promise<SprintReport>;
+}
+
+/** Until sprints are recorded: no sprint, and every sprint page is a 404. */
+export class NoSprints extends SprintReviewReader {
+  async listSprints(): Promise<SprintListEntry[]> {
+    return [];
+  }
+
+  async report(sprintId: string): Promise<SprintReport> {
+    throw new NotFoundError(`sprint ${sprintId} not found`);
+  }
+}
