@@ -6,6 +6,10 @@ import { DashboardPages } from './dashboard-pages.service.js';
 import { DashboardViews } from './dashboard-views.js';
 import { DashboardAuthGuard, type DashboardRequest } from './session/dashboard-auth.guard.js';
 import { SignInRequiredFilter } from './session/sign-in-required.filter.js';
+import { SprintReviewReader } from './sprints/sprint-review-reader.js';
+
+/** The overview lists the latest sprints; the sprint list has them all. */
+const OVERVIEW_SPRINTS = 5;
 
 /** The sprint review dashboard: server-rendered pages, viewer role or above, signed in with a session cookie. */
 @ApiExcludeController()
@@ -17,12 +21,14 @@ export class DashboardController {
     private readonly pages: DashboardPages,
     private readonly views: DashboardViews,
     private readonly logs: DeploymentLogStream,
+    private readonly sprints: SprintReviewReader,
   ) {}
 
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
   async overview(@Req() request: DashboardRequest): Promise<string> {
-    return this.views.render('overview', { session: request.dashboard, ...(await this.pages.overview()) });
+    const sprints = (await this.sprints.listSprints()).slice(0, OVERVIEW_SPRINTS);
+    return this.views.render('overview', { session: request.dashboard, sprints, ...(await this.pages.overview()) });
   }
 
   @Get('environments/:name')
