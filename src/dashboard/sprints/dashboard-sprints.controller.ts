@@ -5,7 +5,7 @@ import { DashboardViews } from '../dashboard-views.js';
 import { DashboardAuthGuard, type DashboardRequest } from '../session/dashboard-auth.guard.js';
 import { SignInRequiredFilter } from '../session/sign-in-required.filter.js';
 import { SprintReviewReader } from './sprint-review-reader.js';
-import { sprintReviewView } from './sprint-review.view.js';
+import { safeHref, sprintReviewView } from './sprint-review.view.js';
 
 /** Sprint and deployment ids as the ledger and JIRA write them; anything else is a typo or a probe. */
 const ID = /^[\w.:-]{1,100}$/;
@@ -25,7 +25,8 @@ export class DashboardSprintsController {
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
   async list(@Req() request: DashboardRequest): Promise<string> {
-    return this.views.render('sprints', { session: request.dashboard, sprints: await this.sprints.listSprints() });
+    const sprints = (await this.sprints.listSprints()).map((sprint) => ({ ...sprint, reviewHref: safeHref(sprint.reviewPage?.url) }));
+    return this.views.render('sprints', { session: request.dashboard, sprints });
   }
 
   @Get(':id')
@@ -35,6 +36,9 @@ export class DashboardSprintsController {
     if (deployment !== undefined && !ID.test(deployment)) throw new BadRequestException('deployment: not a deployment id');
     const report = await this.sprints.report(id);
     const view = sprintReviewView(report, { issueUrl: (key) => this.links.issue(key), deploymentId: deployment });
-    return this.views.render('sprint-review', { session: request.dashboard, view });
+    // The published Confluence review page, when there is one: the list knows it, the report does not.
+    const reviewPage = (await this.sprints.listSprints()).find((sprint) => sprint.id === id)?.reviewPage ?? null;
+    const review = reviewPage ? { href: safeHref(reviewPage.url), version: reviewPage.version } : null;
+    return this.views.render('sprint-review', { session: request.dashboard, view, review });
   }
 }

@@ -16,7 +16,8 @@ class FixtureSprints extends SprintReviewReader {
 
   async listSprints(): Promise<SprintListEntry[]> {
     const { id, name, goal, state, startAt, endAt, completedAt } = this.input.sprint;
-    return [{ id, name, goal, state, startAt, endAt, completedAt }];
+    const reviewPage = { url: 'https://wiki.example.test/spaces/OPS/pages/7/Sprint+7+review', version: 2 };
+    return [{ id, name, goal, state, startAt, endAt, completedAt, environment: 'lab', deployments: 4, reviewPage }];
   }
 
   async report(sprintId: string, now = t('20T08:00')): Promise<SprintReport> {
@@ -41,12 +42,14 @@ describe('sprint pages (rendered on the fixed sprint)', () => {
     const html = await controller().list(request);
     expect(html).toContain('<a href="/dashboard/sprints/sprint-7">Sprint 7</a>');
     expect(visible(html)).toContain('Identity and images on the lab');
+    expect(html).toContain('<a href="https://wiki.example.test/spaces/OPS/pages/7/Sprint+7+review">review v2</a>');
   });
 
   it('shows the review: committed vs done, burndown, timeline, DORA keys, failures, prompts and links', async () => {
     const html = await controller().review(request, 'sprint-7');
     const text = visible(html);
     expect(text).toContain('Sprint 7 review');
+    expect(html).toContain('<a href="https://wiki.example.test/spaces/OPS/pages/7/Sprint+7+review">Confluence review page v2</a>');
     expect(text).toMatch(/Stories 6 1 1 6 5 5 1/);
     expect(text).toMatch(/Story points 16 2 0 18 16 16 2/);
     expect(html.match(/<figure class="chart[^"]*"[^>]*><svg /g)).toHaveLength(3);

@@ -10,6 +10,12 @@ export interface SprintListEntry {
   startAt: Date;
   endAt: Date;
   completedAt: Date | null;
+  /** The environment the sprint is for (null: every environment). */
+  environment?: string | null;
+  /** Deployments that ran in it, check-mode runs included. */
+  deployments?: number;
+  /** The Confluence review page, once published. */
+  reviewPage?: { url: string; version: number } | null;
 }
 
 /**
