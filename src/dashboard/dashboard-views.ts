@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Eta } from 'eta';
 import { dashboardDir } from './dashboard-files.js';
-import { formatCount, formatDuration, formatTime, statusClass } from './format.js';
+import { formatCount, formatDuration, formatMinute, formatTime, statusClass } from './format.js';
 
 /**
  * Eta templates (src/dashboard/views): every `<%= %>` is HTML-escaped; `<%~ %>` (raw) is used
@@ -14,7 +14,7 @@ export class DashboardViews {
   render(template: string, data: Record<string, unknown>): string {
     return this.eta.render(template, {
       ...data,
-      fmt: { duration: formatDuration, time: formatTime, status: statusClass, count: formatCount },
+      fmt: { duration: formatDuration, time: formatTime, minute: formatMinute, status: statusClass, count: formatCount },
     });
   }
 }
