@@ -24,6 +24,12 @@ describe('loadAppConfig', () => {
     ]);
   });
 
+  it('bounds REDIS_TIMEOUT_MS (default 3 s) with a one-line error', () => {
+    expect(loadAppConfig({}).REDIS_TIMEOUT_MS).toBe(3000);
+    expect(() => loadAppConfig({ REDIS_TIMEOUT_MS: 'soon' })).toThrow('REDIS_TIMEOUT_MS: REDIS_TIMEOUT_MS must be an integer');
+    expect(() => loadAppConfig({ REDIS_TIMEOUT_MS: '10' })).toThrow('REDIS_TIMEOUT_MS: REDIS_TIMEOUT_MS must not be less than 100');
+  });
+
   it('keeps only its own keys (no stray secrets from the environment)', () => {
     const config = loadAppConfig({ PORT: '8080', JIRA_API_TOKEN: 'sekret', OPSPRINT_RUN_WORKERS: 'false' });
     expect(config.PORT).toBe(8080);

@@ -86,6 +86,16 @@ export class AppConfig {
   @Min(1000)
   JOB_LOCK_MS: number = 30_000;
 
+  /**
+   * How long a request waits for Redis before it answers 503 (and writes nothing), and how long
+   * start-up waits for Redis to answer before it stops with one line.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'REDIS_TIMEOUT_MS must be an integer' })
+  @Min(100)
+  @Max(120_000)
+  REDIS_TIMEOUT_MS: number = 3000;
+
   /** Prefix of every Redis key (BullMQ queues, log channels), so several installations can share one Redis. */
   @IsString()
   @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'QUEUE_PREFIX may hold letters, digits, ":", "_" and "-" only' })
@@ -133,6 +143,7 @@ const APP_CONFIG_KEYS = [
   'STEP_TIMEOUT_MS',
   'SSH_CONNECT_TIMEOUT_MS',
   'JOB_LOCK_MS',
+  'REDIS_TIMEOUT_MS',
   'QUEUE_PREFIX',
 ] as const satisfies readonly (keyof AppConfig)[];
 

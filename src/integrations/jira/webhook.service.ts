@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { ServiceUnavailableError } from '../../common/errors.js';
 import { JiraConfig } from '../../config/jira-config.js';
 import { WebhookDeliveryRepository } from '../../persistence/repositories/webhook-delivery.repository.js';
 import { DEPLOYMENT_REQUESTER, type DeploymentRequester } from './deployment-requester.port.js';
@@ -7,10 +8,10 @@ import { decideTrigger } from './webhook-decision.js';
 import { MalformedWebhook, parseJiraWebhook } from './webhook-payload.js';
 import { verifyJiraSignature } from './webhook-signature.js';
 
-export type WebhookOutcome = 'unauthorized' | 'malformed' | 'duplicate' | 'ignored' | 'requested' | 'request_failed';
+export type WebhookOutcome = 'unauthorized' | 'malformed' | 'duplicate' | 'ignored' | 'requested' | 'request_failed' | 'unavailable';
 
 export interface WebhookAnswer {
-  status: 202 | 400 | 401;
+  status: 202 | 400 | 401 | 503;
   outcome: WebhookOutcome;
   reason?: string;
   deploymentId?: string;
@@ -81,6 +82,11 @@ export class JiraWebhookService {
       return { status: 202, outcome: 'requested', deploymentId };
     } catch (error) {
       const reason = (error as Error).message;
+      if (error instanceof ServiceUnavailableError) {
+        // Redis away: forget the delivery and answer 503, so JIRA's retry asks again and is not a duplicate.
+        await this.deliveries.release(claimed.id);
+        return { status: 503, outcome: 'unavailable', reason };
+      }
       await this.deliveries.settle(claimed.id, 'request_failed', { ...detail, error: reason });
       return { status: 202, outcome: 'request_failed', reason };
     }

@@ -149,6 +149,14 @@ export class DeploymentRepository {
     });
   }
 
+  /** Takes back a deployment that could not be queued (Redis away): its ledger and its audit line go with it. */
+  async discard(id: string): Promise<void> {
+    await this.prisma.$transaction([
+      this.prisma.auditEvent.deleteMany({ where: { target: id, action: 'deployment.create' } }),
+      this.prisma.deployment.deleteMany({ where: { id } }),
+    ]);
+  }
+
   /** Closes a deployment whose workers are gone for good, freeing its environment. */
   async forceClose(id: string, error: string): Promise<void> {
     await this.prisma.deployment.update({

@@ -27,6 +27,11 @@ export class WebhookDeliveryRepository {
     await this.prisma.webhookDelivery.update({ where: { id }, data: { outcome, detail: detail as Prisma.InputJsonValue, deploymentId } });
   }
 
+  /** Forgets a claimed delivery that could not be handled now, so its retry is not taken for a duplicate. */
+  async release(id: string): Promise<void> {
+    await this.prisma.webhookDelivery.deleteMany({ where: { id } });
+  }
+
   /** The JIRA issue whose transition requested this deployment (webhook or poll), if any. */
   async requestIssueOf(deploymentId: string): Promise<string | null> {
     const row = await this.prisma.webhookDelivery.findFirst({ where: { deploymentId, outcome: 'requested' }, select: { detail: true } });
