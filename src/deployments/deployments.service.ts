@@ -18,6 +18,8 @@ export interface CreateDeploymentInput {
   dryRun?: boolean;
   trigger: DeploymentTrigger;
   requester: string;
+  /** Set when a JIRA transition asked for it: the issue and when it moved (the start of the lead time). */
+  jiraTrigger?: { issueKey: string; transitionedAt: Date };
 }
 
 /**
@@ -63,6 +65,7 @@ export class DeploymentsService {
         trigger: input.trigger,
         requester: input.requester,
         dryRun,
+        jiraTrigger: input.jiraTrigger ?? null,
         phases: plan.phases.map((phasePlan) => ({
           phaseKey: phasePlan.phase.key,
           steps: phasePlan.steps.map((step) => ({

@@ -38,6 +38,7 @@ describe('parseJiraWebhook', () => {
       labels: ['opsprint', 'env-lab', 'phase-keystone'],
       statusChanges: [{ from: 'To Do', to: 'Ready to Deploy' }],
       requester: 'jira:5b10ac8d82e05b22cc7d4ef5 (Olga Operator)',
+      at: new Date(1764237600000),
     });
   });
 

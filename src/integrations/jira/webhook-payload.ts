@@ -17,6 +17,8 @@ export interface JiraIssueUpdate {
   labels: string[];
   statusChanges: StatusChange[];
   requester: string;
+  /** When JIRA says the change happened (the body's `timestamp`), null when it does not say. */
+  at: Date | null;
 }
 
 export class MalformedWebhook extends Error {}
@@ -72,7 +74,13 @@ export function parseJiraWebhook(rawBody: Buffer, headers: Record<string, string
     labels,
     statusChanges,
     requester: requester(body.user),
+    at: eventTime(body.timestamp),
   };
+}
+
+function eventTime(timestamp: unknown): Date | null {
+  const ms = typeof timestamp === 'number' ? timestamp : typeof timestamp === 'string' && /^\d+$/.test(timestamp) ? Number(timestamp) : NaN;
+  return Number.isFinite(ms) && ms > 0 ? new Date(ms) : null;
 }
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {

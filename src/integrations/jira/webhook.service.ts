@@ -70,6 +70,8 @@ export class JiraWebhookService {
       trigger: 'jira_webhook' as const,
       requester: update.requester,
       issueKey: update.issueKey,
+      // JIRA's own time of the change; a delivery that does not say is dated when it arrived.
+      transitionedAt: update.at ?? new Date(),
     };
     try {
       const { deploymentId } = await this.requester.request(request);

@@ -23,6 +23,12 @@ export class JiraLinkRepository {
     return this.prisma.jiraLink.findUnique({ where: { environmentId_runbookKey_entityKey: { environmentId, runbookKey, entityKey } } });
   }
 
+  /** Every link of these environments (any runbook). */
+  forEnvironments(environmentIds: string[]): Promise<JiraLinkRecord[]> {
+    if (environmentIds.length === 0) return Promise.resolve([]);
+    return this.prisma.jiraLink.findMany({ where: { environmentId: { in: environmentIds } } });
+  }
+
   findByEntity(environmentId: string, entityKey: string): Promise<JiraLinkRecord | null> {
     return this.prisma.jiraLink.findFirst({ where: { environmentId, entityKey }, orderBy: { updatedAt: 'desc' } });
   }
