@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { ReportsModule } from '../reports/reports.module.js';
+import { SprintReviewService } from '../reports/sprint-review.service.js';
 import { DeploymentsModule } from '../deployments/deployments.module.js';
 import { EnvironmentsModule } from '../environments/environments.module.js';
 import { DashboardAssets } from './dashboard-assets.js';
@@ -11,11 +13,11 @@ import { DashboardController } from './dashboard.controller.js';
 import { DashboardAuthGuard } from './session/dashboard-auth.guard.js';
 import { DashboardSessions } from './session/dashboard-sessions.js';
 import { DashboardSprintsController } from './sprints/dashboard-sprints.controller.js';
-import { NoSprints, SprintReviewReader } from './sprints/sprint-review-reader.js';
+import { SprintReviewReader } from './sprints/sprint-review-reader.js';
 
 /** The sprint review dashboard at /dashboard. */
 @Module({
-  imports: [AuthModule, DeploymentsModule, EnvironmentsModule],
+  imports: [AuthModule, DeploymentsModule, EnvironmentsModule, ReportsModule],
   controllers: [DashboardSignInController, DashboardController, DashboardSprintsController, DashboardAssets],
   providers: [
     DashboardPages,
@@ -23,8 +25,12 @@ import { NoSprints, SprintReviewReader } from './sprints/sprint-review-reader.js
     DashboardLinks,
     DashboardSessions,
     DashboardAuthGuard,
-    // Until the sprint review service is wired: no sprint yet.
-    { provide: SprintReviewReader, useClass: NoSprints },
+    // The sprint pages read the same reports as the API and the Confluence review page (typed: the service must fit the reader).
+    {
+      provide: SprintReviewReader,
+      useFactory: (service: SprintReviewService): SprintReviewReader => service,
+      inject: [SprintReviewService],
+    },
   ],
 })
 export class DashboardModule {}

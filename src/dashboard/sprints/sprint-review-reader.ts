@@ -1,4 +1,3 @@
-import { NotFoundError } from '../../common/errors.js';
 import type { SprintReport, SprintState } from '../../reports/index.js';
 
 /** A sprint as the sprint list shows it. */
@@ -26,15 +25,4 @@ export interface SprintListEntry {
 export abstract class SprintReviewReader {
   abstract listSprints(): Promise<SprintListEntry[]>;
   abstract report(sprintId: string, now?: Date): Promise<SprintReport>;
-}
-
-/** Until sprints are recorded: no sprint, and every sprint page is a 404. */
-export class NoSprints extends SprintReviewReader {
-  async listSprints(): Promise<SprintListEntry[]> {
-    return [];
-  }
-
-  async report(sprintId: string): Promise<SprintReport> {
-    throw new NotFoundError(`sprint ${sprintId} not found`);
-  }
 }
