@@ -8,7 +8,7 @@ import type { DeploymentStatus, DeploymentTrigger } from '../persistence/ledger-
 import { DeploymentRepository } from '../persistence/repositories/deployment.repository.js';
 import { RunbookCatalog } from '../runbooks/catalog.js';
 import { PlanError, planDeployment } from '../runbooks/plan.js';
-import { maskSecrets } from '../runbooks/secrets.js';
+import { maskedValues, maskSecrets } from '../runbooks/secrets.js';
 
 export interface CreateDeploymentInput {
   environment: string;
@@ -52,7 +52,11 @@ export class DeploymentsService {
     }
     // Redis down: answer 503 now rather than write a row that would hold the environment with no job behind it.
     await this.queue.assertReachable();
-    const mask = (text: string) => maskSecrets(text, environment.secrets);
+    const values = maskedValues(
+      environment.secrets,
+      plan.phases.flatMap((phasePlan) => phasePlan.steps),
+    );
+    const mask = (text: string) => maskSecrets(text, values);
     const dryRun = input.dryRun ?? false;
     const phases = plan.phases.map((p) => p.phase.key);
 

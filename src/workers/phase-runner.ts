@@ -13,7 +13,7 @@ import { LedgerRepository } from '../persistence/repositories/ledger.repository.
 import { RunbookCatalog } from '../runbooks/catalog.js';
 import type { InventoryNode, PhasePlan, PlannedStep } from '../runbooks/model.js';
 import { planDeployment } from '../runbooks/plan.js';
-import { maskSecrets } from '../runbooks/secrets.js';
+import { maskedValues, maskSecrets } from '../runbooks/secrets.js';
 import { changeReason } from './change-reason.js';
 import { DeploymentCoordinator } from './deployment-coordinator.js';
 import { executionWaves } from './execution-waves.js';
@@ -110,6 +110,8 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
       return this.finishPhase(base, phaseRun.id, job.phaseKey, 'failed', `cannot plan phase ${job.phaseKey}: ${(error as Error).message}`);
     }
     const ledgerRows = await this.ledger.steps(phaseRun.id);
+    // The secrets and what is derived from them (hashes of files holding one) never leave the engine.
+    const values = maskedValues(environment.secrets, plan.steps);
     const phase: PhaseContext = {
       job,
       deployment,
@@ -121,7 +123,7 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
       storiesWithWork: new Set(ledgerRows.filter((row) => hadWork(row.status)).map((row) => row.storyKey)),
       failed: false,
       cancelled: false,
-      mask: (text) => maskSecrets(text, environment.secrets),
+      mask: (text) => maskSecrets(text, values),
     };
 
     const controllers = this.running.get(deployment.id) ?? new Set();
@@ -246,8 +248,9 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
       content: phase.mask(artifact.content),
       data: artifact.data ? JSON.parse(phase.mask(JSON.stringify(artifact.data))) : undefined,
     }));
-    const stdout = phase.mask(tail(outcome.stdout));
-    const stderr = phase.mask(tail(outcome.stderr));
+    // Masked whole, then cut: a secret where the cut falls would otherwise keep its end visible.
+    const stdout = tail(phase.mask(outcome.stdout));
+    const stderr = tail(phase.mask(outcome.stderr));
     // One transaction: the step's result and its evidence are written before the job moves on.
     const fresh = await this.ledger.finishStep(
       started,

@@ -1,6 +1,6 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { DelayedError, type Job, Queue, Worker } from 'bullmq';
+import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import os from 'node:os';
 import { ServiceUnavailableError } from '../../common/errors.js';
@@ -8,7 +8,7 @@ import { redactUrl } from '../../common/redact-url.js';
 import { Runtime } from '../../config/runtime.js';
 import { decoratedMethods } from '../discovery/discover.js';
 import { JOBS, type JobName, type JobPayloads, QUEUE_CONCURRENCY, QUEUE_NAMES, type QueueName } from './jobs.js';
-import { HandBackError, type JobContext, ON_JOB } from './on-job.js';
+import { FinalJobError, HandBackError, type JobContext, ON_JOB } from './on-job.js';
 
 /** Job states in which the job's work is still to come (or under way). */
 const LIVE_STATES: string[] = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'];
@@ -301,6 +301,8 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
         await job.moveToDelayed(Date.now(), token ?? job.token);
         throw new DelayedError();
       }
+      // BullMQ moves an UnrecoverableError's job to failed without using its remaining attempts.
+      if (error instanceof FinalJobError) throw new UnrecoverableError(error.message);
       throw error;
     }
   }

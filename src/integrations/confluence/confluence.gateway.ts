@@ -47,6 +47,10 @@ export class ConfluenceGateway {
     this.retry = { ...DEFAULT_RETRY_POLICY, ...retry };
   }
 
+  get baseUrl(): string {
+    return this.config.baseUrl;
+  }
+
   async findPageByTitle(space: string, title: string): Promise<ConfluencePageRecord | null> {
     const answer = await this.call<{ results?: unknown[] }>('find page by title', (cb) =>
       this.client.getContentByPageTitle(space, encodeURIComponent(title), cb),
