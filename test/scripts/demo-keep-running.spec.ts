@@ -83,7 +83,10 @@ describe('npm run demo -- --phases base --keep-running', () => {
         headers: { cookie: formCookie, 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ token, _csrf: csrf, next: '/dashboard' }).toString(),
       });
-      const session = signedIn.headers.getSetCookie().find((cookie) => cookie.startsWith('opsprint_session='))!.split(';')[0];
+      const session = signedIn.headers
+        .getSetCookie()
+        .find((cookie) => cookie.startsWith('opsprint_session='))!
+        .split(';')[0];
       const deploymentPage = output.match(/^Dashboard: (\S+)/m)![1];
       const dashboard = await fetch(deploymentPage, { headers: { cookie: session } });
       expect(dashboard.status).toBe(200);
