@@ -1,4 +1,4 @@
-import { Controller, Get, Header, type MessageEvent, Param, ParseUUIDPipe, Req, Sse, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, Logger, type MessageEvent, Param, ParseUUIDPipe, Req, Sse, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import { DeploymentLogStream } from '../deployments/deployment-log-stream.js';
@@ -17,6 +17,8 @@ const OVERVIEW_SPRINTS = 5;
 @UseGuards(DashboardAuthGuard)
 @UseFilters(SignInRequiredFilter)
 export class DashboardController {
+  private readonly logger = new Logger('Dashboard');
+
   constructor(
     private readonly pages: DashboardPages,
     private readonly views: DashboardViews,
@@ -27,8 +29,20 @@ export class DashboardController {
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
   async overview(@Req() request: DashboardRequest): Promise<string> {
-    const sprints = (await this.sprints.listSprints()).slice(0, OVERVIEW_SPRINTS);
-    return this.views.render('overview', { session: request.dashboard, sprints, ...(await this.pages.overview()) });
+    // Sprints may come from the JIRA board: when it cannot be read, the rest of the overview still shows.
+    const sprints = await this.sprints.listSprints().then(
+      (all) => all.slice(0, OVERVIEW_SPRINTS),
+      (error: unknown) => {
+        this.logger.warn(`overview without sprints: ${error instanceof Error ? error.message : String(error)}`);
+        return null;
+      },
+    );
+    return this.views.render('overview', {
+      session: request.dashboard,
+      sprints,
+      sprintsUnavailable: sprints === null,
+      ...(await this.pages.overview()),
+    });
   }
 
   @Get('environments/:name')

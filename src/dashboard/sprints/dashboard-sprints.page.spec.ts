@@ -2,7 +2,10 @@ import { NotFoundError } from '../../common/errors.js';
 import type { Runtime } from '../../config/runtime.js';
 import { sprintSeven, t } from '../../reports/fixtures/sprint-seven.fixture.js';
 import { buildSprintReport, type SprintReport } from '../../reports/index.js';
+import type { DeploymentLogStream } from '../../deployments/deployment-log-stream.js';
 import { DashboardLinks } from '../dashboard-links.js';
+import type { DashboardPages } from '../dashboard-pages.service.js';
+import { DashboardController } from '../dashboard.controller.js';
 import { DashboardViews } from '../dashboard-views.js';
 import type { DashboardRequest } from '../session/dashboard-auth.guard.js';
 import { DashboardSprintsController } from './dashboard-sprints.controller.js';
@@ -82,5 +85,27 @@ describe('sprint pages (rendered on the fixed sprint)', () => {
     await expect(controller().review(request, 'sprint-8')).rejects.toThrow(NotFoundError);
     await expect(controller().review(request, '../etc')).rejects.toThrow('not a sprint id');
     await expect(controller().review(request, 'sprint-7', '<x>')).rejects.toThrow('not a deployment id');
+  });
+});
+
+describe('overview', () => {
+  const pages = { overview: async () => ({ environments: [], recent: [] }) } as unknown as DashboardPages;
+  const logs = {} as DeploymentLogStream;
+
+  it('lists the latest sprints', async () => {
+    const html = await new DashboardController(pages, new DashboardViews(), logs, new FixtureSprints()).overview(request);
+    expect(html).toContain('<a href="/dashboard/sprints/sprint-7">Sprint 7</a>');
+  });
+
+  it('still shows when the sprints cannot be read (the JIRA board is down), and says so', async () => {
+    class BoardDown extends FixtureSprints {
+      override async listSprints(): Promise<SprintListEntry[]> {
+        throw new Error('JIRA answered 503');
+      }
+    }
+    const html = await new DashboardController(pages, new DashboardViews(), logs, new BoardDown()).overview(request);
+    expect(html).toContain('The sprints cannot be read just now');
+    expect(html).toContain('<h2>Environments</h2>');
+    expect(html).not.toContain('503');
   });
 });
