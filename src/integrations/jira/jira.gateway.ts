@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import JiraApi from 'jira-client';
 import { type JiraFlavor, JiraConfig, siteOf } from '../../config/jira-config.js';
 import { isTransient } from '../http/http-error.js';
+import { answerLabel, metrics } from '../../infra/metrics/metrics.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from '../http/retry.js';
 import { JiraHttpError, toJiraError } from './jira-http-error.js';
 import { jiraTransport } from './jira-transport.js';
@@ -255,11 +256,16 @@ export class JiraGateway {
   private call<T>(operation: () => Promise<unknown>, retryable = isTransient): Promise<T> {
     return withRetry(
       this.retry,
-      async () => {
+      async (attempt) => {
+        if (attempt > 1) metrics.atlassianRetries.inc({ system: 'jira' });
         try {
-          return (await operation()) as T;
+          const answer = (await operation()) as T;
+          metrics.atlassianRequests.inc({ system: 'jira', status: 'ok' });
+          return answer;
         } catch (error) {
-          throw toJiraError(error);
+          const failure = toJiraError(error);
+          metrics.atlassianRequests.inc({ system: 'jira', status: answerLabel(failure) });
+          throw failure;
         }
       },
       retryable,
