@@ -156,7 +156,11 @@ describe('opsprint deploy --follow on lab nodes', () => {
   }, 240_000);
 
   it('a failing step: exit 1, the failed step with its command and output, and `logs` shows it again', async () => {
-    const fault = lab.faults.failCommand('secure --no-defaults -u root', { node: CONTROLLER, exitCode: 9, stderr: 'ERROR 2002: lab fault\n' });
+    const fault = lab.faults.failCommand('secure --no-defaults -u root', {
+      node: CONTROLLER,
+      exitCode: 9,
+      stderr: 'ERROR 2002: lab fault\n',
+    });
     try {
       const result = await runCli(['deploy', 'lab', '--phases', 'mariadb', '--follow'], asOperator);
       expect(result.code).toBe(1);
@@ -164,7 +168,9 @@ describe('opsprint deploy --follow on lab nodes', () => {
       expect(result.stdout).toMatch(/^✗ mariadb failed in /m);
       // The command as it ran, with the root password masked wherever it appears.
       // The guard first (its login as root fails on a fresh install), then the command.
-      expect(result.stdout).toMatch(/^\$ cnf=\$\(mktemp\) \|\| exit 1; printf '\[client\]\\nuser=%s\\npassword=%s\\n' root \*{8} > "\$cnf"/m);
+      expect(result.stdout).toMatch(
+        /^\$ cnf=\$\(mktemp\) \|\| exit 1; printf '\[client\]\\nuser=%s\\npassword=%s\\n' root \*{8} > "\$cnf"/m,
+      );
       expect(result.stdout).toMatch(/^secure\(\) \{ mysql "\$@" <<'OPSPRINT_SQL'$/m);
       expect(result.stdout).toContain("UPDATE mysql.user SET Password=PASSWORD('********')");
       expect(result.stdout).toContain('ERROR 2002: lab fault');
