@@ -31,6 +31,7 @@ async function signInToDashboard(engine: BenchEngine): Promise<string> {
 
 async function load(url: string, headers: Record<string, string>, durationS: number) {
   const result = await autocannon({ url, headers, connections: 20, overallRate: RATE, duration: durationS });
+  if (result.requests.total === 0 || result.latency.p99 === 0) throw new Error(`${url}: no request was answered within ${durationS} s`);
   const failed = result.non2xx + result.errors + result.timeouts;
   if (failed > 0 && failed > result.requests.total / 100) throw new Error(`${url}: ${failed} of ${result.requests.total} requests failed`);
   return result;
@@ -108,12 +109,18 @@ export async function apiFigures(report: Report, options: { durationS: number; s
     const streams = await openStreams(`${engine.baseUrl}/api/v1/deployments/${deployment.id}/logs/stream`, engine.token, options.streams);
     try {
       const before = streams.received();
-      const result = await load(`${engine.baseUrl}/api/v1/deployments/${deployment.id}`, bearer, options.durationS);
-      record(
-        `deployment detail with ${options.streams} SSE log streams open`,
-        result,
-        `${await running()}; the streams received ${((streams.received() - before) / 1024).toFixed(0)} KiB meanwhile`,
+      const result = await load(`${engine.baseUrl}/api/v1/deployments/${deployment.id}`, bearer, options.durationS).catch(
+        (error: Error) => {
+          report.missing(`4 API at ${RATE} req/s, deployment detail with ${options.streams} SSE log streams open`, 'ms', error.message);
+          return undefined;
+        },
       );
+      if (result)
+        record(
+          `deployment detail with ${options.streams} SSE log streams open`,
+          result,
+          `${await running()}; the streams received ${((streams.received() - before) / 1024).toFixed(0)} KiB meanwhile`,
+        );
     } finally {
       streams.close();
     }

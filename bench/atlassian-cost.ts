@@ -47,10 +47,10 @@ export async function atlassianFigures(report: Report): Promise<void> {
         unit: 'requests',
         note: `${(counts.confluence / phases).toFixed(1)} per phase`,
       });
-      report.add({ name: `${prefix}: JIRA issues created`, value: counts.issuesCreated + counts.issuesBulkCreated, unit: 'requests' });
-      report.add({ name: `${prefix}: Confluence pages created`, value: counts.pagesCreated, unit: 'requests' });
+      report.add({ name: `${prefix}: JIRA issues created`, value: counts.issuesCreated + counts.issuesBulkCreated, unit: 'issues' });
+      report.add({ name: `${prefix}: Confluence pages created`, value: counts.pagesCreated, unit: 'pages' });
       report.add(
-        { name: `${prefix}: Confluence page updates`, value: counts.pagesUpdated, unit: 'requests' },
+        { name: `${prefix}: Confluence page updates`, value: counts.pagesUpdated, unit: 'updates' },
         which === 'first' ? undefined : { of: 'value', op: '<=', bound: 0 },
       );
     }

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { freePort } from '../src/infra/local-services/local-services.js';
 import type { Report } from './report.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -14,11 +15,12 @@ const DEMO_TIMEOUT_MS = 8 * 60_000;
 export async function demoFigures(report: Report): Promise<void> {
   // dist/ is current: run.mjs built it before the bench started; the demo's own check is then a no-op.
   const lines: Array<{ at: number; text: string }> = [];
+  const port = await freePort();
   const started = performance.now();
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(process.execPath, ['scripts/build/run.mjs', 'dist/scripts/demo.js'], {
       cwd: ROOT,
-      env: { ...process.env, QUEUE_PREFIX: `bench-demo-${randomBytes(4).toString('hex')}`, PORT: '0' },
+      env: { ...process.env, QUEUE_PREFIX: `bench-demo-${randomBytes(4).toString('hex')}`, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let pending = '';
