@@ -95,7 +95,7 @@ async function main(): Promise<number> {
       });
       await section(2, async (r) => {
         const { overheadFigures } = await import('./overhead.js');
-        await overheadFigures(r, fleet.targets[0], { steps: quick ? 100 : 300 });
+        await overheadFigures(r, fleet.targets[0], { steps: quick ? 100 : 200 });
       });
     } finally {
       await fleet.stop();
