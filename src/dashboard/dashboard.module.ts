@@ -8,6 +8,7 @@ import { DashboardPages } from './dashboard-pages.service.js';
 import { DashboardSignInController } from './dashboard-sign-in.controller.js';
 import { DashboardViews } from './dashboard-views.js';
 import { DashboardController } from './dashboard.controller.js';
+import { AdminAccess } from './session/admin-access.js';
 import { DashboardAuthGuard } from './session/dashboard-auth.guard.js';
 import { DashboardSessions } from './session/dashboard-sessions.js';
 
@@ -15,6 +16,8 @@ import { DashboardSessions } from './session/dashboard-sessions.js';
 @Module({
   imports: [AuthModule, DeploymentsModule, EnvironmentsModule],
   controllers: [DashboardSignInController, DashboardController, DashboardAssets],
-  providers: [DashboardPages, DashboardViews, DashboardLinks, DashboardSessions, DashboardAuthGuard],
+  providers: [DashboardPages, DashboardViews, DashboardLinks, DashboardSessions, DashboardAuthGuard, AdminAccess],
+  // The queue view (bull-board, mounted by the app wiring) takes the same sign-in as the dashboard.
+  exports: [AdminAccess],
 })
 export class DashboardModule {}
