@@ -87,6 +87,15 @@ export class AppConfig {
   JOB_LOCK_MS: number = 30_000;
 
   /**
+   * How often the reconciler looks for deployments whose jobs are gone from Redis (data lost,
+   * workers killed): it queues their unfinished phases again, or fails them with the reason.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'RECONCILE_INTERVAL_MS must be an integer' })
+  @Min(500)
+  RECONCILE_INTERVAL_MS: number = 60_000;
+
+  /**
    * How long a request waits for Redis before it answers 503 (and writes nothing), and how long
    * start-up waits for Redis to answer before it stops with one line.
    */
@@ -155,6 +164,7 @@ const APP_CONFIG_KEYS = [
   'SSH_CONNECT_TIMEOUT_MS',
   'JOB_LOCK_MS',
   'REDIS_TIMEOUT_MS',
+  'RECONCILE_INTERVAL_MS',
   'QUEUE_PREFIX',
   'METRICS_ALLOW_NETWORKS',
 ] as const satisfies readonly (keyof AppConfig)[];

@@ -19,6 +19,7 @@ describe('loadJiraConfig', () => {
       sprintDays: 14,
       triggerStatus: 'Ready to Deploy',
       webhookSecret: null,
+      webhookMaxAgeSeconds: 300,
       epicLinkField: null,
     });
     expect(config.baseUrl.href).toBe('https://acme.atlassian.net/');

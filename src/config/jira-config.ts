@@ -17,6 +17,8 @@ export abstract class JiraConfig {
   abstract readonly projectKey: string;
   abstract readonly boardId: number | null;
   abstract readonly webhookSecret: string | null;
+  /** A signed delivery whose `timestamp` is further than this from now (either way: clock skew) is refused as a replay. */
+  abstract readonly webhookMaxAgeSeconds: number;
   /** Set by JIRA_FLAVOR; null: the gateway asks the server (`GET /rest/api/2/serverInfo`, `deploymentType`). */
   abstract readonly flavor: JiraFlavor | null;
   abstract readonly sprintMode: JiraSprintMode;
@@ -63,6 +65,7 @@ export function loadJiraConfig(env: NodeJS.ProcessEnv): JiraConfig | null {
     projectKey: problems.take(() => parseProjectKey(env.JIRA_PROJECT_KEY)),
     boardId: problems.take(() => parseBoardId(env.JIRA_BOARD_ID)),
     webhookSecret: env.JIRA_WEBHOOK_SECRET?.length ? env.JIRA_WEBHOOK_SECRET : null,
+    webhookMaxAgeSeconds: problems.take(() => parseWebhookMaxAge(env.JIRA_WEBHOOK_MAX_AGE_SECONDS)),
     flavor: problems.take(() => parseFlavor(env.JIRA_FLAVOR)),
     sprintMode: problems.take(() => parseSprintMode(env.JIRA_SPRINT_MODE, env.JIRA_BOARD_ID)),
     sprintDays: problems.take(() => parseSprintDays(env.JIRA_SPRINT_DAYS)),
@@ -73,6 +76,15 @@ export function loadJiraConfig(env: NodeJS.ProcessEnv): JiraConfig | null {
   };
   problems.throwIfAny();
   return config as JiraConfig;
+}
+
+function parseWebhookMaxAge(raw: string | undefined): number {
+  if (!raw?.trim()) return 300;
+  const value = Number(raw.trim());
+  if (!Number.isInteger(value) || value < 30 || value > 86_400) {
+    throw new Error(`JIRA_WEBHOOK_MAX_AGE_SECONDS: expected a whole number of seconds from 30 to 86400, got "${raw}"`);
+  }
+  return value;
 }
 
 function parsePollInterval(raw: string | undefined): number {

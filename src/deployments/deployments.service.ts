@@ -8,7 +8,7 @@ import type { DeploymentStatus, DeploymentTrigger } from '../persistence/ledger-
 import { DeploymentRepository } from '../persistence/repositories/deployment.repository.js';
 import { RunbookCatalog } from '../runbooks/catalog.js';
 import { PlanError, planDeployment } from '../runbooks/plan.js';
-import { maskSecrets } from '../runbooks/secrets.js';
+import { maskedValues, maskSecrets } from '../runbooks/secrets.js';
 
 export interface CreateDeploymentInput {
   environment: string;
@@ -18,6 +18,8 @@ export interface CreateDeploymentInput {
   dryRun?: boolean;
   trigger: DeploymentTrigger;
   requester: string;
+  /** Set when a JIRA transition asked for it: the issue and when it moved (the start of the lead time). */
+  jiraTrigger?: { issueKey: string; transitionedAt: Date };
 }
 
 /**
@@ -50,7 +52,11 @@ export class DeploymentsService {
     }
     // Redis down: answer 503 now rather than write a row that would hold the environment with no job behind it.
     await this.queue.assertReachable();
-    const mask = (text: string) => maskSecrets(text, environment.secrets);
+    const values = maskedValues(
+      environment.secrets,
+      plan.phases.flatMap((phasePlan) => phasePlan.steps),
+    );
+    const mask = (text: string) => maskSecrets(text, values);
     const dryRun = input.dryRun ?? false;
     const phases = plan.phases.map((p) => p.phase.key);
 
@@ -63,6 +69,7 @@ export class DeploymentsService {
         trigger: input.trigger,
         requester: input.requester,
         dryRun,
+        jiraTrigger: input.jiraTrigger ?? null,
         phases: plan.phases.map((phasePlan) => ({
           phaseKey: phasePlan.phase.key,
           steps: phasePlan.steps.map((step) => ({

@@ -7,6 +7,8 @@ import { DeploymentRepository } from './repositories/deployment.repository.js';
 import { EnvironmentRepository } from './repositories/environment.repository.js';
 import { JiraLinkRepository } from './repositories/jira-link.repository.js';
 import { LedgerRepository } from './repositories/ledger.repository.js';
+import { SprintRepository } from './repositories/sprint.repository.js';
+import { StoryStatusRepository } from './repositories/story-status.repository.js';
 import { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository.js';
 
 const repositories = [
@@ -17,6 +19,8 @@ const repositories = [
   EnvironmentRepository,
   JiraLinkRepository,
   LedgerRepository,
+  SprintRepository,
+  StoryStatusRepository,
   WebhookDeliveryRepository,
 ];
 

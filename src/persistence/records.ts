@@ -11,6 +11,10 @@ export type {
   Deployment as DeploymentRecord,
   JiraLink as JiraLinkRecord,
   PhaseRun as PhaseRunRecord,
+  Sprint as SprintRecord,
+  SprintScopeChange as SprintScopeChangeRecord,
+  StepAttempt as StepAttemptRecord,
+  StoryStatusChange as StoryStatusChangeRecord,
   StepRun as StepRunRecord,
   WebhookDelivery as WebhookDeliveryRecord,
 } from '@prisma/client';

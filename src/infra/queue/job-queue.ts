@@ -184,6 +184,27 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     return true;
   }
 
+  /**
+   * A lock across every process of this installation (Redis SET NX with an expiry, so a holder that
+   * dies frees it): runs `work` when the lock was free, else returns undefined without running it.
+   */
+  async exclusive<T>(name: string, ttlMs: number, work: () => Promise<T>): Promise<T | undefined> {
+    const key = `${this.prefix}:lock:${name}`;
+    const token = `${os.hostname()}:${process.pid}:${Date.now()}:${Math.random()}`;
+    if ((await this.connection.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') return undefined;
+    try {
+      return await work();
+    } finally {
+      // Only our own lock: it may have expired and been taken by another process meanwhile.
+      await this.connection.eval(
+        "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
+        1,
+        key,
+        token,
+      );
+    }
+  }
+
   /** Whether a job with this id is waiting, delayed or running (not ended, not gone). */
   async isLive(name: JobName, jobId: string): Promise<boolean> {
     return LIVE_STATES.includes(await this.queue(JOBS[name].queue).getJobState(jobId.replace(/:/g, '-')));

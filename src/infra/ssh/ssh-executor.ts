@@ -43,6 +43,12 @@ export class SshExecutor implements SessionFactory {
     return new SshNodeSession(target.name, target.username === 'root', () => this.connection(target, key), this.options.backupRoot);
   }
 
+  /** Whether a live connection to the target is pooled; false once this side has seen it close (tests wait for that). */
+  async isConnected(target: SshTarget): Promise<boolean> {
+    const connection = await this.pool.get(poolKey(target))?.catch(() => undefined);
+    return connection?.alive ?? false;
+  }
+
   /** Nest calls this after the queues handed their jobs back. */
   async onApplicationShutdown(): Promise<void> {
     await this.closeAll();

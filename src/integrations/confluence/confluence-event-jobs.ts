@@ -68,8 +68,10 @@ export class ConfluenceEventJobs {
     const result = await this.publisher.publishDeployment(job.deploymentId, { secrets });
     const count = (action: string) => result.pages.filter((page) => page.action === action).length;
     const summary = { rootUrl: result.rootUrl, created: count('created'), updated: count('updated'), unchanged: count('unchanged') };
-    // The audit trail is where the API and people find the page tree of a deployment.
-    await this.audit.record('confluence-publisher', 'confluence.published', job.deploymentId, summary);
+    // The audit trail is where the API, the sprint review and people find the page tree of a
+    // deployment, with the version of each page as this deployment left it.
+    const published = result.pages.map((page) => ({ key: page.key, url: page.url, version: page.version }));
+    await this.audit.record('confluence-publisher', 'confluence.published', job.deploymentId, { ...summary, pages: published });
     return summary;
   }
 

@@ -20,6 +20,8 @@ export class ConfluenceModule {
     if (!config) return { module: ConfluenceModule, providers: [ConfluenceHealth] };
     return {
       module: ConfluenceModule,
+      // Global: the sprint review (src/reports) publishes its page through the gateway when Confluence is on.
+      global: true,
       imports: [EnvironmentsModule],
       providers: [
         { provide: ConfluenceConfig, useValue: config },
@@ -39,7 +41,7 @@ export class ConfluenceModule {
         ConfluencePublisher,
         ConfluenceEventJobs,
       ],
-      exports: [ConfluencePublisher],
+      exports: [ConfluencePublisher, ConfluenceGateway, ConfluenceConfig],
     };
   }
 }

@@ -190,6 +190,20 @@ export class JiraGateway {
     }
   }
 
+  /** Every issue in a sprint with the fields asked for (the sprint review reads summary, status, labels, parent). */
+  async sprintIssues(sprintId: number, fields: string[]): Promise<JiraIssue[]> {
+    const issues: JiraIssue[] = [];
+    for (let startAt = 0; ; ) {
+      const page = (await this.get('agile', `/sprint/${sprintId}/issue`, { startAt, maxResults: 50, fields: fields.join(',') })) as {
+        issues: JiraIssue[];
+        total: number;
+      };
+      issues.push(...page.issues);
+      startAt += page.issues.length;
+      if (page.issues.length === 0 || startAt >= page.total) return issues;
+    }
+  }
+
   async addIssuesToSprint(sprintId: number, issueKeys: string[]): Promise<void> {
     // The Agile API takes at most 50 issues per call.
     for (let i = 0; i < issueKeys.length; i += 50) {

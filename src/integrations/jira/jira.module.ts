@@ -34,6 +34,8 @@ export class JiraModule {
     }
     return {
       module: JiraModule,
+      // Global: the sprint review (src/reports) reads the board and starts/closes sprints through these when JIRA is on.
+      global: true,
       imports: [DeploymentsModule, EnvironmentsModule],
       controllers: [JiraWebhookController],
       providers: [
@@ -53,8 +55,8 @@ export class JiraModule {
         JiraPollJob,
         JiraEventJobs,
       ],
-      // For the sprints API and the sprint review: start or close a sprint, schedule `jira:close-sprint`.
-      exports: [JiraSprintLifecycle],
+      // For the sprints API and the sprint review: read the board, start or close a sprint, schedule `jira:close-sprint`.
+      exports: [JiraSprintLifecycle, JiraGateway, JiraConfig],
     };
   }
 }

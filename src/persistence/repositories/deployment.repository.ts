@@ -13,6 +13,8 @@ export interface NewDeployment {
   trigger: DeploymentTrigger;
   requester: string;
   dryRun: boolean;
+  /** The JIRA transition that asked for it (the start of its lead time). */
+  jiraTrigger?: { issueKey: string; transitionedAt: Date } | null;
   phases: {
     phaseKey: string;
     steps: { storyKey: string; stepKey: string; position: number; node: string; kind: string; title: string; command: string | null }[];
@@ -80,6 +82,8 @@ export class DeploymentRepository {
             trigger: input.trigger,
             requester: input.requester,
             dryRun: input.dryRun,
+            jiraTriggerIssueKey: input.jiraTrigger?.issueKey ?? null,
+            jiraTriggeredAt: input.jiraTrigger?.transitionedAt ?? null,
           },
         });
         for (const [position, phase] of input.phases.entries()) {

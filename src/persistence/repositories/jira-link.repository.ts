@@ -28,15 +28,25 @@ export class JiraLinkRepository {
     return this.prisma.jiraLink.findMany({ where: { environmentId, runbookKey, site: at.site, projectKey: at.projectKey } });
   }
 
-  findByEntity(environmentId: string, entityKey: string, at: JiraSite): Promise<JiraLinkRecord | null> {
+  /** Without a site: the link most recently written on any site (readers that do not talk to JIRA, like the reports). */
+  findByEntity(environmentId: string, entityKey: string, at?: JiraSite): Promise<JiraLinkRecord | null> {
     return this.prisma.jiraLink.findFirst({
-      where: { environmentId, entityKey, site: at.site, projectKey: at.projectKey },
+      where: { environmentId, entityKey, ...(at ? { site: at.site, projectKey: at.projectKey } : {}) },
       orderBy: { updatedAt: 'desc' },
     });
   }
 
-  findByIssueKey(issueKey: string, at: JiraSite): Promise<JiraLinkRecord | null> {
-    return this.prisma.jiraLink.findFirst({ where: { issueKey, site: at.site, projectKey: at.projectKey } });
+  /** Every link of these environments (any runbook, any site). */
+  forEnvironments(environmentIds: string[]): Promise<JiraLinkRecord[]> {
+    if (environmentIds.length === 0) return Promise.resolve([]);
+    return this.prisma.jiraLink.findMany({ where: { environmentId: { in: environmentIds } } });
+  }
+
+  findByIssueKey(issueKey: string, at?: JiraSite): Promise<JiraLinkRecord | null> {
+    return this.prisma.jiraLink.findFirst({
+      where: { issueKey, ...(at ? { site: at.site, projectKey: at.projectKey } : {}) },
+      orderBy: { updatedAt: 'desc' },
+    });
   }
 
   save(link: {

@@ -9,12 +9,19 @@ import type { JsonValue } from '../records.js';
 export class WebhookDeliveryRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Inserts the row; null when the key was already recorded (a duplicate delivery). */
-  async claim(row: { source: string; deliveryKey: string; event: string | null; outcome: string; detail: JsonValue }): Promise<{
+  /** Inserts the row; null when the key, or the hash of the same body, was already recorded (a duplicate or a replay). */
+  async claim(row: {
+    source: string;
+    deliveryKey: string;
+    bodyHash?: string;
+    event: string | null;
+    outcome: string;
+    detail: JsonValue;
+  }): Promise<{
     id: string;
   } | null> {
     try {
-      return await unique('WebhookDelivery.deliveryKey', () =>
+      return await unique('WebhookDelivery.deliveryKey or bodyHash', () =>
         this.prisma.webhookDelivery.create({ data: { ...row, detail: row.detail as Prisma.InputJsonValue }, select: { id: true } }),
       );
     } catch (error) {
