@@ -10,6 +10,7 @@ import { DashboardPages } from './dashboard-pages.service.js';
 import { DashboardSignInController } from './dashboard-sign-in.controller.js';
 import { DashboardViews } from './dashboard-views.js';
 import { DashboardController } from './dashboard.controller.js';
+import { AdminAccess } from './session/admin-access.js';
 import { DashboardAuthGuard } from './session/dashboard-auth.guard.js';
 import { DashboardSessions } from './session/dashboard-sessions.js';
 import { DashboardSprintsController } from './sprints/dashboard-sprints.controller.js';
@@ -25,6 +26,7 @@ import { SprintReviewReader } from './sprints/sprint-review-reader.js';
     DashboardLinks,
     DashboardSessions,
     DashboardAuthGuard,
+    AdminAccess,
     // The sprint pages read the same reports as the API and the Confluence review page (typed: the service must fit the reader).
     {
       provide: SprintReviewReader,
@@ -32,5 +34,7 @@ import { SprintReviewReader } from './sprints/sprint-review-reader.js';
       inject: [SprintReviewService],
     },
   ],
+  // The queue view (bull-board, mounted by the app wiring) takes the same sign-in as the dashboard.
+  exports: [AdminAccess],
 })
 export class DashboardModule {}
