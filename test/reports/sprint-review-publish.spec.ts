@@ -42,7 +42,6 @@ afterAll(async () => {
   await lab?.stop();
 });
 
-// biome-ignore lint/suspicious/noExplicitAny: JSON answers, checked field by field below
 const api = async (method: string, path: string): Promise<{ status: number; body: any }> => {
   const response = await fetch(`${appUrl}${path}`, { method, headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
   return { status: response.status, body: await response.json() };
