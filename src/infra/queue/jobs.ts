@@ -5,6 +5,8 @@ import type { DeploymentEvent } from '../events/deployment-events.js';
 export interface JobPayloads {
   /** Run one phase of a deployment on its nodes. */
   'deployments:run-phase': { deploymentId: string; phaseKey: string };
+  /** Find deployments whose jobs are gone from Redis and queue their unfinished phases again (or fail them). */
+  'deployments:reconcile': { trigger: 'start-up' | 'schedule' };
   /** Decide which phases start (or whether the deployment ends), under the deployment's row lock. */
   'deployments:advance': { deploymentId: string };
   'jira:deployment-event': DeploymentEvent;
@@ -35,6 +37,11 @@ export const JOBS = {
     queue: 'coordination',
     // The decision is idempotent (job ids of the phases it starts dedupe), so a retry is always safe.
     options: { attempts: 10, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: 1000, removeOnFail: 1000 },
+  },
+  'deployments:reconcile': {
+    queue: 'coordination',
+    // The next run looks again; job ids per time slot keep several processes from running it twice.
+    options: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 },
   },
   'jira:deployment-event': {
     queue: 'jira',

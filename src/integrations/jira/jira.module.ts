@@ -8,6 +8,7 @@ import { JiraBacklogSync } from './backlog-sync.service.js';
 import { DEPLOYMENT_REQUESTER } from './deployment-requester.port.js';
 import { JiraDeploymentRequester } from './jira-deployment-requester.js';
 import { JiraEventJobs } from './jira-event-jobs.js';
+import { JiraFinalErrors } from './jira-final-errors.js';
 import { JiraHealth } from './jira-health.js';
 import { JiraPollJob } from './jira-poll.job.js';
 import { JiraPollService } from './jira-poll.service.js';
@@ -29,7 +30,7 @@ import { JiraWebhookService } from './webhook.service.js';
 export class JiraModule {
   static register(config: JiraConfig | null): DynamicModule {
     if (!config) {
-      return { module: JiraModule, controllers: [JiraWebhookOffController], providers: [JiraHealth] };
+      return { module: JiraModule, controllers: [JiraWebhookOffController], providers: [JiraHealth, JiraFinalErrors] };
     }
     return {
       module: JiraModule,
@@ -43,6 +44,7 @@ export class JiraModule {
         { provide: SecretValues, useExisting: EnvironmentsService },
         JiraGateway,
         JiraHealth,
+        JiraFinalErrors,
         JiraBacklogSync,
         JiraStatusSync,
         JiraSprintLifecycle,

@@ -31,6 +31,7 @@ describe('parseJiraWebhook', () => {
     const update = parseJiraWebhook(raw(cloudBody), { 'x-atlassian-webhook-identifier': 'abc-123' });
     expect(update).toEqual({
       deliveryKey: 'jira:abc-123',
+      timestamp: 1764237600000,
       event: 'jira:issue_updated',
       issueId: '10001',
       issueKey: 'OPS-1',

@@ -1,3 +1,5 @@
+import { badTextReasons } from '../../common/control-characters.pipe.js';
+
 /**
  * Reads a `jira:issue_updated` delivery: which issue, its labels, the status changes (from
  * `changelog.items[].field === 'status'`, several may come at once), who did it, and the key
@@ -10,6 +12,8 @@ export interface StatusChange {
 
 export interface JiraIssueUpdate {
   deliveryKey: string;
+  /** When JIRA sent it (ms since the epoch): signed with the body, unlike the delivery id. */
+  timestamp: number | null;
   event: string;
   issueId: string;
   issueKey: string;
@@ -42,6 +46,9 @@ export function parseJiraWebhook(rawBody: Buffer, headers: Record<string, string
     throw new MalformedWebhook('body is not JSON');
   }
   if (!isObject(body)) throw new MalformedWebhook('body is not a JSON object');
+  // NUL and unpaired surrogates cannot be stored (PostgreSQL refuses them) and never come from JIRA.
+  const bad = badTextReasons(body);
+  if (bad.length > 0) throw new MalformedWebhook(bad[0]);
   const event = field(body, 'webhookEvent', isString, '');
   const issue = field(body, 'issue', isObject, '');
   const issueId = String(field(issue, 'id', isIdLike, 'issue.'));
@@ -67,6 +74,7 @@ export function parseJiraWebhook(rawBody: Buffer, headers: Record<string, string
 
   return {
     deliveryKey: deliveryKey(headers, body, event, issueId, changelog),
+    timestamp: timestampOf(body.timestamp),
     event,
     issueId,
     issueKey,
@@ -103,6 +111,11 @@ function deliveryKey(
     throw new MalformedWebhook('timestamp is missing (needed to identify a delivery without X-Atlassian-Webhook-Identifier)');
   const changelogId = changelog && isIdLike(changelog.id) ? String(changelog.id) : 'none';
   return `jira:${event}:${issueId}:${timestamp}:${changelogId}`;
+}
+
+function timestampOf(value: unknown): number | null {
+  const ms = typeof value === 'number' ? value : isString(value) && /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  return Number.isSafeInteger(ms) && ms > 0 ? ms : null;
 }
 
 function requester(user: unknown): string {

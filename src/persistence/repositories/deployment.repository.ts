@@ -153,6 +153,14 @@ export class DeploymentRepository {
     });
   }
 
+  /** Takes back a deployment that could not be queued (Redis away): its ledger and its audit line go with it. */
+  async discard(id: string): Promise<void> {
+    await this.prisma.$transaction([
+      this.prisma.auditEvent.deleteMany({ where: { target: id, action: 'deployment.create' } }),
+      this.prisma.deployment.deleteMany({ where: { id } }),
+    ]);
+  }
+
   /** Closes a deployment whose workers are gone for good, freeing its environment. */
   async forceClose(id: string, error: string): Promise<void> {
     await this.prisma.deployment.update({
@@ -214,6 +222,12 @@ export class DeploymentRepository {
       include: { deployment: { select: { createdAt: true } }, stepRuns: { select: { node: true }, distinct: ['node'] } },
       orderBy: { deployment: { createdAt: 'desc' } },
     });
+  }
+
+  /** How many deployments are in each status (for /metrics). */
+  async countByStatus(): Promise<Record<string, number>> {
+    const groups = await this.prisma.deployment.groupBy({ by: ['status'], _count: { _all: true } });
+    return Object.fromEntries(groups.map((group) => [group.status, group._count._all]));
   }
 
   countSteps(deploymentId: string, statuses: readonly StepRunRecord['status'][]): Promise<number> {

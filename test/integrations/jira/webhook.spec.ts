@@ -24,7 +24,7 @@ class RecordingRequester implements DeploymentRequester {
 
 describe('JIRA webhooks: sandbox → POST /webhooks/jira → DeploymentRequester', () => {
   const secret = 'webhook-secret-for-tests';
-  const config = { webhookSecret: secret, triggerStatus: 'Ready to Deploy' };
+  const config = { webhookSecret: secret, triggerStatus: 'Ready to Deploy', webhookMaxAgeSeconds: 300 };
   let db: TestDatabase;
   let sandbox: AtlassianSandbox;
   let app: INestApplication;
