@@ -12,11 +12,23 @@ import { DeploymentsController } from './deployments/deployments.controller.js';
 import { EnvironmentsController } from './environments/environments.controller.js';
 import { RunbookPreviewService } from './runbooks/runbook-preview.service.js';
 import { RunbooksController } from './runbooks/runbooks.controller.js';
+import { SchedulesModule } from '../schedules/schedules.module.js';
+import { DriftController } from './schedules/drift.controller.js';
+import { SchedulesController } from './schedules/schedules.controller.js';
 
 /** The versioned REST API (/api/v1) and the bearer-token guard in front of it. */
 @Module({
-  imports: [AuthModule, DeploymentsModule, EnvironmentsModule, ReportsModule],
-  controllers: [TokensController, EnvironmentsController, RunbooksController, DeploymentsController, SprintsController, AuditController],
+  imports: [AuthModule, DeploymentsModule, EnvironmentsModule, ReportsModule, SchedulesModule],
+  controllers: [
+    TokensController,
+    EnvironmentsController,
+    RunbooksController,
+    DeploymentsController,
+    SprintsController,
+    AuditController,
+    SchedulesController,
+    DriftController,
+  ],
   providers: [{ provide: APP_GUARD, useClass: ApiAuthGuard }, RunbookPreviewService],
 })
 export class ApiModule {}

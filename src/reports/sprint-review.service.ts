@@ -67,7 +67,9 @@ export class SprintReviewService {
     private readonly audit: AuditRepository,
     private readonly pages: ConfluencePageRepository,
     @Optional() private readonly confluence?: ConfluenceGateway,
-    @Optional() @Inject(ConfluenceConfig) private readonly confluenceConfig?: Pick<ConfluenceConfig, 'baseUrl' | 'spaceKey' | 'parentPageId'>,
+    @Optional()
+    @Inject(ConfluenceConfig)
+    private readonly confluenceConfig?: Pick<ConfluenceConfig, 'baseUrl' | 'spaceKey' | 'parentPageId'>,
     @Optional() @Inject(JiraConfig) private readonly jiraConfig?: Pick<JiraConfig, 'baseUrl'>,
   ) {}
 

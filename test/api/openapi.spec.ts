@@ -80,6 +80,8 @@ describe('the OpenAPI document at /api/docs-json', () => {
       if (method === 'post' && /^\/api\/v1\/sprints(\/\{id\}\/(publish|close))?$/.test(path)) expected.add('409');
       // An environment does not change or go away while it deploys.
       if ((method === 'put' || method === 'delete') && path === '/api/v1/environments/{name}') expected.add('409');
+      // A schedule's name is unique per environment.
+      if ((method === 'post' || method === 'patch') && /^\/api\/v1\/schedules(\/\{id\})?$/.test(path)) expected.add('409');
       const documented = Object.keys(op.responses).filter((status) => /^4\d\d$/.test(status));
       for (const status of expected) if (!documented.includes(status)) problem(`${status} not documented`);
       for (const status of documented) {
@@ -125,7 +127,7 @@ describe('answers match the documented schemas (no undocumented field, ISO dates
 
   /** Sends `method path` (a template of the document), expects `status` and validates the body against the documented schema. */
   async function call(
-    method: 'get' | 'post' | 'put' | 'delete',
+    method: 'get' | 'post' | 'put' | 'patch' | 'delete',
     template: string,
     status: number,
     options: { params?: Record<string, string>; query?: string; body?: object; token?: string } = {},
@@ -236,6 +238,15 @@ describe('answers match the documented schemas (no undocumented field, ISO dates
     expect(closed.state).toBe('closed');
     const audit = await call('get', '/api/v1/audit', 200, { query: 'action=sprint.close&limit=5' });
     expect(audit.items).toEqual([expect.objectContaining({ action: 'sprint.close', target: sprint.id })]);
+
+    const schedule = await call('post', '/api/v1/schedules', 201, { body: { environment: 'lab', name: 'nightly', cron: '0 3 * * *' } });
+    await call('get', '/api/v1/schedules', 200);
+    await call('get', '/api/v1/schedules/{key}', 200, { params: { key: 'drift-check' } });
+    await call('patch', '/api/v1/schedules/{id}', 200, { params: { id: schedule.key }, body: { enabled: false } });
+    await call('post', '/api/v1/schedules/{key}/run', 202, { params: { key: schedule.key } });
+    await call('get', '/api/v1/schedules/{key}/runs', 200, { params: { key: schedule.key } });
+    await call('delete', '/api/v1/schedules/{id}', 200, { params: { id: schedule.key } });
+    await call('get', '/api/v1/environments/{name}/drift', 200, { params: { name: 'lab' } });
 
     expect([...checked].sort()).toEqual(
       apiOperations()

@@ -155,6 +155,34 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     await this.queue(JOBS[name].queue).upsertJobScheduler(name, { every: everyMs }, { name, data: payload, opts: JOBS[name].options });
   }
 
+  /**
+   * A cron job scheduler in Redis: fires `name` at each moment `pattern` names in `tz` (or every
+   * `every` ms). Upserting the same id from several processes keeps one scheduler, and each firing
+   * is one job with an id derived from the scheduler and the moment: it runs once, in one process.
+   */
+  async schedule<N extends JobName>(
+    schedulerId: string,
+    name: N,
+    when: { pattern: string; tz: string } | { every: number },
+    payload: JobPayloads[N],
+  ): Promise<void> {
+    await this.queue(JOBS[name].queue).upsertJobScheduler(schedulerId, when, { name, data: payload, opts: JOBS[name].options });
+  }
+
+  /** Removes a scheduler (its waiting firing with it); false when there was none. */
+  async unschedule(name: JobName, schedulerId: string): Promise<boolean> {
+    return this.queue(JOBS[name].queue).removeJobScheduler(schedulerId);
+  }
+
+  /** A scheduler as BullMQ keeps it: its pattern or interval and the next firing (ms since the epoch). */
+  async scheduler(
+    name: JobName,
+    schedulerId: string,
+  ): Promise<{ pattern?: string; tz?: string; every?: number; next?: number } | undefined> {
+    const found = await this.queue(JOBS[name].queue).getJobScheduler(schedulerId);
+    return found ? { pattern: found.pattern, tz: found.tz, every: found.every, next: found.next } : undefined;
+  }
+
   /** BullMQ's state of a job ('completed', 'failed', 'active', … or 'unknown' when it is gone). */
   async jobState(name: JobName, jobId: string): Promise<string | undefined> {
     return (await this.job(JOBS[name].queue, jobId))?.state;

@@ -6,6 +6,7 @@ import { EnvironmentsService } from '../../environments/environments.service.js'
 import { SecretValues } from '../secret-values.js';
 import { JiraBacklogSync } from './backlog-sync.service.js';
 import { DEPLOYMENT_REQUESTER } from './deployment-requester.port.js';
+import { JiraDriftReopen } from './drift-reopen.service.js';
 import { JiraDeploymentRequester } from './jira-deployment-requester.js';
 import { JiraEventJobs } from './jira-event-jobs.js';
 import { JiraFinalErrors } from './jira-final-errors.js';
@@ -54,9 +55,11 @@ export class JiraModule {
         JiraPollService,
         JiraPollJob,
         JiraEventJobs,
+        JiraDriftReopen,
       ],
       // For the sprints API and the sprint review: read the board, start or close a sprint, schedule `jira:close-sprint`.
-      exports: [JiraSprintLifecycle, JiraGateway, JiraConfig],
+      // The schedules (src/schedules): reopen drifted stories.
+      exports: [JiraSprintLifecycle, JiraGateway, JiraConfig, JiraDriftReopen],
     };
   }
 }
