@@ -18,5 +18,6 @@ export default {
     ],
   },
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   testTimeout: 60000,
 };

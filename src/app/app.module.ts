@@ -11,6 +11,8 @@ import { InfraModule } from '../infra/infra.module.js';
 import { ConfluenceModule } from '../integrations/confluence/confluence.module.js';
 import { JiraModule } from '../integrations/jira/jira.module.js';
 import { PersistenceModule } from '../persistence/persistence.module.js';
+import { ReportsModule } from '../reports/reports.module.js';
+import { SchedulesModule } from '../schedules/schedules.module.js';
 import { WorkersModule } from '../workers/workers.module.js';
 
 /** Every capability of the service, for one runtime (the same wiring serves the API and the worker process). */
@@ -28,10 +30,12 @@ export class AppModule {
         DeploymentsModule,
         WorkersModule,
         HealthModule,
+        SchedulesModule,
         ApiModule,
         DashboardModule,
         JiraModule.register(runtime.config.jira),
         ConfluenceModule.register(runtime.config.confluence),
+        ReportsModule,
       ],
     };
   }

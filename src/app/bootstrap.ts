@@ -2,7 +2,7 @@ import path from 'node:path';
 import { ConfigError } from '../config/app-config.js';
 import { type Config, loadConfig } from '../config/config.js';
 import type { Runtime } from '../config/runtime.js';
-import { resolveDatabase, resolveRedis, type ResolvedService } from '../infra/local-services/local-services.js';
+import { pingRedis, resolveDatabase, resolveRedis, type ResolvedService } from '../infra/local-services/local-services.js';
 import { migrate } from '../persistence/migrator.js';
 import { redactUrl } from '../common/redact-url.js';
 
@@ -43,6 +43,12 @@ export async function prepareRuntime(options: {
   } catch (error) {
     await database.stop();
     throw new StartupError(`REDIS_URL: ${(error as Error).message}`);
+  }
+  try {
+    await pingRedis(redis.url, config.app.REDIS_TIMEOUT_MS);
+  } catch (error) {
+    await Promise.all([database.stop(), redis.stop()]);
+    throw new StartupError(`REDIS_URL: cannot reach Redis at ${redactUrl(redis.url)}: ${firstLine(error)}`);
   }
   try {
     await migrate(database.url);

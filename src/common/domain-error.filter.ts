@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { ConflictError, InputError, NotFoundError } from './errors.js';
+import { ConflictError, InputError, NotFoundError, ServiceUnavailableError } from './errors.js';
 
 /** One error shape for the whole API: `{ statusCode, error, message, reasons? }` (ErrorResponseDto in the docs). */
 @Catch()
@@ -16,6 +16,8 @@ export class DomainErrorFilter implements ExceptionFilter {
       response.status(404).json({ statusCode: 404, error: 'Not Found', message: exception.message });
     } else if (exception instanceof ConflictError) {
       response.status(409).json({ statusCode: 409, error: 'Conflict', message: exception.message });
+    } else if (exception instanceof ServiceUnavailableError) {
+      response.status(503).json({ statusCode: 503, error: 'Service Unavailable', message: exception.message });
     } else if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();

@@ -1,4 +1,4 @@
-/** Domain errors; the HTTP layer maps them to 400 / 404 / 409 with the reasons intact. */
+/** Domain errors; the HTTP layer maps them to 400 / 404 / 409 / 503 with the reasons intact. */
 export class InputError extends Error {
   constructor(readonly reasons: string[]) {
     super(reasons.join('; '));
@@ -10,6 +10,14 @@ export class NotFoundError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'NotFoundError';
+  }
+}
+
+/** A dependency the request needs (Redis) did not answer in time: 503, nothing was changed, try again. */
+export class ServiceUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServiceUnavailableError';
   }
 }
 

@@ -20,6 +20,17 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the webhook replay window (default 300 s, 30 s to a day) and names a bad one in one line', () => {
+    const jira = { JIRA_BASE_URL: 'https://acme.atlassian.net', JIRA_EMAIL: 'a@b.c', JIRA_API_TOKEN: 't', JIRA_PROJECT_KEY: 'OPS' };
+    expect(loadConfig(jira).jira?.webhookMaxAgeSeconds).toBe(300);
+    expect(loadConfig({ ...jira, JIRA_WEBHOOK_MAX_AGE_SECONDS: '600' }).jira?.webhookMaxAgeSeconds).toBe(600);
+    for (const bad of ['5', '1.5', 'soon', '100000']) {
+      expect(() => loadConfig({ ...jira, JIRA_WEBHOOK_MAX_AGE_SECONDS: bad })).toThrow(
+        `JIRA_WEBHOOK_MAX_AGE_SECONDS: expected a whole number of seconds from 30 to 86400, got "${bad}"`,
+      );
+    }
+  });
+
   it('names every bad value of every setting on its own line, not only the first', () => {
     let error: unknown;
     try {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, InputError, NotFoundError } from '../common/errors.js';
+import { ConflictError, InputError, NotFoundError, ServiceUnavailableError } from '../common/errors.js';
 import { EnvironmentsService } from '../environments/environments.service.js';
 import { JobQueue } from '../infra/queue/job-queue.js';
 import { DeploymentSignals } from '../infra/signals/deployment-signals.js';
@@ -8,7 +8,7 @@ import type { DeploymentStatus, DeploymentTrigger } from '../persistence/ledger-
 import { DeploymentRepository } from '../persistence/repositories/deployment.repository.js';
 import { RunbookCatalog } from '../runbooks/catalog.js';
 import { PlanError, planDeployment } from '../runbooks/plan.js';
-import { maskSecrets } from '../runbooks/secrets.js';
+import { maskedValues, maskSecrets } from '../runbooks/secrets.js';
 
 export interface CreateDeploymentInput {
   environment: string;
@@ -18,6 +18,8 @@ export interface CreateDeploymentInput {
   dryRun?: boolean;
   trigger: DeploymentTrigger;
   requester: string;
+  /** Set when a JIRA transition asked for it: the issue and when it moved (the start of the lead time). */
+  jiraTrigger?: { issueKey: string; transitionedAt: Date };
 }
 
 /**
@@ -48,7 +50,13 @@ export class DeploymentsService {
       if (error instanceof PlanError) throw new InputError(error.reasons);
       throw error;
     }
-    const mask = (text: string) => maskSecrets(text, environment.secrets);
+    // Redis down: answer 503 now rather than write a row that would hold the environment with no job behind it.
+    await this.queue.assertReachable();
+    const values = maskedValues(
+      environment.secrets,
+      plan.phases.flatMap((phasePlan) => phasePlan.steps),
+    );
+    const mask = (text: string) => maskSecrets(text, values);
     const dryRun = input.dryRun ?? false;
     const phases = plan.phases.map((p) => p.phase.key);
 
@@ -61,6 +69,7 @@ export class DeploymentsService {
         trigger: input.trigger,
         requester: input.requester,
         dryRun,
+        jiraTrigger: input.jiraTrigger ?? null,
         phases: plan.phases.map((phasePlan) => ({
           phaseKey: phasePlan.phase.key,
           steps: phasePlan.steps.map((step) => ({
@@ -79,7 +88,13 @@ export class DeploymentsService {
       if (error instanceof UniqueViolation) throw new ConflictError(await this.busyMessage(environment.id, environment.name));
       throw error;
     }
-    await this.queue.add('deployments:advance', { deploymentId });
+    try {
+      await this.queue.add('deployments:advance', { deploymentId }, { bounded: true });
+    } catch (error) {
+      // Redis went away between the check and the add: take the row back, so nothing holds the environment.
+      if (error instanceof ServiceUnavailableError) await this.deployments.discard(deploymentId);
+      throw error;
+    }
     return this.get(deploymentId);
   }
 
@@ -112,8 +127,14 @@ export class DeploymentsService {
       if (!existing) throw new NotFoundError(`deployment ${id} does not exist`);
       throw new ConflictError(`deployment ${id} is ${existing.status}; only a queued or running deployment can be cancelled`);
     }
-    await this.signals.requestCancel(id);
-    await this.queue.add('deployments:advance', { deploymentId: id });
+    // Best effort within REDIS_TIMEOUT_MS: the cancel is recorded, and with Redis away the reconciler
+    // closes the deployment once no worker holds its phases.
+    try {
+      await this.signals.requestCancel(id);
+      await this.queue.add('deployments:advance', { deploymentId: id }, { bounded: true });
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableError)) throw error;
+    }
     return this.get(id);
   }
 

@@ -156,6 +156,11 @@ export interface VerifyStep extends StepBase {
   expect: Template<Expectation[]>;
   /** Poll until the expectations hold (e.g. instance ACTIVE). */
   retry?: { attempts: number; intervalMs: number };
+  /**
+   * Columns (fields) whose values are credentials, e.g. the `id` of `openstack token issue`: checked
+   * like any other, then masked in the output, the table and the raw text before anything is stored.
+   */
+  sensitive?: string[];
 }
 
 export type Step = CommandStep | FileStep | ServiceStep | VerifyStep;
@@ -204,7 +209,12 @@ export interface PlannedStep {
   file?: {
     path: string;
     content: string;
+    /** SHA-256 of the content: what the guard compares on the host. Never shown when the file holds a secret. */
     sha256: string;
+    /** True when the content holds a secret: its plain hash would let anyone guess the secret offline. */
+    holdsSecret: boolean;
+    /** What may be shown: the SHA-256 of the content with its secrets masked (equal to sha256 when it holds none). */
+    digest: string;
     mode: string;
     owner: string;
     group: string;
@@ -216,7 +226,7 @@ export interface PlannedStep {
      */
     backup: boolean;
   };
-  verify?: { format: TableFormat; expect: Expectation[]; retry?: { attempts: number; intervalMs: number } };
+  verify?: { format: TableFormat; expect: Expectation[]; retry?: { attempts: number; intervalMs: number }; sensitive?: string[] };
 }
 
 export interface PhasePlan {

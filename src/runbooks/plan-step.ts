@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PlannedStep, RenderContext, ServiceStep, Step } from './model.js';
 import { shellArgs, shellQuote } from './render/shell.js';
 import { resolveTemplate } from './render/template.js';
+import { maskSecrets } from './secrets.js';
 
 export type PlannedStepPosition = Pick<PlannedStep, 'phaseKey' | 'storyKey' | 'position'>;
 
@@ -32,6 +33,7 @@ export function renderStep(step: Step, ctx: RenderContext, at: PlannedStepPositi
     case 'file': {
       const content = resolveTemplate(step.content, ctx);
       const hash = sha256(content);
+      const holdsSecret = Object.values(ctx.secrets).some((secret) => secret && content.includes(secret));
       const path = shellQuote(step.path);
       // stat prints the mode without leading zeros: 0640 → 640, 1777 → 1777.
       const attributes = `${step.owner}:${step.group} ${Number.parseInt(step.mode, 8).toString(8)}`;
@@ -45,12 +47,14 @@ export function renderStep(step: Step, ctx: RenderContext, at: PlannedStepPositi
           path: step.path,
           content,
           sha256: hash,
+          holdsSecret,
+          digest: holdsSecret ? sha256(maskSecrets(content, ctx.secrets)) : hash,
           mode: step.mode,
           owner: step.owner,
           group: step.group,
           language: step.language,
           notify: step.notify ?? [],
-          backup: !Object.values(ctx.secrets).some((secret) => secret && content.includes(secret)),
+          backup: !holdsSecret,
         },
       };
     }
@@ -59,6 +63,7 @@ export function renderStep(step: Step, ctx: RenderContext, at: PlannedStepPositi
     case 'verify': {
       const verify: NonNullable<PlannedStep['verify']> = { format: step.format, expect: resolveTemplate(step.expect, ctx) };
       if (step.retry) verify.retry = step.retry;
+      if (step.sensitive?.length) verify.sensitive = step.sensitive;
       return { ...base, run: resolveTemplate(step.run, ctx), verify };
     }
   }

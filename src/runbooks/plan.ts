@@ -2,7 +2,7 @@ import { validateInventory } from './inventory.js';
 import type { DeploymentPlan, Inventory, InventoryNode, Phase, PhasePlan, PlannedStep, RenderContext, Runbook, Secrets } from './model.js';
 import { PlanError, phaseOrder } from './plan-order.js';
 import { renderStep } from './plan-step.js';
-import { maskSecrets, validateSecrets } from './secrets.js';
+import { maskedValues, maskSecrets, validateSecrets } from './secrets.js';
 
 export { PlanError, phaseOrder } from './plan-order.js';
 
@@ -82,7 +82,7 @@ function describeStep(step: PlannedStep): string[] {
   if (step.file) {
     const notify = step.file.notify.length ? `, restarts ${step.file.notify.join(', ')} if changed` : '';
     lines.push(
-      `      write ${step.file.path} (${step.file.mode} ${step.file.owner}:${step.file.group}, sha256 ${step.file.sha256}${notify})`,
+      `      write ${step.file.path} (${step.file.mode} ${step.file.owner}:${step.file.group}, ${shownDigest(step.file)}${notify})`,
     );
     lines.push(
       ...step.file.content
@@ -114,5 +114,16 @@ export function describePlan(plan: DeploymentPlan, secrets: Secrets): string {
     );
     for (const step of steps) lines.push(...describeStep(step));
   }
-  return maskSecrets(`${lines.join('\n')}\n`, secrets);
+  return maskSecrets(
+    `${lines.join('\n')}\n`,
+    maskedValues(
+      secrets,
+      plan.phases.flatMap((phase) => phase.steps),
+    ),
+  );
+}
+
+/** A file's hash as it may be shown: of its masked rendering when it holds a secret (see PlannedStep.file.digest). */
+export function shownDigest(file: { holdsSecret: boolean; digest: string }): string {
+  return file.holdsSecret ? `sha256 of the content with secrets masked ${file.digest}` : `sha256 ${file.digest}`;
 }

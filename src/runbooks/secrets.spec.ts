@@ -1,6 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
-import { SECRET_NAMES } from './model.js';
-import { MASK, SecretsError, assertCompleteSecrets, generateSecrets, maskSecrets, validateSecrets } from './secrets.js';
+import { type Runbook, SECRET_NAMES } from './model.js';
+import { exampleInventory } from './openstack-liberty/example-inventory.js';
+import { describePlan, planDeployment } from './plan.js';
+import { sha256 } from './plan-step.js';
+import {
+  MASK,
+  SecretsError,
+  assertCompleteSecrets,
+  derivedSecrets,
+  generateSecrets,
+  maskedValues,
+  maskSecrets,
+  sensitiveValues,
+  validateSecrets,
+} from './secrets.js';
 
 describe('generateSecrets', () => {
   it('generates a 20-hex-digit value (openssl rand -hex 10) for every name', () => {
@@ -54,5 +67,79 @@ describe('maskSecrets', () => {
   it('masks the longest secret first so no tail of it survives', () => {
     const masked = maskSecrets('token=abcdef12345678', { ADMIN_TOKEN: 'abcdef12345678', DEMO_PASS: 'abcdef12' });
     expect(masked).toBe(`token=${MASK}`);
+  });
+});
+
+describe('derived secrets', () => {
+  const secrets = generateSecrets();
+  const runbook: Runbook = {
+    key: 'r',
+    version: '1',
+    title: 'r',
+    phases: [
+      {
+        key: 'p',
+        title: 'p',
+        goal: 'p',
+        dependsOn: [],
+        on: ['controller'],
+        stories: [
+          {
+            key: 's',
+            title: 's',
+            userStory: 'u',
+            acceptanceCriteria: [],
+            steps: [
+              {
+                kind: 'file',
+                key: 'secret',
+                title: 't',
+                path: '/etc/a.conf',
+                content: (ctx) => `pass=${ctx.secrets.ADMIN_PASS}\n`,
+                language: 'ini',
+                mode: '0600',
+                owner: 'root',
+                group: 'root',
+              },
+              {
+                kind: 'file',
+                key: 'plain',
+                title: 't',
+                path: '/etc/b.conf',
+                content: 'verbose=1\n',
+                language: 'ini',
+                mode: '0644',
+                owner: 'root',
+                group: 'root',
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  const steps = planDeployment(runbook, exampleInventory(), secrets).phases[0].steps;
+  const [secretFile, plainFile] = [steps[0].file!, steps[1].file!];
+
+  it('hides the plain hash of a file holding a secret and shows the hash of its masked rendering instead', () => {
+    expect(secretFile.holdsSecret).toBe(true);
+    expect(secretFile.sha256).toBe(sha256(`pass=${secrets.ADMIN_PASS}\n`));
+    expect(secretFile.digest).toBe(sha256(`pass=${MASK}\n`));
+    expect(derivedSecrets(steps)).toEqual([secretFile.sha256]);
+    const masked = maskSecrets(
+      `${steps[0].guard}\n${describePlan(planDeployment(runbook, exampleInventory(), secrets), secrets)}`,
+      maskedValues(secrets, steps),
+    );
+    expect(masked).not.toContain(secretFile.sha256);
+    expect(masked).toContain(secretFile.digest);
+  });
+
+  it('keeps the plain hash of a file without secrets', () => {
+    expect(plainFile).toMatchObject({ holdsSecret: false, sha256: sha256('verbose=1\n'), digest: sha256('verbose=1\n') });
+    expect(maskSecrets(steps[1].guard!, maskedValues(secrets, steps))).toContain(plainFile.sha256);
+  });
+
+  it('finds the values of sensitive columns', () => {
+    expect(sensitiveValues([{ id: 'abc', expires: 'x' }, { id: ' ' }], ['id'])).toEqual(['abc']);
   });
 });

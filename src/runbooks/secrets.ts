@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SECRET_NAMES, type Secrets } from './model.js';
+import { type PlannedStep, SECRET_NAMES, type Secrets } from './model.js';
 
 /** Bytes per secret: the seed makes its admin token with `openssl rand -hex 10`. */
 const SECRET_BYTES = 10;
@@ -62,10 +62,29 @@ export function assertCompleteSecrets(secrets: Partial<Record<string, unknown>>)
 }
 
 /** Replace every secret value in `text` by ********; longest first so a secret containing another is fully hidden. */
-export function maskSecrets(text: string, secrets: Partial<Secrets>): string {
+export function maskSecrets(text: string, secrets: Partial<Record<string, string>> | readonly string[]): string {
   const values = [...new Set(Object.values(secrets).filter((v): v is string => typeof v === 'string' && v.length > 0))];
   values.sort((a, b) => b.length - a.length);
   let masked = text;
   for (const value of values) masked = masked.split(value).join(MASK);
   return masked;
+}
+
+/**
+ * Values derived from secrets that must be masked like them: the plain SHA-256 of every rendered
+ * file that holds a secret (the guard compares it on the host; shown, it lets anyone test guesses
+ * of the secret offline).
+ */
+export function derivedSecrets(steps: readonly PlannedStep[]): string[] {
+  return [...new Set(steps.flatMap((step) => (step.file?.holdsSecret ? [step.file.sha256] : [])))];
+}
+
+/** The secrets of an environment plus the values derived from them in `steps`, for maskSecrets. */
+export function maskedValues(secrets: Partial<Record<string, string>>, steps: readonly PlannedStep[]): string[] {
+  return [...Object.values(secrets).filter((v): v is string => typeof v === 'string'), ...derivedSecrets(steps)];
+}
+
+/** The values of the `sensitive` columns of a verification table's rows, to be masked wherever the step's output goes. */
+export function sensitiveValues(rows: readonly Record<string, string>[], columns: readonly string[] = []): string[] {
+  return [...new Set(rows.flatMap((row) => columns.map((column) => row[column] ?? '')).filter((value) => value.trim().length > 0))];
 }

@@ -35,6 +35,9 @@ function deployment(statuses: Record<string, PhaseRunRecord['status']>, over: Pa
     createdAt: new Date(),
     startedAt: null,
     finishedAt: null,
+    sprintId: null,
+    jiraTriggerIssueKey: null,
+    jiraTriggeredAt: null,
     environment: { name: 'lab' },
     phaseRuns: Object.entries(statuses).map(([phaseKey, status], position) => ({
       id: phaseKey,
@@ -44,6 +47,7 @@ function deployment(statuses: Record<string, PhaseRunRecord['status']>, over: Pa
       status,
       attempt: 0,
       startedAt: null,
+      heartbeatAt: null,
       finishedAt: null,
       error: null,
     })),

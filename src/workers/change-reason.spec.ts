@@ -22,6 +22,8 @@ describe('changeReason', () => {
         path: '/etc/keystone/keystone.conf',
         content: 'admin_token = s3cret',
         sha256,
+        holdsSecret: true,
+        digest: 'masked-digest',
         mode: '0640',
         owner: 'root',
         group: 'keystone',

@@ -34,6 +34,8 @@ const file: PlannedStep = {
     path: '/etc/keystone/keystone.conf',
     content: '[DEFAULT]\nadmin_token = s3cret\n',
     sha256: 'x',
+    holdsSecret: true,
+    digest: 'y',
     mode: '0640',
     owner: 'root',
     group: 'keystone',

@@ -1,5 +1,7 @@
 import type { PlannedStep } from '../runbooks/model.js';
 import { checkExpectations, parseVerifyOutput } from '../runbooks/parse/index.js';
+import { shownDigest } from '../runbooks/plan.js';
+import { maskSecrets, sensitiveValues } from '../runbooks/secrets.js';
 import { shellQuote } from '../runbooks/render/shell.js';
 import { SshError, type CommandResult, type NodeSession, type RunOptions } from '../infra/ssh/executor.types.js';
 
@@ -70,9 +72,12 @@ async function onFreshConnection<T>(attempt: () => Promise<T>, options: StepRunO
  */
 export async function runPlannedStep(step: PlannedStep, session: NodeSession, options: StepRunOptions): Promise<StepOutcome> {
   const outcome: StepOutcome = { status: 'ok', exitCode: 0, commands: [], stdout: '', stderr: '', artifacts: [] };
+  const sensitive = step.verify?.sensitive ?? [];
+  // Output lines stream live before the table is parsed: a table holding credentials is shown only at the end, masked.
+  const runOptions = sensitive.length > 0 ? { ...options, onStdout: undefined } : options;
   const run = async (script: string): Promise<CommandResult> => {
     outcome.commands.push(script);
-    const result = await session.run(script, options);
+    const result = await session.run(script, runOptions);
     outcome.stdout += result.stdout;
     outcome.stderr += result.stderr;
     outcome.exitCode = result.exitCode;
@@ -89,7 +94,7 @@ export async function runPlannedStep(step: PlannedStep, session: NodeSession, op
     }
   };
 
-  if (step.kind === 'verify') return verify(step, rerunnable, outcome, options);
+  if (step.kind === 'verify') return maskSensitive(await verify(step, rerunnable, outcome, options), sensitive);
 
   if (step.guard) {
     const probe = await rerunnable(step.guard);
@@ -106,7 +111,7 @@ export async function runPlannedStep(step: PlannedStep, session: NodeSession, op
   await options.beforeChange?.();
   if (step.file) {
     outcome.commands.push(
-      `# upload ${step.file.path} (${step.file.content.length} bytes, sha256 ${step.file.sha256})${step.file.backup ? ', previous version backed up' : ''}`,
+      `# upload ${step.file.path} (${step.file.content.length} bytes, ${shownDigest(step.file)})${step.file.backup ? ', previous version backed up' : ''}`,
     );
     const file = step.file;
     // Staged in a temporary file and renamed into place: uploading again after a lost connection is safe.
@@ -220,4 +225,25 @@ function columnsOf(rows: Record<string, string>[]): string[] {
 
 function fileArtifact(step: PlannedStep): StepArtifact {
   return { kind: 'rendered_file', name: step.file!.path, language: step.file!.language, content: step.file!.content };
+}
+
+/** The values of the step's sensitive columns replaced by ******** in its output, tables and raw text. */
+function maskSensitive(outcome: StepOutcome, columns: string[]): StepOutcome {
+  const values = sensitiveValues(
+    outcome.artifacts.flatMap((artifact) => artifact.data?.rows ?? []),
+    columns,
+  );
+  if (values.length === 0) return outcome;
+  const mask = (text: string) => maskSecrets(text, values);
+  const maskRow = (row: Record<string, string>) => Object.fromEntries(Object.entries(row).map(([column, value]) => [column, mask(value)]));
+  return {
+    ...outcome,
+    stdout: mask(outcome.stdout),
+    stderr: mask(outcome.stderr),
+    artifacts: outcome.artifacts.map((artifact) => ({
+      ...artifact,
+      content: mask(artifact.content),
+      ...(artifact.data ? { data: { columns: artifact.data.columns, rows: artifact.data.rows.map(maskRow) } } : {}),
+    })),
+  };
 }

@@ -1,10 +1,20 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { prepareRuntime, StartupError } from '../../src/app/bootstrap.js';
 import { freePort } from '../../src/infra/local-services/local-services.js';
+import { ensureBuilt } from '../../scripts/build/build.mjs';
+import { TEST_DATABASE_BASE_URL } from '../support/database.js';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'opsprint-startup-'));
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
 
 async function startupError(env: NodeJS.ProcessEnv): Promise<StartupError> {
   const error = await prepareRuntime({ serveHttp: true, env: { OPSPRINT_DATA_DIR: dataDir, ...env } }).then(
@@ -60,4 +70,46 @@ describe('start-up refuses bad settings with one clear line', () => {
       'JIRA_POLL_INTERVAL_SECONDS',
     ]);
   });
+});
+
+describe('a REDIS_URL where nothing answers', () => {
+  it('stops start-up with one line naming REDIS_URL, the password hidden', async () => {
+    const port = await freePort();
+    const error = await startupError({ DATABASE_URL: TEST_DATABASE_BASE_URL, REDIS_URL: `redis://:hunter22@127.0.0.1:${port}` });
+    expect(error.message.split('\n')).toHaveLength(1);
+    expect(error.message).toMatch(
+      new RegExp(`^REDIS_URL: cannot reach Redis at redis://:\\*\\*\\*\\*@127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`),
+    );
+    expect(error.message).not.toContain('hunter22');
+  });
+
+  it('makes the built service exit with that one line instead of retrying forever', async () => {
+    await ensureBuilt();
+    const port = await freePort();
+    const child = spawn(process.execPath, ['dist/src/main.js', '--port', '0'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: TEST_DATABASE_BASE_URL,
+        REDIS_URL: `redis://127.0.0.1:${port}`,
+        OPSPRINT_DATA_DIR: dataDir,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    expect({ code, stdout, lines: stderr.trimEnd().split('\n') }).toEqual({
+      code: 1,
+      stdout: '',
+      lines: [
+        expect.stringMatching(
+          new RegExp(`^opsprint: cannot start: REDIS_URL: cannot reach Redis at redis://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`),
+        ),
+      ],
+    });
+  }, 60_000);
 });

@@ -1,22 +1,41 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { Runtime } from '../../src/config/runtime.js';
 import { migrate } from '../../src/persistence/migrator.js';
-import { splitSchema } from '../../src/persistence/prisma.service.js';
+import { PrismaService, splitSchema } from '../../src/persistence/prisma.service.js';
 import { createTestDatabase, dropSchema, TEST_DATABASE_BASE_URL, type TestDatabase } from '../support/database.js';
 
-let db: TestDatabase;
+// Every other test file gets a clone of the template the global setup migrated; this one also
+// migrates a schema from zero itself, the way a first start on an empty database does.
+const freshSchema = `fresh_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+const freshUrl = `${TEST_DATABASE_BASE_URL}?schema=${freshSchema}`;
+const referenceSchema = `ref_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+let fresh: PrismaService;
+let clone: TestDatabase;
 let client: pg.Client;
-const referenceSchema = `ref_${Date.now().toString(36)}`;
+let cloneClient: pg.Client;
+let reference: unknown;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  client = new pg.Client({ connectionString: splitSchema(db.url).connectionString });
+  client = new pg.Client({ connectionString: splitSchema(TEST_DATABASE_BASE_URL).connectionString });
   await client.connect();
+  await client.query(`CREATE SCHEMA "${referenceSchema}"`);
+  await client.query(`SET search_path TO "${referenceSchema}"`);
+  await client.query(ddlFromSchemaPrisma().replace(/CREATE SCHEMA IF NOT EXISTS "public";/g, ''));
+  await client.query('SET search_path TO public');
+  reference = await describeSchema(client, referenceSchema);
+  clone = await createTestDatabase();
+  cloneClient = new pg.Client({ connectionString: clone.url });
+  await cloneClient.connect();
 });
 afterAll(async () => {
-  await client.end();
+  await fresh?.$disconnect();
+  await cloneClient?.end();
+  await client?.end();
   await dropSchema(`${TEST_DATABASE_BASE_URL}?schema=${referenceSchema}`);
-  await db.drop();
+  await dropSchema(freshUrl);
+  await clone?.drop();
 });
 
 /** Prisma's own DDL for schema.prisma as it stands now (WASM schema engine, offline). */
@@ -33,7 +52,7 @@ function ddlFromSchemaPrisma(): string {
 }
 
 /** Tables, columns, enums and indexes of one schema, with the schema name taken out. */
-async function describeSchema(schema: string): Promise<unknown> {
+async function describeSchema(client: pg.Client, schema: string): Promise<unknown> {
   const columns = await client.query(
     `SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default
        FROM information_schema.columns WHERE table_schema = $1 AND table_name <> '_prisma_migrations'
@@ -67,22 +86,28 @@ async function describeSchema(schema: string): Promise<unknown> {
 
 describe('migrations', () => {
   it('a database migrated from zero matches schema.prisma', async () => {
-    await client.query(`CREATE SCHEMA "${referenceSchema}"`);
-    await client.query(`SET search_path TO "${referenceSchema}"`);
-    await client.query(ddlFromSchemaPrisma().replace(/CREATE SCHEMA IF NOT EXISTS "public";/g, ''));
-    await client.query('SET search_path TO public');
-
-    const migrated = (await describeSchema(db.schema)) as { columns: unknown[] };
+    const first = await migrate(freshUrl);
+    expect(first.alreadyApplied).toEqual([]);
+    const migrated = (await describeSchema(client, freshSchema)) as { columns: unknown[] };
     expect(migrated.columns.length).toBeGreaterThan(50);
-    expect(migrated).toEqual(await describeSchema(referenceSchema));
+    expect(migrated).toEqual(reference);
+  });
+
+  it('the template the test files clone matches schema.prisma too, with the same migrations recorded', async () => {
+    expect(await describeSchema(cloneClient, 'public')).toEqual(reference);
+    const query = 'SELECT migration_name, checksum FROM "_prisma_migrations" ORDER BY migration_name';
+    const inClone = await cloneClient.query(query);
+    const inFresh = await client.query(query.replace('"_prisma_migrations"', `"${freshSchema}"."_prisma_migrations"`));
+    expect(inClone.rows).toEqual(inFresh.rows);
+    expect(inClone.rows.length).toBeGreaterThan(0);
   });
 
   it('records the migrations the way prisma migrate deploy does, and re-running applies nothing', async () => {
-    const again = await migrate(db.url);
+    const again = await migrate(freshUrl);
     expect(again.applied).toEqual([]);
     expect(again.alreadyApplied.length).toBeGreaterThan(0);
     const rows = await client.query(
-      `SELECT migration_name, checksum, finished_at FROM "${db.schema}"."_prisma_migrations" ORDER BY migration_name`,
+      `SELECT migration_name, checksum, finished_at FROM "${freshSchema}"."_prisma_migrations" ORDER BY migration_name`,
     );
     expect(rows.rows.map((r) => r.migration_name)).toEqual(again.alreadyApplied);
     for (const row of rows.rows) {
@@ -92,9 +117,11 @@ describe('migrations', () => {
   });
 
   it('the Prisma client reads and writes through the migrated schema', async () => {
-    const env = await db.prisma.environment.create({
+    fresh = new PrismaService({ databaseUrl: freshUrl, databaseMaxConnections: 2 } as Runtime);
+    const name = `lab-${freshSchema}`;
+    const env = await fresh.environment.create({
       data: {
-        name: 'lab-a',
+        name,
         network: { managementCidr: '192.168.56.0/24' },
         nodes: {
           create: [
@@ -111,8 +138,13 @@ describe('migrations', () => {
       include: { nodes: true },
     });
     expect(env.nodes[0].roles).toEqual(['controller']);
-    await expect(db.prisma.environment.create({ data: { name: 'lab-a', network: {} } })).rejects.toThrow(/Unique constraint/);
+    await expect(fresh.environment.create({ data: { name, network: {} } })).rejects.toThrow(/Unique constraint/);
+    const inSchema = await client.query(`SELECT count(*)::int AS n FROM "${freshSchema}"."Environment" WHERE name = $1`, [name]);
+    expect(inSchema.rows[0].n).toBe(1);
+    // The test database is shared: "public" may hold tables of someone's unscoped run, but never this row.
     const inPublic = await client.query(`SELECT to_regclass('public."Environment"') AS t`);
-    expect(inPublic.rows[0].t).toBeNull();
+    if (inPublic.rows[0].t !== null) {
+      expect((await client.query('SELECT count(*)::int AS n FROM public."Environment" WHERE name = $1', [name])).rows[0].n).toBe(0);
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import {
   type CommandResult,
@@ -88,8 +89,10 @@ class LocalSession implements NodeSession {
     });
   }
 
-  async upload(path: string, content: string | Buffer, _options: UploadOptions): Promise<{ backupPath?: string }> {
+  /** Writes the file on this machine (the engine then sets owner and mode with its own command). */
+  async upload(path: string, content: string | Buffer, options: UploadOptions): Promise<{ backupPath?: string }> {
     await this.factory.take(this.target, `# upload ${path} (${content.length} bytes)`);
+    writeFileSync(path, content, { mode: Number.parseInt(options.mode, 8) });
     return {};
   }
 }

@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InputError, NotFoundError } from '../../common/errors.js';
 import { EnvironmentsService } from '../../environments/environments.service.js';
 import { RunbookCatalog } from '../../runbooks/catalog.js';
-import type { Runbook, Secrets } from '../../runbooks/model.js';
+import type { Runbook } from '../../runbooks/model.js';
 import { describePlan, planDeployment, PlanError } from '../../runbooks/plan.js';
-import { maskSecrets } from '../../runbooks/secrets.js';
+import { maskedValues, maskSecrets } from '../../runbooks/secrets.js';
 import type { RunbookPreviewResponseDto } from './runbook-response.dto.js';
 import { toRunbookPreviewResponse } from './runbook-views.js';
 
 /** Every string inside `value` with the secrets masked; keys and structure untouched. */
-function maskDeep<T>(value: T, secrets: Partial<Secrets>): T {
+function maskDeep<T>(value: T, secrets: readonly string[]): T {
   if (typeof value === 'string') return maskSecrets(value, secrets) as T;
   if (Array.isArray(value)) return value.map((item) => maskDeep(item, secrets)) as T;
   if (value && typeof value === 'object' && !(value instanceof Date)) {
@@ -44,7 +44,8 @@ export class RunbookPreviewService {
       if (error instanceof PlanError) throw new InputError(error.reasons);
       throw error;
     }
-    const secrets = { ...environment.secrets, SSH_PRIVATE_KEY: environment.sshPrivateKey };
+    const steps = plan.phases.flatMap((phase) => phase.steps);
+    const secrets = [...maskedValues(environment.secrets, steps), environment.sshPrivateKey];
     return maskDeep(toRunbookPreviewResponse(plan, environment.name, describePlan(plan, environment.secrets)), secrets);
   }
 }

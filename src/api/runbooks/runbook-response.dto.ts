@@ -74,7 +74,11 @@ export class RunbookDetailResponseDto extends RunbookHeaderDto {
 export class PreviewFileDto {
   @ApiProperty() path: string;
   @ApiProperty({ description: 'Rendered content, secrets masked' }) content: string;
-  @ApiProperty({ description: 'SHA-256 of the rendered content: an unchanged file is left alone' }) sha256: string;
+  @ApiProperty({
+    description:
+      'SHA-256 of the rendered content (an unchanged file is left alone); for a file holding a secret, of the content with its secrets masked, since a plain hash would let anyone guess the secret offline',
+  })
+  sha256: string;
   @ApiProperty() mode: string;
   @ApiProperty() owner: string;
   @ApiProperty() group: string;

@@ -84,7 +84,7 @@ function toPreviewStep(step: PlannedStep): PreviewStepDto {
           file: {
             path: file.path,
             content: file.content,
-            sha256: file.sha256,
+            sha256: file.digest,
             mode: file.mode,
             owner: file.owner,
             group: file.group,

@@ -15,6 +15,8 @@ export class KeyValueStore implements OnApplicationShutdown {
     this.prefix = `${runtime.config.app.QUEUE_PREFIX}:kv:`;
     // Lazy: a process that never stores anything never connects.
     this.redis = new Redis(runtime.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    // The job queue logs a Redis outage once; without a listener ioredis prints a stack per reconnect.
+    this.redis.on('error', () => undefined);
   }
 
   async put(key: string, value: unknown, ttlSeconds: number): Promise<void> {

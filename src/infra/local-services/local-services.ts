@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 /**
@@ -123,4 +124,36 @@ export async function resolveRedis(configured: string | undefined): Promise<Reso
   const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   await waitForPort(port, child, 'redis-server');
   return { url: `redis://127.0.0.1:${port}`, source: 'started', stop: stopChild(child) };
+}
+
+/**
+ * One PING with no retries, bounded by `timeoutMs`: start-up's check that REDIS_URL answers, so a
+ * dead one stops the process with one line instead of ioredis reconnecting (and logging) forever.
+ */
+export async function pingRedis(url: string, timeoutMs: number): Promise<void> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  let lastError: Error | undefined;
+  // Without a listener ioredis prints every connection error with its stack.
+  client.on('error', (error: Error) => (lastError = error));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.connect().then(() => client.ping()),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } catch (error) {
+    const reason = lastError ?? (error as Error);
+    throw new Error(reason.message || (reason as NodeJS.ErrnoException).code || reason.name);
+  } finally {
+    clearTimeout(timer);
+    client.disconnect();
+  }
 }

@@ -1,12 +1,20 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { DelayedError, type Job, Queue, Worker } from 'bullmq';
+import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import os from 'node:os';
+import { ServiceUnavailableError } from '../../common/errors.js';
+import { redactUrl } from '../../common/redact-url.js';
 import { Runtime } from '../../config/runtime.js';
 import { decoratedMethods } from '../discovery/discover.js';
+import { metrics } from '../metrics/metrics.js';
 import { JOBS, type JobName, type JobPayloads, QUEUE_CONCURRENCY, QUEUE_NAMES, type QueueName } from './jobs.js';
-import { HandBackError, type JobContext, ON_JOB } from './on-job.js';
+import { FinalJobError, HandBackError, type JobContext, ON_JOB } from './on-job.js';
+
+/** Job states in which the job's work is still to come (or under way). */
+const LIVE_STATES: string[] = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'];
+
+const CONNECTION_ERROR = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|Connection is closed|connect ETIMEDOUT/;
 
 type AnyHandler = (payload: unknown, context: JobContext) => Promise<unknown>;
 
@@ -51,6 +59,8 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
   private readonly shutdown = new AbortController();
   private readonly connection: Redis;
   private readonly prefix: string;
+  /** Set while Redis does not answer: the outage is logged once, not on every reconnect attempt. */
+  private outage: string | undefined;
 
   constructor(
     private readonly runtime: Runtime,
@@ -93,18 +103,84 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     this.connection.disconnect();
   }
 
-  /** Adds a job; a jobId makes the add idempotent (BullMQ ignores a second job with the same id). */
-  async add<N extends JobName>(name: N, payload: JobPayloads[N], options: { jobId?: string; delay?: number } = {}): Promise<string> {
+  /**
+   * Adds a job; a jobId makes the add idempotent (BullMQ ignores a second job with the same id).
+   * `bounded`: for a request that must answer, give up after REDIS_TIMEOUT_MS with
+   * ServiceUnavailableError instead of waiting for Redis to come back (the default, which never
+   * loses a job added by the engine).
+   */
+  async add<N extends JobName>(
+    name: N,
+    payload: JobPayloads[N],
+    options: { jobId?: string; delay?: number; bounded?: boolean } = {},
+  ): Promise<string> {
     const definition = JOBS[name];
     // BullMQ refuses ':' in custom job ids.
     const jobId = options.jobId?.replace(/:/g, '-');
-    const job = await this.queue(definition.queue).add(name, payload, { ...definition.options, jobId, delay: options.delay });
+    const adding = this.queue(definition.queue).add(name, payload, { ...definition.options, jobId, delay: options.delay });
+    const job = options.bounded ? await this.withinTimeout(adding) : await adding;
     return job.id ?? '';
+  }
+
+  /** Throws ServiceUnavailableError unless Redis answers a PING within REDIS_TIMEOUT_MS. */
+  async assertReachable(): Promise<void> {
+    await this.withinTimeout(this.connection.ping());
+  }
+
+  private async withinTimeout<T>(work: Promise<T>): Promise<T> {
+    const timeoutMs = this.runtime.config.app.REDIS_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    // A late answer or error of the abandoned command is dropped (an add may still land once Redis is back).
+    work.catch(() => undefined);
+    try {
+      return await Promise.race([
+        work,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new ServiceUnavailableError(`Redis (the job queue) did not answer within ${timeoutMs} ms; nothing was changed, try again`),
+              ),
+            timeoutMs,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Runs `name` every `everyMs` across all processes: one scheduler per name, so never twice at once. */
   async repeat<N extends JobName>(name: N, everyMs: number, payload: JobPayloads[N]): Promise<void> {
     await this.queue(JOBS[name].queue).upsertJobScheduler(name, { every: everyMs }, { name, data: payload, opts: JOBS[name].options });
+  }
+
+  /**
+   * A cron job scheduler in Redis: fires `name` at each moment `pattern` names in `tz` (or every
+   * `every` ms). Upserting the same id from several processes keeps one scheduler, and each firing
+   * is one job with an id derived from the scheduler and the moment: it runs once, in one process.
+   */
+  async schedule<N extends JobName>(
+    schedulerId: string,
+    name: N,
+    when: { pattern: string; tz: string } | { every: number },
+    payload: JobPayloads[N],
+  ): Promise<void> {
+    await this.queue(JOBS[name].queue).upsertJobScheduler(schedulerId, when, { name, data: payload, opts: JOBS[name].options });
+  }
+
+  /** Removes a scheduler (its waiting firing with it); false when there was none. */
+  async unschedule(name: JobName, schedulerId: string): Promise<boolean> {
+    return this.queue(JOBS[name].queue).removeJobScheduler(schedulerId);
+  }
+
+  /** A scheduler as BullMQ keeps it: its pattern or interval and the next firing (ms since the epoch). */
+  async scheduler(
+    name: JobName,
+    schedulerId: string,
+  ): Promise<{ pattern?: string; tz?: string; every?: number; next?: number } | undefined> {
+    const found = await this.queue(JOBS[name].queue).getJobScheduler(schedulerId);
+    return found ? { pattern: found.pattern, tz: found.tz, every: found.every, next: found.next } : undefined;
   }
 
   /** BullMQ's state of a job ('completed', 'failed', 'active', … or 'unknown' when it is gone). */
@@ -119,6 +195,47 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     const state = await this.queue(queueName).getJobState(id);
     const job = await this.queue(queueName).getJob(id);
     return job ? toView(job, state) : undefined;
+  }
+
+  /**
+   * Adds the job again under the same id when it is gone from Redis or ended without its work
+   * being done (the ledger says so); a job still waiting, delayed or running is left alone.
+   * Returns true when it was added.
+   */
+  async requeue<N extends JobName>(name: N, payload: JobPayloads[N], jobId: string): Promise<boolean> {
+    const queue = this.queue(JOBS[name].queue);
+    const id = jobId.replace(/:/g, '-');
+    const state = await queue.getJobState(id);
+    if (LIVE_STATES.includes(state)) return false;
+    if (state === 'completed' || state === 'failed') await queue.remove(id);
+    await this.add(name, payload, { jobId });
+    return true;
+  }
+
+  /**
+   * A lock across every process of this installation (Redis SET NX with an expiry, so a holder that
+   * dies frees it): runs `work` when the lock was free, else returns undefined without running it.
+   */
+  async exclusive<T>(name: string, ttlMs: number, work: () => Promise<T>): Promise<T | undefined> {
+    const key = `${this.prefix}:lock:${name}`;
+    const token = `${os.hostname()}:${process.pid}:${Date.now()}:${Math.random()}`;
+    if ((await this.connection.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') return undefined;
+    try {
+      return await work();
+    } finally {
+      // Only our own lock: it may have expired and been taken by another process meanwhile.
+      await this.connection.eval(
+        "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
+        1,
+        key,
+        token,
+      );
+    }
+  }
+
+  /** Whether a job with this id is waiting, delayed or running (not ended, not gone). */
+  async isLive(name: JobName, jobId: string): Promise<boolean> {
+    return LIVE_STATES.includes(await this.queue(JOBS[name].queue).getJobState(jobId.replace(/:/g, '-')));
   }
 
   /** Jobs of a queue in the given states, newest first. */
@@ -156,6 +273,11 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     return count;
   }
 
+  /** The BullMQ queues themselves, for the admin queue view (bull-board); nothing else should need them. */
+  bullQueues(): Queue[] {
+    return QUEUE_NAMES.map((name) => this.queue(name));
+  }
+
   async ping(): Promise<void> {
     await this.connection.ping();
   }
@@ -173,6 +295,8 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     let queue = this.queues.get(name);
     if (!queue) {
       queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      // Without a listener BullMQ prints every connection error with its stack, once per reconnect.
+      queue.on('error', (error) => this.redisError(error));
       this.queues.set(name, queue);
     }
     return queue;
@@ -180,7 +304,21 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
 
   private newConnection(): Redis {
     // BullMQ workers block on Redis: they need retries without a per-request limit.
-    return new Redis(this.runtime.redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+    const connection = new Redis(this.runtime.redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+    connection.on('error', (error: Error) => this.redisError(error));
+    connection.on('ready', () => {
+      if (this.outage === undefined) return;
+      this.outage = undefined;
+      this.logger.log(`Redis at ${redactUrl(this.runtime.redisUrl)} answers again`);
+    });
+    return connection;
+  }
+
+  /** One line when Redis stops answering, not one stack trace per reconnect attempt. */
+  private redisError(error: Error): void {
+    if (this.outage !== undefined) return;
+    this.outage = error.message || (error as NodeJS.ErrnoException).code || error.name;
+    this.logger.error(`Redis at ${redactUrl(this.runtime.redisUrl)} does not answer (${this.outage}); retrying until it does`);
   }
 
   private startWorker(queueName: QueueName, concurrency: number): void {
@@ -200,20 +338,34 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     worker.on('failed', (job, error) =>
       this.logger.warn(`${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`),
     );
-    worker.on('error', (error) => this.logger.error(`worker ${queueName}: ${error.message}`));
+    worker.on('error', (error) =>
+      CONNECTION_ERROR.test(`${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}`)
+        ? this.redisError(error)
+        : this.logger.error(`worker ${queueName}: ${error.message}`),
+    );
     this.workers.push(worker);
   }
 
   private async process(job: Job, token?: string): Promise<unknown> {
     const handler = this.handlers.get(job.name as JobName);
     if (!handler) throw new Error(`no handler for job ${job.name}`);
+    const queue = job.queueName;
+    const takenAt = Date.now();
+    // First attempts only: due = added plus its delay (a scheduled run); a retry waits for its backoff on purpose.
+    if (job.attemptsMade === 0) metrics.jobWait.observe({ queue }, Math.max(0, takenAt - job.timestamp - (job.delay ?? 0)) / 1000);
+    const took = (outcome: string) => metrics.jobDuration.observe({ queue, outcome }, (Date.now() - takenAt) / 1000);
     try {
-      return await handler(job.data, { id: job.id ?? '', attemptsMade: job.attemptsMade, shutdown: this.shutdown.signal });
+      const result = await handler(job.data, { id: job.id ?? '', attemptsMade: job.attemptsMade, shutdown: this.shutdown.signal });
+      took('completed');
+      return result;
     } catch (error) {
+      took(error instanceof HandBackError ? 'handed_back' : 'failed');
       if (error instanceof HandBackError) {
         await job.moveToDelayed(Date.now(), token ?? job.token);
         throw new DelayedError();
       }
+      // BullMQ moves an UnrecoverableError's job to failed without using its remaining attempts.
+      if (error instanceof FinalJobError) throw new UnrecoverableError(error.message);
       throw error;
     }
   }

@@ -29,6 +29,8 @@ export class DeploymentSignals implements OnApplicationShutdown {
     this.redisUrl = runtime.redisUrl;
     this.prefix = runtime.config.app.QUEUE_PREFIX;
     this.publisher = new Redis(this.redisUrl, { maxRetriesPerRequest: 3 });
+    // The job queue logs a Redis outage once; without a listener ioredis prints a stack per reconnect.
+    this.publisher.on('error', () => undefined);
   }
 
   private channel(kind: 'cancel' | 'logs', deploymentId?: string): string {
@@ -55,6 +57,7 @@ export class DeploymentSignals implements OnApplicationShutdown {
   private async subscribe(channel: string, handler: (message: string) => void): Promise<() => Promise<void>> {
     if (!this.subscriber) {
       this.subscriber = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
+      this.subscriber.on('error', () => undefined);
       this.subscriber.on('message', (ch: string, message: string) => {
         for (const handler of this.handlers.get(ch) ?? []) handler(message);
       });

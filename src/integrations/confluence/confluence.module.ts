@@ -20,6 +20,8 @@ export class ConfluenceModule {
     if (!config) return { module: ConfluenceModule, providers: [ConfluenceHealth] };
     return {
       module: ConfluenceModule,
+      // Global: the sprint review (src/reports) publishes its page through the gateway when Confluence is on.
+      global: true,
       imports: [EnvironmentsModule],
       providers: [
         { provide: ConfluenceConfig, useValue: config },
@@ -28,6 +30,7 @@ export class ConfluenceModule {
           useFactory: (catalog: RunbookCatalog, runtime: Runtime): PublisherOptions => ({
             runbooks: [...catalog.values()],
             jiraBaseUrl: runtime.config.jira?.baseUrl.toString().replace(/\/+$/, ''),
+            jiraProjectKey: runtime.config.jira?.projectKey,
             label: 'opsprint',
           }),
           inject: [RunbookCatalog, Runtime],
@@ -38,7 +41,7 @@ export class ConfluenceModule {
         ConfluencePublisher,
         ConfluenceEventJobs,
       ],
-      exports: [ConfluencePublisher],
+      exports: [ConfluencePublisher, ConfluenceGateway, ConfluenceConfig],
     };
   }
 }

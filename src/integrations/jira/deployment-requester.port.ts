@@ -9,6 +9,8 @@ export interface DeploymentRequest {
   trigger: 'jira_webhook' | 'jira_poll';
   requester: string;
   issueKey: string;
+  /** When the issue moved into the trigger status: the start of the deployment's lead time. */
+  transitionedAt: Date;
 }
 
 export interface DeploymentRequester {

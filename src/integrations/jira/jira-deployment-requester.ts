@@ -19,6 +19,7 @@ export class JiraDeploymentRequester implements DeploymentRequester {
         phases: request.phases,
         trigger: request.trigger,
         requester: `${request.requester} via ${request.issueKey}`,
+        jiraTrigger: { issueKey: request.issueKey, transitionedAt: request.transitionedAt },
       });
       return { deploymentId: created.id };
     } catch (error) {

@@ -71,6 +71,8 @@ export class JiraPollService {
           trigger: 'jira_poll',
           requester,
           issueKey: issue.key,
+          // The issue's last update is the latest the move into the trigger status can have been.
+          transitionedAt: typeof issue.fields.updated === 'string' ? new Date(issue.fields.updated) : new Date(),
         });
         await this.deliveries.settle(
           claimed.id,

@@ -31,6 +31,7 @@ describe('parseJiraWebhook', () => {
     const update = parseJiraWebhook(raw(cloudBody), { 'x-atlassian-webhook-identifier': 'abc-123' });
     expect(update).toEqual({
       deliveryKey: 'jira:abc-123',
+      timestamp: 1764237600000,
       event: 'jira:issue_updated',
       issueId: '10001',
       issueKey: 'OPS-1',
@@ -38,6 +39,7 @@ describe('parseJiraWebhook', () => {
       labels: ['opsprint', 'env-lab', 'phase-keystone'],
       statusChanges: [{ from: 'To Do', to: 'Ready to Deploy' }],
       requester: 'jira:5b10ac8d82e05b22cc7d4ef5 (Olga Operator)',
+      at: new Date(1764237600000),
     });
   });
 

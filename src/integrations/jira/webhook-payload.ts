@@ -1,3 +1,5 @@
+import { badTextReasons } from '../../common/control-characters.pipe.js';
+
 /**
  * Reads a `jira:issue_updated` delivery: which issue, its labels, the status changes (from
  * `changelog.items[].field === 'status'`, several may come at once), who did it, and the key
@@ -10,6 +12,8 @@ export interface StatusChange {
 
 export interface JiraIssueUpdate {
   deliveryKey: string;
+  /** When JIRA sent it (ms since the epoch): signed with the body, unlike the delivery id. */
+  timestamp: number | null;
   event: string;
   issueId: string;
   issueKey: string;
@@ -17,6 +21,8 @@ export interface JiraIssueUpdate {
   labels: string[];
   statusChanges: StatusChange[];
   requester: string;
+  /** When JIRA says the change happened (the body's `timestamp`), null when it does not say. */
+  at: Date | null;
 }
 
 export class MalformedWebhook extends Error {}
@@ -40,6 +46,9 @@ export function parseJiraWebhook(rawBody: Buffer, headers: Record<string, string
     throw new MalformedWebhook('body is not JSON');
   }
   if (!isObject(body)) throw new MalformedWebhook('body is not a JSON object');
+  // NUL and unpaired surrogates cannot be stored (PostgreSQL refuses them) and never come from JIRA.
+  const bad = badTextReasons(body);
+  if (bad.length > 0) throw new MalformedWebhook(bad[0]);
   const event = field(body, 'webhookEvent', isString, '');
   const issue = field(body, 'issue', isObject, '');
   const issueId = String(field(issue, 'id', isIdLike, 'issue.'));
@@ -65,6 +74,7 @@ export function parseJiraWebhook(rawBody: Buffer, headers: Record<string, string
 
   return {
     deliveryKey: deliveryKey(headers, body, event, issueId, changelog),
+    timestamp: timestampOf(body.timestamp),
     event,
     issueId,
     issueKey,
@@ -72,7 +82,13 @@ export function parseJiraWebhook(rawBody: Buffer, headers: Record<string, string
     labels,
     statusChanges,
     requester: requester(body.user),
+    at: eventTime(body.timestamp),
   };
+}
+
+function eventTime(timestamp: unknown): Date | null {
+  const ms = typeof timestamp === 'number' ? timestamp : typeof timestamp === 'string' && /^\d+$/.test(timestamp) ? Number(timestamp) : NaN;
+  return Number.isFinite(ms) && ms > 0 ? new Date(ms) : null;
 }
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
@@ -95,6 +111,11 @@ function deliveryKey(
     throw new MalformedWebhook('timestamp is missing (needed to identify a delivery without X-Atlassian-Webhook-Identifier)');
   const changelogId = changelog && isIdLike(changelog.id) ? String(changelog.id) : 'none';
   return `jira:${event}:${issueId}:${timestamp}:${changelogId}`;
+}
+
+function timestampOf(value: unknown): number | null {
+  const ms = typeof value === 'number' ? value : isString(value) && /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  return Number.isSafeInteger(ms) && ms > 0 ? ms : null;
 }
 
 function requester(user: unknown): string {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { ServiceUnavailableError } from '../../common/errors.js';
 import { JiraConfig } from '../../config/jira-config.js';
 import { WebhookDeliveryRepository } from '../../persistence/repositories/webhook-delivery.repository.js';
 import { DEPLOYMENT_REQUESTER, type DeploymentRequester } from './deployment-requester.port.js';
@@ -7,10 +8,18 @@ import { decideTrigger } from './webhook-decision.js';
 import { MalformedWebhook, parseJiraWebhook } from './webhook-payload.js';
 import { verifyJiraSignature } from './webhook-signature.js';
 
-export type WebhookOutcome = 'unauthorized' | 'malformed' | 'duplicate' | 'ignored' | 'requested' | 'request_failed';
+export type WebhookOutcome =
+  | 'unauthorized'
+  | 'malformed'
+  | 'stale'
+  | 'duplicate'
+  | 'ignored'
+  | 'requested'
+  | 'request_failed'
+  | 'unavailable';
 
 export interface WebhookAnswer {
-  status: 202 | 400 | 401;
+  status: 202 | 400 | 401 | 503;
   outcome: WebhookOutcome;
   reason?: string;
   deploymentId?: string;
@@ -28,7 +37,7 @@ export const JIRA_WEBHOOK_SOURCE = 'jira';
 export class JiraWebhookService {
   constructor(
     private readonly deliveries: WebhookDeliveryRepository,
-    @Inject(JiraConfig) private readonly config: Pick<JiraConfig, 'webhookSecret' | 'triggerStatus'>,
+    @Inject(JiraConfig) private readonly config: Pick<JiraConfig, 'webhookSecret' | 'triggerStatus' | 'webhookMaxAgeSeconds'>,
     @Inject(DEPLOYMENT_REQUESTER) private readonly requester: DeploymentRequester,
   ) {}
 
@@ -47,6 +56,12 @@ export class JiraWebhookService {
       await this.recordRefusal(rawBody, headers, error.message);
       return { status: 400, outcome: 'malformed', reason: error.message };
     }
+    // The delivery id is not signed: the signed timestamp bounds how long a captured body can be replayed.
+    const tooOld = this.staleness(update.timestamp);
+    if (tooOld) {
+      await this.recordRefusal(rawBody, headers, tooOld.reason);
+      return { status: 400, ...tooOld };
+    }
     const decision = decideTrigger(update, this.config.triggerStatus);
     const detail = {
       issueKey: update.issueKey,
@@ -56,6 +71,8 @@ export class JiraWebhookService {
     const claimed = await this.deliveries.claim({
       source: JIRA_WEBHOOK_SOURCE,
       deliveryKey: update.deliveryKey,
+      // The same signed body under another delivery id is a replay, not a new transition.
+      bodyHash: createHash('sha256').update(rawBody).digest('hex'),
       event: update.event,
       outcome: decision.kind === 'deploy' ? 'requesting' : 'ignored',
       detail: decision.kind === 'deploy' ? detail : { ...detail, reason: decision.reason },
@@ -69,6 +86,8 @@ export class JiraWebhookService {
       trigger: 'jira_webhook' as const,
       requester: update.requester,
       issueKey: update.issueKey,
+      // JIRA's own time of the change; a delivery that does not say is dated when it arrived.
+      transitionedAt: update.at ?? new Date(),
     };
     try {
       const { deploymentId } = await this.requester.request(request);
@@ -81,9 +100,32 @@ export class JiraWebhookService {
       return { status: 202, outcome: 'requested', deploymentId };
     } catch (error) {
       const reason = (error as Error).message;
+      if (error instanceof ServiceUnavailableError) {
+        // Redis away: forget the delivery and answer 503, so JIRA's retry asks again and is not a duplicate.
+        await this.deliveries.release(claimed.id);
+        return { status: 503, outcome: 'unavailable', reason };
+      }
       await this.deliveries.settle(claimed.id, 'request_failed', { ...detail, error: reason });
       return { status: 202, outcome: 'request_failed', reason };
     }
+  }
+
+  /** Why a delivery's signed timestamp is refused, or null when it is within the window (either way, for clock skew). */
+  private staleness(timestamp: number | null): { outcome: 'malformed' | 'stale'; reason: string } | null {
+    if (timestamp === null) return { outcome: 'malformed', reason: 'timestamp is missing or not a time in milliseconds' };
+    const window = this.config.webhookMaxAgeSeconds;
+    const ageSeconds = Math.round((Date.now() - timestamp) / 1000);
+    if (ageSeconds > window)
+      return {
+        outcome: 'stale',
+        reason: `timestamp is ${ageSeconds} s old; deliveries older than ${window} s are refused (JIRA_WEBHOOK_MAX_AGE_SECONDS)`,
+      };
+    if (-ageSeconds > window)
+      return {
+        outcome: 'stale',
+        reason: `timestamp is ${-ageSeconds} s in the future; more than ${window} s of clock skew is refused (JIRA_WEBHOOK_MAX_AGE_SECONDS)`,
+      };
+    return null;
   }
 
   private async recordRefusal(rawBody: Buffer, headers: Record<string, string | string[] | undefined>, reason: string): Promise<void> {

@@ -13,6 +13,8 @@ export interface NewDeployment {
   trigger: DeploymentTrigger;
   requester: string;
   dryRun: boolean;
+  /** The JIRA transition that asked for it (the start of its lead time). */
+  jiraTrigger?: { issueKey: string; transitionedAt: Date } | null;
   phases: {
     phaseKey: string;
     steps: { storyKey: string; stepKey: string; position: number; node: string; kind: string; title: string; command: string | null }[];
@@ -80,6 +82,8 @@ export class DeploymentRepository {
             trigger: input.trigger,
             requester: input.requester,
             dryRun: input.dryRun,
+            jiraTriggerIssueKey: input.jiraTrigger?.issueKey ?? null,
+            jiraTriggeredAt: input.jiraTrigger?.transitionedAt ?? null,
           },
         });
         for (const [position, phase] of input.phases.entries()) {
@@ -149,6 +153,14 @@ export class DeploymentRepository {
     });
   }
 
+  /** Takes back a deployment that could not be queued (Redis away): its ledger and its audit line go with it. */
+  async discard(id: string): Promise<void> {
+    await this.prisma.$transaction([
+      this.prisma.auditEvent.deleteMany({ where: { target: id, action: 'deployment.create' } }),
+      this.prisma.deployment.deleteMany({ where: { id } }),
+    ]);
+  }
+
   /** Closes a deployment whose workers are gone for good, freeing its environment. */
   async forceClose(id: string, error: string): Promise<void> {
     await this.prisma.deployment.update({
@@ -210,6 +222,12 @@ export class DeploymentRepository {
       include: { deployment: { select: { createdAt: true } }, stepRuns: { select: { node: true }, distinct: ['node'] } },
       orderBy: { deployment: { createdAt: 'desc' } },
     });
+  }
+
+  /** How many deployments are in each status (for /metrics). */
+  async countByStatus(): Promise<Record<string, number>> {
+    const groups = await this.prisma.deployment.groupBy({ by: ['status'], _count: { _all: true } });
+    return Object.fromEntries(groups.map((group) => [group.status, group._count._all]));
   }
 
   countSteps(deploymentId: string, statuses: readonly StepRunRecord['status'][]): Promise<number> {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@prisma/client';
 import type { PhaseRunStatus, StepRunStatus } from '../ledger-status.js';
-import { OPEN_STEP } from '../ledger-status.js';
+import { ACTIVE_DEPLOYMENT, OPEN_STEP } from '../ledger-status.js';
 import { PrismaService } from '../prisma.service.js';
-import type { DeploymentRecord, JsonValue, PhaseRunRecord, StepRunRecord } from '../records.js';
+import type { DeploymentRecord, JsonValue, PhaseRunRecord, StepAttemptRecord, StepRunRecord } from '../records.js';
 
 /** A deployment as the coordinator sees it while it holds the row lock. */
 export type LockedDeployment = DeploymentRecord & { phaseRuns: PhaseRunRecord[]; environment: { name: string } };
@@ -24,6 +24,17 @@ export interface StepResult {
   command: string;
   stdout: string;
   stderr: string;
+}
+
+/** The first line that says what went wrong: stderr's first non-blank line, else stdout's last (both already masked). */
+export function firstErrorLine(stderr: string, stdout: string): string | null {
+  const lines = (text: string) =>
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line.length > 0 && !line.startsWith('[… '));
+  const line = lines(stderr)[0] ?? lines(stdout).at(-1) ?? null;
+  return line === null ? null : line.slice(0, 500);
 }
 
 export interface NewArtifact {
@@ -96,7 +107,40 @@ export class LedgerRepository {
   async startPhase(phaseRun: PhaseRunRecord): Promise<void> {
     await this.prisma.phaseRun.update({
       where: { id: phaseRun.id },
-      data: { status: 'running', startedAt: phaseRun.startedAt ?? new Date() },
+      data: { status: 'running', startedAt: phaseRun.startedAt ?? new Date(), heartbeatAt: new Date() },
+    });
+  }
+
+  /** The worker running this phase is alive (see PhaseRun.heartbeatAt). */
+  async heartbeat(phaseRunId: string): Promise<void> {
+    await this.prisma.phaseRun.updateMany({ where: { id: phaseRunId, status: 'running' }, data: { heartbeatAt: new Date() } });
+  }
+
+  /** Deployments that hold their environment (queued, running, or cancelled but not yet closed), with their phases. */
+  unfinished(): Promise<LockedDeployment[]> {
+    return this.prisma.deployment.findMany({
+      where: { finishedAt: null, OR: [{ status: { in: [...ACTIVE_DEPLOYMENT] } }, { activeEnvironmentId: { not: null } }] },
+      include: { phaseRuns: { orderBy: { position: 'asc' } }, environment: { select: { name: true } } },
+      orderBy: { createdAt: 'asc' },
+    });
+  }
+
+  /**
+   * Ends a running phase nobody runs any more (its job and its worker are gone): the phase and its
+   * interrupted steps take `status`. False when the phase was no longer running.
+   */
+  async endAbandonedPhase(phaseRunId: string, status: 'cancelled' | 'failed', error: string | null): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const ended = await tx.phaseRun.updateMany({
+        where: { id: phaseRunId, status: 'running' },
+        data: { status, error, finishedAt: new Date() },
+      });
+      if (ended.count === 0) return false;
+      await tx.stepRun.updateMany({
+        where: { phaseRunId, status: 'running' },
+        data: { status: status === 'cancelled' ? 'cancelled' : 'failed', finishedAt: new Date() },
+      });
+      return true;
     });
   }
 
@@ -117,12 +161,27 @@ export class LedgerRepository {
     return this.prisma.stepRun.findMany({ where: { phaseRunId } });
   }
 
-  /** A new attempt of a step starts now; the row returned carries this attempt's start time. */
+  /**
+   * A new attempt of a step starts now; the row returned carries this attempt's start time. The
+   * attempt gets its own StepAttempt row: StepRun keeps only the latest, the report needs them all.
+   */
   startStep(stepRunId: string): Promise<StepRunRecord> {
-    return this.prisma.stepRun.update({
-      where: { id: stepRunId },
-      data: { status: 'running', attempt: { increment: 1 }, startedAt: new Date(), finishedAt: null, exitCode: null, durationMs: null },
+    return this.prisma.$transaction(async (tx) => {
+      const startedAt = new Date();
+      const row = await tx.stepRun.update({
+        where: { id: stepRunId },
+        data: { status: 'running', attempt: { increment: 1 }, startedAt, finishedAt: null, exitCode: null, durationMs: null },
+      });
+      await tx.stepAttempt.create({
+        data: { stepRunId, deploymentId: row.deploymentId, attempt: row.attempt, node: row.node, status: 'running', startedAt },
+      });
+      return row;
     });
+  }
+
+  /** Every attempt of the steps of a deployment, oldest first. */
+  attempts(deploymentId: string): Promise<StepAttemptRecord[]> {
+    return this.prisma.stepAttempt.findMany({ where: { deploymentId }, orderBy: [{ startedAt: 'asc' }, { attempt: 'asc' }] });
   }
 
   /** The step's result and its evidence in one transaction; the duration is this attempt's own. */
@@ -148,16 +207,42 @@ export class LedgerRepository {
         where: { id: started.id },
         data,
       }),
+      this.finishAttempt(started, {
+        status: result.status,
+        exitCode: result.exitCode,
+        finishedAt,
+        firstErrorLine: result.status === 'failed' ? firstErrorLine(result.stderr, result.stdout) : null,
+      }),
     ]);
     return fresh;
   }
 
   /** A step that could not run to an end (connection lost, cancelled, executor error). */
-  stopStep(started: StepRunRecord, status: StepRunStatus, stderr: string): Promise<StepRunRecord> {
+  async stopStep(started: StepRunRecord, status: StepRunStatus, stderr: string): Promise<StepRunRecord> {
     const finishedAt = new Date();
-    return this.prisma.stepRun.update({
-      where: { id: started.id },
-      data: { status, stderr, finishedAt, durationMs: durationOf(started, finishedAt) },
+    const [fresh] = await this.prisma.$transaction([
+      this.prisma.stepRun.update({
+        where: { id: started.id },
+        data: { status, stderr, finishedAt, durationMs: durationOf(started, finishedAt) },
+      }),
+      this.finishAttempt(started, {
+        status,
+        exitCode: null,
+        finishedAt,
+        firstErrorLine: status === 'failed' ? firstErrorLine(stderr, '') : null,
+      }),
+    ]);
+    return fresh;
+  }
+
+  private finishAttempt(
+    started: StepRunRecord,
+    result: { status: StepRunStatus; exitCode: number | null; finishedAt: Date; firstErrorLine: string | null },
+  ) {
+    // updateMany: a step started before attempts were recorded has no row, and that is fine.
+    return this.prisma.stepAttempt.updateMany({
+      where: { stepRunId: started.id, attempt: started.attempt },
+      data: { ...result, durationMs: durationOf(started, result.finishedAt) },
     });
   }
 

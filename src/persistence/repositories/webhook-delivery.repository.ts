@@ -9,12 +9,19 @@ import type { JsonValue } from '../records.js';
 export class WebhookDeliveryRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Inserts the row; null when the key was already recorded (a duplicate delivery). */
-  async claim(row: { source: string; deliveryKey: string; event: string | null; outcome: string; detail: JsonValue }): Promise<{
+  /** Inserts the row; null when the key, or the hash of the same body, was already recorded (a duplicate or a replay). */
+  async claim(row: {
+    source: string;
+    deliveryKey: string;
+    bodyHash?: string;
+    event: string | null;
+    outcome: string;
+    detail: JsonValue;
+  }): Promise<{
     id: string;
   } | null> {
     try {
-      return await unique('WebhookDelivery.deliveryKey', () =>
+      return await unique('WebhookDelivery.deliveryKey or bodyHash', () =>
         this.prisma.webhookDelivery.create({ data: { ...row, detail: row.detail as Prisma.InputJsonValue }, select: { id: true } }),
       );
     } catch (error) {
@@ -25,6 +32,11 @@ export class WebhookDeliveryRepository {
 
   async settle(id: string, outcome: string, detail: JsonValue, deploymentId?: string): Promise<void> {
     await this.prisma.webhookDelivery.update({ where: { id }, data: { outcome, detail: detail as Prisma.InputJsonValue, deploymentId } });
+  }
+
+  /** Forgets a claimed delivery that could not be handled now, so its retry is not taken for a duplicate. */
+  async release(id: string): Promise<void> {
+    await this.prisma.webhookDelivery.deleteMany({ where: { id } });
   }
 
   /** The JIRA issue whose transition requested this deployment (webhook or poll), if any. */

@@ -189,6 +189,8 @@ const credentials = story('keystone-openrc', {
       run: passwordTokenIssue,
       format: 'fieldValue',
       expect: tokenFields,
+      // The token id is a bearer credential for as long as it lives.
+      sensitive: ['id'],
     }),
     writeFile(ADMIN_OPENRC_PATH, (ctx) => renderOpenrc(ctx, 'admin'), { language: 'bash', mode: '0700' }),
     writeFile(DEMO_OPENRC_PATH, (ctx) => renderOpenrc(ctx, 'demo'), { language: 'bash', mode: '0700' }),
@@ -197,12 +199,16 @@ const credentials = story('keystone-openrc', {
       run: `source ${ADMIN_OPENRC_PATH} && openstack token issue`,
       format: 'fieldValue',
       expect: tokenFields,
+      // The token id is a bearer credential for as long as it lives.
+      sensitive: ['id'],
     }),
     verifyTable('verify-demo-openrc', {
       title: 'Token as demo from demo-openrc.sh',
       run: `source ${DEMO_OPENRC_PATH} && openstack token issue`,
       format: 'fieldValue',
       expect: tokenFields,
+      // The token id is a bearer credential for as long as it lives.
+      sensitive: ['id'],
     }),
   ],
 });

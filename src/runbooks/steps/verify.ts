@@ -6,6 +6,8 @@ export interface VerifyDefinition {
   format: TableFormat;
   expect: Template<Expectation[]>;
   retry?: { attempts: number; intervalMs: number };
+  /** Columns whose values are credentials (see VerifyStep.sensitive). */
+  sensitive?: string[];
   on?: NodeRole;
 }
 

@@ -24,7 +24,7 @@ class RecordingRequester implements DeploymentRequester {
 
 describe('JIRA webhooks: sandbox → POST /webhooks/jira → DeploymentRequester', () => {
   const secret = 'webhook-secret-for-tests';
-  const config = { webhookSecret: secret, triggerStatus: 'Ready to Deploy' };
+  const config = { webhookSecret: secret, triggerStatus: 'Ready to Deploy', webhookMaxAgeSeconds: 300 };
   let db: TestDatabase;
   let sandbox: AtlassianSandbox;
   let app: INestApplication;
@@ -68,7 +68,9 @@ describe('JIRA webhooks: sandbox → POST /webhooks/jira → DeploymentRequester
   it('requests exactly one deployment of the phase for a signed transition delivered three times', async () => {
     const key = await epic(['opsprint', 'env-lab', 'phase-keystone']);
     const before = (await rows()).length;
+    const movedFrom = new Date();
     await moveTo(key, 'Ready to Deploy');
+    const movedBy = new Date();
     const delivery = sandbox.jira.webhooks.deliveries.at(-1)!;
     expect(delivery.outcome).toBe(202);
     expect(delivery.headers['X-Hub-Signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
@@ -83,8 +85,13 @@ describe('JIRA webhooks: sandbox → POST /webhooks/jira → DeploymentRequester
         trigger: 'jira_webhook',
         requester: 'jira:5b10ac8d82e05b22cc7d4ef5 (Olga Operator)',
         issueKey: key,
+        transitionedAt: expect.any(Date),
       },
     ]);
+    // The start of the lead time is when JIRA says the epic moved (the delivery's timestamp).
+    const { transitionedAt } = requester.requests[0];
+    expect(transitionedAt.getTime()).toBeGreaterThanOrEqual(movedFrom.getTime() - 1000);
+    expect(transitionedAt.getTime()).toBeLessThanOrEqual(movedBy.getTime());
     const recorded = (await rows()).slice(before);
     expect(recorded).toHaveLength(1);
     expect(recorded[0]).toMatchObject({
@@ -186,6 +193,9 @@ describe('JIRA webhooks: sandbox → POST /webhooks/jira → DeploymentRequester
     expect(requester.requests).toEqual([
       expect.objectContaining({ environmentName: 'lab', phases: ['neutron'], trigger: 'jira_poll', issueKey: missed }),
     ]);
+    // No delivery says when it moved: the issue's last update does.
+    const updated = (await gateway.findIssue(missed)).fields.updated as string;
+    expect(requester.requests[0].transitionedAt).toEqual(new Date(updated));
     const third = await poll.pollOnce();
     expect(third.requested).toEqual([]);
     expect(third.skipped).toContainEqual({ issueKey: missed, reason: 'a deployment was already requested for this state' });

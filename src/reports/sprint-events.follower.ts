@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { OnDeploymentEvent } from '../infra/events/deployment-event-bus.js';
+import type { DeploymentEvent } from '../infra/events/deployment-events.js';
+import { JiraLinkRepository } from '../persistence/repositories/jira-link.repository.js';
+import { type StoryStatusCategoryValue, StoryStatusRepository } from '../persistence/repositories/story-status.repository.js';
+import { runbookStoryRef } from './load/sprint-input.js';
+import { SprintsService } from './sprints.service.js';
+
+/**
+ * Feeds the sprint model from what really ran: a deployment joins the sprint active when it
+ * starts, and each story's status moves with its phase results (in progress when a step is about
+ * to change a host, blocked when one fails, done when all its steps passed). Check-mode runs join
+ * their sprint (the report counts them apart) but move no story. Two or three small writes per
+ * event, no call to JIRA: the engine does not wait on anything slow.
+ */
+@Injectable()
+export class SprintEventsFollower {
+  constructor(
+    private readonly sprints: SprintsService,
+    private readonly statuses: StoryStatusRepository,
+    private readonly links: JiraLinkRepository,
+  ) {}
+
+  @OnDeploymentEvent()
+  async follow(event: DeploymentEvent): Promise<void> {
+    if (event.type === 'deployment.started') {
+      await this.sprints.assignDeployment(event, new Date(event.at));
+      return;
+    }
+    if (event.dryRun) return;
+    switch (event.type) {
+      case 'story.started':
+        return this.record(event, event.phaseKey, event.storyKey, 'in_progress');
+      case 'story.failed':
+        return this.record(event, event.phaseKey, event.storyKey, 'blocked');
+      case 'phase.finished':
+        if (event.status === 'cancelled') return;
+        for (const storyKey of event.storiesPassed) await this.record(event, event.phaseKey, storyKey, 'done');
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async record(event: DeploymentEvent, phaseKey: string, storyKey: string, category: StoryStatusCategoryValue): Promise<void> {
+    const entityKey = `${phaseKey}/${storyKey}`;
+    const link = await this.links.findByEntity(event.environmentId, entityKey);
+    await this.statuses.record({
+      storyKey: link?.issueKey ?? runbookStoryRef(event.environmentName, phaseKey, storyKey),
+      environmentId: event.environmentId,
+      entityKey,
+      category,
+      source: 'phase-result',
+      deploymentId: event.deploymentId,
+      at: new Date(event.at),
+    });
+  }
+}
