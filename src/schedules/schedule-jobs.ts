@@ -7,6 +7,7 @@ import type { DeploymentEvent } from '../infra/events/deployment-events.js';
 import { JobQueue } from '../infra/queue/job-queue.js';
 import type { JobPayloads } from '../infra/queue/jobs.js';
 import { type JobContext, OnJob } from '../infra/queue/on-job.js';
+import { DailyDigestService } from './daily-digest.service.js';
 import { DeploymentSchedulesService } from './deployment-schedules.service.js';
 import { DriftCheckService } from './drift-check.service.js';
 import { BUILT_IN_KEYS, BUILT_IN_SCHEDULES } from './schedule-keys.js';
@@ -30,6 +31,7 @@ export class ScheduleJobs implements OnApplicationBootstrap {
     private readonly queue: JobQueue,
     private readonly deploymentSchedules: DeploymentSchedulesService,
     private readonly drift: DriftCheckService,
+    private readonly digest: DailyDigestService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -69,6 +71,11 @@ export class ScheduleJobs implements OnApplicationBootstrap {
   @OnJob('schedules:drift-check')
   async driftCheck(_payload: JobPayloads['schedules:drift-check'], context: JobContext): Promise<unknown> {
     return this.drift.check(context.id);
+  }
+
+  @OnJob('schedules:daily-digest')
+  async dailyDigest(_payload: JobPayloads['schedules:daily-digest'], context: JobContext): Promise<unknown> {
+    return this.digest.publish(context.id);
   }
 
   @OnJob('schedules:drift-record')

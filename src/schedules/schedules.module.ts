@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DeploymentsModule } from '../deployments/deployments.module.js';
+import { ReportsModule } from '../reports/reports.module.js';
+import { DailyDigestService } from './daily-digest.service.js';
 import { DeploymentSchedulesService } from './deployment-schedules.service.js';
 import { DriftCheckService } from './drift-check.service.js';
 import { ScheduleFirings } from './schedule-firings.js';
@@ -13,8 +15,8 @@ import { SchedulesService } from './schedules.service.js';
  * and only the API and the dashboard read it.
  */
 @Module({
-  imports: [DeploymentsModule],
-  providers: [ScheduleFirings, DeploymentSchedulesService, DriftCheckService, SchedulesService, ScheduleJobs],
+  imports: [DeploymentsModule, ReportsModule],
+  providers: [ScheduleFirings, DailyDigestService, DeploymentSchedulesService, DriftCheckService, SchedulesService, ScheduleJobs],
   exports: [SchedulesService, DeploymentSchedulesService, DriftCheckService],
 })
 export class SchedulesModule {}

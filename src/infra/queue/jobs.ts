@@ -23,6 +23,8 @@ export interface JobPayloads {
   'schedules:drift-check': Record<string, never>;
   /** A deployment finished: a drift check's run records what drifted; a real run clears the drift of the phases it put right. */
   'schedules:drift-record': { deploymentId: string };
+  /** The daily scrum digest fires: a Confluence page update and a comment on the epics of each active sprint. */
+  'schedules:daily-digest': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -67,6 +69,7 @@ export const JOBS = {
   // A firing is not retried: a missed one waits for the next (its ScheduleRun row says why it failed).
   'schedules:deploy': { queue: 'schedules', options: { attempts: 1, removeOnComplete: 200, removeOnFail: 500 } },
   'schedules:drift-check': { queue: 'schedules', options: { attempts: 1, removeOnComplete: 50, removeOnFail: 200 } },
+  'schedules:daily-digest': { queue: 'schedules', options: { attempts: 1, removeOnComplete: 50, removeOnFail: 200 } },
   'schedules:drift-record': {
     queue: 'schedules',
     // Reopening stories needs JIRA, which may be down for a while.
