@@ -52,8 +52,7 @@ export async function runDemo(values: DemoOptions): Promise<number> {
     if (!realJira) {
       Object.assign(env, {
         JIRA_BASE_URL: sandbox.jiraBaseUrl,
-        // The sandbox speaks JIRA Cloud's dialect (search through /search/jql).
-        JIRA_FLAVOR: 'cloud',
+        // No JIRA_FLAVOR: the service asks the sandbox (serverInfo says Cloud), as it would a real site.
         JIRA_EMAIL: user.email,
         JIRA_API_TOKEN: user.apiToken,
         JIRA_PROJECT_KEY: 'OPS',

@@ -17,3 +17,14 @@ export async function unique<T>(target: string, write: () => Promise<T>): Promis
     throw error;
   }
 }
+
+/** The environment has a queued or running deployment: it may not change or go away under it. */
+export class ActiveDeploymentExists extends Error {
+  constructor(
+    readonly deploymentId: string,
+    readonly status: string,
+  ) {
+    super(`deployment ${deploymentId} is ${status}`);
+    this.name = 'ActiveDeploymentExists';
+  }
+}

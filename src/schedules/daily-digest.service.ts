@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { ConfluenceConfig } from '../config/confluence-config.js';
+import { ConfluenceConfig, confluenceSite } from '../config/confluence-config.js';
 import { JiraConfig } from '../config/jira-config.js';
 import { Runtime } from '../config/runtime.js';
 import { ConfluenceGateway } from '../integrations/confluence/confluence.gateway.js';
+import { sha256 } from '../integrations/confluence/content-hash.js';
 import { JiraGateway } from '../integrations/jira/jira.gateway.js';
 import type { JsonValue } from '../persistence/records.js';
 import { ConfluencePageRepository } from '../persistence/repositories/confluence-page.repository.js';
@@ -14,7 +14,6 @@ import { dailyScrumComment, dailyScrumPage } from './daily-digest-content.js';
 import { type FiringResult, ScheduleFirings } from './schedule-firings.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
  * The daily scrum digest of every active sprint, from the sprint data (SprintReviewService) through
@@ -75,7 +74,8 @@ export class DailyDigestService {
   private async publishPage(digest: DailyDigest, environmentName: string | null): Promise<{ url: string; version: number } | null> {
     if (!this.confluence || !this.confluenceConfig) return null;
     const environment = environmentName ? await this.environments.findByName(environmentName) : null;
-    const root = environment ? await this.pages.find(environment.id, 'root') : null;
+    const at = confluenceSite({ baseUrl: this.confluence.baseUrl, spaceKey: this.confluenceConfig.spaceKey });
+    const root = environment ? await this.pages.find(environment.id, 'root', at) : null;
     const title = environment ? `${environment.name} — Daily scrum` : `${digest.sprint.name} — Daily scrum`;
     const body = dailyScrumPage(digest, this.jiraConfig?.baseUrl.toString().replace(/\/+$/, ''));
     const space = this.confluenceConfig.spaceKey;

@@ -12,6 +12,7 @@ import { DeploymentSchedulesService } from './deployment-schedules.service.js';
 import { DriftCheckService } from './drift-check.service.js';
 import { BUILT_IN_KEYS, BUILT_IN_SCHEDULES } from './schedule-keys.js';
 import { registryName } from './schedules.service.js';
+import { SprintEndService } from './sprint-end.service.js';
 
 /**
  * Where the schedules meet the queues. @nestjs/schedule holds the cron definitions (each built-in
@@ -32,6 +33,7 @@ export class ScheduleJobs implements OnApplicationBootstrap {
     private readonly deploymentSchedules: DeploymentSchedulesService,
     private readonly drift: DriftCheckService,
     private readonly digest: DailyDigestService,
+    private readonly sprintEnd: SprintEndService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -76,6 +78,11 @@ export class ScheduleJobs implements OnApplicationBootstrap {
   @OnJob('schedules:daily-digest')
   async dailyDigest(_payload: JobPayloads['schedules:daily-digest'], context: JobContext): Promise<unknown> {
     return this.digest.publish(context.id);
+  }
+
+  @OnJob('schedules:sprint-review')
+  async sprintReview(_payload: JobPayloads['schedules:sprint-review'], context: JobContext): Promise<unknown> {
+    return this.sprintEnd.endDueSprints(context.id);
   }
 
   @OnJob('schedules:drift-record')

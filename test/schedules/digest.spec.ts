@@ -16,6 +16,7 @@ let t: TestApp;
 let url: string;
 
 /** What a person does in JIRA: plan and start a sprint on the board. */
+let sprintId: number;
 async function startTeamSprint(name: string): Promise<void> {
   const user = DEFAULT_USERS[0];
   const call = async (path: string, body: unknown) => {
@@ -34,9 +35,22 @@ async function startTeamSprint(name: string): Promise<void> {
   const now = Date.now();
   await call(`/rest/agile/1.0/sprint/${id}`, {
     state: 'active',
-    startDate: new Date(now - 60_000).toISOString(),
+    startDate: new Date(now - 120_000).toISOString(),
     endDate: new Date(now + 14 * 86_400_000).toISOString(),
   });
+  sprintId = id;
+  asPerson = call;
+}
+let asPerson: (path: string, body: unknown) => Promise<unknown>;
+
+async function fire(key: string) {
+  const fired = await fetch(`${url}/api/v1/schedules/${key}/run`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+  expect(fired.status).toBe(202);
+  const { jobId } = (await fired.json()) as { jobId: string };
+  return eventually(async () => {
+    const found = await t.app.get(JobQueue).job('schedules', jobId);
+    return found?.state === 'completed' || found?.state === 'failed' ? found : undefined;
+  }, 120_000);
 }
 
 beforeAll(async () => {
@@ -71,7 +85,7 @@ it('the daily scrum digest updates the "Daily scrum" page under the runbook root
     const found = await t.app.get(JobQueue).job('schedules', jobId);
     return found?.state === 'completed' || found?.state === 'failed' ? found : undefined;
   }, 120_000);
-  expect(job.returnvalue).toMatchObject({ outcome: 'done' });
+  expect(job.returnvalue).toEqual(expect.objectContaining({ outcome: 'done' }));
 
   const stories = labIssues(sandbox).filter((i) => i.issueType === 'Story' && i.labels.includes('phase-base'));
   const epic = labIssues(sandbox).find((i) => i.issueType === 'Epic' && i.labels.includes('phase-base'))!;
@@ -90,4 +104,22 @@ it('the daily scrum digest updates the "Daily scrum" page under the runbook root
   for (const story of stories) expect(comment).toContain(story.key);
   expect(comment).toContain('[Daily scrum page|http');
   expect(job.returnvalue).toMatchObject({ detail: [expect.objectContaining({ sprint: 'Platform sprint 7', epicsCommented: [epic.key] })] });
+});
+
+it('at the sprint’s end, the sprint-review schedule closes the JIRA sprint and publishes its review page', async () => {
+  const early = await fire('sprint-review');
+  expect(early.returnvalue).toMatchObject({ outcome: 'skipped', reason: 'no active sprint has reached its end' });
+  // The team moves the end date to a minute ago.
+  await asPerson(`/rest/agile/1.0/sprint/${sprintId}`, { endDate: new Date(Date.now() - 60_000).toISOString() });
+  const job = await fire('sprint-review');
+  expect(job.returnvalue).toMatchObject({
+    outcome: 'done',
+    detail: [expect.objectContaining({ sprint: 'Platform sprint 7', state: 'closed' })],
+  });
+  expect(sandbox.jira.state.sprints.find((s) => s.id === sprintId)?.state).toBe('closed');
+  const review = sandbox.confluence.pages().find((p) => p.title === 'Platform sprint 7 review');
+  expect(review).toBeDefined();
+  expect((job.returnvalue as { detail: { review: string }[] }).detail[0].review).toContain(review!.id);
+  // Once closed, the next firing has nothing to do.
+  expect((await fire('sprint-review')).returnvalue).toMatchObject({ outcome: 'skipped' });
 });

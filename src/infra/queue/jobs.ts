@@ -5,6 +5,8 @@ import type { DeploymentEvent } from '../events/deployment-events.js';
 export interface JobPayloads {
   /** Run one phase of a deployment on its nodes. */
   'deployments:run-phase': { deploymentId: string; phaseKey: string };
+  /** Find deployments whose jobs are gone from Redis and queue their unfinished phases again (or fail them). */
+  'deployments:reconcile': { trigger: 'start-up' | 'schedule' };
   /** Decide which phases start (or whether the deployment ends), under the deployment's row lock. */
   'deployments:advance': { deploymentId: string };
   'jira:deployment-event': DeploymentEvent;
@@ -25,6 +27,8 @@ export interface JobPayloads {
   'schedules:drift-record': { deploymentId: string };
   /** The daily scrum digest fires: a Confluence page update and a comment on the epics of each active sprint. */
   'schedules:daily-digest': Record<string, never>;
+  /** Looks for active sprints whose end has passed: closes each (JIRA too) and publishes its review. */
+  'schedules:sprint-review': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -43,6 +47,11 @@ export const JOBS = {
     queue: 'coordination',
     // The decision is idempotent (job ids of the phases it starts dedupe), so a retry is always safe.
     options: { attempts: 10, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: 1000, removeOnFail: 1000 },
+  },
+  'deployments:reconcile': {
+    queue: 'coordination',
+    // The next run looks again; job ids per time slot keep several processes from running it twice.
+    options: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 },
   },
   'jira:deployment-event': {
     queue: 'jira',
@@ -70,6 +79,7 @@ export const JOBS = {
   'schedules:deploy': { queue: 'schedules', options: { attempts: 1, removeOnComplete: 200, removeOnFail: 500 } },
   'schedules:drift-check': { queue: 'schedules', options: { attempts: 1, removeOnComplete: 50, removeOnFail: 200 } },
   'schedules:daily-digest': { queue: 'schedules', options: { attempts: 1, removeOnComplete: 50, removeOnFail: 200 } },
+  'schedules:sprint-review': { queue: 'schedules', options: { attempts: 1, removeOnComplete: 50, removeOnFail: 200 } },
   'schedules:drift-record': {
     queue: 'schedules',
     // Reopening stories needs JIRA, which may be down for a while.

@@ -9,6 +9,7 @@ import { DEPLOYMENT_REQUESTER } from './deployment-requester.port.js';
 import { JiraDriftReopen } from './drift-reopen.service.js';
 import { JiraDeploymentRequester } from './jira-deployment-requester.js';
 import { JiraEventJobs } from './jira-event-jobs.js';
+import { JiraFinalErrors } from './jira-final-errors.js';
 import { JiraHealth } from './jira-health.js';
 import { JiraPollJob } from './jira-poll.job.js';
 import { JiraPollService } from './jira-poll.service.js';
@@ -30,7 +31,7 @@ import { JiraWebhookService } from './webhook.service.js';
 export class JiraModule {
   static register(config: JiraConfig | null): DynamicModule {
     if (!config) {
-      return { module: JiraModule, controllers: [JiraWebhookOffController], providers: [JiraHealth] };
+      return { module: JiraModule, controllers: [JiraWebhookOffController], providers: [JiraHealth, JiraFinalErrors] };
     }
     return {
       module: JiraModule,
@@ -44,6 +45,7 @@ export class JiraModule {
         { provide: SecretValues, useExisting: EnvironmentsService },
         JiraGateway,
         JiraHealth,
+        JiraFinalErrors,
         JiraBacklogSync,
         JiraStatusSync,
         JiraSprintLifecycle,
