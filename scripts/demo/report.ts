@@ -70,6 +70,7 @@ export async function printSummary(
     const base = process.env.CONFLUENCE_BASE_URL ?? context.sandbox?.confluenceBaseUrl ?? '';
     console.log(`\nConfluence runbook: ${base}/pages/viewpage.action?pageId=${root.pageId}`);
   }
+  console.log(`${root ? '' : '\n'}Dashboard: ${context.baseUrl}/dashboard/deployments/${deployment.id} (sign in with an API token)`);
   const jiraBase = process.env.JIRA_BASE_URL ?? context.sandbox?.jiraBaseUrl;
   const firstEpic = [...epicOf.values()][0];
   if (jiraBase && firstEpic) console.log(`JIRA epics: ${jiraBase.replace(/\/+$/, '')}/browse/${firstEpic} … (one per phase, keys above)`);

@@ -153,6 +153,7 @@ function printStillRunning(context: {
     '',
     'Still running (Ctrl-C stops the service, the lab and the sandbox):',
     `   deployments   ${baseUrl}/api/v1/deployments   (header Authorization: Bearer <admin token>)`,
+    `   dashboard     ${baseUrl}/dashboard   (sign in with the admin token)`,
     `   API docs      ${baseUrl}/api/docs`,
     `   health        ${baseUrl}/health`,
     `   admin token   ${context.adminToken ?? 'the OPSPRINT_ADMIN_TOKEN you set'}`,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '../common/errors.js';
-import { ConfluenceConfig } from '../config/confluence-config.js';
+import { ConfluenceConfig, confluenceSite } from '../config/confluence-config.js';
 import { JiraConfig } from '../config/jira-config.js';
 import { ConfluenceGateway } from '../integrations/confluence/confluence.gateway.js';
 import { sha256 } from '../integrations/confluence/content-hash.js';
@@ -67,7 +67,9 @@ export class SprintReviewService {
     private readonly audit: AuditRepository,
     private readonly pages: ConfluencePageRepository,
     @Optional() private readonly confluence?: ConfluenceGateway,
-    @Optional() @Inject(ConfluenceConfig) private readonly confluenceConfig?: Pick<ConfluenceConfig, 'spaceKey' | 'parentPageId'>,
+    @Optional()
+    @Inject(ConfluenceConfig)
+    private readonly confluenceConfig?: Pick<ConfluenceConfig, 'baseUrl' | 'spaceKey' | 'parentPageId'>,
     @Optional() @Inject(JiraConfig) private readonly jiraConfig?: Pick<JiraConfig, 'baseUrl'>,
   ) {}
 
@@ -100,7 +102,7 @@ export class SprintReviewService {
     const data = await this.sprints.reportData(sprintId);
     if (!data) throw new NotFoundError(`sprint ${sprintId} does not exist`);
     const environmentId = data.environmentId ?? data.deployments.at(-1)?.environment.id ?? null;
-    const root = environmentId ? await this.pages.find(environmentId, 'root') : null;
+    const root = environmentId ? await this.pages.find(environmentId, 'root', confluenceSite(this.confluenceConfig)) : null;
     const parentId = root?.pageId ?? this.confluenceConfig.parentPageId;
     const charts = { burndown: true, timeline: report.timelines.length > 0 };
     const title = reviewPageTitle(report.sprint.name);

@@ -63,6 +63,18 @@ describe('SshExecutor step timeout, cancel and lost connections', () => {
     expect((await node.run('echo after-cancel')).stdout).toBe('after-cancel\n');
   });
 
+  it('kills only the step that timed out: a daemon an earlier step left in the background keeps running', async () => {
+    const node = await executor.session(targetFor(sshd));
+    const daemon = `sleep 32.${process.pid}5`;
+    const stuck = `sleep 31.${process.pid}5`;
+    await node.run(`nohup ${daemon} >/dev/null 2>&1 &`);
+    await waitFor(async () => (await remoteProcesses(daemon)).length === 1, 5000, 'the daemon to start');
+    await expect(node.run(`${stuck}; echo never`, { timeoutMs: 500 })).rejects.toMatchObject({ code: 'timeout' });
+    await waitFor(async () => (await remoteProcesses(stuck)).length === 0, 10_000, `${stuck} to be killed`);
+    expect(await remoteProcesses(daemon)).toHaveLength(1);
+    await run('pkill', ['-f', daemon]);
+  });
+
   it('closeAll cancels a running step and kills its remote process before disconnecting', async () => {
     const node = await executor.session(targetFor(sshd));
     const marker = `sleep 31.${process.pid}3`;

@@ -10,7 +10,7 @@ import { Socket } from 'node:net';
 import ssh2, { Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
 import { type NodeSession, SessionFactory, SshError, type SshTarget } from './executor.types.js';
 import { decideHostKey, openSshFingerprint } from './host-key.js';
-import type { ShellStream } from './shell-channel.js';
+import type { ShellProcess, ShellStream } from './shell-channel.js';
 import { ShellPool } from './shell-pool.js';
 import { SshNodeSession, type NodeConnection } from './ssh-node-session.js';
 
@@ -135,7 +135,7 @@ class LiveConnection implements NodeConnection {
       () => this.exec(shellCommand),
       node,
       maxShells,
-      (group) => this.killGroup(group),
+      (shell) => this.killStep(shell),
       (error) => this.shellStartFailure(error),
     );
     client.on('close', () => {
@@ -198,9 +198,14 @@ class LiveConnection implements NodeConnection {
     );
   }
 
-  /** Runs in its own exec channel because the step's shell channel is the one that is stuck. */
-  private async killGroup(processGroup: number): Promise<void> {
-    const channel = await this.exec(`${this.sudo ? 'sudo -n ' : ''}kill -KILL -- -${processGroup}`);
+  /**
+   * Runs in its own exec channel because the step's shell channel is the one that is stuck. Kills
+   * the process group of each step subshell of the shell (job control gives every step its own),
+   * then the shell's own group; what earlier steps left running in the background survives.
+   */
+  private async killStep(shell: ShellProcess): Promise<void> {
+    const steps = `$(for p in $(pgrep -P ${shell.pid}); do echo "-$p"; done)`;
+    const channel = await this.exec(`${this.sudo ? 'sudo -n ' : ''}kill -KILL -- ${steps} -${shell.group}`);
     await new Promise<void>((resolve) => {
       channel.on('close', resolve);
       channel.on('error', () => undefined);
