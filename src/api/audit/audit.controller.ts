@@ -1,14 +1,22 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { AuditEventRecord } from '../../persistence/records.js';
 import { AuditRepository } from '../../persistence/repositories/audit.repository.js';
 import { ApiRoute } from '../common/api-route.decorator.js';
 import { isoDate } from '../common/iso-date.js';
 
+/** Audit actions are dotted lower-case names (`sprint.review.published`). */
+const AUDIT_ACTION = /^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)*$/;
+
 export class AuditQueryDto {
-  @ApiPropertyOptional({ example: 'deployment.create' }) @IsOptional() @IsString() @MaxLength(100) action?: string;
+  @ApiPropertyOptional({ example: 'environment.update', pattern: AUDIT_ACTION.source })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  @Matches(AUDIT_ACTION, { message: 'action must be an audit action name such as environment.update' })
+  action?: string;
   @ApiPropertyOptional({ example: 'ops-admin', description: 'Token name or component' })
   @IsOptional()
   @IsString()
@@ -16,14 +24,14 @@ export class AuditQueryDto {
   actor?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'Events at or after this time' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  since?: Date;
+  @IsString()
+  @IsISO8601({ strict: true }, { message: 'since must be a date-time in ISO 8601 form, e.g. 2026-12-01T00:00:00Z' })
+  since?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'Events before this time (the `nextBefore` of the previous page)' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  before?: Date;
+  @IsString()
+  @IsISO8601({ strict: true }, { message: 'before must be a date-time in ISO 8601 form, e.g. 2026-12-01T00:00:00Z' })
+  before?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @IsOptional()
   @Type(() => Number)
@@ -78,7 +86,13 @@ export class AuditController {
   @ApiOkResponse({ type: AuditPageResponseDto })
   async list(@Query() query: AuditQueryDto): Promise<AuditPageResponseDto> {
     const limit = query.limit ?? 100;
-    const events = await this.audit.list({ ...query, limit: limit + 1 });
+    const events = await this.audit.list({
+      action: query.action,
+      actor: query.actor,
+      since: query.since ? new Date(query.since) : undefined,
+      before: query.before ? new Date(query.before) : undefined,
+      limit: limit + 1,
+    });
     const page = events.slice(0, limit);
     return { items: page.map(toAuditEvent), nextBefore: events.length > limit ? isoDate(page[page.length - 1].at) : null };
   }
