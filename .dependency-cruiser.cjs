@@ -75,7 +75,7 @@ module.exports = {
       severity: 'error',
       comment: 'The opsprint CLI reaches the service through its REST API only; it shares the argument parser and nothing else.',
       from: { path: '^src/cli/' },
-      to: { path: '^(src|lab)/', pathNot: '^src/(cli/|common/command-line\\.ts$)' },
+      to: { path: '^(src|lab)/', pathNot: '^src/(cli/|common/(command-line|format-duration)\\.ts$)' },
     },
   ],
   options: {

@@ -1,13 +1,7 @@
 import { styleText } from 'node:util';
 
-/** 850 ms, 12.3 s, 2 m 05 s, 1 h 02 m: one format for every duration the CLI prints. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} m ${String(seconds % 60).padStart(2, '0')} s`;
-  return `${Math.floor(seconds / 3600)} h ${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')} m`;
-}
+/** One duration format with the Confluence pages, the dashboard and the reviews. */
+export { formatDuration } from '../common/format-duration.js';
 
 export function elapsed(from: string | null, to: string | null, now = Date.now()): number | undefined {
   if (!from) return undefined;

@@ -1,13 +1,5 @@
 /** One format for durations and times everywhere on the dashboard (UTC, to the second). */
-export function formatDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}
+export { formatDuration } from '../common/format-duration.js';
 
 /** To the minute, for table cells: the page says once that times are UTC. */
 export function formatMinute(value: Date | string | null | undefined): string {

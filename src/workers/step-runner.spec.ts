@@ -122,6 +122,11 @@ describe('runPlannedStep', () => {
     expect(outcome.status).toBe('failed');
     expect(node.ran).toHaveLength(3);
     expect(outcome.stderr).toMatch(/^verification failed: .*alive/m);
+    // The evidence lists the expectation that was checked, with what the output showed.
+    const evidence = outcome.artifacts[0]?.data?.expectations ?? [];
+    expect(evidence).toHaveLength(1);
+    expect(evidence[0]).toMatchObject({ expected: expect.stringContaining('alive'), passed: false });
+    expect(evidence[0]?.actual).toContain('xxx');
   });
 
   it('in check mode reads a verification once and reports what is not yet true', async () => {

@@ -1,5 +1,5 @@
 import type { PlannedStep } from '../runbooks/model.js';
-import { checkExpectations, parseVerifyOutput } from '../runbooks/parse/index.js';
+import { type ExpectationOutcome, type ExpectationResult, checkExpectations, parseVerifyOutput } from '../runbooks/parse/index.js';
 import { shownDigest } from '../runbooks/plan.js';
 import { maskSecrets, sensitiveValues } from '../runbooks/secrets.js';
 import { shellQuote } from '../runbooks/render/shell.js';
@@ -13,7 +13,8 @@ export interface StepArtifact {
   language?: string;
   /** Still unmasked here: the ledger masks before anything is stored. */
   content: string;
-  data?: { columns: string[]; rows: Record<string, string>[] };
+  /** verification_table: the parsed table, and each expectation checked against it with its outcome. */
+  data?: { columns: string[]; rows: Record<string, string>[]; expectations?: ExpectationOutcome[] };
 }
 
 export interface StepOutcome {
@@ -176,20 +177,29 @@ async function verify(
   const attempts = options.dryRun ? 1 : (spec.retry?.attempts ?? 1);
   const sleep = options.sleep ?? defaultSleep;
   let failures: string[] = [];
+  let outcomes: ExpectationOutcome[] = [];
   for (let attempt = 1; attempt <= attempts; attempt++) {
     outcome.stdout = '';
     outcome.stderr = '';
     outcome.commands = [];
     const result = await run(step.run!);
     const rows = result.exitCode === 0 ? safeParse(spec.format, result.stdout) : [];
-    const check = result.exitCode === 0 ? checkExpectations(rows, spec.expect) : { ok: false, failures: [`exit code ${result.exitCode}`] };
+    const check: ExpectationResult =
+      result.exitCode === 0
+        ? checkExpectations(rows, spec.expect)
+        : {
+            ok: false,
+            failures: [`exit code ${result.exitCode}`],
+            outcomes: [{ name: 'the command succeeds', expected: 'exit code 0', actual: `exit code ${result.exitCode}`, passed: false }],
+          };
     failures = check.failures;
+    outcomes = check.outcomes;
     if (check.ok) {
       outcome.artifacts.push({
         kind: 'verification_table',
         name: step.title,
         content: result.stdout,
-        data: { columns: columnsOf(rows), rows },
+        data: { columns: columnsOf(rows), rows, expectations: outcomes },
       });
       return { ...outcome, status: 'ok' };
     }
@@ -200,7 +210,7 @@ async function verify(
     kind: 'verification_table',
     name: step.title,
     content: outcome.stdout,
-    data: { columns: columnsOf(rows), rows },
+    data: { columns: columnsOf(rows), rows, expectations: outcomes },
   });
   if (options.dryRun) {
     return { ...outcome, status: 'would_change', exitCode: null, stdout: `${outcome.stdout}not yet true: ${failures.join('; ')}\n` };
@@ -243,7 +253,23 @@ function maskSensitive(outcome: StepOutcome, columns: string[]): StepOutcome {
     artifacts: outcome.artifacts.map((artifact) => ({
       ...artifact,
       content: mask(artifact.content),
-      ...(artifact.data ? { data: { columns: artifact.data.columns, rows: artifact.data.rows.map(maskRow) } } : {}),
+      ...(artifact.data
+        ? {
+            data: {
+              columns: artifact.data.columns,
+              rows: artifact.data.rows.map(maskRow),
+              ...(artifact.data.expectations
+                ? {
+                    expectations: artifact.data.expectations.map((outcome) => ({
+                      ...outcome,
+                      expected: mask(outcome.expected),
+                      actual: mask(outcome.actual),
+                    })),
+                  }
+                : {}),
+            },
+          }
+        : {}),
     })),
   };
 }

@@ -60,5 +60,19 @@ describe('a deployment driven through the API on lab nodes, with workers on', ()
       .set(bearer(ADMIN_TOKEN))
       .expect(200);
     expect(output.body.finishedAt).not.toBeNull();
+
+    // A verify step answers with the expectations it checked and each outcome, not only "ok".
+    const verify = done.body.phaseRuns[0].steps.find((s: { kind: string }) => s.kind === 'verify');
+    const evidence = await t
+      .http()
+      .get(`/api/v1/deployments/${created.body.id}/steps/${verify.id}/output`)
+      .set(bearer(ADMIN_TOKEN))
+      .expect(200);
+    expect(evidence.body.status).toBe('ok');
+    expect(evidence.body.expectations.length).toBeGreaterThan(0);
+    for (const outcome of evidence.body.expectations) {
+      expect(outcome).toEqual({ name: expect.any(String), expected: expect.any(String), actual: expect.any(String), passed: true });
+      expect(outcome.actual).not.toBe('');
+    }
   });
 });

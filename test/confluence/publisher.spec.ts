@@ -103,6 +103,15 @@ describe('ConfluencePublisher: a deployment published to the Confluence sandbox'
         .map((row) => row[1])
         .sort(),
     ).toEqual(['admin', 'demo']);
+    // Under the verification table: what the verify step checked and each outcome, text escaped.
+    const all = tables(body);
+    const checked = all[all.findIndex((rows) => rows[0]?.join('|') === 'ID|Name') + 1];
+    expect(checked).toEqual([
+      ['Expectation', 'Expected', 'Actual', 'Result'],
+      ['the admin user exists', 'a row with Name = "admin"', 'found [ID="beaa5b94", Name="admin"]', 'pass'],
+      ['expected at least 2 rows', 'at least 2 rows', 'found 2 rows <& "quoted">', 'pass'],
+    ]);
+    expect(body).toContain('found 2 rows &lt;&amp; ');
 
     const text = textOf(parseStorage(body));
     expect(text).toContain('As an operator I want the admin and demo users so that I can administer and test the cloud.');

@@ -91,12 +91,24 @@ export class ArtifactResponseDto {
   @ApiProperty(dateTime) createdAt: string;
 }
 
+export class ExpectationOutcomeResponseDto {
+  @ApiProperty({ description: "The runbook's description of the expectation, else what it wants" }) name: string;
+  @ApiProperty({ example: 'a row with Host Name = "linux-node2.example.com", Service = "compute"' }) expected: string;
+  @ApiProperty({ description: 'What the command output showed, secrets masked', example: 'found 5 rows' }) actual: string;
+  @ApiProperty() passed: boolean;
+}
+
 export class StepOutputResponseDto extends StepRunResponseDto {
   @ApiProperty({ format: 'uuid' }) phaseRunId: string;
   @ApiProperty({ type: String, nullable: true, description: 'The command as it ran, secrets masked' }) command: string | null;
   @ApiProperty({ type: String, nullable: true }) stdout: string | null;
   @ApiProperty({ type: String, nullable: true }) stderr: string | null;
   @ApiProperty({ type: [ArtifactResponseDto] }) artifacts: ArtifactResponseDto[];
+  @ApiProperty({
+    type: [ExpectationOutcomeResponseDto],
+    description: 'Verify steps: every expectation checked on the last attempt, with its outcome (empty for other steps)',
+  })
+  expectations: ExpectationOutcomeResponseDto[];
 }
 
 // What the deployments service answers, field by field: only these reach the client.
@@ -228,6 +240,7 @@ export function toStepOutputResponse(
     command: step.command,
     stdout: step.stdout,
     stderr: step.stderr,
+    expectations: step.artifacts.flatMap((artifact) => (artifact.kind === 'verification_table' ? expectationsOf(artifact.data) : [])),
     artifacts: step.artifacts.map((artifact) => ({
       id: artifact.id,
       phaseKey: artifact.phaseKey,
@@ -240,4 +253,15 @@ export function toStepOutputResponse(
       createdAt: isoDate(artifact.createdAt),
     })),
   };
+}
+
+/** The expectation outcomes stored with a verification table (older rows have none). */
+function expectationsOf(data: unknown): ExpectationOutcomeResponseDto[] {
+  const list = (data as { expectations?: unknown } | null)?.expectations;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((item: Record<string, unknown>) =>
+    item && typeof item.name === 'string' && typeof item.expected === 'string' && typeof item.actual === 'string'
+      ? [{ name: item.name, expected: item.expected, actual: item.actual, passed: item.passed === true }]
+      : [],
+  );
 }

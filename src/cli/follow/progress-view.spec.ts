@@ -68,7 +68,7 @@ describe('the terminal progress view', () => {
     const view = new TerminalProgressView(tty as unknown as NodeJS.WriteStream);
     view.update(running);
     const frame = written.join('');
-    expect(frame).toContain('\n✓ base          ████████████████████ 100%      4/4  12.3 s\n');
+    expect(frame).toContain('\n✓ base          ████████████████████ 100%      4/4  12 s\n');
     expect(frame).toContain('\n▶ mariadb       █████░░░░░░░░░░░░░░░  25%      1/4\n');
     expect(frame).toContain('\n    linux-node1 █████░░░░░░░░░░░░░░░          1/4  ▶ mariadb step 1\n');
     expect(frame).toContain('\n· rabbitmq      ░░░░░░░░░░░░░░░░░░░░   0%      0/2\n');
@@ -92,10 +92,10 @@ describe('the line progress view (pipes and logs)', () => {
       'deployment d-1 · lab · openstack-liberty 1.0.0 · running',
       '  base · linux-node1: 2/2 steps done',
       '  base · linux-node2: 2/2 steps done',
-      '✓ base succeeded in 12.3 s (1 changed, 3 ok)',
+      '✓ base succeeded in 12 s (1 changed, 3 ok)',
       '▶ mariadb running on linux-node1',
       '  ✗ mariadb · linux-node1 · mariadb step 1: failed (exit code 3)',
-      '✗ mariadb failed in 12.3 s (1 changed, 1 failed, 2 pending)',
+      '✗ mariadb failed in 12 s (1 changed, 1 failed, 2 pending)',
     ]);
   });
 });

@@ -9,7 +9,8 @@ describe('checkExpectations', () => {
     const result = checkExpectations(hosts, [
       { kind: 'row', match: { 'Host Name': ' linux-node2.example.com ', Service: 'compute', Zone: 'nova' } },
     ]);
-    expect(result).toEqual({ ok: true, failures: [] });
+    expect(result.ok).toBe(true);
+    expect(result.failures).toEqual([]);
   });
 
   it('does not accept a prefix as an exact match', () => {
@@ -76,5 +77,33 @@ describe('checkExpectations', () => {
       { kind: 'row', match: { Service: 'api' } },
     ]);
     expect(result.failures).toHaveLength(2);
+  });
+});
+
+describe('checkExpectations outcomes (verification evidence)', () => {
+  const hosts = parseOpenStackTable(hostList);
+
+  it('lists every expectation checked with what it wanted, what the output showed and whether it held', () => {
+    const result = checkExpectations(hosts, [
+      { kind: 'row', match: { 'Host Name': 'linux-node2.example.com', Service: 'compute' }, description: 'compute of node2 is registered' },
+      { kind: 'rowCount', min: 9 },
+      { kind: 'everyRow', match: { Zone: /./ } },
+    ]);
+    expect(result.outcomes).toEqual([
+      {
+        name: 'compute of node2 is registered',
+        expected: 'a row with Host Name = "linux-node2.example.com", Service = "compute"',
+        actual: expect.stringContaining('Service="compute"'),
+        passed: true,
+      },
+      { name: 'expected at least 9 rows', expected: 'at least 9 rows', actual: 'found 5 rows', passed: false },
+      {
+        name: 'expected every row to have Zone matching /./',
+        expected: 'every row to have Zone matching /./',
+        actual: 'all 5 rows do',
+        passed: true,
+      },
+    ]);
+    expect(result.failures).toEqual(['expected at least 9 rows: found 5 rows']);
   });
 });

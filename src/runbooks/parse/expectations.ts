@@ -4,6 +4,17 @@ export interface ExpectationResult {
   ok: boolean;
   /** One sentence per unmet expectation, written for the operator reading the step log. */
   failures: string[];
+  /** Every expectation checked, in order, with what it wanted, what the output showed and whether it held. */
+  outcomes: ExpectationOutcome[];
+}
+
+/** The evidence of one checked expectation (shown in the API step answer and on the Confluence phase page). */
+export interface ExpectationOutcome {
+  /** The runbook's description of the expectation, else what it wants. */
+  name: string;
+  expected: string;
+  actual: string;
+  passed: boolean;
 }
 
 type Row = Record<string, string>;
@@ -50,6 +61,32 @@ function label(expectation: Expectation, fallback: string): string {
   return expectation.description ? `${expectation.description} (${fallback}): ` : `${fallback}: `;
 }
 
+function expectedText(expectation: Expectation): string {
+  if (expectation.kind === 'row') return `a row with ${describeMatch(expectation.match)}`;
+  if (expectation.kind === 'everyRow') return `every row to have ${describeMatch(expectation.match)}`;
+  return `${wantedCount(expectation)} row${/ 1$/.test(wantedCount(expectation)) ? '' : 's'}`;
+}
+
+function wantedCount({ min, max }: Extract<Expectation, { kind: 'rowCount' }>): string {
+  return min !== undefined && max !== undefined
+    ? min === max
+      ? `exactly ${min}`
+      : `between ${min} and ${max}`
+    : min !== undefined
+      ? `at least ${min}`
+      : `at most ${max}`;
+}
+
+/** What the output showed for an expectation that held. */
+function passedText(rows: Row[], expectation: Expectation): string {
+  if (expectation.kind === 'row') {
+    const row = rows.find((candidate) => mismatches(candidate, expectation.match).length === 0)!;
+    return `found [${describeRow(row, Object.keys(expectation.match))}]`;
+  }
+  if (expectation.kind === 'everyRow') return `all ${rows.length} row${rows.length === 1 ? '' : 's'} do`;
+  return `found ${rows.length} row${rows.length === 1 ? '' : 's'}`;
+}
+
 function checkRow(rows: Row[], expectation: Extract<Expectation, { kind: 'row' }>): string | undefined {
   if (rows.some((row) => mismatches(row, expectation.match).length === 0)) return undefined;
   const prefix = label(expectation, `expected a row with ${describeMatch(expectation.match)}`);
@@ -80,14 +117,7 @@ function checkEveryRow(rows: Row[], expectation: Extract<Expectation, { kind: 'e
 function checkRowCount(rows: Row[], expectation: Extract<Expectation, { kind: 'rowCount' }>): string | undefined {
   const { min, max } = expectation;
   if ((min === undefined || rows.length >= min) && (max === undefined || rows.length <= max)) return undefined;
-  const wanted =
-    min !== undefined && max !== undefined
-      ? min === max
-        ? `exactly ${min}`
-        : `between ${min} and ${max}`
-      : min !== undefined
-        ? `at least ${min}`
-        : `at most ${max}`;
+  const wanted = wantedCount(expectation);
   const unit = / 1$/.test(wanted) ? 'row' : 'rows';
   const prefix = label(expectation, `expected ${wanted} ${unit}`);
   return `${prefix}found ${rows.length} row${rows.length === 1 ? '' : 's'}`;
@@ -96,12 +126,21 @@ function checkRowCount(rows: Row[], expectation: Extract<Expectation, { kind: 'r
 /** Checks parsed rows against a verify step's expectations; every unmet one is reported. */
 export function checkExpectations(rows: Row[], expectations: Expectation[]): ExpectationResult {
   const failures: string[] = [];
+  const outcomes: ExpectationOutcome[] = [];
   for (const expectation of expectations) {
     let failure: string | undefined;
     if (expectation.kind === 'row') failure = checkRow(rows, expectation);
     else if (expectation.kind === 'everyRow') failure = checkEveryRow(rows, expectation);
     else failure = checkRowCount(rows, expectation);
     if (failure) failures.push(failure);
+    const expected = expectedText(expectation);
+    const prefix = label(expectation, `expected ${expected}`);
+    outcomes.push({
+      name: expectation.description ?? `expected ${expected}`,
+      expected,
+      actual: failure ? (failure.startsWith(prefix) ? failure.slice(prefix.length) : failure) : passedText(rows, expectation),
+      passed: !failure,
+    });
   }
-  return { ok: failures.length === 0, failures };
+  return { ok: failures.length === 0, failures, outcomes };
 }

@@ -2,7 +2,7 @@ import type { TableFormat } from '../model.js';
 import { parseListeningPorts } from './listening-ports.js';
 import { parseFieldValueTable, parseOpenStackTable, type TableRow } from './openstack-table.js';
 
-export { checkExpectations, type ExpectationResult } from './expectations.js';
+export { checkExpectations, type ExpectationOutcome, type ExpectationResult } from './expectations.js';
 export { parseListeningPorts, type ListeningPortRow } from './listening-ports.js';
 export { parseFieldValueTable, parseFieldValueTables, parseOpenStackTable, type TableRow } from './openstack-table.js';
 

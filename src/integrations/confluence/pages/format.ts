@@ -31,15 +31,7 @@ export function stepLozenge(state: StepStatus): Markup {
   return status({ colour, title });
 }
 
-export function formatDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '—';
-  if (ms < 1000) return `${ms} ms`;
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${String(seconds % 60).padStart(2, '0')} s`;
-  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
-}
+export { formatDuration } from '../../../common/format-duration.js';
 
 export function between(start?: Date | null, end?: Date | null): number | null {
   return start && end ? end.getTime() - start.getTime() : null;

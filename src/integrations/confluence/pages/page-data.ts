@@ -76,6 +76,15 @@ export interface TableArtifactView {
   name: string;
   columns: string[];
   rows: Array<Record<string, string>>;
+  /** Each expectation the verify step checked against the table, with its outcome. */
+  expectations?: ExpectationView[];
+}
+
+export interface ExpectationView {
+  name: string;
+  expected: string;
+  actual: string;
+  passed: boolean;
 }
 
 export interface PhasePageData {

@@ -29,7 +29,9 @@ function stepSection(runs: StepRunView[], files: FileArtifactView[], tables: Tab
     ),
     commands(runs),
     files.map((file) => code({ language: codeLanguage(file.language), title: titled(file.path, file.node, files), body: file.content })),
-    tables.map((evidence) => fragment(p(strong(titled(evidence.name, evidence.node, tables))), verificationTable(evidence))),
+    tables.map((evidence) =>
+      fragment(p(strong(titled(evidence.name, evidence.node, tables))), verificationTable(evidence), expectationsTable(evidence)),
+    ),
   ];
 }
 
@@ -54,5 +56,15 @@ function verificationTable(evidence: TableArtifactView): Content {
   return table(
     evidence.columns,
     evidence.rows.map((row) => evidence.columns.map((column) => row[column] ?? '')),
+  );
+}
+
+/** What the verify step checked against the table above and each outcome (text is escaped by the table builder). */
+function expectationsTable(evidence: TableArtifactView): Content {
+  const outcomes = evidence.expectations ?? [];
+  if (outcomes.length === 0) return '';
+  return table(
+    ['Expectation', 'Expected', 'Actual', 'Result'],
+    outcomes.map((outcome) => [outcome.name, outcome.expected, outcome.actual, outcome.passed ? 'pass' : 'FAIL']),
   );
 }

@@ -3,6 +3,7 @@ import type { JiraLinkRepository, JiraSite } from '../../../persistence/reposito
 import type { Runbook } from '../../../runbooks/model.js';
 import type {
   DeploymentSummary,
+  ExpectationView,
   FileArtifactView,
   NodeSummary,
   PhasePageData,
@@ -24,6 +25,7 @@ export interface LoadedDeployment {
 interface TableData {
   columns: string[];
   rows: Array<Record<string, string>>;
+  expectations?: ExpectationView[];
 }
 
 function asTable(data: unknown): TableData | null {
@@ -32,6 +34,14 @@ function asTable(data: unknown): TableData | null {
   return {
     columns: candidate.columns.map(String),
     rows: candidate.rows.map((row) => Object.fromEntries(Object.entries(row ?? {}).map(([k, v]) => [k, String(v ?? '')]))),
+    expectations: Array.isArray(candidate.expectations)
+      ? candidate.expectations.map((outcome) => ({
+          name: String(outcome?.name ?? ''),
+          expected: String(outcome?.expected ?? ''),
+          actual: String(outcome?.actual ?? ''),
+          passed: outcome?.passed === true,
+        }))
+      : [],
   };
 }
 
