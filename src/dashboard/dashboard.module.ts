@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { ReportsModule } from '../reports/reports.module.js';
+import { SchedulesModule } from '../schedules/schedules.module.js';
 import { SprintReviewService } from '../reports/sprint-review.service.js';
 import { DeploymentsModule } from '../deployments/deployments.module.js';
 import { EnvironmentsModule } from '../environments/environments.module.js';
@@ -18,7 +19,7 @@ import { SprintReviewReader } from './sprints/sprint-review-reader.js';
 
 /** The sprint review dashboard at /dashboard. */
 @Module({
-  imports: [AuthModule, DeploymentsModule, EnvironmentsModule, ReportsModule],
+  imports: [AuthModule, DeploymentsModule, EnvironmentsModule, ReportsModule, SchedulesModule],
   controllers: [DashboardSignInController, DashboardController, DashboardSprintsController, DashboardAssets],
   providers: [
     DashboardPages,
