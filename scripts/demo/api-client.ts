@@ -11,12 +11,23 @@ export interface StepView {
   durationMs: number | null;
 }
 
+/** What the configured JIRA or Confluence site confirmed for a phase (the deployment detail answer). */
+export interface SyncView {
+  state: 'in_sync' | 'pending' | 'failing' | 'off';
+  epicKey?: string;
+  pageUrl?: string;
+  version?: number;
+  reason?: string;
+}
+
 export interface PhaseView {
   phaseKey: string;
   status: string;
   startedAt: string | null;
   finishedAt: string | null;
   steps: StepView[];
+  jira?: SyncView;
+  confluence?: SyncView;
 }
 
 export interface DeploymentView {

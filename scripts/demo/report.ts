@@ -1,8 +1,7 @@
 import { confluenceSite } from '../../src/config/confluence-config.js';
-import { jiraSite } from '../../src/config/jira-config.js';
 import type { DemoRepositories } from './repositories.js';
 import type { AtlassianSandbox } from '../../lab/atlassian/server.js';
-import type { DemoApiClient, DeploymentView, PhaseView } from './api-client.js';
+import type { DemoApiClient, DeploymentView, PhaseView, SyncView } from './api-client.js';
 
 const seen = new Map<string, string>();
 
@@ -15,6 +14,14 @@ function counts(phase: PhaseView): string {
 function seconds(phase: PhaseView): string {
   if (!phase.startedAt || !phase.finishedAt) return '';
   return `${((Date.parse(phase.finishedAt) - Date.parse(phase.startedAt)) / 1000).toFixed(1)} s`;
+}
+
+/** A phase's JIRA or Confluence state; the key or URL only when the site confirmed it. */
+function sync(view: SyncView | undefined, confirmed?: string, version?: number): string {
+  if (!view) return 'unknown';
+  if (view.state === 'in_sync')
+    return `in_sync ${confirmed ?? ''}${version !== undefined ? ` (version ${version})` : ''}${view.reason ? ` ${view.reason}` : ''}`.trimEnd();
+  return `${view.state}${view.reason ? `: ${view.reason}` : ''}`;
 }
 
 /** One line whenever a phase changes state, so a long deployment shows where it is. */
@@ -39,15 +46,7 @@ export async function printSummary(
 ): Promise<number> {
   const { api, db } = context;
   const environment = await db.environments.findByName(deployment.environment);
-  // Only what the configured sites hold: a key remembered for another site or project would not open.
-  const jira = db.config.jira;
   const confluence = db.config.confluence;
-  const links =
-    environment && jira
-      ? (await db.jiraLinks.list(environment.id, deployment.runbookKey, jiraSite(jira))).filter((l) => l.entityType === 'epic')
-      : [];
-  const epicOf = new Map(links.map((l) => [l.entityKey, l.issueKey]));
-
   console.log('\n== Verification tables (parsed from the real command output on the nodes)');
   for (const phase of deployment.phaseRuns) {
     for (const step of phase.steps.filter((s) => s.kind === 'verify' && s.status !== 'pending')) {
@@ -58,12 +57,11 @@ export async function printSummary(
     }
   }
 
-  console.log('\n== Phases');
+  console.log('\n== Phases (JIRA and Confluence: what the configured sites confirmed)');
   for (const phase of deployment.phaseRuns) {
-    const jira = epicOf.get(phase.phaseKey) ?? '';
-    console.log(
-      `   ${phase.phaseKey.padEnd(20)} ${phase.status.padEnd(10)} ${seconds(phase).padStart(7)}  ${jira.padEnd(8)} (${counts(phase)})`,
-    );
+    console.log(`   ${phase.phaseKey.padEnd(20)} ${phase.status.padEnd(10)} ${seconds(phase).padStart(7)}  (${counts(phase)})`);
+    console.log(`   ${''.padEnd(20)} JIRA ${sync(phase.jira, phase.jira?.epicKey)}`);
+    console.log(`   ${''.padEnd(20)} Confluence ${sync(phase.confluence, phase.confluence?.pageUrl, phase.confluence?.version)}`);
   }
   const root = environment && confluence ? await db.pages.find(environment.id, 'root', confluenceSite(confluence)) : null;
   if (root) {
@@ -72,7 +70,7 @@ export async function printSummary(
   }
   console.log(`${root ? '' : '\n'}Dashboard: ${context.baseUrl}/dashboard/deployments/${deployment.id} (sign in with an API token)`);
   const jiraBase = process.env.JIRA_BASE_URL ?? context.sandbox?.jiraBaseUrl;
-  const firstEpic = [...epicOf.values()][0];
+  const firstEpic = deployment.phaseRuns.find((phase) => phase.jira?.state === 'in_sync')?.jira?.epicKey;
   if (jiraBase && firstEpic) console.log(`JIRA epics: ${jiraBase.replace(/\/+$/, '')}/browse/${firstEpic} … (one per phase, keys above)`);
 
   if (deployment.status === 'succeeded') {

@@ -118,7 +118,8 @@ export async function runDemo(values: DemoOptions): Promise<number> {
     console.log(`   deployment ${created.id}`);
     const finished: DeploymentView = await api.waitForDeployment(created.id, (deployment) => printProgress(deployment));
     await waitForAtlassianQueues(app.get(JobQueue));
-    exitCode = await printSummary(finished, { api, db, sandbox, baseUrl });
+    // Read it again: the per-phase JIRA and Confluence states are those after the queues caught up.
+    exitCode = await printSummary({ ...finished, ...(await api.getDeployment(created.id)) }, { api, db, sandbox, baseUrl });
     if (!values.dryRun) await reviewSprint(api, baseUrl, { closeIt: !realJira });
   } finally {
     if (values.keepRunning) {

@@ -56,6 +56,11 @@ describe('/api/v1/deployments', () => {
 
     const got = await t.http().get(`/api/v1/deployments/${created.body.id}`).set(bearer(ADMIN_TOKEN)).expect(200);
     expect(got.body.id).toBe(created.body.id);
+    // This app runs without JIRA and Confluence settings: every phase says so, with no key or URL.
+    for (const phase of got.body.phaseRuns) {
+      expect(phase.jira).toEqual({ state: 'off', reason: 'JIRA is not configured' });
+      expect(phase.confluence).toEqual({ state: 'off', reason: 'Confluence is not configured' });
+    }
     await t.http().get('/api/v1/deployments/00000000-0000-0000-0000-000000000000').set(bearer(ADMIN_TOKEN)).expect(404);
   });
 

@@ -10,6 +10,7 @@ import { SprintReviewService } from '../../src/reports/sprint-review.service.js'
 import { startAtlassianSandbox, type AtlassianSandbox } from '../../lab/atlassian/server.js';
 import { latest } from '../../lab/atlassian/confluence/store.js';
 import { startLab, type Lab } from '../../lab/nodes/lab.js';
+import { phasePageTitle } from '../../src/integrations/confluence/pages/page-titles.js';
 import { openstackLiberty } from '../../src/runbooks/openstack-liberty/index.js';
 import { atlassianEnv, finished, labIssues, settled, startFlowApp } from '../integrations/flow-support.js';
 import { eventually, type TestApp } from '../support/test-app.js';
@@ -57,6 +58,16 @@ it('publishes the review of a sprint with the numbers of what ran, the charts, a
   await t.app.get(DeploymentsService).retry(first.id, 'sprint-review');
   expect((await finished(t, first.id)).status).toBe('succeeded');
   await settled(t, first.id);
+  // The deployment detail says what the sites confirmed for the phase: its epic and stories, its page and version.
+  const detail = (await api('GET', `/api/v1/deployments/${first.id}`)).body;
+  const epic = labIssues(sandbox).find((i) => i.issueType === 'Epic' && i.labels.includes('phase-base'))!;
+  const baseTitle = phasePageTitle('lab', openstackLiberty.phases.find((phase) => phase.key === 'base')!);
+  const phasePage = sandbox.confluence.pages().find((p) => p.title === baseTitle)!;
+  const base = detail.phaseRuns.find((phase: { phaseKey: string }) => phase.phaseKey === 'base');
+  expect(base.jira).toMatchObject({ state: 'in_sync', epicKey: epic.key });
+  expect(base.jira.stories).toHaveLength(baseStories);
+  expect(base.confluence).toMatchObject({ state: 'in_sync', version: sandbox.confluence.store.page(phasePage.id).versions.at(-1)!.number });
+  expect(base.confluence.pageUrl).toMatch(new RegExp(`(pageId=|/pages/)${phasePage.id}(\\D|$)`));
   const check = await deployBase(true);
   await finished(t, check.id);
 

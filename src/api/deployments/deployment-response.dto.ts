@@ -44,8 +44,45 @@ export class PhaseRunSummaryResponseDto {
   @ApiProperty({ type: String, nullable: true }) error: string | null;
 }
 
+const SYNC_STATES = ['in_sync', 'pending', 'failing', 'off'] as const;
+type SyncStateValue = (typeof SYNC_STATES)[number];
+const SYNC_STATE_DESCRIPTION =
+  'in_sync: the configured site confirmed it; pending: its updates are queued or not written yet; failing: the last update failed (see reason); off: not configured';
+
+export class JiraStoryLinkResponseDto {
+  @ApiProperty({ example: 'install-packages' }) storyKey: string;
+  @ApiProperty({ example: 'OPS-12' }) issueKey: string;
+}
+
+export class JiraPhaseSyncResponseDto {
+  @ApiProperty({ enum: SYNC_STATES, description: SYNC_STATE_DESCRIPTION }) state: SyncStateValue;
+  @ApiProperty({ required: false, example: 'OPS-11', description: 'Only when in_sync' }) epicKey?: string;
+  @ApiProperty({ type: [JiraStoryLinkResponseDto], required: false, description: 'Only when in_sync' })
+  stories?: JiraStoryLinkResponseDto[];
+  @ApiProperty({ required: false }) reason?: string;
+}
+
+export class ConfluencePhaseSyncResponseDto {
+  @ApiProperty({ enum: SYNC_STATES, description: SYNC_STATE_DESCRIPTION }) state: SyncStateValue;
+  @ApiProperty({ required: false, description: 'The phase page, only when in_sync' }) pageUrl?: string;
+  @ApiProperty({ type: 'integer', required: false, description: 'The page version this deployment left' }) version?: number;
+  @ApiProperty({ required: false }) reason?: string;
+}
+
 export class PhaseRunResponseDto extends PhaseRunSummaryResponseDto {
   @ApiProperty({ type: [StepRunResponseDto], description: 'Per node, in order' }) steps: StepRunResponseDto[];
+  @ApiProperty({
+    type: JiraPhaseSyncResponseDto,
+    required: false,
+    description: 'The JIRA epic and stories of the phase (deployment detail only)',
+  })
+  jira?: JiraPhaseSyncResponseDto;
+  @ApiProperty({
+    type: ConfluencePhaseSyncResponseDto,
+    required: false,
+    description: 'The Confluence page of the phase (deployment detail only)',
+  })
+  confluence?: ConfluencePhaseSyncResponseDto;
 }
 
 class DeploymentFieldsDto {
@@ -216,12 +253,41 @@ export function toDeploymentSummaryResponse(deployment: DeploymentRecord & { pha
   return { ...toDeploymentFields(deployment), phaseRuns: deployment.phaseRuns.map(toPhaseRunSummary) };
 }
 
+interface PhaseSyncRecord {
+  jira: { state: SyncStateValue; epicKey?: string; stories?: { storyKey: string; issueKey: string }[]; reason?: string };
+  confluence: { state: SyncStateValue; pageUrl?: string; version?: number; reason?: string };
+}
+
+/** `sync`: per phase key, what JIRA and Confluence confirmed (the detail answer; create, cancel and retry leave it out). */
 export function toDeploymentResponse(
   deployment: DeploymentRecord & { phaseRuns: (PhaseRunRecord & { steps: StepRunRecord[] })[] },
+  sync?: Map<string, PhaseSyncRecord>,
 ): DeploymentResponseDto {
   return {
     ...toDeploymentFields(deployment),
-    phaseRuns: deployment.phaseRuns.map((phase) => ({ ...toPhaseRunSummary(phase), steps: phase.steps.map(toStepRunResponse) })),
+    phaseRuns: deployment.phaseRuns.map((phase) => {
+      const state = sync?.get(phase.phaseKey);
+      return {
+        ...toPhaseRunSummary(phase),
+        steps: phase.steps.map(toStepRunResponse),
+        ...(state
+          ? {
+              jira: {
+                state: state.jira.state,
+                ...(state.jira.epicKey !== undefined ? { epicKey: state.jira.epicKey } : {}),
+                ...(state.jira.stories ? { stories: state.jira.stories.map(({ storyKey, issueKey }) => ({ storyKey, issueKey })) } : {}),
+                ...(state.jira.reason !== undefined ? { reason: state.jira.reason } : {}),
+              },
+              confluence: {
+                state: state.confluence.state,
+                ...(state.confluence.pageUrl !== undefined ? { pageUrl: state.confluence.pageUrl } : {}),
+                ...(state.confluence.version !== undefined ? { version: state.confluence.version } : {}),
+                ...(state.confluence.reason !== undefined ? { reason: state.confluence.reason } : {}),
+              },
+            }
+          : {}),
+      };
+    }),
   };
 }
 

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Sse } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { DeploymentsService } from '../../deployments/deployments.service.js';
+import { DeploymentSyncStateService } from '../../deployments/deployment-sync-state.service.js';
 import { CurrentPrincipal, type Principal } from '../../auth/principal.js';
 import { ApiRoute } from '../common/api-route.decorator.js';
 import { CreateDeploymentDto, DeploymentIdParams, ListDeploymentsQueryDto, StepOutputParams } from './deployment.dto.js';
@@ -23,6 +24,7 @@ export class DeploymentsController {
   constructor(
     private readonly deployments: DeploymentsService,
     private readonly logs: DeploymentLogStream,
+    private readonly syncState: DeploymentSyncStateService,
   ) {}
 
   @Post()
@@ -53,9 +55,13 @@ export class DeploymentsController {
 
   @Get(':id')
   @ApiRoute({ summary: 'Get a deployment', role: 'viewer', badRequest: NOT_A_UUID, notFound: NO_DEPLOYMENT })
-  @ApiOkResponse({ type: DeploymentResponseDto, description: 'A deployment, its phase runs and each step status' })
+  @ApiOkResponse({
+    type: DeploymentResponseDto,
+    description: 'A deployment, its phase runs and each step status, and per phase what JIRA and Confluence confirmed',
+  })
   async get(@Param() params: DeploymentIdParams): Promise<DeploymentResponseDto> {
-    return toDeploymentResponse(await this.deployments.get(params.id));
+    const deployment = await this.deployments.get(params.id);
+    return toDeploymentResponse(deployment, await this.syncState.forDeployment(deployment));
   }
 
   @Post(':id/cancel')
