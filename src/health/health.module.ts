@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { AuthModule } from '../auth/auth.module.js';
 import { HealthController } from './health.controller.js';
 import { HealthService } from './health.service.js';
 
 @Module({
-  imports: [DiscoveryModule],
+  imports: [DiscoveryModule, AuthModule],
   controllers: [HealthController],
   providers: [HealthService],
 })
