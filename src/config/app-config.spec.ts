@@ -30,6 +30,23 @@ describe('loadAppConfig', () => {
     expect(() => loadAppConfig({ REDIS_TIMEOUT_MS: '10' })).toThrow('REDIS_TIMEOUT_MS: REDIS_TIMEOUT_MS must not be less than 100');
   });
 
+  it('reads RECONCILE_INTERVAL_MS (default one minute) and names a bad one', () => {
+    expect(loadAppConfig({}).RECONCILE_INTERVAL_MS).toBe(60_000);
+    expect(loadAppConfig({ RECONCILE_INTERVAL_MS: '1000' }).RECONCILE_INTERVAL_MS).toBe(1000);
+    expect(() => loadAppConfig({ RECONCILE_INTERVAL_MS: '5' })).toThrow(
+      'RECONCILE_INTERVAL_MS: RECONCILE_INTERVAL_MS must not be less than 500',
+    );
+  });
+
+  it('reads METRICS_ALLOW_NETWORKS as CIDR networks, with a one-line error otherwise', () => {
+    expect(loadAppConfig({ METRICS_ALLOW_NETWORKS: '10.0.0.0/8, 127.0.0.1/32,::1/128' }).METRICS_ALLOW_NETWORKS).toBe(
+      '10.0.0.0/8, 127.0.0.1/32,::1/128',
+    );
+    expect(() => loadAppConfig({ METRICS_ALLOW_NETWORKS: 'prometheus.internal' })).toThrow(
+      /^METRICS_ALLOW_NETWORKS: METRICS_ALLOW_NETWORKS must be networks in CIDR form/,
+    );
+  });
+
   it('keeps only its own keys (no stray secrets from the environment)', () => {
     const config = loadAppConfig({ PORT: '8080', JIRA_API_TOKEN: 'sekret', OPSPRINT_RUN_WORKERS: 'false' });
     expect(config.PORT).toBe(8080);

@@ -87,6 +87,15 @@ export class AppConfig {
   JOB_LOCK_MS: number = 30_000;
 
   /**
+   * How often the reconciler looks for deployments whose jobs are gone from Redis (data lost,
+   * workers killed): it queues their unfinished phases again, or fails them with the reason.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'RECONCILE_INTERVAL_MS must be an integer' })
+  @Min(500)
+  RECONCILE_INTERVAL_MS: number = 60_000;
+
+  /**
    * How long a request waits for Redis before it answers 503 (and writes nothing), and how long
    * start-up waits for Redis to answer before it stops with one line.
    */
@@ -95,6 +104,17 @@ export class AppConfig {
   @Min(100)
   @Max(120_000)
   REDIS_TIMEOUT_MS: number = 3000;
+
+  /**
+   * Networks (CIDR, comma-separated) whose addresses may read /metrics without a token, e.g. the
+   * Prometheus server's: `10.0.3.0/24,127.0.0.1/32`. Unset: /metrics needs a bearer token (any role).
+   * The address is the TCP peer's: behind a proxy, that is the proxy.
+   */
+  @IsOptional()
+  @Matches(/^\s*[0-9A-Fa-f:.]+\/\d{1,3}(\s*,\s*[0-9A-Fa-f:.]+\/\d{1,3})*\s*$/, {
+    message: 'METRICS_ALLOW_NETWORKS must be networks in CIDR form separated by commas (e.g. 10.0.0.0/8,127.0.0.1/32)',
+  })
+  METRICS_ALLOW_NETWORKS?: string;
 
   /** Prefix of every Redis key (BullMQ queues, log channels), so several installations can share one Redis. */
   @IsString()
@@ -144,7 +164,9 @@ const APP_CONFIG_KEYS = [
   'SSH_CONNECT_TIMEOUT_MS',
   'JOB_LOCK_MS',
   'REDIS_TIMEOUT_MS',
+  'RECONCILE_INTERVAL_MS',
   'QUEUE_PREFIX',
+  'METRICS_ALLOW_NETWORKS',
 ] as const satisfies readonly (keyof AppConfig)[];
 
 /** Reads and validates the environment; throws ConfigError with one line per bad value. */

@@ -47,6 +47,7 @@ function deployment(statuses: Record<string, PhaseRunRecord['status']>, over: Pa
       status,
       attempt: 0,
       startedAt: null,
+      heartbeatAt: null,
       finishedAt: null,
       error: null,
     })),

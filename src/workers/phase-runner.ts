@@ -1,3 +1,4 @@
+import { metrics } from '../infra/metrics/metrics.js';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Runtime } from '../config/runtime.js';
 import { EnvironmentsService, type EnvironmentForDeployment } from '../environments/environments.service.js';
@@ -102,58 +103,74 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
       await this.emit({ ...base, type: 'phase.started', phaseKey: job.phaseKey });
     }
 
-    let plan: PhasePlan;
+    // The phase's lease: while this ticks, the reconciler never takes the phase for orphaned.
+    await this.ledger.heartbeat(phaseRun.id);
+    const heartbeat = setInterval(
+      () => void this.ledger.heartbeat(phaseRun.id).catch(() => undefined),
+      Math.max(200, Math.floor(this.runtime.config.app.JOB_LOCK_MS / 3)),
+    );
     try {
-      plan = planDeployment(this.runbookOf(deployment.runbookKey), environment.inventory, environment.secrets, [job.phaseKey]).phases[0];
-    } catch (error) {
-      // The environment changed since the deployment was created and no longer plans.
-      return this.finishPhase(base, phaseRun.id, job.phaseKey, 'failed', `cannot plan phase ${job.phaseKey}: ${(error as Error).message}`);
-    }
-    const ledgerRows = await this.ledger.steps(phaseRun.id);
-    // The secrets and what is derived from them (hashes of files holding one) never leave the engine.
-    const values = maskedValues(environment.secrets, plan.steps);
-    const phase: PhaseContext = {
-      job,
-      deployment,
-      environment,
-      phaseRunId: phaseRun.id,
-      plan,
-      ledger: new Map(ledgerRows.map((row) => [`${row.node}/${row.stepKey}`, row])),
-      abort: new AbortController(),
-      storiesWithWork: new Set(ledgerRows.filter((row) => hadWork(row.status)).map((row) => row.storyKey)),
-      failed: false,
-      cancelled: false,
-      mask: (text) => maskSecrets(text, values),
-    };
-
-    const controllers = this.running.get(deployment.id) ?? new Set();
-    controllers.add(phase.abort);
-    this.running.set(deployment.id, controllers);
-    try {
-      for (const wave of executionWaves(plan)) {
-        await this.runWave(phase, wave, context);
-        if (phase.failed || phase.cancelled || phase.transient) break;
-        if (context.shutdown.aborted) throw new HandBackError();
+      let plan: PhasePlan;
+      try {
+        plan = planDeployment(this.runbookOf(deployment.runbookKey), environment.inventory, environment.secrets, [job.phaseKey]).phases[0];
+      } catch (error) {
+        // The environment changed since the deployment was created and no longer plans.
+        return this.finishPhase(
+          base,
+          phaseRun.id,
+          job.phaseKey,
+          'failed',
+          `cannot plan phase ${job.phaseKey}: ${(error as Error).message}`,
+        );
       }
-    } finally {
-      controllers.delete(phase.abort);
-      if (controllers.size === 0) this.running.delete(deployment.id);
-    }
+      const ledgerRows = await this.ledger.steps(phaseRun.id);
+      // The secrets and what is derived from them (hashes of files holding one) never leave the engine.
+      const values = maskedValues(environment.secrets, plan.steps);
+      const phase: PhaseContext = {
+        job,
+        deployment,
+        environment,
+        phaseRunId: phaseRun.id,
+        plan,
+        ledger: new Map(ledgerRows.map((row) => [`${row.node}/${row.stepKey}`, row])),
+        abort: new AbortController(),
+        storiesWithWork: new Set(ledgerRows.filter((row) => hadWork(row.status)).map((row) => row.storyKey)),
+        failed: false,
+        cancelled: false,
+        mask: (text) => maskSecrets(text, values),
+      };
 
-    if (phase.transient) {
-      const maxAttempts = JOBS['deployments:run-phase'].options.attempts;
-      // Let BullMQ retry the phase with backoff; the ledger makes the retry resume where this stopped.
-      if (context.attemptsMade + 1 < maxAttempts) throw phase.transient;
-      phase.failed = true;
+      const controllers = this.running.get(deployment.id) ?? new Set();
+      controllers.add(phase.abort);
+      this.running.set(deployment.id, controllers);
+      try {
+        for (const wave of executionWaves(plan)) {
+          await this.runWave(phase, wave, context);
+          if (phase.failed || phase.cancelled || phase.transient) break;
+          if (context.shutdown.aborted) throw new HandBackError();
+        }
+      } finally {
+        controllers.delete(phase.abort);
+        if (controllers.size === 0) this.running.delete(deployment.id);
+      }
+
+      if (phase.transient) {
+        const maxAttempts = JOBS['deployments:run-phase'].options.attempts;
+        // Let BullMQ retry the phase with backoff; the ledger makes the retry resume where this stopped.
+        if (context.attemptsMade + 1 < maxAttempts) throw phase.transient;
+        phase.failed = true;
+      }
+      const status = phase.cancelled ? 'cancelled' : phase.failed ? 'failed' : 'succeeded';
+      const passed = this.passedStories(phase);
+      if (status === 'succeeded')
+        for (const storyKey of passed) await this.emit({ ...base, type: 'story.succeeded', phaseKey: job.phaseKey, storyKey });
+      return this.finishPhase(base, phaseRun.id, job.phaseKey, status, undefined, {
+        storiesWithWork: [...phase.storiesWithWork],
+        storiesPassed: passed,
+      });
+    } finally {
+      clearInterval(heartbeat);
     }
-    const status = phase.cancelled ? 'cancelled' : phase.failed ? 'failed' : 'succeeded';
-    const passed = this.passedStories(phase);
-    if (status === 'succeeded')
-      for (const storyKey of passed) await this.emit({ ...base, type: 'story.succeeded', phaseKey: job.phaseKey, storyKey });
-    return this.finishPhase(base, phaseRun.id, job.phaseKey, status, undefined, {
-      storiesWithWork: [...phase.storiesWithWork],
-      storiesPassed: passed,
-    });
   }
 
   private async runWave(phase: PhaseContext, wave: Map<string, PlannedStep[]>, context: JobContext): Promise<void> {
@@ -259,6 +276,7 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
       phase.job.phaseKey,
     );
     phase.ledger.set(`${step.node}/${step.key}`, fresh);
+    observeStep(phase.job.phaseKey, fresh);
     this.publishLine(phase, step, 'status', `${outcome.status === 'failed' ? '✗' : '✓'} ${step.title}: ${outcome.status}`);
     if (outcome.status === 'failed') await this.failStep(phase, step, outcome.exitCode, `${stdout}${stderr}`);
   }
@@ -270,6 +288,7 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
     const status = cancelled || phase.abort.signal.aborted ? 'cancelled' : transient ? 'pending' : 'failed';
     const fresh = await this.ledger.stopStep(started, status, `${message}\n`);
     phase.ledger.set(`${step.node}/${step.key}`, fresh);
+    observeStep(phase.job.phaseKey, fresh);
     this.publishLine(phase, step, 'status', `✗ ${step.title}: ${message}`);
     if (status === 'cancelled') phase.cancelled = true;
     else if (status === 'pending') phase.transient = error as SshError;
@@ -355,4 +374,12 @@ const hadWork = (status: string) => status === 'changed' || status === 'failed';
 
 function tail(text: string): string {
   return text.length <= OUTPUT_LIMIT ? text : `[… ${text.length - OUTPUT_LIMIT} bytes cut]\n${text.slice(-OUTPUT_LIMIT)}`;
+}
+
+/** A finished step in /metrics: counted by phase and outcome, its duration in the phase's histogram. */
+function observeStep(phaseKey: string, step: StepRunRecord): void {
+  if (step.status === 'pending' || step.status === 'running') return; // a transient failure: retried, not finished
+  metrics.steps.inc({ phase: phaseKey, status: step.status });
+  const ms = step.durationMs ?? (step.startedAt && step.finishedAt ? step.finishedAt.getTime() - step.startedAt.getTime() : null);
+  if (ms !== null) metrics.stepDuration.observe({ phase: phaseKey, status: step.status }, ms / 1000);
 }

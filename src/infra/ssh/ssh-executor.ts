@@ -4,6 +4,7 @@
  * opened SFTP channel. Key exchange costs tens of ms of CPU and every new session ~100 ms of sshd
  * time (notes/ssh-performance.md), so both happen once per node, not per step.
  */
+import { metrics } from '../metrics/metrics.js';
 import { createHash } from 'node:crypto';
 import { Socket } from 'node:net';
 import ssh2, { Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
@@ -42,6 +43,12 @@ export class SshExecutor implements SessionFactory {
     return new SshNodeSession(target.name, target.username === 'root', () => this.connection(target, key), this.options.backupRoot);
   }
 
+  /** Whether a live connection to the target is pooled; false once this side has seen it close (tests wait for that). */
+  async isConnected(target: SshTarget): Promise<boolean> {
+    const connection = await this.pool.get(poolKey(target))?.catch(() => undefined);
+    return connection?.alive ?? false;
+  }
+
   /** Nest calls this after the queues handed their jobs back. */
   async onApplicationShutdown(): Promise<void> {
     await this.closeAll();
@@ -72,7 +79,13 @@ export class SshExecutor implements SessionFactory {
     const attempt = connect(target, this.options);
     this.pool.set(key, attempt);
     attempt.then(
-      (connection) => connection.onClose(() => this.pool.get(key) === attempt && this.pool.delete(key)),
+      (connection) => {
+        metrics.sshConnections.inc();
+        connection.onClose(() => {
+          metrics.sshConnections.dec();
+          if (this.pool.get(key) === attempt) this.pool.delete(key);
+        });
+      },
       () => this.pool.get(key) === attempt && this.pool.delete(key),
     );
     return attempt;

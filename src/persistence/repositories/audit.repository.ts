@@ -35,6 +35,13 @@ export class AuditRepository {
     });
   }
 
+  /** How many events of an action a target has, whose detail holds every given field with the given value. */
+  count(action: string, target: string, detail: Record<string, string> = {}): Promise<number> {
+    return this.prisma.auditEvent.count({
+      where: { action, target, AND: Object.entries(detail).map(([key, value]) => ({ detail: { path: [key], equals: value } })) },
+    });
+  }
+
   /** Every event of an action for these targets, oldest first (e.g. the page versions each deployment published). */
   forTargets(action: string, targets: string[]): Promise<AuditEventRecord[]> {
     if (targets.length === 0) return Promise.resolve([]);

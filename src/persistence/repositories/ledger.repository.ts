@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@prisma/client';
 import type { PhaseRunStatus, StepRunStatus } from '../ledger-status.js';
-import { OPEN_STEP } from '../ledger-status.js';
+import { ACTIVE_DEPLOYMENT, OPEN_STEP } from '../ledger-status.js';
 import { PrismaService } from '../prisma.service.js';
 import type { DeploymentRecord, JsonValue, PhaseRunRecord, StepAttemptRecord, StepRunRecord } from '../records.js';
 
@@ -107,7 +107,40 @@ export class LedgerRepository {
   async startPhase(phaseRun: PhaseRunRecord): Promise<void> {
     await this.prisma.phaseRun.update({
       where: { id: phaseRun.id },
-      data: { status: 'running', startedAt: phaseRun.startedAt ?? new Date() },
+      data: { status: 'running', startedAt: phaseRun.startedAt ?? new Date(), heartbeatAt: new Date() },
+    });
+  }
+
+  /** The worker running this phase is alive (see PhaseRun.heartbeatAt). */
+  async heartbeat(phaseRunId: string): Promise<void> {
+    await this.prisma.phaseRun.updateMany({ where: { id: phaseRunId, status: 'running' }, data: { heartbeatAt: new Date() } });
+  }
+
+  /** Deployments that hold their environment (queued, running, or cancelled but not yet closed), with their phases. */
+  unfinished(): Promise<LockedDeployment[]> {
+    return this.prisma.deployment.findMany({
+      where: { finishedAt: null, OR: [{ status: { in: [...ACTIVE_DEPLOYMENT] } }, { activeEnvironmentId: { not: null } }] },
+      include: { phaseRuns: { orderBy: { position: 'asc' } }, environment: { select: { name: true } } },
+      orderBy: { createdAt: 'asc' },
+    });
+  }
+
+  /**
+   * Ends a running phase nobody runs any more (its job and its worker are gone): the phase and its
+   * interrupted steps take `status`. False when the phase was no longer running.
+   */
+  async endAbandonedPhase(phaseRunId: string, status: 'cancelled' | 'failed', error: string | null): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const ended = await tx.phaseRun.updateMany({
+        where: { id: phaseRunId, status: 'running' },
+        data: { status, error, finishedAt: new Date() },
+      });
+      if (ended.count === 0) return false;
+      await tx.stepRun.updateMany({
+        where: { phaseRunId, status: 'running' },
+        data: { status: status === 'cancelled' ? 'cancelled' : 'failed', finishedAt: new Date() },
+      });
+      return true;
     });
   }
 

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "PhaseRun" ADD COLUMN     "heartbeatAt" TIMESTAMP(3);
