@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { setupOpenApi } from '../api/openapi.js';
 import { RejectControlCharactersPipe } from '../common/control-characters.pipe.js';
@@ -33,6 +34,9 @@ export async function createApp(runtime: Runtime): Promise<INestApplication> {
       autoLogging: { ignore: (req) => req.url === '/health' },
     }),
   );
+  // Security headers on every answer (CSP, nosniff, frame options…); helmet also drops X-Powered-By.
+  // No upgrade-insecure-requests: the service is often reached over plain HTTP on an internal network.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   // The dashboard's session cookie; the API itself only reads bearer tokens.
   app.use(cookieParser());
   app.useGlobalFilters(new DomainErrorFilter());

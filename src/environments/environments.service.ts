@@ -5,7 +5,8 @@ import { EnvironmentRepository, type StoredEnvironment } from '../persistence/re
 import { validateInventory } from '../runbooks/inventory.js';
 import { type Inventory, type InventoryNode, type NetworkSettings, SECRET_NAMES, type Secrets } from '../runbooks/model.js';
 import { generateSecrets, validateSecrets } from '../runbooks/secrets.js';
-import { SecretCipher } from './secret-cipher.js';
+import { randomUUID } from 'node:crypto';
+import { SecretCipher, secretAssociatedData } from './secret-cipher.js';
 
 /** The SSH private key OpSprint logs in with; stored like the runbook's secrets. */
 export const SSH_PRIVATE_KEY = 'SSH_PRIVATE_KEY';
@@ -55,11 +56,14 @@ export class EnvironmentsService {
   async create(input: EnvironmentInput): Promise<EnvironmentView> {
     const secrets = { ...generateSecrets(), ...(input.secrets ?? {}) };
     this.validate(input, secrets, true);
+    // The id is chosen here: each secret is sealed bound to it.
+    const id = randomUUID();
     try {
       const stored = await this.environments.create(
+        id,
         input.name,
         { description: input.description, network: input.network, trustOnFirstUse: input.trustOnFirstUse ?? false, nodes: input.nodes },
-        this.encrypt(secrets),
+        this.encrypt(id, secrets),
       );
       return toView(stored);
     } catch (error) {
@@ -89,7 +93,7 @@ export class EnvironmentsService {
           trustOnFirstUse: input.trustOnFirstUse ?? existing.trustOnFirstUse,
           nodes,
         },
-        this.encrypt(input.secrets ?? {}),
+        this.encrypt(existing.id, input.secrets ?? {}),
       )
       .catch((error) => {
         throw busy(error, name);
@@ -148,21 +152,39 @@ export class EnvironmentsService {
     return stored;
   }
 
-  private encrypt(secrets: Partial<Record<string, string>>): { name: string; ciphertext: string }[] {
-    return Object.entries(secrets).map(([name, value]) => ({ name, ciphertext: this.cipher.encrypt(value as string) }));
+  /** Each value sealed bound to its environment and name (AES-GCM associated data). */
+  private encrypt(environmentId: string, secrets: Partial<Record<string, string>>): { name: string; ciphertext: string }[] {
+    return Object.entries(secrets).map(([name, value]) => ({
+      name,
+      ciphertext: this.cipher.encrypt(value as string, secretAssociatedData(environmentId, name)),
+    }));
   }
 
+  /** The secrets in plain text; values stored before they were bound to their environment and name are sealed again. */
   private async decryptSecrets(environmentId: string, skip: string[] = []): Promise<Record<string, string>> {
     const rows = await this.environments.encryptedSecrets(environmentId, skip);
-    const unreadable = rows.filter((r) => !this.cipher.canDecrypt(r.ciphertext)).map((r) => r.name);
+    const values: Record<string, string> = {};
+    const unreadable: string[] = [];
+    const legacy: { name: string; previous: string; ciphertext: string }[] = [];
+    for (const row of rows) {
+      try {
+        const opened = this.cipher.open(row.ciphertext, secretAssociatedData(environmentId, row.name));
+        values[row.name] = opened.plaintext;
+        if (opened.legacy) legacy.push({ previous: row.ciphertext, ...this.encrypt(environmentId, { [row.name]: opened.plaintext })[0] });
+      } catch {
+        unreadable.push(row.name);
+      }
+    }
     if (unreadable.length > 0) {
       throw new InputError(
         unreadable.map(
-          (name) => `secrets.${name}: stored under a different OPSPRINT_SECRET_KEY; set that key again or send this secret's value again`,
+          (name) =>
+            `secrets.${name}: stored under a different OPSPRINT_SECRET_KEY, or not for this environment and name; set that key again or send this secret's value again`,
         ),
       );
     }
-    return Object.fromEntries(rows.map((r) => [r.name, this.cipher.decrypt(r.ciphertext)]));
+    if (legacy.length > 0) await this.environments.reseal(environmentId, legacy);
+    return values;
   }
 
   private validate(input: EnvironmentInput, secrets: Partial<Record<string, string>>, creating: boolean): void {

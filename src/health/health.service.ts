@@ -29,6 +29,13 @@ export class HealthService implements OnModuleInit {
     this.contributors = decoratedProviders<HealthContributor>(this.discovery, REPORTS_HEALTH);
   }
 
+  /** Up or down per dependency and nothing else: what anyone who can reach the port may know. */
+  async summary(): Promise<{ status: 'ok' | 'error'; dependencies: Record<string, Pick<DependencyHealth, 'status'>> }> {
+    const report = await this.check();
+    const dependencies = Object.fromEntries(Object.entries(report.dependencies).map(([name, health]) => [name, { status: health.status }]));
+    return { status: report.status, dependencies };
+  }
+
   async check(): Promise<{ status: 'ok' | 'error'; dependencies: Record<string, DependencyHealth> }> {
     const dependencies: Record<string, DependencyHealth> = {};
     dependencies.postgres = await withTimeout(this.db.ping(), 2000, 'PostgreSQL').then(

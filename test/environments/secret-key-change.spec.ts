@@ -32,7 +32,7 @@ describe('secrets stored under another OPSPRINT_SECRET_KEY', () => {
     const refusal = await withNewKey.update('keyed', { network: inventory.network, nodes: inventory.nodes }).catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(InputError);
     expect((refusal as InputError).reasons).toContain(
-      "secrets.ADMIN_PASS: stored under a different OPSPRINT_SECRET_KEY; set that key again or send this secret's value again",
+      "secrets.ADMIN_PASS: stored under a different OPSPRINT_SECRET_KEY, or not for this environment and name; set that key again or send this secret's value again",
     );
 
     const fresh = { ...generateSecrets(), [SSH_PRIVATE_KEY]: key };

@@ -14,13 +14,15 @@ async function startRedis(port: number): Promise<ChildProcess> {
   return child;
 }
 
+/** /health shows its details (causes, counts) to a token holder only. */
+const ADMIN = 'health-admin-token-0123456789abcdef';
 let t: TestApp;
 let redis: ChildProcess;
 
 beforeAll(async () => {
   redisPort = await freePort();
   redis = await startRedis(redisPort);
-  t = await startTestApp({ redisUrl: `redis://127.0.0.1:${redisPort}`, runWorkers: false });
+  t = await startTestApp({ redisUrl: `redis://127.0.0.1:${redisPort}`, runWorkers: false, env: { OPSPRINT_ADMIN_TOKEN: ADMIN } });
 });
 let redisPort: number;
 afterAll(async () => {
@@ -32,7 +34,7 @@ afterAll(async () => {
 
 describe('/health', () => {
   it('answers 200 and lists every dependency when all are up', async () => {
-    const response = await request(t.app.getHttpServer()).get('/health').expect(200);
+    const response = await request(t.app.getHttpServer()).get('/health').set('Authorization', `Bearer ${ADMIN}`).expect(200);
     expect(response.body.status).toBe('ok');
     expect(response.body.dependencies.postgres.status).toBe('up');
     expect(response.body.dependencies.redis.status).toBe('up');
@@ -44,7 +46,7 @@ describe('/health', () => {
     redis.kill('SIGKILL');
     // Until the app's clients notice the closed connection, /health may still say 200.
     const response = await eventually(async () => {
-      const answer = await request(t.app.getHttpServer()).get('/health');
+      const answer = await request(t.app.getHttpServer()).get('/health').set('Authorization', `Bearer ${ADMIN}`);
       return answer.status === 200 ? undefined : answer;
     });
     expect(response.status).toBe(503);
@@ -88,7 +90,7 @@ describe('/health when PostgreSQL stops', () => {
     const url = new URL(db.url);
     relay = await startRelay(Number(url.port || 5432));
     url.port = String(relay.port);
-    app = await startTestApp({ databaseUrl: url.toString(), runWorkers: false });
+    app = await startTestApp({ databaseUrl: url.toString(), runWorkers: false, env: { OPSPRINT_ADMIN_TOKEN: ADMIN } });
   });
   afterAll(async () => {
     await app?.close().catch(() => undefined);
@@ -96,9 +98,9 @@ describe('/health when PostgreSQL stops', () => {
   });
 
   it('answers 200, then 503 naming PostgreSQL once it is unreachable', async () => {
-    await request(app.app.getHttpServer()).get('/health').expect(200);
+    await request(app.app.getHttpServer()).get('/health').set('Authorization', `Bearer ${ADMIN}`).expect(200);
     await relay.stop();
-    const response = await request(app.app.getHttpServer()).get('/health').expect(503);
+    const response = await request(app.app.getHttpServer()).get('/health').set('Authorization', `Bearer ${ADMIN}`).expect(503);
     expect(response.body.dependencies.postgres.status).toBe('down');
     expect(response.body.dependencies.postgres.detail).toBeTruthy();
     expect(response.body.dependencies.redis.status).toBe('up');

@@ -36,7 +36,7 @@ export async function startFlowApp(
   env: Record<string, string>,
   secrets: Record<string, string> = {},
 ): Promise<{ t: TestApp; url: string }> {
-  const t = await startTestApp({ env });
+  const t = await startTestApp({ env: { OPSPRINT_ADMIN_TOKEN: FLOW_ADMIN_TOKEN, ...env } });
   await t.app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
   const inventory = labInventory(lab);
@@ -101,7 +101,10 @@ export async function settled(t: TestApp, deploymentId: string, timeoutMs = 120_
 export const labIssues = (sandbox: AtlassianSandbox): StoredIssue[] =>
   [...sandbox.jira.state.issues.values()].filter((i) => i.labels.includes('opsprint') && i.labels.includes('env-lab'));
 
+/** The admin token of every flow app (unless the test sets its own): /health shows details only to a token holder. */
+export const FLOW_ADMIN_TOKEN = 'flow-admin-token-0123456789abcdef';
+
 export async function getJson(url: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(url);
+  const response = await fetch(url, { headers: { Authorization: `Bearer ${FLOW_ADMIN_TOKEN}` } });
   return { status: response.status, body: await response.json() };
 }

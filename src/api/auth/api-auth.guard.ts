@@ -3,6 +3,7 @@ import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ApiTokensService } from '../../auth/api-tokens.service.js';
+import { bearerToken } from '../../auth/bearer-token.js';
 import type { AuthenticatedRequest } from '../../auth/principal.js';
 import { ROLE_KEY, roleAllows, type ApiRole } from '../../auth/roles.js';
 
@@ -44,9 +45,4 @@ export class ApiAuthGuard implements CanActivate {
     const path = String(Reflect.getMetadata(PATH_METADATA, context.getClass()) ?? '');
     return /^\/?api(\/|$)/i.test(path);
   }
-}
-
-function bearerToken(header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  return match?.[1];
 }

@@ -33,10 +33,16 @@ export class EnvironmentRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** Throws UniqueViolation when the name is taken. */
-  async create(name: string, data: EnvironmentWrite, secrets: { name: string; ciphertext: string }[]): Promise<StoredEnvironment> {
+  async create(
+    id: string,
+    name: string,
+    data: EnvironmentWrite,
+    secrets: { name: string; ciphertext: string }[],
+  ): Promise<StoredEnvironment> {
     const row = await unique('Environment.name', () =>
       this.prisma.environment.create({
         data: {
+          id,
           name,
           description: data.description,
           network: data.network as unknown as Prisma.InputJsonValue,
@@ -110,6 +116,13 @@ export class EnvironmentRepository {
   /** Encrypted secret values, except those named in `skip`. */
   encryptedSecrets(environmentId: string, skip: string[] = []): Promise<{ name: string; ciphertext: string }[]> {
     return this.prisma.secret.findMany({ where: { environmentId, name: { notIn: skip } }, select: { name: true, ciphertext: true } });
+  }
+
+  /** Replaces ciphertexts sealed the old way by new ones, each only if nobody replaced it meanwhile. */
+  async reseal(environmentId: string, secrets: { name: string; previous: string; ciphertext: string }[]): Promise<void> {
+    for (const { name, previous, ciphertext } of secrets) {
+      await this.prisma.secret.updateMany({ where: { environmentId, name, ciphertext: previous }, data: { ciphertext } });
+    }
   }
 
   /** Trust-on-first-use: pins the key only where none is pinned yet. */
