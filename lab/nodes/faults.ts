@@ -6,12 +6,24 @@ export interface Fault {
   remove(): void;
 }
 
+/** A fault on commands, which also tells when commands met it. */
+export interface CommandFaultHandle extends Fault {
+  /**
+   * Resolves once `times` commands (default 1) have met the fault: from then on a hung command is
+   * hanging on the node, so a test waits for this instead of sleeping.
+   */
+  matched(times?: number): Promise<void>;
+}
+
 interface CommandFault {
   node?: string;
   pattern: string | RegExp;
   action: FaultAction;
   /** How many more commands it applies to (Infinity until removed). */
   remaining: number;
+  /** How many commands met it so far, and who waits for a count. */
+  hits?: number;
+  waiters?: Array<{ times: number; resolve: () => void }>;
 }
 
 export interface ReachabilityControl {
@@ -26,7 +38,10 @@ export class LabFaults {
   constructor(private readonly nodes: ReadonlyMap<string, ReachabilityControl>) {}
 
   /** Commands whose text matches exit with `exitCode` and `stderr` instead of running. */
-  failCommand(pattern: string | RegExp, options: { node?: string; exitCode?: number; stderr?: string; times?: number } = {}): Fault {
+  failCommand(
+    pattern: string | RegExp,
+    options: { node?: string; exitCode?: number; stderr?: string; times?: number } = {},
+  ): CommandFaultHandle {
     const exitCode = options.exitCode ?? 1;
     if (!Number.isInteger(exitCode) || exitCode < 1 || exitCode > 255) throw new Error(`exitCode: must be 1..255, got ${exitCode}`);
     return this.add({
@@ -38,7 +53,7 @@ export class LabFaults {
   }
 
   /** Commands whose text matches never finish; they end only when the client closes the channel. */
-  hangCommand(pattern: string | RegExp, options: { node?: string; times?: number } = {}): Fault {
+  hangCommand(pattern: string | RegExp, options: { node?: string; times?: number } = {}): CommandFaultHandle {
     return this.add({ node: this.checkNode(options.node), pattern, action: { kind: 'hang' }, remaining: options.times ?? Infinity });
   }
 
@@ -46,7 +61,7 @@ export class LabFaults {
    * The next command on `node` matching `pattern` (any command when omitted) cuts the TCP connection
    * instead of answering; with `afterRun` the command takes effect first and only its result is lost.
    */
-  dropConnection(node: string, options: { pattern?: string | RegExp; afterRun?: boolean } = {}): Fault {
+  dropConnection(node: string, options: { pattern?: string | RegExp; afterRun?: boolean } = {}): CommandFaultHandle {
     return this.add({
       node: this.checkNode(node),
       pattern: options.pattern ?? /[\s\S]*/,
@@ -84,18 +99,27 @@ export class LabFaults {
       (f) => (!f.node || f.node === node) && (typeof f.pattern === 'string' ? script.includes(f.pattern) : f.pattern.test(script)),
     );
     if (!fault) return undefined;
+    fault.hits = (fault.hits ?? 0) + 1;
+    for (const waiter of fault.waiters?.filter((w) => w.times <= fault.hits!) ?? []) waiter.resolve();
     fault.remaining--;
     if (fault.remaining <= 0) this.commandFaults.splice(this.commandFaults.indexOf(fault), 1);
     return fault.action;
   }
 
-  private add(fault: CommandFault): Fault {
+  private add(fault: CommandFault): CommandFaultHandle {
     this.commandFaults.push(fault);
     return {
       remove: () => {
         const index = this.commandFaults.indexOf(fault);
         if (index >= 0) this.commandFaults.splice(index, 1);
       },
+      matched: (times = 1) =>
+        (fault.hits ?? 0) >= times
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => {
+              fault.waiters ??= [];
+              fault.waiters.push({ times, resolve });
+            }),
     };
   }
 

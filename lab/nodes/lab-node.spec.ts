@@ -1,5 +1,6 @@
 import { utils, type Client } from 'ssh2';
 import { startLab, type Lab } from './lab.js';
+import { ansiCQuote, frameStep } from '../../src/infra/ssh/step-framing.js';
 import { connectTo, disconnect, execOn, FramedShell, sftpOf } from './lab-ssh-client.js';
 
 describe('lab node over real SSH', () => {
@@ -69,8 +70,7 @@ describe('lab node over real SSH', () => {
   });
 
   it('runs the same framed line through bash itself when it comes as a plain exec', async () => {
-    const encoded = Buffer.from('echo step; echo oops >&2; exit 7').toString('base64');
-    const line = `bash -c "$(printf %s ${encoded} | base64 -d)" </dev/null; printf '\\n__OPSPRINT_END_x1_%d__\\n' $?; printf '\\n__OPSPRINT_END_x1__\\n' >&2`;
+    const { line } = frameStep("echo 'step'; echo oops >&2; exit 7", 'x1');
     expect(await execOn(client, line)).toEqual({
       stdout: 'step\n\n__OPSPRINT_END_x1_7__\n',
       stderr: 'oops\n\n__OPSPRINT_END_x1__\n',
@@ -80,8 +80,7 @@ describe('lab node over real SSH', () => {
 
   it('runs plain lines and framed lines with another tail in a live session, keeping variables like bash -s', async () => {
     const shell = await FramedShell.open(client);
-    const encoded = Buffer.from('exit 5').toString('base64');
-    shell.write(`bash -c "$(printf %s ${encoded} | base64 -d)" </dev/null; echo "rc=$?"`);
+    shell.write(`( eval ${ansiCQuote('exit 5')} ) </dev/null; echo "rc=$?"`);
     expect(await shell.readUntil('\n')).toBe('rc=5\n');
     shell.write('export STAGE=glance; cd /etc');
     shell.write('echo "$STAGE in $(pwd)"');

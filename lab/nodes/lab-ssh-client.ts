@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
 import type { InventoryNode } from '../../src/runbooks/model.js';
+import { frameStep } from '../../src/infra/ssh/step-framing.js';
 
 /** Test-side SSH helpers: a real ssh2 client speaking to lab nodes the way the executor does. */
 export interface ExecOutcome {
@@ -111,10 +112,7 @@ export class FramedShell {
 
   async run(script: string): Promise<{ stdout: string; stderr: string; exitCode: number }> {
     const id = randomUUID().replace(/-/g, '');
-    const encoded = Buffer.from(script).toString('base64');
-    this.channel.write(
-      `bash -c "$(printf %s ${encoded} | base64 -d)" </dev/null; printf '\\n__OPSPRINT_END_${id}_%d__\\n' $?; printf '\\n__OPSPRINT_END_${id}__\\n' >&2\n`,
-    );
+    this.channel.write(frameStep(script, id).line);
     const outMarker = new RegExp(`\\n__OPSPRINT_END_${id}_(\\d+)__\\n`);
     const errMarker = `\n__OPSPRINT_END_${id}__\n`;
     for (;;) {

@@ -1,5 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { ServerChannel } from 'ssh2';
+import { ansiCUnquote } from '../../src/infra/ssh/step-framing.js';
 import type { ChannelContext, NodeShell } from './node-shell.js';
 
 /** `bash -s`, `bash --noprofile --norc -s`, `sh -s`: a shell reading its script from stdin. */
@@ -13,22 +14,22 @@ export function isStdinShell(command: string): boolean {
   return (shell === 'bash' || shell === 'sh') && words.includes('-s') && !words.includes('-c');
 }
 
-/** The executor's step line: the script travels base64-encoded into a child `bash -c`, markers follow. */
-const FRAMED_STEP = /^bash -c "\$\(printf %s ([A-Za-z0-9+/=]+) \| base64 -d\)" <\/dev\/null; (.+)$/;
+/** The executor's step line: the script, `$'…'`-quoted, is eval'd in a subshell without stdin; markers follow. */
+const FRAMED_STEP = /^\( eval \$'((?:[^'\\]|\\.)*)' \) <\/dev\/null; (.+)$/;
 
 /** The usual end markers, printed without a shell: `printf '\n<marker>_%d__\n' $?; printf '\n<marker>__\n' >&2`. */
 const MARKERS = /^printf '((?:\\n|[A-Za-z0-9_])*%d(?:\\n|[A-Za-z0-9_])*)' \$\?; printf '((?:\\n|[A-Za-z0-9_])*)' >&2$/;
 
 /**
  * Run one line of a live session. A framed step line takes a shortcut with the same result:
- * the decoded script runs as the child shell would (no stdin, variables not kept), then the usual
+ * the unquoted script runs as the subshell would (no stdin, variables not kept), then the usual
  * markers are printed directly, or any other rest of the line runs with `$?` set to the script's
  * exit code. That cuts the CPU of a step to about that of its script.
  */
 async function runLine(shell: NodeShell, line: string, context: ChannelContext, env: Record<string, string>) {
   const framed = FRAMED_STEP.exec(line);
   if (!framed) return [await shell.run(line, context, { env })];
-  const step = await shell.run(Buffer.from(framed[1]!, 'base64').toString('utf8'), context, { env });
+  const step = await shell.run(ansiCUnquote(framed[1]!), context, { env });
   const markers = MARKERS.exec(framed[2]!);
   if (markers) {
     const text = (format: string) => format.replace(/\\n/g, '\n');

@@ -1,3 +1,5 @@
+import { confluenceSite } from '../../src/config/confluence-config.js';
+import { jiraSite } from '../../src/config/jira-config.js';
 import type { DemoRepositories } from './repositories.js';
 import type { AtlassianSandbox } from '../../lab/atlassian/server.js';
 import type { DemoApiClient, DeploymentView, PhaseView } from './api-client.js';
@@ -37,7 +39,13 @@ export async function printSummary(
 ): Promise<number> {
   const { api, db } = context;
   const environment = await db.environments.findByName(deployment.environment);
-  const links = environment ? (await db.jiraLinks.list(environment.id, deployment.runbookKey)).filter((l) => l.entityType === 'epic') : [];
+  // Only what the configured sites hold: a key remembered for another site or project would not open.
+  const jira = db.config.jira;
+  const confluence = db.config.confluence;
+  const links =
+    environment && jira
+      ? (await db.jiraLinks.list(environment.id, deployment.runbookKey, jiraSite(jira))).filter((l) => l.entityType === 'epic')
+      : [];
   const epicOf = new Map(links.map((l) => [l.entityKey, l.issueKey]));
 
   console.log('\n== Verification tables (parsed from the real command output on the nodes)');
@@ -57,11 +65,12 @@ export async function printSummary(
       `   ${phase.phaseKey.padEnd(20)} ${phase.status.padEnd(10)} ${seconds(phase).padStart(7)}  ${jira.padEnd(8)} (${counts(phase)})`,
     );
   }
-  const root = environment ? await db.pages.find(environment.id, 'root') : null;
+  const root = environment && confluence ? await db.pages.find(environment.id, 'root', confluenceSite(confluence)) : null;
   if (root) {
     const base = process.env.CONFLUENCE_BASE_URL ?? context.sandbox?.confluenceBaseUrl ?? '';
     console.log(`\nConfluence runbook: ${base}/pages/viewpage.action?pageId=${root.pageId}`);
   }
+  console.log(`${root ? '' : '\n'}Dashboard: ${context.baseUrl}/dashboard/deployments/${deployment.id} (sign in with an API token)`);
   const jiraBase = process.env.JIRA_BASE_URL ?? context.sandbox?.jiraBaseUrl;
   const firstEpic = [...epicOf.values()][0];
   if (jiraBase && firstEpic) console.log(`JIRA epics: ${jiraBase.replace(/\/+$/, '')}/browse/${firstEpic} … (one per phase, keys above)`);

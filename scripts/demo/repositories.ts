@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { Runtime } from '../../src/config/runtime.js';
 import { ConfluencePageRepository } from '../../src/persistence/repositories/confluence-page.repository.js';
 import { DeploymentRepository } from '../../src/persistence/repositories/deployment.repository.js';
 import { EnvironmentRepository } from '../../src/persistence/repositories/environment.repository.js';
@@ -11,6 +12,8 @@ export function demoRepositories(app: INestApplication) {
     environments: app.get(EnvironmentRepository),
     jiraLinks: app.get(JiraLinkRepository),
     pages: app.get(ConfluencePageRepository),
+    /** The JIRA and Confluence sites the service talks to: only their links are printed. */
+    config: app.get(Runtime).config,
   };
 }
 

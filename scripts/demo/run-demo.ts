@@ -52,8 +52,7 @@ export async function runDemo(values: DemoOptions): Promise<number> {
     if (!realJira) {
       Object.assign(env, {
         JIRA_BASE_URL: sandbox.jiraBaseUrl,
-        // The sandbox speaks JIRA Cloud's dialect (search through /search/jql).
-        JIRA_FLAVOR: 'cloud',
+        // No JIRA_FLAVOR: the service asks the sandbox (serverInfo says Cloud), as it would a real site.
         JIRA_EMAIL: user.email,
         JIRA_API_TOKEN: user.apiToken,
         JIRA_PROJECT_KEY: 'OPS',
@@ -154,6 +153,7 @@ function printStillRunning(context: {
     '',
     'Still running (Ctrl-C stops the service, the lab and the sandbox):',
     `   deployments   ${baseUrl}/api/v1/deployments   (header Authorization: Bearer <admin token>)`,
+    `   dashboard     ${baseUrl}/dashboard   (sign in with the admin token)`,
     `   API docs      ${baseUrl}/api/docs`,
     `   health        ${baseUrl}/health`,
     `   admin token   ${context.adminToken ?? 'the OPSPRINT_ADMIN_TOKEN you set'}`,

@@ -12,6 +12,7 @@ import { ConfluenceModule } from '../integrations/confluence/confluence.module.j
 import { JiraModule } from '../integrations/jira/jira.module.js';
 import { PersistenceModule } from '../persistence/persistence.module.js';
 import { ReportsModule } from '../reports/reports.module.js';
+import { SchedulesModule } from '../schedules/schedules.module.js';
 import { WorkersModule } from '../workers/workers.module.js';
 
 /** Every capability of the service, for one runtime (the same wiring serves the API and the worker process). */
@@ -29,6 +30,7 @@ export class AppModule {
         DeploymentsModule,
         WorkersModule,
         HealthModule,
+        SchedulesModule,
         ApiModule,
         DashboardModule,
         JiraModule.register(runtime.config.jira),

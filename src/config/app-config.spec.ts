@@ -38,6 +38,15 @@ describe('loadAppConfig', () => {
     );
   });
 
+  it('reads METRICS_ALLOW_NETWORKS as CIDR networks, with a one-line error otherwise', () => {
+    expect(loadAppConfig({ METRICS_ALLOW_NETWORKS: '10.0.0.0/8, 127.0.0.1/32,::1/128' }).METRICS_ALLOW_NETWORKS).toBe(
+      '10.0.0.0/8, 127.0.0.1/32,::1/128',
+    );
+    expect(() => loadAppConfig({ METRICS_ALLOW_NETWORKS: 'prometheus.internal' })).toThrow(
+      /^METRICS_ALLOW_NETWORKS: METRICS_ALLOW_NETWORKS must be networks in CIDR form/,
+    );
+  });
+
   it('keeps only its own keys (no stray secrets from the environment)', () => {
     const config = loadAppConfig({ PORT: '8080', JIRA_API_TOKEN: 'sekret', OPSPRINT_RUN_WORKERS: 'false' });
     expect(config.PORT).toBe(8080);

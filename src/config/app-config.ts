@@ -105,6 +105,17 @@ export class AppConfig {
   @Max(120_000)
   REDIS_TIMEOUT_MS: number = 3000;
 
+  /**
+   * Networks (CIDR, comma-separated) whose addresses may read /metrics without a token, e.g. the
+   * Prometheus server's: `10.0.3.0/24,127.0.0.1/32`. Unset: /metrics needs a bearer token (any role).
+   * The address is the TCP peer's: behind a proxy, that is the proxy.
+   */
+  @IsOptional()
+  @Matches(/^\s*[0-9A-Fa-f:.]+\/\d{1,3}(\s*,\s*[0-9A-Fa-f:.]+\/\d{1,3})*\s*$/, {
+    message: 'METRICS_ALLOW_NETWORKS must be networks in CIDR form separated by commas (e.g. 10.0.0.0/8,127.0.0.1/32)',
+  })
+  METRICS_ALLOW_NETWORKS?: string;
+
   /** Prefix of every Redis key (BullMQ queues, log channels), so several installations can share one Redis. */
   @IsString()
   @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'QUEUE_PREFIX may hold letters, digits, ":", "_" and "-" only' })
@@ -155,6 +166,7 @@ const APP_CONFIG_KEYS = [
   'REDIS_TIMEOUT_MS',
   'RECONCILE_INTERVAL_MS',
   'QUEUE_PREFIX',
+  'METRICS_ALLOW_NETWORKS',
 ] as const satisfies readonly (keyof AppConfig)[];
 
 /** Reads and validates the environment; throws ConfigError with one line per bad value. */

@@ -1,6 +1,7 @@
 import { type AppConfig, ConfigError, loadAppConfig, Problems } from './app-config.js';
 import { type ConfluenceConfig, loadConfluenceConfig } from './confluence-config.js';
 import { type JiraConfig, loadJiraConfig } from './jira-config.js';
+import { loadSchedulesConfig, type SchedulesConfig } from './schedules-config.js';
 
 /** Every setting of the service, read from the environment and validated once, at start. */
 export interface Config {
@@ -9,6 +10,8 @@ export interface Config {
   jira: JiraConfig | null;
   /** null: Confluence publishing is off (CONFLUENCE_BASE_URL unset). */
   confluence: ConfluenceConfig | null;
+  /** Drift check, daily digest, sprint-end review, scheduled deployments: switches and times. */
+  schedules: SchedulesConfig;
 }
 
 /** Throws one ConfigError listing every bad value of every setting, one line each. */
@@ -23,6 +26,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError((error as { problems?: string[] }).problems ?? [(error as Error).message]);
     }
   });
+  const schedules = problems.take(() => loadSchedulesConfig(env));
   problems.throwIfAny();
-  return { app: app as AppConfig, jira: jira ?? null, confluence: confluence ?? null };
+  return { app: app as AppConfig, jira: jira ?? null, confluence: confluence ?? null, schedules: schedules as SchedulesConfig };
 }

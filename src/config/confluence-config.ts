@@ -1,4 +1,5 @@
 import { Problems } from './app-config.js';
+import { siteOf } from './jira-config.js';
 
 /** Where and as whom OpSprint publishes its runbook pages; also the Confluence integration's injection token. */
 export abstract class ConfluenceConfig {
@@ -11,6 +12,11 @@ export abstract class ConfluenceConfig {
   abstract readonly spaceKey: string;
   /** The runbook root page goes under this page; the space home page when unset. */
   abstract readonly parentPageId?: string;
+}
+
+/** The Confluence site and space page rows hold for (site: base URL without trailing slash). */
+export function confluenceSite(config: Pick<ConfluenceConfig, 'baseUrl' | 'spaceKey'>): { site: string; spaceKey: string } {
+  return { site: siteOf(config.baseUrl), spaceKey: config.spaceKey };
 }
 
 export class ConfluenceConfigError extends Error {

@@ -11,7 +11,7 @@ describe('loadJiraConfig', () => {
   it('reads a Cloud setup with its defaults', () => {
     const config = loadJiraConfig(cloud)!;
     expect(config).toMatchObject({
-      flavor: 'cloud',
+      flavor: null,
       auth: { kind: 'basic', email: 'ops@acme.io', apiToken: 'tok' },
       projectKey: 'OPS',
       boardId: null,
@@ -30,6 +30,7 @@ describe('loadJiraConfig', () => {
     const config = loadJiraConfig({
       JIRA_BASE_URL: 'https://jira.corp.example/jira',
       JIRA_PAT: 'pat',
+      JIRA_FLAVOR: 'datacenter',
       JIRA_PROJECT_KEY: 'INFRA',
       JIRA_BOARD_ID: '12',
       JIRA_SPRINT_MODE: 'new',
@@ -52,6 +53,12 @@ describe('loadJiraConfig', () => {
     expect(config.transitions.done).toEqual(['Close Issue']);
     expect(config.transitions.blocked).toEqual(['Impediment', 'Block']);
     expect(config.transitions.todo).toEqual(DEFAULT_TRANSITIONS.todo);
+  });
+
+  it('leaves the flavour to the server when JIRA_FLAVOR is unset, whatever the host name', () => {
+    expect(loadJiraConfig(cloud)!.flavor).toBeNull();
+    expect(loadJiraConfig({ ...cloud, JIRA_BASE_URL: 'https://jira.acme.example' })!.flavor).toBeNull();
+    expect(loadJiraConfig({ ...cloud, JIRA_FLAVOR: ' Cloud ' })!.flavor).toBe('cloud');
   });
 
   it.each([

@@ -19,7 +19,8 @@ export abstract class JiraConfig {
   abstract readonly webhookSecret: string | null;
   /** A signed delivery whose `timestamp` is further than this from now (either way: clock skew) is refused as a replay. */
   abstract readonly webhookMaxAgeSeconds: number;
-  abstract readonly flavor: JiraFlavor;
+  /** Set by JIRA_FLAVOR; null: the gateway asks the server (`GET /rest/api/2/serverInfo`, `deploymentType`). */
+  abstract readonly flavor: JiraFlavor | null;
   abstract readonly sprintMode: JiraSprintMode;
   /** Length of the sprints OpSprint starts itself (sprint mode `new`): their end date, when they are closed. */
   abstract readonly sprintDays: number;
@@ -42,6 +43,17 @@ export const DEFAULT_TRANSITIONS: Record<LogicalState, string[]> = {
 
 const LOGICAL_STATES = Object.keys(DEFAULT_TRANSITIONS) as LogicalState[];
 
+/** A site as links record it: origin and context path, no trailing slash (`https://jira.corp/jira`). */
+export function siteOf(url: URL | string): string {
+  const parsed = typeof url === 'string' ? new URL(url) : url;
+  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
+}
+
+/** The JIRA site and project issue links hold for. */
+export function jiraSite(config: Pick<JiraConfig, 'baseUrl' | 'projectKey'>): { site: string; projectKey: string } {
+  return { site: siteOf(config.baseUrl), projectKey: config.projectKey };
+}
+
 export function loadJiraConfig(env: NodeJS.ProcessEnv): JiraConfig | null {
   const rawBase = env.JIRA_BASE_URL?.trim();
   if (!rawBase) return null;
@@ -54,7 +66,7 @@ export function loadJiraConfig(env: NodeJS.ProcessEnv): JiraConfig | null {
     boardId: problems.take(() => parseBoardId(env.JIRA_BOARD_ID)),
     webhookSecret: env.JIRA_WEBHOOK_SECRET?.length ? env.JIRA_WEBHOOK_SECRET : null,
     webhookMaxAgeSeconds: problems.take(() => parseWebhookMaxAge(env.JIRA_WEBHOOK_MAX_AGE_SECONDS)),
-    flavor: problems.take(() => parseFlavor(env.JIRA_FLAVOR, baseUrl)),
+    flavor: problems.take(() => parseFlavor(env.JIRA_FLAVOR)),
     sprintMode: problems.take(() => parseSprintMode(env.JIRA_SPRINT_MODE, env.JIRA_BOARD_ID)),
     sprintDays: problems.take(() => parseSprintDays(env.JIRA_SPRINT_DAYS)),
     triggerStatus: env.JIRA_TRIGGER_STATUS?.trim() || 'Ready to Deploy',
@@ -107,8 +119,12 @@ function parseBaseUrl(raw: string): URL {
   return url;
 }
 
-function parseFlavor(raw: string | undefined, baseUrl: URL | undefined): JiraFlavor {
-  if (!raw?.trim()) return baseUrl?.hostname.endsWith('.atlassian.net') ? 'cloud' : 'datacenter';
+/**
+ * Unset: null, and the server says which it is. The host name proves nothing (Cloud sites behind
+ * a custom domain exist, and a Data Center mistaken for Cloud, or the reverse, uses removed APIs).
+ */
+function parseFlavor(raw: string | undefined): JiraFlavor | null {
+  if (!raw?.trim()) return null;
   const value = raw.trim().toLowerCase();
   if (value !== 'cloud' && value !== 'datacenter') {
     throw new Error(`JIRA_FLAVOR: expected "cloud" or "datacenter", got "${raw}"`);

@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { confluenceSite } from '../config/confluence-config.js';
+import { jiraSite } from '../config/jira-config.js';
+import { Runtime } from '../config/runtime.js';
 import { DeploymentsService } from '../deployments/deployments.service.js';
 import { EnvironmentsService } from '../environments/environments.service.js';
 import { isDoneStep } from '../persistence/ledger-status.js';
@@ -43,7 +46,22 @@ export class DashboardPages {
     private readonly pages: ConfluencePageRepository,
     private readonly catalog: RunbookCatalog,
     private readonly links: DashboardLinks,
+    private readonly runtime: Runtime,
   ) {}
+
+  /** Epic keys of the JIRA site and project configured now (none with JIRA off): a key from another site would not open. */
+  private async epicKeys(environmentId: string, runbookKey: string): Promise<Map<string, string>> {
+    const jira = this.runtime.config.jira;
+    const links = jira ? await this.jiraLinks.list(environmentId, runbookKey, jiraSite(jira)) : [];
+    return new Map(links.map((link) => [link.entityKey, link.issueKey]));
+  }
+
+  /** Page ids on the Confluence site and space configured now. */
+  private async pageIds(environmentId: string): Promise<Map<string, string>> {
+    const confluence = this.runtime.config.confluence;
+    const pages = confluence ? await this.pages.list(environmentId, confluenceSite(confluence)) : [];
+    return new Map(pages.map((page) => [page.key, page.pageId]));
+  }
 
   async overview() {
     const environments = await this.environments.list();
@@ -70,8 +88,8 @@ export class DashboardPages {
     const runbookKey = latest?.runbookKey ?? 'openstack-liberty';
     const runbook = this.catalog.get(runbookKey);
     const history = await this.deploymentRows.phaseHistory(environment.id, runbookKey);
-    const epics = new Map((await this.jiraLinks.list(environment.id, runbookKey)).map((link) => [link.entityKey, link.issueKey]));
-    const pages = new Map((await this.pages.list(environment.id)).map((page) => [page.key, page.pageId]));
+    const epics = await this.epicKeys(environment.id, runbookKey);
+    const pages = await this.pageIds(environment.id);
     const phases = (runbook?.phases ?? []).map((phase) => {
       const run = history.find((candidate) => candidate.phaseKey === phase.key);
       return {
@@ -98,10 +116,8 @@ export class DashboardPages {
     const deployment: Deployment = await this.deployments.get(id);
     const runbook = this.catalog.get(deployment.runbookKey);
     const environment = await this.environments.get(deployment.environment);
-    const epics = new Map(
-      (await this.jiraLinks.list(environment.id, deployment.runbookKey)).map((link) => [link.entityKey, link.issueKey]),
-    );
-    const pages = new Map((await this.pages.list(environment.id)).map((page) => [page.key, page.pageId]));
+    const epics = await this.epicKeys(environment.id, deployment.runbookKey);
+    const pages = await this.pageIds(environment.id);
     const phases: PhaseProgress[] = deployment.phaseRuns.map((phaseRun) => {
       const byNode = new Map<string, NodeProgress>();
       for (const step of phaseRun.steps) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Eta } from 'eta';
 import { dashboardDir } from './dashboard-files.js';
-import { formatDuration, formatTime, statusClass } from './format.js';
+import { formatCount, formatDuration, formatMinute, formatTime, statusClass } from './format.js';
 
 /**
  * Eta templates (src/dashboard/views): every `<%= %>` is HTML-escaped; `<%~ %>` (raw) is used
@@ -12,6 +12,9 @@ export class DashboardViews {
   private readonly eta = new Eta({ views: dashboardDir('views'), cache: true, autoEscape: true, autoTrim: false });
 
   render(template: string, data: Record<string, unknown>): string {
-    return this.eta.render(template, { ...data, fmt: { duration: formatDuration, time: formatTime, status: statusClass } });
+    return this.eta.render(template, {
+      ...data,
+      fmt: { duration: formatDuration, time: formatTime, minute: formatMinute, status: statusClass, count: formatCount },
+    });
   }
 }

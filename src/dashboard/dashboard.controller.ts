@@ -1,4 +1,4 @@
-import { Controller, Get, Header, type MessageEvent, Param, ParseUUIDPipe, Req, Sse, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, Logger, type MessageEvent, Param, ParseUUIDPipe, Req, Sse, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import { DeploymentLogStream } from '../deployments/deployment-log-stream.js';
@@ -6,6 +6,10 @@ import { DashboardPages } from './dashboard-pages.service.js';
 import { DashboardViews } from './dashboard-views.js';
 import { DashboardAuthGuard, type DashboardRequest } from './session/dashboard-auth.guard.js';
 import { SignInRequiredFilter } from './session/sign-in-required.filter.js';
+import { SprintReviewReader } from './sprints/sprint-review-reader.js';
+
+/** The overview lists the latest sprints; the sprint list has them all. */
+const OVERVIEW_SPRINTS = 5;
 
 /** The sprint review dashboard: server-rendered pages, viewer role or above, signed in with a session cookie. */
 @ApiExcludeController()
@@ -13,16 +17,32 @@ import { SignInRequiredFilter } from './session/sign-in-required.filter.js';
 @UseGuards(DashboardAuthGuard)
 @UseFilters(SignInRequiredFilter)
 export class DashboardController {
+  private readonly logger = new Logger('Dashboard');
+
   constructor(
     private readonly pages: DashboardPages,
     private readonly views: DashboardViews,
     private readonly logs: DeploymentLogStream,
+    private readonly sprints: SprintReviewReader,
   ) {}
 
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
   async overview(@Req() request: DashboardRequest): Promise<string> {
-    return this.views.render('overview', { session: request.dashboard, ...(await this.pages.overview()) });
+    // Sprints may come from the JIRA board: when it cannot be read, the rest of the overview still shows.
+    const sprints = await this.sprints.listSprints().then(
+      (all) => all.slice(0, OVERVIEW_SPRINTS),
+      (error: unknown) => {
+        this.logger.warn(`overview without sprints: ${error instanceof Error ? error.message : String(error)}`);
+        return null;
+      },
+    );
+    return this.views.render('overview', {
+      session: request.dashboard,
+      sprints,
+      sprintsUnavailable: sprints === null,
+      ...(await this.pages.overview()),
+    });
   }
 
   @Get('environments/:name')

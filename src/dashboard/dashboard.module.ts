@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { ReportsModule } from '../reports/reports.module.js';
+import { SprintReviewService } from '../reports/sprint-review.service.js';
 import { DeploymentsModule } from '../deployments/deployments.module.js';
 import { EnvironmentsModule } from '../environments/environments.module.js';
 import { DashboardAssets } from './dashboard-assets.js';
@@ -10,11 +12,25 @@ import { DashboardViews } from './dashboard-views.js';
 import { DashboardController } from './dashboard.controller.js';
 import { DashboardAuthGuard } from './session/dashboard-auth.guard.js';
 import { DashboardSessions } from './session/dashboard-sessions.js';
+import { DashboardSprintsController } from './sprints/dashboard-sprints.controller.js';
+import { SprintReviewReader } from './sprints/sprint-review-reader.js';
 
 /** The sprint review dashboard at /dashboard. */
 @Module({
-  imports: [AuthModule, DeploymentsModule, EnvironmentsModule],
-  controllers: [DashboardSignInController, DashboardController, DashboardAssets],
-  providers: [DashboardPages, DashboardViews, DashboardLinks, DashboardSessions, DashboardAuthGuard],
+  imports: [AuthModule, DeploymentsModule, EnvironmentsModule, ReportsModule],
+  controllers: [DashboardSignInController, DashboardController, DashboardSprintsController, DashboardAssets],
+  providers: [
+    DashboardPages,
+    DashboardViews,
+    DashboardLinks,
+    DashboardSessions,
+    DashboardAuthGuard,
+    // The sprint pages read the same reports as the API and the Confluence review page (typed: the service must fit the reader).
+    {
+      provide: SprintReviewReader,
+      useFactory: (service: SprintReviewService): SprintReviewReader => service,
+      inject: [SprintReviewService],
+    },
+  ],
 })
 export class DashboardModule {}

@@ -9,6 +9,13 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
+/** To the minute, for table cells: the page says once that times are UTC. */
+export function formatMinute(value: Date | string | null | undefined): string {
+  if (!value) return '—';
+  const date = typeof value === 'string' ? new Date(value) : value;
+  return date.toISOString().slice(0, 16).replace('T', ' ');
+}
+
 export function formatTime(value: Date | string | null | undefined): string {
   if (!value) return '—';
   const date = typeof value === 'string' ? new Date(value) : value;
@@ -29,10 +36,16 @@ export function statusClass(status: string | null | undefined): string {
       return 'bad';
     case 'running':
     case 'in_progress':
+    case 'active':
     case 'queued':
     case 'would_change':
       return 'busy';
     default:
       return 'idle';
   }
+}
+
+/** "1 story", "2 stories". */
+export function formatCount(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InputError, NotFoundError } from '../common/errors.js';
-import { UniqueViolation } from '../persistence/errors.js';
+import { ConflictError, InputError, NotFoundError } from '../common/errors.js';
+import { ActiveDeploymentExists, UniqueViolation } from '../persistence/errors.js';
 import { EnvironmentRepository, type StoredEnvironment } from '../persistence/repositories/environment.repository.js';
 import { validateInventory } from '../runbooks/inventory.js';
 import { type Inventory, type InventoryNode, type NetworkSettings, SECRET_NAMES, type Secrets } from '../runbooks/model.js';
@@ -80,12 +80,30 @@ export class EnvironmentsService {
       ...node,
       ssh: { ...node.ssh, hostKeyFingerprint: node.ssh.hostKeyFingerprint ?? pinned.get(node.name) ?? undefined },
     }));
-    const stored = await this.environments.replace(
-      existing.id,
-      { description: input.description, network: input.network, trustOnFirstUse: input.trustOnFirstUse ?? existing.trustOnFirstUse, nodes },
-      this.encrypt(input.secrets ?? {}),
-    );
+    const stored = await this.environments
+      .replace(
+        existing.id,
+        {
+          description: input.description,
+          network: input.network,
+          trustOnFirstUse: input.trustOnFirstUse ?? existing.trustOnFirstUse,
+          nodes,
+        },
+        this.encrypt(input.secrets ?? {}),
+      )
+      .catch((error) => {
+        throw busy(error, name);
+      });
     return toView(stored);
+  }
+
+  /** Deletes an idle environment with its nodes, secrets and deployment history; what went with it, for the audit trail. */
+  async remove(name: string): Promise<{ nodes: string[]; secrets: string[]; deployments: number }> {
+    const existing = await this.find(name);
+    const { deployments } = await this.environments.remove(existing.id).catch((error) => {
+      throw busy(error, name);
+    });
+    return { nodes: existing.nodes.map((node) => node.name), secrets: existing.secretNames, deployments };
   }
 
   async get(name: string): Promise<EnvironmentView> {
@@ -160,6 +178,14 @@ export class EnvironmentsService {
       if (!known.has(name)) reasons.push(`secrets.${name} is not a secret this runbook uses`);
     if (reasons.length > 0) throw new InputError(reasons);
   }
+}
+
+/** A refusal because of an active deployment, as the API answers it (409); other errors unchanged. */
+function busy(error: unknown, name: string): unknown {
+  if (!(error instanceof ActiveDeploymentExists)) return error;
+  return new ConflictError(
+    `environment ${name} has an active deployment (${error.deploymentId}, ${error.status}); wait for it or cancel it before changing or deleting the environment`,
+  );
 }
 
 function toView({ secretNames, ...stored }: StoredEnvironment): EnvironmentView {

@@ -44,3 +44,14 @@ export async function persistThroughOutage<T>(write: () => Promise<T>, patienceM
     }
   }
 }
+
+/** The environment has a queued or running deployment: it may not change or go away under it. */
+export class ActiveDeploymentExists extends Error {
+  constructor(
+    readonly deploymentId: string,
+    readonly status: string,
+  ) {
+    super(`deployment ${deploymentId} is ${status}`);
+    this.name = 'ActiveDeploymentExists';
+  }
+}

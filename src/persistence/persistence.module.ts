@@ -4,11 +4,13 @@ import { ApiTokenRepository } from './repositories/api-token.repository.js';
 import { AuditRepository } from './repositories/audit.repository.js';
 import { ConfluencePageRepository } from './repositories/confluence-page.repository.js';
 import { DeploymentRepository } from './repositories/deployment.repository.js';
+import { DriftRepository } from './repositories/drift.repository.js';
 import { EnvironmentRepository } from './repositories/environment.repository.js';
 import { JiraLinkRepository } from './repositories/jira-link.repository.js';
 import { LedgerRepository } from './repositories/ledger.repository.js';
 import { SprintRepository } from './repositories/sprint.repository.js';
 import { StoryStatusRepository } from './repositories/story-status.repository.js';
+import { ScheduleRepository } from './repositories/schedule.repository.js';
 import { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository.js';
 
 const repositories = [
@@ -16,11 +18,13 @@ const repositories = [
   AuditRepository,
   ConfluencePageRepository,
   DeploymentRepository,
+  DriftRepository,
   EnvironmentRepository,
   JiraLinkRepository,
   LedgerRepository,
   SprintRepository,
   StoryStatusRepository,
+  ScheduleRepository,
   WebhookDeliveryRepository,
 ];
 

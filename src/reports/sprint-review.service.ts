@@ -1,11 +1,18 @@
-import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '../common/errors.js';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { ConflictError, NotFoundError } from '../common/errors.js';
+import { ConfluenceConfig, confluenceSite } from '../config/confluence-config.js';
+import { JiraConfig } from '../config/jira-config.js';
+import { ConfluenceGateway } from '../integrations/confluence/confluence.gateway.js';
+import { sha256 } from '../integrations/confluence/content-hash.js';
+import { ConfluencePageRepository } from '../persistence/repositories/confluence-page.repository.js';
 import { AuditRepository } from '../persistence/repositories/audit.repository.js';
 import { EnvironmentRepository } from '../persistence/repositories/environment.repository.js';
 import { JiraLinkRepository } from '../persistence/repositories/jira-link.repository.js';
 import { SprintRepository } from '../persistence/repositories/sprint.repository.js';
 import { StoryStatusRepository } from '../persistence/repositories/story-status.repository.js';
+import { renderBurndownPng, renderPhaseTimelinePng } from './charts/index.js';
 import { type SprintInputLookups, toSprintInput } from './load/sprint-input.js';
+import { BURNDOWN_PNG, buildReviewPage, reviewPageTitle, TIMELINE_PNG } from './publish/review-page.js';
 import type { ConfluencePageVersion } from './model/deployment-record.js';
 import type { SprintState } from './model/sprint.js';
 import type { SprintInput } from './model/sprint-input.js';
@@ -31,6 +38,18 @@ export interface SprintSummaryView {
   reviewPage: { url: string; version: number; publishedAt: Date } | null;
 }
 
+/** The Confluence "Sprint N review" page as it stands after a publish. */
+export interface PublishedReview {
+  sprintId: string;
+  title: string;
+  pageId: string;
+  url: string;
+  version: number;
+  action: 'created' | 'updated' | 'unchanged';
+  /** Chart images attached to the page. */
+  attachments: string[];
+}
+
 /**
  * The sprint review from real data: loads a sprint, its backlog, its stories' status history and
  * the whole ledger of its deployments (every step attempt), resolves JIRA keys and the Confluence
@@ -46,7 +65,88 @@ export class SprintReviewService {
     private readonly links: JiraLinkRepository,
     private readonly environments: EnvironmentRepository,
     private readonly audit: AuditRepository,
+    private readonly pages: ConfluencePageRepository,
+    @Optional() private readonly confluence?: ConfluenceGateway,
+    @Optional()
+    @Inject(ConfluenceConfig)
+    private readonly confluenceConfig?: Pick<ConfluenceConfig, 'baseUrl' | 'spaceKey' | 'parentPageId'>,
+    @Optional() @Inject(JiraConfig) private readonly jiraConfig?: Pick<JiraConfig, 'baseUrl'>,
   ) {}
+
+  /** Whether `publish` can work (Confluence is configured). */
+  get canPublish(): boolean {
+    return Boolean(this.confluence && this.confluenceConfig);
+  }
+
+  /**
+   * Ends a sprint: closes it (a JIRA sprint through the Agile API) and, when Confluence is
+   * configured, publishes its review. What the API's close route and the end-of-sprint schedule call.
+   */
+  async end(sprintId: string, actor: string): Promise<{ sprint: SprintSummaryView; review: PublishedReview | null }> {
+    await this.sprintsService.close(sprintId, actor);
+    const review = this.canPublish ? await this.publish(sprintId) : null;
+    return { sprint: await this.summary(sprintId), review };
+  }
+
+  /**
+   * Publishes (or updates) the "<sprint> review" page under the runbook root of the sprint's
+   * environment (else of its latest deployment's, else under CONFLUENCE_PARENT_PAGE_ID), with the
+   * burndown and phase-timeline charts attached as PNG images. An unchanged body is not rewritten;
+   * the charts are uploaded again (a new attachment version) only when the page changed.
+   */
+  async publish(sprintId: string, now: Date = new Date()): Promise<PublishedReview> {
+    if (!this.confluence || !this.confluenceConfig) {
+      throw new ConflictError('Confluence is not configured (CONFLUENCE_BASE_URL): the sprint review cannot be published');
+    }
+    const report = await this.report(sprintId, now);
+    const data = await this.sprints.reportData(sprintId);
+    if (!data) throw new NotFoundError(`sprint ${sprintId} does not exist`);
+    const environmentId = data.environmentId ?? data.deployments.at(-1)?.environment.id ?? null;
+    const root = environmentId ? await this.pages.find(environmentId, 'root', confluenceSite(this.confluenceConfig)) : null;
+    const parentId = root?.pageId ?? this.confluenceConfig.parentPageId;
+    const charts = { burndown: true, timeline: report.timelines.length > 0 };
+    const title = reviewPageTitle(report.sprint.name);
+    const body = buildReviewPage(report, { jiraBaseUrl: this.jiraConfig?.baseUrl.toString().replace(/\/+$/, ''), charts });
+
+    const space = this.confluenceConfig.spaceKey;
+    const existing =
+      (data.reviewPageId ? await this.confluence.findPage(data.reviewPageId) : null) ??
+      (await this.confluence.findPageByTitle(space, title));
+    let action: PublishedReview['action'];
+    let page: { id: string; url: string; version: number };
+    if (!existing) {
+      page = await this.confluence.createPage(space, title, body, parentId);
+      await this.confluence.addLabels(page.id, ['opsprint', 'sprint-review']);
+      action = 'created';
+    } else if (existing.title === title && sha256(existing.body) === sha256(body)) {
+      page = existing;
+      action = 'unchanged';
+    } else {
+      page = await this.confluence.updatePage(existing.id, title, body, existing.version, {
+        lastWrittenVersion: data.reviewPageVersion ?? undefined,
+      });
+      action = 'updated';
+    }
+    const attachments: string[] = [];
+    const have = action === 'unchanged' ? new Set((await this.confluence.attachments(page.id)).map((a) => a.title)) : new Set<string>();
+    if (charts.burndown) {
+      if (!have.has(BURNDOWN_PNG)) await this.confluence.putAttachment(page.id, BURNDOWN_PNG, renderBurndownPng(report, {}, 2));
+      attachments.push(BURNDOWN_PNG);
+    }
+    if (charts.timeline) {
+      if (!have.has(TIMELINE_PNG)) await this.confluence.putAttachment(page.id, TIMELINE_PNG, renderPhaseTimelinePng(report, {}, 2));
+      attachments.push(TIMELINE_PNG);
+    }
+    await this.sprints.setReviewPage(sprintId, { pageId: page.id, url: page.url, version: page.version, publishedAt: new Date() });
+    await this.audit.record('sprint-review', 'sprint.review.published', sprintId, {
+      title,
+      url: page.url,
+      version: page.version,
+      action,
+      attachments,
+    });
+    return { sprintId, title, pageId: page.id, url: page.url, version: page.version, action, attachments };
+  }
 
   /** Newest first; reads the JIRA board first when JIRA is configured (at most every few seconds). */
   async listSprints(): Promise<SprintSummaryView[]> {

@@ -1,3 +1,4 @@
+import { metrics } from '../infra/metrics/metrics.js';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Runtime } from '../config/runtime.js';
 import { EnvironmentsService, type EnvironmentForDeployment } from '../environments/environments.service.js';
@@ -283,6 +284,7 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
       RESULT_PATIENCE_MS,
     );
     phase.ledger.set(`${step.node}/${step.key}`, fresh);
+    observeStep(phase.job.phaseKey, fresh);
     this.publishLine(phase, step, 'status', `${outcome.status === 'failed' ? '✗' : '✓'} ${step.title}: ${outcome.status}`);
     if (outcome.status === 'failed') await this.failStep(phase, step, outcome.exitCode, `${stdout}${stderr}`);
   }
@@ -294,6 +296,7 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
     const status = cancelled || phase.abort.signal.aborted ? 'cancelled' : transient ? 'pending' : 'failed';
     const fresh = await persistThroughOutage(() => this.ledger.stopStep(started, status, `${message}\n`), RESULT_PATIENCE_MS);
     phase.ledger.set(`${step.node}/${step.key}`, fresh);
+    observeStep(phase.job.phaseKey, fresh);
     this.publishLine(phase, step, 'status', `✗ ${step.title}: ${message}`);
     if (status === 'cancelled') phase.cancelled = true;
     else if (status === 'pending') phase.transient = error as SshError;
@@ -379,4 +382,12 @@ const hadWork = (status: string) => status === 'changed' || status === 'failed';
 
 function tail(text: string): string {
   return text.length <= OUTPUT_LIMIT ? text : `[… ${text.length - OUTPUT_LIMIT} bytes cut]\n${text.slice(-OUTPUT_LIMIT)}`;
+}
+
+/** A finished step in /metrics: counted by phase and outcome, its duration in the phase's histogram. */
+function observeStep(phaseKey: string, step: StepRunRecord): void {
+  if (step.status === 'pending' || step.status === 'running') return; // a transient failure: retried, not finished
+  metrics.steps.inc({ phase: phaseKey, status: step.status });
+  const ms = step.durationMs ?? (step.startedAt && step.finishedAt ? step.finishedAt.getTime() - step.startedAt.getTime() : null);
+  if (ms !== null) metrics.stepDuration.observe({ phase: phaseKey, status: step.status }, ms / 1000);
 }

@@ -67,7 +67,9 @@ describe('the OpenAPI document at /api/docs-json', () => {
       for (const [status, response] of success) {
         const stream = response.content?.['text/event-stream'];
         const json = response.content?.['application/json']?.schema;
-        if (!stream && !(json && resolvesToObject(json))) problem(`${status} has no JSON object schema (nor text/event-stream)`);
+        // 204 No Content (a deletion) has no body at all.
+        if (status !== '204' && !stream && !(json && resolvesToObject(json)))
+          problem(`${status} has no JSON object schema (nor text/event-stream)`);
       }
 
       const expected = new Set(['401']);
@@ -75,6 +77,11 @@ describe('the OpenAPI document at /api/docs-json', () => {
       if (op.requestBody || (op.parameters ?? []).length > 0) expected.add('400');
       if (path.includes('{')) expected.add('404');
       if (method === 'post' && /^\/api\/v1\/deployments(\/\{id\}\/(cancel|retry))?$/.test(path)) expected.add('409');
+      if (method === 'post' && /^\/api\/v1\/sprints(\/\{id\}\/(publish|close))?$/.test(path)) expected.add('409');
+      // An environment does not change or go away while it deploys.
+      if ((method === 'put' || method === 'delete') && path === '/api/v1/environments/{name}') expected.add('409');
+      // A schedule's name is unique per environment.
+      if ((method === 'post' || method === 'patch') && /^\/api\/v1\/schedules(\/\{id\})?$/.test(path)) expected.add('409');
       const documented = Object.keys(op.responses).filter((status) => /^4\d\d$/.test(status));
       for (const status of expected) if (!documented.includes(status)) problem(`${status} not documented`);
       for (const status of documented) {
@@ -120,7 +127,7 @@ describe('answers match the documented schemas (no undocumented field, ISO dates
 
   /** Sends `method path` (a template of the document), expects `status` and validates the body against the documented schema. */
   async function call(
-    method: 'get' | 'post' | 'put' | 'delete',
+    method: 'get' | 'post' | 'put' | 'patch' | 'delete',
     template: string,
     status: number,
     options: { params?: Record<string, string>; query?: string; body?: object; token?: string } = {},
@@ -133,6 +140,11 @@ describe('answers match the documented schemas (no undocumented field, ISO dates
     if (options.body) request = request.send(options.body);
     const response = await request;
     expect({ route: `${method} ${url}`, status: response.status }).toEqual({ route: `${method} ${url}`, status });
+    if (status === 204) {
+      expect(response.text).toBe('');
+      checked.add(`${method.toUpperCase()} ${template}`);
+      return undefined;
+    }
     expect({ route: `${method} ${template} ${status}`, errors: validator.validate(method, template, status, response.body) }).toEqual({
       route: `${method} ${template} ${status}`,
       errors: [],
@@ -200,6 +212,41 @@ describe('answers match the documented schemas (no undocumented field, ISO dates
     checked.add('GET /api/v1/deployments/{id}/logs/stream');
 
     await call('post', '/api/v1/deployments/{id}/retry', 200, { params: { id } });
+    await call('put', '/api/v1/environments/{name}', 409, { params: { name: 'lab' }, body: update });
+    await call('delete', '/api/v1/environments/{name}', 409, { params: { name: 'lab' } });
+    await call('post', '/api/v1/environments', 201, { body: environmentBody('gone') });
+    await call('delete', '/api/v1/environments/{name}', 204, { params: { name: 'gone' } });
+
+    // Sprints (no JIRA board here: created through the API) and their review; the cancelled deployment above ran before it.
+    const sprint = await call('post', '/api/v1/sprints', 201, {
+      body: {
+        name: 'Sprint 1',
+        goal: 'Schema check',
+        endAt: new Date(Date.now() + 86_400_000).toISOString(),
+        environment: 'lab',
+        phases: ['base'],
+      },
+    });
+    expect(sprint).toMatchObject({ state: 'active', source: 'opsprint', environment: 'lab', reviewPageUrl: null });
+    await call('get', '/api/v1/sprints', 200);
+    const report = await call('get', '/api/v1/sprints/{id}/report', 200, { params: { id: sprint.id } });
+    expect(report.scope.committed.stories).toBeGreaterThan(0);
+    // Without Confluence there is nothing to publish to (the 200 answer is checked in test/reports/sprint-review-publish.spec.ts).
+    await call('post', '/api/v1/sprints/{id}/publish', 409, { params: { id: sprint.id } });
+    checked.add('POST /api/v1/sprints/{id}/publish');
+    const closed = await call('post', '/api/v1/sprints/{id}/close', 200, { params: { id: sprint.id } });
+    expect(closed.state).toBe('closed');
+    const audit = await call('get', '/api/v1/audit', 200, { query: 'action=sprint.close&limit=5' });
+    expect(audit.items).toEqual([expect.objectContaining({ action: 'sprint.close', target: sprint.id })]);
+
+    const schedule = await call('post', '/api/v1/schedules', 201, { body: { environment: 'lab', name: 'nightly', cron: '0 3 * * *' } });
+    await call('get', '/api/v1/schedules', 200);
+    await call('get', '/api/v1/schedules/{key}', 200, { params: { key: 'drift-check' } });
+    await call('patch', '/api/v1/schedules/{id}', 200, { params: { id: schedule.key }, body: { enabled: false } });
+    await call('post', '/api/v1/schedules/{key}/run', 202, { params: { key: schedule.key } });
+    await call('get', '/api/v1/schedules/{key}/runs', 200, { params: { key: schedule.key } });
+    await call('delete', '/api/v1/schedules/{id}', 200, { params: { id: schedule.key } });
+    await call('get', '/api/v1/environments/{name}/drift', 200, { params: { name: 'lab' } });
 
     expect([...checked].sort()).toEqual(
       apiOperations()

@@ -8,13 +8,21 @@ const USER = { username: 'opsprint@example.com', password: 'tok-en&with:odd"char
 describe('ConfluenceGateway against the Confluence sandbox (confluence-api over HTTP)', () => {
   let sandbox: RunningConfluenceSandbox;
   let gateway: ConfluenceGateway;
+  /** The waits the retry policy chose, in order. */
+  const delays: number[] = [];
 
   beforeAll(async () => {
     sandbox = await startConfluenceSandbox({ users: [USER], spaces: ['OPS'] });
-    gateway = new ConfluenceGateway({ baseUrl: sandbox.baseUrl, ...USER, spaceKey: 'OPS' }, { baseDelayMs: 5, maxDelayMs: 20 });
+    gateway = new ConfluenceGateway(
+      { baseUrl: sandbox.baseUrl, ...USER, spaceKey: 'OPS' },
+      { baseDelayMs: 5, maxDelayMs: 20, onRetry: ({ delayMs }) => delays.push(delayMs) },
+    );
   });
   afterAll(() => sandbox.close());
-  afterEach(() => sandbox.faults.clear());
+  afterEach(() => {
+    sandbox.faults.clear();
+    delays.length = 0;
+  });
 
   it('creates a page under the space home page and finds it again by a title that needs encoding', async () => {
     const title = 'lab — Keystone & "friends" #1 ?x=y';
@@ -67,13 +75,14 @@ describe('ConfluenceGateway against the Confluence sandbox (confluence-api over 
   it('retries 429 honouring Retry-After, and 5xx bursts with backoff', async () => {
     const page = await gateway.createPage('OPS', 'Rate limited', '<p>x</p>');
     sandbox.faults.rateLimit(1, 1);
-    const started = Date.now();
     expect((await gateway.getPage(page.id)).title).toBe('Rate limited');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(delays).toEqual([1000]); // Retry-After: 1, not the 5 ms backoff
     sandbox.faults.serverErrors(3, 503);
     expect((await gateway.getPage(page.id)).title).toBe('Rate limited');
     const statuses = sandbox.requests.slice(-5).map((r) => r.status);
     expect(statuses).toEqual([200, 503, 503, 503, 200]);
+    expect(delays.slice(1)).toHaveLength(3);
+    for (const delay of delays.slice(1)) expect(delay).toBeLessThanOrEqual(20); // backoff capped at maxDelayMs
   });
 
   it('gives up with the status, Retry-After and body once attempts are exhausted', async () => {

@@ -50,7 +50,7 @@ describe('ConfluencePublisher: a deployment published to the Confluence sandbox'
       new JiraLinkRepository(db.prisma),
       gateway,
       { spaceKey: 'OPS' },
-      { runbooks: [runbookFixture], jiraBaseUrl: 'https://example.atlassian.net', label: 'opsprint' },
+      { runbooks: [runbookFixture], jiraBaseUrl: 'https://example.atlassian.net', jiraProjectKey: 'OPS', label: 'opsprint' },
     );
   });
   afterAll(async () => {

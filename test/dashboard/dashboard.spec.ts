@@ -1,15 +1,28 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import { ApiTokensService } from '../../src/auth/api-tokens.service.js';
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
 import { EnvironmentsService } from '../../src/environments/environments.service.js';
+import { readChartSvg } from '../../src/reports/charts/chart-svg-reader.spec-helper.js';
+import { SprintReviewService } from '../../src/reports/sprint-review.service.js';
+import { SprintsService } from '../../src/reports/sprints.service.js';
 import { RunbookCatalog } from '../../src/runbooks/catalog.js';
 import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-inventory.js';
 import { commandRunbook, finished } from '../engine/support/engine-fixtures.js';
 import { LocalSessionFactory } from '../support/local-sessions.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { eventually, startTestApp, type TestApp } from '../support/test-app.js';
 
 const ADMIN_TOKEN = 'dashboard-test-admin-token-0123456789';
 const hello = commandRunbook('hello', [{ key: 'greet', steps: ['echo hello', 'echo world'] }]);
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'opsprint-dashboard-'));
+const fixed = path.join(scratch, 'fixed');
+/** A runbook whose second phase fails (exit 4, an error line) until the test "fixes" it; the retry then succeeds. */
+const sprinty = commandRunbook('sprinty', [
+  { key: 'base', steps: ['sleep 0.2'] },
+  { key: 'db', dependsOn: ['base'], steps: [`test -e ${fixed} || { echo 'ERROR 1045: access <denied>' >&2; exit 4; }`] },
+]);
 let t: TestApp;
 let viewerToken: string;
 let viewerId: string;
@@ -33,7 +46,7 @@ beforeAll(async () => {
   t = await startTestApp({
     env: { OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN },
     sessionFactory: new LocalSessionFactory(),
-    catalog: RunbookCatalog.of([hello]),
+    catalog: RunbookCatalog.of([hello, sprinty]),
   });
   const inventory = exampleInventory({ environment: 'lab' });
   await t.app.get(EnvironmentsService).create({
@@ -47,7 +60,10 @@ beforeAll(async () => {
   viewerToken = viewer.token;
   viewerId = viewer.id;
 });
-afterAll(() => t?.close());
+afterAll(async () => {
+  await t?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 describe('dashboard sign-in', () => {
   it('sends a browser without a session to the sign-in form, and back to the page it asked for', async () => {
@@ -165,5 +181,92 @@ describe('dashboard pages', () => {
     expect(css.status).toBe(200);
     expect(css.headers['content-type']).toMatch(/text\/css/);
     expect((await request(t.app.getHttpServer()).get('/dashboard/assets/..%2F..%2Fpackage.json')).status).toBe(404);
+  });
+});
+
+describe('sprint pages on real data', () => {
+  let cookie: string;
+  let sprintId: string;
+  let failingId: string;
+  const get = (path: string) => request(t.app.getHttpServer()).get(path).set('Cookie', cookie);
+  /** What a reader sees: charts and tags dropped, entities decoded, white space collapsed. */
+  const visible = (html: string) =>
+    html
+      .replace(/<svg[\s\S]*?<\/svg>/g, ' ')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, '&');
+
+  beforeAll(async () => {
+    cookie = (await signIn(viewerToken)).cookie!;
+    const sprint = await t.app.get(SprintsService).create({
+      name: 'Sprint <1>',
+      goal: 'Deploy <b>the lab</b>',
+      endAt: new Date(Date.now() + 7 * 24 * 3600 * 1000),
+      environment: 'lab',
+      runbook: 'sprinty',
+      actor: 'dashboard-test',
+    });
+    sprintId = sprint.id;
+    const deployments = t.app.get(DeploymentsService);
+    const failing = await deployments.create({ environment: 'lab', runbook: 'sprinty', trigger: 'api', requester: 'dashboard-test' });
+    failingId = failing.id;
+    expect((await finished(t.db.prisma, failing.id)).status).toBe('failed');
+    writeFileSync(fixed, '');
+    await deployments.retry(failing.id, 'dashboard-test');
+    expect((await finished(t.db.prisma, failing.id)).status).toBe('succeeded');
+    // Story statuses are written by a follower of the deployment events: wait until both stories are done.
+    await eventually(
+      async () => ((await t.app.get(SprintReviewService).report(sprintId)).scope.done.stories === 2 ? true : undefined),
+      30_000,
+    );
+  });
+
+  it('lists the sprint, on its own page and on the overview, with its name escaped', async () => {
+    const list = await get('/dashboard/sprints');
+    expect(list.status).toBe(200);
+    expect(list.text).toContain(`<a href="/dashboard/sprints/${sprintId}">Sprint &lt;1&gt;</a>`);
+    expect(visible(list.text)).toMatch(/Sprint <1> active .* lab 1 Deploy <b>the lab<\/b>/);
+    expect(list.text).not.toContain('<b>the lab</b>');
+    expect((await get('/dashboard')).text).toContain(`href="/dashboard/sprints/${sprintId}"`);
+  });
+
+  it('shows the review with the numbers of the report: committed vs done, the failure and its retry, the DORA keys, links', async () => {
+    const page = await get(`/dashboard/sprints/${sprintId}`);
+    expect(page.status).toBe(200);
+    const text = visible(page.text);
+    expect(text).toContain('Sprint <1> review');
+    expect(text).toMatch(/Stories 2 0 0 2 2 2 0/);
+    // The failed attempt: step, node, exit code and first error line, recovered by the retry.
+    expect(text).toMatch(/db step 1 db\/db-s1 · attempt 1 linux-node1\.example\.com 4 ERROR 1045: access <denied> after \d/);
+    expect(page.text).toContain('ERROR 1045: access &lt;denied&gt;');
+    expect(page.text).toContain(`href="/dashboard/deployments/${failingId}"`);
+    expect(text).toContain('100 % Change failure rate 1 of 1 finished deployments failed');
+    expect(text).toMatch(/1 failed step attempt, 1 recovered/);
+  });
+
+  it('draws the burndown and the phase timeline of the sprint’s deployment with their data', async () => {
+    const page = await get(`/dashboard/sprints/${sprintId}`);
+    const charts = [...page.text.matchAll(/<svg [\s\S]*?<\/svg>/g)].map((match) => match[0]);
+    expect(charts).toHaveLength(2);
+    const [burndown, timeline] = charts.map(readChartSvg);
+    expect([...burndown.legend.values()]).toEqual(['Remaining', 'Ideal', 'Scope']);
+    expect(burndown.marks.filter((mark) => mark.series === 0).length).toBeGreaterThanOrEqual(1);
+    expect(burndown.texts.map((text) => text.text)).toContain('Sprint <1>: burndown (stories)');
+    expect(timeline.texts.map((text) => text.text)).toEqual(expect.arrayContaining(['base', 'db']));
+    expect(timeline.marks.filter((mark) => mark.rect && mark.rect.width > 0 && mark.fill === '#36b37e')).toHaveLength(2);
+  });
+
+  it('answers 404 for an unknown sprint and 400 for a malformed id, and asks a browser without a session to sign in', async () => {
+    expect((await get('/dashboard/sprints/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await get('/dashboard/sprints/%3Cscript%3E')).status).toBe(400);
+    expect((await get(`/dashboard/sprints/${sprintId}?deployment=00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+    const anonymous = await request(t.app.getHttpServer()).get(`/dashboard/sprints/${sprintId}`);
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.location).toBe(`/dashboard/sign-in?next=${encodeURIComponent(`/dashboard/sprints/${sprintId}`)}`);
   });
 });

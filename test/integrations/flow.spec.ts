@@ -289,7 +289,7 @@ describe('without JIRA and Confluence settings', () => {
       expect(((await webhook.json()) as { message: string }).message).toContain('JIRA_BASE_URL is not set');
       const done = await deploy(plain, ['keystone']);
       expect(done.status).toBe('succeeded');
-      expect(plain.app.get(JobQueue).handledQueues).toEqual(['deployments', 'coordination']);
+      expect(plain.app.get(JobQueue).handledQueues).toEqual(['deployments', 'coordination', 'schedules']);
     } finally {
       await plain.close();
     }

@@ -72,6 +72,26 @@ describe('npm run demo -- --phases base --keep-running', () => {
       const epic = output.match(/^JIRA epics: (\S+)/m)![1];
       expect(await (await fetch(epic)).text()).toMatch(/<h1>OPS-\d+ /);
 
+      // The dashboard: its link asks for a sign-in, the printed token signs in, and the summary's deployment page opens.
+      expect((await fetch(line('dashboard')!, { redirect: 'manual' })).headers.get('location')).toMatch(/^\/dashboard\/sign-in/);
+      const form = await fetch(`${line('dashboard')!}/sign-in`);
+      const formCookie = form.headers.get('set-cookie')!.split(';')[0];
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1];
+      const signedIn = await fetch(`${line('dashboard')!}/sign-in`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: formCookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token, _csrf: csrf, next: '/dashboard' }).toString(),
+      });
+      const session = signedIn.headers
+        .getSetCookie()
+        .find((cookie) => cookie.startsWith('opsprint_session='))!
+        .split(';')[0];
+      const deploymentPage = output.match(/^Dashboard: (\S+)/m)![1];
+      const dashboard = await fetch(deploymentPage, { headers: { cookie: session } });
+      expect(dashboard.status).toBe(200);
+      expect(await dashboard.text()).toMatch(/<tr data-phase="base" data-status="succeeded">/);
+
       // The CLI line works as printed.
       const cli = output.match(/^ {3}CLI\s+npx opsprint login --url (\S+) --token (\S+) &&/m)!;
       const login = await runCli(['login', '--url', cli[1], '--token', cli[2]], { OPSPRINT_CONFIG: path.join(dataDir, 'cli.json') });

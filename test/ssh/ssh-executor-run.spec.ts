@@ -1,6 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { SshExecutor } from '../../src/infra/ssh/ssh-executor.js';
 import { countLog, targetFor } from './fixtures.js';
 import { startSshd, type RunningSshd } from '../../lab/openssh/start-sshd.js';
+
+/** Shell that waits (up to ~20 s) for a file this test creates when it has seen an event. */
+const waitForFile = (file: string) => `for _ in $(seq 400); do [ -e ${file} ] && break; sleep 0.05; done`;
 
 describe('SshExecutor.run against a real OpenSSH sshd', () => {
   let sshd: RunningSshd;
@@ -74,25 +80,48 @@ describe('SshExecutor.run against a real OpenSSH sshd', () => {
 
   it('streams complete lines while the step runs', async () => {
     const node = await executor.session(targetFor(sshd));
-    const seen: Array<[string, number]> = [];
-    const started = Date.now();
-    const result = await node.run('echo first; sleep 1; echo warn >&2; sleep 0.3; echo second', {
-      onStdout: (line) => seen.push([`out:${line}`, Date.now() - started]),
-      onStderr: (line) => seen.push([`err:${line}`, Date.now() - started]),
-    });
-    expect(seen.map(([line]) => line)).toEqual(['out:first', 'err:warn', 'out:second']);
-    // Delivered when printed, a second before the step ended, not at its end.
-    expect(seen[2][1] - seen[0][1]).toBeGreaterThan(900);
-    expect(result.stdout).toBe('first\nsecond\n');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'opsprint-stream-'));
+    const seen: string[] = [];
+    // The step goes on only once this side has received its previous line: lines held back until
+    // the step's end would leave it waiting until its timeout.
+    const received = (line: string) => {
+      seen.push(line);
+      writeFileSync(path.join(dir, line.slice(4)), '');
+    };
+    try {
+      const result = await node.run(
+        `echo first; ${waitForFile(`${dir}/first`)}; echo warn >&2; ${waitForFile(`${dir}/warn`)}; echo second`,
+        {
+          onStdout: (line) => received(`out:${line}`),
+          onStderr: (line) => received(`err:${line}`),
+          timeoutMs: 30_000,
+        },
+      );
+      expect(seen).toEqual(['out:first', 'err:warn', 'out:second']);
+      expect(result.stdout).toBe('first\nsecond\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('runs concurrent steps on one node in parallel over a few channels of one connection', async () => {
     const before = countLog(sshd, /Accepted publickey/);
     const node = await executor.session(targetFor(sshd));
-    const started = Date.now();
-    const results = await Promise.all([1, 2, 3].map((i) => node.run(`sleep 1; echo ${i}`)));
-    expect(results.map((r) => r.stdout)).toEqual(['1\n', '2\n', '3\n']);
-    expect(Date.now() - started).toBeLessThan(2900); // one after the other would take 3 s
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'opsprint-parallel-'));
+    try {
+      // Each step waits until all three have started: one after the other, the first would wait in vain and fail.
+      const meet = (i: number) =>
+        `touch ${dir}/${i}; for _ in $(seq 400); do [ "$(ls ${dir} | wc -l)" -ge 3 ] && break; sleep 0.05; done; ` +
+        `[ "$(ls ${dir} | wc -l)" -ge 3 ] && echo ${i}`;
+      const results = await Promise.all([1, 2, 3].map((i) => node.run(meet(i))));
+      expect(results.map((r) => [r.exitCode, r.stdout])).toEqual([
+        [0, '1\n'],
+        [0, '2\n'],
+        [0, '3\n'],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     expect(countLog(sshd, /Accepted publickey/) - before).toBe(1);
   });
 

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Param, Post, Put } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { EnvironmentsService, type EnvironmentInput } from '../../environments/environments.service.js';
 import { AuditRepository } from '../../persistence/repositories/audit.repository.js';
 import { CurrentPrincipal, type Principal } from '../../auth/principal.js';
@@ -64,6 +64,7 @@ export class EnvironmentsController {
     role: 'operator',
     badRequest: INVALID_ENVIRONMENT,
     notFound: 'No environment has this name',
+    conflict: 'A deployment of the environment is queued or running: later phases would use the new values',
   })
   @ApiOkResponse({ type: EnvironmentResponseDto })
   async update(
@@ -78,5 +79,22 @@ export class EnvironmentsController {
       secretsReplaced: Object.keys(body.secrets ?? {}),
     });
     return toEnvironmentResponse(updated);
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  @ApiRoute({
+    summary: 'Delete an environment',
+    description: 'Its nodes, secrets, deployment history and links to JIRA issues and Confluence pages go with it.',
+    role: 'admin',
+    badRequest: 'The name is not a valid environment name',
+    notFound: 'No environment has this name',
+    conflict: 'A deployment of the environment is queued or running',
+  })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  async remove(@Param() params: EnvironmentNameParams, @CurrentPrincipal() principal: Principal): Promise<void> {
+    const removed = await this.environments.remove(params.name);
+    // Names of the secrets deleted, never their values.
+    await this.audit.record(principal.name, 'environment.delete', params.name, removed);
   }
 }

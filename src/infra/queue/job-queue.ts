@@ -1,14 +1,15 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { DelayedError, type Job, Queue, Worker } from 'bullmq';
+import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import os from 'node:os';
 import { ServiceUnavailableError } from '../../common/errors.js';
 import { redactUrl } from '../../common/redact-url.js';
 import { Runtime } from '../../config/runtime.js';
 import { decoratedMethods } from '../discovery/discover.js';
+import { metrics } from '../metrics/metrics.js';
 import { JOBS, type JobName, type JobPayloads, QUEUE_CONCURRENCY, QUEUE_NAMES, type QueueName } from './jobs.js';
-import { HandBackError, type JobContext, ON_JOB } from './on-job.js';
+import { FinalJobError, HandBackError, type JobContext, ON_JOB } from './on-job.js';
 
 /** Job states in which the job's work is still to come (or under way). */
 const LIVE_STATES: string[] = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'];
@@ -154,6 +155,34 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     await this.queue(JOBS[name].queue).upsertJobScheduler(name, { every: everyMs }, { name, data: payload, opts: JOBS[name].options });
   }
 
+  /**
+   * A cron job scheduler in Redis: fires `name` at each moment `pattern` names in `tz` (or every
+   * `every` ms). Upserting the same id from several processes keeps one scheduler, and each firing
+   * is one job with an id derived from the scheduler and the moment: it runs once, in one process.
+   */
+  async schedule<N extends JobName>(
+    schedulerId: string,
+    name: N,
+    when: { pattern: string; tz: string } | { every: number },
+    payload: JobPayloads[N],
+  ): Promise<void> {
+    await this.queue(JOBS[name].queue).upsertJobScheduler(schedulerId, when, { name, data: payload, opts: JOBS[name].options });
+  }
+
+  /** Removes a scheduler (its waiting firing with it); false when there was none. */
+  async unschedule(name: JobName, schedulerId: string): Promise<boolean> {
+    return this.queue(JOBS[name].queue).removeJobScheduler(schedulerId);
+  }
+
+  /** A scheduler as BullMQ keeps it: its pattern or interval and the next firing (ms since the epoch). */
+  async scheduler(
+    name: JobName,
+    schedulerId: string,
+  ): Promise<{ pattern?: string; tz?: string; every?: number; next?: number } | undefined> {
+    const found = await this.queue(JOBS[name].queue).getJobScheduler(schedulerId);
+    return found ? { pattern: found.pattern, tz: found.tz, every: found.every, next: found.next } : undefined;
+  }
+
   /** BullMQ's state of a job ('completed', 'failed', 'active', … or 'unknown' when it is gone). */
   async jobState(name: JobName, jobId: string): Promise<string | undefined> {
     return (await this.job(JOBS[name].queue, jobId))?.state;
@@ -244,6 +273,11 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     return count;
   }
 
+  /** The BullMQ queues themselves, for the admin queue view (bull-board); nothing else should need them. */
+  bullQueues(): Queue[] {
+    return QUEUE_NAMES.map((name) => this.queue(name));
+  }
+
   async ping(): Promise<void> {
     await this.connection.ping();
   }
@@ -315,13 +349,23 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
   private async process(job: Job, token?: string): Promise<unknown> {
     const handler = this.handlers.get(job.name as JobName);
     if (!handler) throw new Error(`no handler for job ${job.name}`);
+    const queue = job.queueName;
+    const takenAt = Date.now();
+    // First attempts only: due = added plus its delay (a scheduled run); a retry waits for its backoff on purpose.
+    if (job.attemptsMade === 0) metrics.jobWait.observe({ queue }, Math.max(0, takenAt - job.timestamp - (job.delay ?? 0)) / 1000);
+    const took = (outcome: string) => metrics.jobDuration.observe({ queue, outcome }, (Date.now() - takenAt) / 1000);
     try {
-      return await handler(job.data, { id: job.id ?? '', attemptsMade: job.attemptsMade, shutdown: this.shutdown.signal });
+      const result = await handler(job.data, { id: job.id ?? '', attemptsMade: job.attemptsMade, shutdown: this.shutdown.signal });
+      took('completed');
+      return result;
     } catch (error) {
+      took(error instanceof HandBackError ? 'handed_back' : 'failed');
       if (error instanceof HandBackError) {
         await job.moveToDelayed(Date.now(), token ?? job.token);
         throw new DelayedError();
       }
+      // BullMQ moves an UnrecoverableError's job to failed without using its remaining attempts.
+      if (error instanceof FinalJobError) throw new UnrecoverableError(error.message);
       throw error;
     }
   }

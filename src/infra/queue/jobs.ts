@@ -19,6 +19,12 @@ export interface JobPayloads {
    */
   'jira:close-sprint': { sprintId: number; atEndDate?: boolean };
   'confluence:publish-deployment': { deploymentId: string; environmentId: string };
+  /** A deployment schedule fires: start its deployment unless the environment is busy (then the firing is recorded as skipped). */
+  'schedules:deploy': { scheduleId: string };
+  /** The drift check fires: a check-mode run of the finished phases of every idle environment. */
+  'schedules:drift-check': Record<string, never>;
+  /** A deployment finished: a drift check's run records what drifted; a real run clears the drift of the phases it put right. */
+  'schedules:drift-record': { deploymentId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -65,6 +71,14 @@ export const JOBS = {
     queue: 'confluence',
     options: { attempts: 30, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 100, removeOnFail: 1000 },
   },
+  // A firing is not retried: a missed one waits for the next (its ScheduleRun row says why it failed).
+  'schedules:deploy': { queue: 'schedules', options: { attempts: 1, removeOnComplete: 200, removeOnFail: 500 } },
+  'schedules:drift-check': { queue: 'schedules', options: { attempts: 1, removeOnComplete: 50, removeOnFail: 200 } },
+  'schedules:drift-record': {
+    queue: 'schedules',
+    // Reopening stories needs JIRA, which may be down for a while.
+    options: { attempts: 20, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 200, removeOnFail: 1000 },
+  },
 } as const satisfies Record<JobName, { queue: string; options: JobsOptions }>;
 
 export type QueueName = (typeof JOBS)[JobName]['queue'];
@@ -79,4 +93,6 @@ export const QUEUE_CONCURRENCY: Record<QueueName, { perProcess: number | 'WORKER
   coordination: { perProcess: 4 },
   jira: { perProcess: 1, global: 1 },
   confluence: { perProcess: 1 },
+  // One schedule job at a time across every process: no schedule ever overlaps itself (or another).
+  schedules: { perProcess: 1, global: 1 },
 };

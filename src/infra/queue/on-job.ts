@@ -27,3 +27,15 @@ export class HandBackError extends Error {
     super('job handed back on shutdown');
   }
 }
+
+/**
+ * Thrown by a handler whose job cannot succeed on a retry (the external system refused it for
+ * good: removed API, wrong credentials, missing permission). The job fails at once, whatever
+ * attempts its options allow, with this message as its failed reason.
+ */
+export class FinalJobError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FinalJobError';
+  }
+}

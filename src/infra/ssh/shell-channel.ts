@@ -1,11 +1,11 @@
 /**
  * One long-lived `bash -s` channel on a node: steps are written into it one at a time and read
- * back up to their end markers. A step that times out or is cancelled takes the channel down with
- * it (the remote process is signalled, the channel closed); the pool opens a fresh one.
+ * back up to their end markers. A step that times out or is cancelled is killed with its process
+ * group and takes the channel down with it (the channel is closed); the pool opens a fresh one.
  */
 import { StringDecoder } from 'node:string_decoder';
 import { SshError, type RunOptions } from './executor.types.js';
-import { FramedStreamReader, frameStep } from './step-framing.js';
+import { FramedStreamReader, frameStep, SHELL_PRELUDE } from './step-framing.js';
 
 /** The part of an ssh2 exec channel this file needs (ssh2 itself stays in ssh-executor.ts). */
 export interface ShellStream {
@@ -20,6 +20,12 @@ export interface ShellStream {
 }
 
 const PROBE_TIMEOUT_MS = 30_000;
+
+/** The live shell on the node: its pid (the parent of each step's subshell) and its process group. */
+export interface ShellProcess {
+  pid: number;
+  group: number;
+}
 
 export interface StepOutput {
   exitCode: number;
@@ -42,14 +48,14 @@ export class ShellChannel {
   private strayStderr = '';
   private lostError: SshError | undefined;
 
-  /** The shell's process group on the node (its session leader's pid), learned by probe(). */
-  private processGroup: number | undefined;
+  /** The shell's pid and process group on the node, learned by probe(). */
+  private shellProcess: ShellProcess | undefined;
 
   constructor(
     private readonly stream: ShellStream,
     private readonly node: string,
     private readonly onClosed: (channel: ShellChannel) => void,
-    private readonly killProcessGroup: (processGroup: number) => Promise<void>,
+    private readonly killProcesses: (shell: ShellProcess) => Promise<void>,
   ) {
     const outDecoder = new StringDecoder('utf8');
     const errDecoder = new StringDecoder('utf8');
@@ -104,17 +110,21 @@ export class ShellChannel {
   }
 
   /**
-   * Learns the process group of the shell (sshd makes every session its own group), so a step that
-   * must die can be killed with everything it started. A node without /proc (a lab node) has none.
+   * Turns job control on (each step gets its own process group) and learns the shell's pid and
+   * process group (sshd makes every session its own group), so a step that must die can be killed
+   * with everything it started. A node without /proc (a lab node) has none.
    */
   async probe(): Promise<void> {
+    this.stream.write(SHELL_PRELUDE);
     // Field 5 of /proc/PID/stat is the process group; builtins only, so the probe forks nothing more.
-    const { exitCode, stdout } = await this.run('read -r _ _ _ _ group _ < /proc/$$/stat && echo "$group"', {
+    // In the step's subshell $$ is still the shell's pid.
+    const { exitCode, stdout } = await this.run('read -r _ _ _ _ group _ < /proc/$$/stat && echo "$group $$"', {
       timeoutMs: PROBE_TIMEOUT_MS,
     });
-    const group = Number(stdout.trim());
+    const [group, pid] = stdout.trim().split(' ').map(Number);
     // Never 0 or 1: `kill -- -1` would signal every process the killer may signal.
-    if (exitCode === 0 && Number.isInteger(group) && group > 1) this.processGroup = group;
+    const usable = (n: number | undefined): n is number => Number.isInteger(n) && n! > 1;
+    if (exitCode === 0 && usable(group) && usable(pid)) this.shellProcess = { group, pid };
   }
 
   /**
@@ -125,8 +135,8 @@ export class ShellChannel {
     if (!this.open) return Promise.resolve();
     this.open = false;
     // sshd ignores the "signal" request for root sessions (they run without privilege separation),
-    // so the group is also killed from a separate channel.
-    const killed = this.processGroup ? this.killProcessGroup(this.processGroup).catch(() => undefined) : Promise.resolve();
+    // so the step's group and the shell's are also killed from a separate channel.
+    const killed = this.shellProcess ? this.killProcesses(this.shellProcess).catch(() => undefined) : Promise.resolve();
     try {
       this.stream.signal('KILL');
       this.stream.close();

@@ -3,7 +3,7 @@
  * channel runs one step at a time. Callers beyond the limit wait for a channel to come back.
  */
 import { SshError } from './executor.types.js';
-import { ShellChannel, type ShellStream } from './shell-channel.js';
+import { ShellChannel, type ShellProcess, type ShellStream } from './shell-channel.js';
 
 interface Waiter {
   resolve(channel: ShellChannel): void;
@@ -22,7 +22,7 @@ export class ShellPool {
     private readonly openStream: () => Promise<ShellStream>,
     private readonly node: string,
     private readonly max: number,
-    private readonly killProcessGroup: (processGroup: number) => Promise<void>,
+    private readonly killProcesses: (shell: ShellProcess) => Promise<void>,
     /** Explains a shell that ended before its first command (sudo refusing, say); the error as is otherwise. */
     private readonly startFailure: (error: unknown) => unknown = (error) => error,
   ) {}
@@ -87,7 +87,7 @@ export class ShellPool {
       throw error;
     }
     // From here the channel's own close gives the slot back.
-    const channel = new ShellChannel(stream, this.node, (closed) => this.onChannelClosed(closed), this.killProcessGroup);
+    const channel = new ShellChannel(stream, this.node, (closed) => this.onChannelClosed(closed), this.killProcesses);
     this.all.add(channel);
     try {
       await channel.probe();

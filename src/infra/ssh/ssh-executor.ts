@@ -4,12 +4,13 @@
  * opened SFTP channel. Key exchange costs tens of ms of CPU and every new session ~100 ms of sshd
  * time (notes/ssh-performance.md), so both happen once per node, not per step.
  */
+import { metrics } from '../metrics/metrics.js';
 import { createHash } from 'node:crypto';
 import { Socket } from 'node:net';
 import ssh2, { Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
 import { type NodeSession, SessionFactory, SshError, type SshTarget } from './executor.types.js';
 import { decideHostKey, openSshFingerprint } from './host-key.js';
-import type { ShellStream } from './shell-channel.js';
+import type { ShellProcess, ShellStream } from './shell-channel.js';
 import { ShellPool } from './shell-pool.js';
 import { SshNodeSession, type NodeConnection } from './ssh-node-session.js';
 
@@ -42,6 +43,12 @@ export class SshExecutor implements SessionFactory {
     return new SshNodeSession(target.name, target.username === 'root', () => this.connection(target, key), this.options.backupRoot);
   }
 
+  /** Whether a live connection to the target is pooled; false once this side has seen it close (tests wait for that). */
+  async isConnected(target: SshTarget): Promise<boolean> {
+    const connection = await this.pool.get(poolKey(target))?.catch(() => undefined);
+    return connection?.alive ?? false;
+  }
+
   /** Nest calls this after the queues handed their jobs back. */
   async onApplicationShutdown(): Promise<void> {
     await this.closeAll();
@@ -72,7 +79,13 @@ export class SshExecutor implements SessionFactory {
     const attempt = connect(target, this.options);
     this.pool.set(key, attempt);
     attempt.then(
-      (connection) => connection.onClose(() => this.pool.get(key) === attempt && this.pool.delete(key)),
+      (connection) => {
+        metrics.sshConnections.inc();
+        connection.onClose(() => {
+          metrics.sshConnections.dec();
+          if (this.pool.get(key) === attempt) this.pool.delete(key);
+        });
+      },
       () => this.pool.get(key) === attempt && this.pool.delete(key),
     );
     return attempt;
@@ -122,7 +135,7 @@ class LiveConnection implements NodeConnection {
       () => this.exec(shellCommand),
       node,
       maxShells,
-      (group) => this.killGroup(group),
+      (shell) => this.killStep(shell),
       (error) => this.shellStartFailure(error),
     );
     client.on('close', () => {
@@ -185,9 +198,14 @@ class LiveConnection implements NodeConnection {
     );
   }
 
-  /** Runs in its own exec channel because the step's shell channel is the one that is stuck. */
-  private async killGroup(processGroup: number): Promise<void> {
-    const channel = await this.exec(`${this.sudo ? 'sudo -n ' : ''}kill -KILL -- -${processGroup}`);
+  /**
+   * Runs in its own exec channel because the step's shell channel is the one that is stuck. Kills
+   * the process group of each step subshell of the shell (job control gives every step its own),
+   * then the shell's own group; what earlier steps left running in the background survives.
+   */
+  private async killStep(shell: ShellProcess): Promise<void> {
+    const steps = `$(for p in $(pgrep -P ${shell.pid}); do echo "-$p"; done)`;
+    const channel = await this.exec(`${this.sudo ? 'sudo -n ' : ''}kill -KILL -- ${steps} -${shell.group}`);
     await new Promise<void>((resolve) => {
       channel.on('close', resolve);
       channel.on('error', () => undefined);

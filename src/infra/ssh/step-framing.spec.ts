@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { FramedStreamReader, frameStep, MAX_SCRIPT_BYTES } from './step-framing.js';
+import { ansiCQuote, ansiCUnquote, FramedStreamReader, frameStep, MAX_SCRIPT_BYTES, SHELL_PRELUDE } from './step-framing.js';
 
 const ID = 'abc123';
 const outMarker = (code: number) => `\n__OPSPRINT_END_${ID}_${code}__\n`;
@@ -66,20 +66,47 @@ describe('frameStep', () => {
       bash.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       bash.on('error', reject);
       bash.on('close', () => resolve({ stdout, stderr }));
-      bash.stdin.end(lines.join(''));
+      bash.stdin.end(SHELL_PRELUDE + lines.join(''));
     });
   }
 
   it('is one line that bash -s runs in isolation, framing both streams', async () => {
     const first = frameStep(`x='it'"'"'s'; echo "$x"; echo oops >&2; cat; exit 7`, 'one');
-    const second = frameStep('echo "[$x]"', 'two');
+    const second = frameStep('echo "[$x]"; cd /tmp', 'two');
+    const third = frameStep('pwd', 'three');
     expect(first.line.split('\n')).toHaveLength(2);
-    const { stdout, stderr } = await runInBash([first.line, second.line]);
-    expect(stdout).toBe(`it's\n\n__OPSPRINT_END_one_7__\n[]\n\n__OPSPRINT_END_two_0__\n`);
-    expect(stderr).toBe('oops\n\n__OPSPRINT_END_one__\n\n__OPSPRINT_END_two__\n');
+    const { stdout, stderr } = await runInBash([first.line, second.line, third.line]);
+    expect(stdout).toBe(`it's\n\n__OPSPRINT_END_one_7__\n[]\n\n__OPSPRINT_END_two_0__\n${process.cwd()}\n\n__OPSPRINT_END_three_0__\n`);
+    expect(stderr).toBe('oops\n\n__OPSPRINT_END_one__\n\n__OPSPRINT_END_two__\n\n__OPSPRINT_END_three__\n');
   });
 
-  it('refuses a script too large for one exec argument, naming the limit', () => {
-    expect(() => frameStep('x'.repeat(MAX_SCRIPT_BYTES + 1))).toThrow(/limit is 122880/);
+  it('hands the script to the subshell byte for byte, whatever it holds', async () => {
+    const nasty = `a\\b 'q' "d" $'x' \\' \\\\n\ttab\rcr\x01\x1b[0m\x7f é 日本 $(echo no) \`echo no\` ; exit 0`;
+    const script = `cat <<'EOF'\n${nasty}\nEOF\n`;
+    const { stdout } = await runInBash([frameStep(script, 'q').line]);
+    expect(stdout).toBe(`${nasty}\n\n__OPSPRINT_END_q_0__\n`);
+    expect(ansiCUnquote(ansiCQuote(nasty).slice(2, -1))).toBe(nasty);
+  });
+
+  it('contains a script that does not parse: the next step still runs', async () => {
+    const { stdout, stderr } = await runInBash([frameStep("if then 'unclosed", 'bad').line, frameStep('echo next', 'ok').line]);
+    expect(stdout).toBe('\n__OPSPRINT_END_bad_2__\nnext\n\n__OPSPRINT_END_ok_0__\n');
+    expect(stderr).toMatch(/syntax error/);
+  });
+
+  it('runs each step in its own process group, and its text is in no process argument', async () => {
+    // The step's subshell leads its own group (job control); `ps` shows the shell's arguments, never the script.
+    const script = 'SECRET_MARKER=s3cr3t; read -r _ _ _ _ g _ < /proc/$BASHPID/stat; echo "$BASHPID $g"; ps -eo args | grep -c s3cr3t';
+    const { stdout } = await runInBash([frameStep(script, 'pg').line]);
+    const [ids, matches] = stdout.split('\n');
+    const [pid, group] = ids!.split(' ');
+    expect(group).toBe(pid);
+    // the one match is grep's own argument
+    expect(matches).toBe('1');
+  });
+
+  it('refuses a script too large for one line, naming the limit, and a NUL byte', () => {
+    expect(() => frameStep('x'.repeat(MAX_SCRIPT_BYTES + 1))).toThrow(/limit is 1048576/);
+    expect(() => frameStep('a\0b')).toThrow(/NUL/);
   });
 });

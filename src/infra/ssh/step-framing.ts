@@ -1,13 +1,19 @@
 /**
- * The line protocol of a long-lived `bash -s` session: each step is one stdin line that runs the
- * script in its own `bash -c` with no stdin, then prints an end marker on stdout (carrying the exit
- * code) and one on stderr. The lab nodes implement the same protocol, so the format is fixed.
+ * The line protocol of a long-lived `bash -s` session (with job control on, `set -m`): each step is
+ * one stdin line that runs the script in a subshell of that shell, `( eval $'…' ) </dev/null`, then
+ * prints an end marker on stdout (carrying the exit code) and one on stderr. The subshell is a fork,
+ * not a program start: no `bash -c`, no decoder per step. It is still isolated: its own process group
+ * (job control), no stdin, variables and `cd` gone with it, its own exit code. The script text is
+ * never a program argument, so it does not show in `ps`. The lab nodes implement the same protocol.
  */
 import { randomBytes } from 'node:crypto';
 
 const MARKER_PREFIX = '\n__OPSPRINT_END_';
-/** A single exec argument is capped at 128 KiB on Linux (MAX_ARG_STRLEN); `bash -c` takes the script as one. */
-export const MAX_SCRIPT_BYTES = 120 * 1024;
+/** One stdin line per step: larger scripts are uploaded as files and run from there. */
+export const MAX_SCRIPT_BYTES = 1024 * 1024;
+
+/** Turns the live shell's job control on: written once, before the first step. */
+export const SHELL_PRELUDE = 'set -m\n';
 
 export interface FramedStep {
   id: string;
@@ -15,16 +21,41 @@ export interface FramedStep {
 }
 
 export function frameStep(script: string, id: string = randomBytes(9).toString('hex')): FramedStep {
-  const encoded = Buffer.from(script, 'utf8');
-  if (encoded.length > MAX_SCRIPT_BYTES) {
-    throw new RangeError(`script is ${encoded.length} bytes; the limit is ${MAX_SCRIPT_BYTES} (upload it as a file instead)`);
+  const size = Buffer.byteLength(script, 'utf8');
+  if (size > MAX_SCRIPT_BYTES) {
+    throw new RangeError(`script is ${size} bytes; the limit is ${MAX_SCRIPT_BYTES} (upload it as a file instead)`);
   }
-  // base64 is [A-Za-z0-9+/=]: safe unquoted, and the script never meets the outer shell's parser.
+  if (script.includes('\0')) throw new RangeError('script contains a NUL byte, which no shell can hold');
   const line =
-    `bash -c "$(printf %s ${encoded.toString('base64')} | base64 -d)" </dev/null; ` +
+    `( eval ${ansiCQuote(script)} ) </dev/null; ` +
     `printf '\\n__OPSPRINT_END_${id}_%d__\\n' $?; ` +
     `printf '\\n__OPSPRINT_END_${id}__\\n' >&2\n`;
   return { id, line };
+}
+
+/**
+ * Bash's `$'…'` quoting with only these escapes: `\\`, `\'`, `\n`, `\r` and `\xHH` for the other control
+ * characters. The result holds no newline and no unescaped quote, so the outer shell reads it as one
+ * word of one line, and `eval` gets the script byte for byte.
+ */
+export function ansiCQuote(text: string): string {
+  const body = text.replace(/[\\'\x01-\x1f\x7f]/g, (c) => {
+    if (c === '\\') return '\\\\';
+    if (c === "'") return "\\'";
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\t';
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+  return `$'${body}'`;
+}
+
+/** The inverse of ansiCQuote's escapes (for the lab, which reads framed lines without a real bash). */
+export function ansiCUnquote(body: string): string {
+  return body.replace(/\\(x[0-9a-fA-F]{2}|[\\'nrt])/g, (_, e: string) => {
+    if (e.startsWith('x')) return String.fromCharCode(Number.parseInt(e.slice(1), 16));
+    return e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e;
+  });
 }
 
 type Stream = 'stdout' | 'stderr';

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfluenceConfig, confluenceSite } from '../../config/confluence-config.js';
 import { OnDeploymentEvent } from '../../infra/events/deployment-event-bus.js';
 import type { DeploymentEvent } from '../../infra/events/deployment-events.js';
 import { JobQueue } from '../../infra/queue/job-queue.js';
@@ -29,6 +30,7 @@ export class ConfluenceEventJobs {
     private readonly queue: JobQueue,
     private readonly secrets: SecretValues,
     private readonly publisher: ConfluencePublisher,
+    @Inject(ConfluenceConfig) private readonly config: Pick<ConfluenceConfig, 'baseUrl' | 'spaceKey'>,
   ) {}
 
   @OnDeploymentEvent()
@@ -46,7 +48,7 @@ export class ConfluenceEventJobs {
   async publish(
     job: PublishDeploymentJob,
   ): Promise<{ rootUrl: string; created: number; updated: number; unchanged: number; skipped?: string }> {
-    const pages = await this.pages.list(job.environmentId);
+    const pages = await this.pages.list(job.environmentId, confluenceSite(this.config));
     const root = pages.find((page) => page.key === 'root');
     const deployment = await this.deployments.find(job.deploymentId);
     // The pages show the run that last changed the environment; a run that only found everything

@@ -1,3 +1,4 @@
+import { answerLabel, metrics } from '../../infra/metrics/metrics.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -44,7 +45,18 @@ export class ConfluenceGateway {
     @Optional() @Inject(CONFLUENCE_RETRY_POLICY) retry: Partial<RetryPolicy> = {},
   ) {
     this.client = new Confluence({ baseUrl: config.baseUrl, username: config.username, password: config.password });
-    this.retry = { ...DEFAULT_RETRY_POLICY, ...retry };
+    this.retry = {
+      ...DEFAULT_RETRY_POLICY,
+      ...retry,
+      onRetry: (info) => {
+        metrics.atlassianRetries.inc({ system: 'confluence' });
+        retry.onRetry?.(info);
+      },
+    };
+  }
+
+  get baseUrl(): string {
+    return this.config.baseUrl;
   }
 
   async findPageByTitle(space: string, title: string): Promise<ConfluencePageRecord | null> {
@@ -172,7 +184,12 @@ export class ConfluenceGateway {
 
   private once<T = unknown>(operation: string, invoke: (cb: (err: unknown, data?: unknown) => void) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      invoke((err, data) => (err ? reject(toConfluenceError(err, operation)) : resolve(data as T)));
+      invoke((err, data) => {
+        const failure = err ? toConfluenceError(err, operation) : undefined;
+        metrics.atlassianRequests.inc({ system: 'confluence', status: answerLabel(failure) });
+        if (failure) reject(failure);
+        else resolve(data as T);
+      });
     });
   }
 }

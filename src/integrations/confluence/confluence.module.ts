@@ -30,6 +30,7 @@ export class ConfluenceModule {
           useFactory: (catalog: RunbookCatalog, runtime: Runtime): PublisherOptions => ({
             runbooks: [...catalog.values()],
             jiraBaseUrl: runtime.config.jira?.baseUrl.toString().replace(/\/+$/, ''),
+            jiraProjectKey: runtime.config.jira?.projectKey,
             label: 'opsprint',
           }),
           inject: [RunbookCatalog, Runtime],

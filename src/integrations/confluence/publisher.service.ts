@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfluenceConfig } from '../../config/confluence-config.js';
-import { ConfluencePageRepository } from '../../persistence/repositories/confluence-page.repository.js';
+import { ConfluenceConfig, confluenceSite } from '../../config/confluence-config.js';
+import { siteOf } from '../../config/jira-config.js';
+import { ConfluencePageRepository, type ConfluenceSite } from '../../persistence/repositories/confluence-page.repository.js';
 import { DeploymentRepository } from '../../persistence/repositories/deployment.repository.js';
 import { JiraLinkRepository } from '../../persistence/repositories/jira-link.repository.js';
 import type { Runbook } from '../../runbooks/model.js';
@@ -36,6 +37,8 @@ export interface PublisherOptions {
   runbooks: Runbook[];
   /** e.g. https://example.atlassian.net, for links to epics and stories. */
   jiraBaseUrl?: string;
+  /** The JIRA project whose issue links the pages show (links hold per site and project). */
+  jiraProjectKey?: string;
   /** Label put on every page OpSprint creates (lets people and CQL find them). */
   label?: string;
 }
@@ -67,7 +70,9 @@ export class ConfluencePublisher {
     const runbook = this.options.runbooks.find((candidate) => candidate.key === deployment.runbookKey);
     if (!runbook) throw new Error(`No runbook "${deployment.runbookKey}" is known to the Confluence publisher`);
 
-    const loaded = await loadDeployment(this.deployments, this.links, deploymentId, runbook, this.options.jiraBaseUrl);
+    const { jiraBaseUrl, jiraProjectKey } = this.options;
+    const jiraSite = jiraBaseUrl && jiraProjectKey ? { site: siteOf(jiraBaseUrl), projectKey: jiraProjectKey } : undefined;
+    const loaded = await loadDeployment(this.deployments, this.links, deploymentId, runbook, jiraBaseUrl, jiraSite);
     const root: PageDraft = { key: 'root', title: rootPageTitle(loaded.environment), body: buildRunbookRootPage(loaded.root) };
     const phases: PageDraft[] = loaded.phases.map((data) => ({
       key: `phase:${data.phase.key}`,
@@ -83,9 +88,14 @@ export class ConfluencePublisher {
     return { rootUrl: rootPage.url, pages };
   }
 
+  /** Page rows hold for one site and space: pointed elsewhere, the tree is published afresh there. */
+  private get at(): ConfluenceSite {
+    return confluenceSite({ baseUrl: this.gateway.baseUrl, spaceKey: this.config.spaceKey });
+  }
+
   private async publish(environmentId: string, draft: PageDraft, parentId: string | undefined): Promise<PublishedPage> {
     const hash = sha256(draft.body);
-    const known = await this.pages.find(environmentId, draft.key);
+    const known = await this.pages.find(environmentId, draft.key, this.at);
     const existing =
       (known && (await this.gateway.findPage(known.pageId))) ?? (await this.gateway.findPageByTitle(this.config.spaceKey, draft.title));
 
@@ -110,6 +120,7 @@ export class ConfluencePublisher {
 
     await this.pages.save(
       environmentId,
+      this.at,
       { key: draft.key, pageId: page.id, title: draft.title, version: page.version, contentHash: hash },
       action !== 'unchanged',
     );

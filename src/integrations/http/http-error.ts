@@ -44,3 +44,14 @@ export function isTransient(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && TRANSIENT_NETWORK.has(code);
 }
+
+/**
+ * Answers that cannot succeed on a retry: a request the server refuses as malformed (400), wrong
+ * credentials (401), missing permission (403), a resource or API that is not there (404) or has
+ * been removed (410). Retrying them only hides the problem; the job that got one stops for good.
+ */
+const FINAL_STATUSES = new Set([400, 401, 403, 404, 410]);
+
+export function isFinal(error: unknown): error is AtlassianHttpError {
+  return error instanceof AtlassianHttpError && FINAL_STATUSES.has(error.status);
+}

@@ -1,4 +1,4 @@
-import { AtlassianHttpError, AtlassianNetworkError, isTransient } from './http-error.js';
+import { AtlassianHttpError, AtlassianNetworkError, isFinal, isTransient } from './http-error.js';
 import { parseRetryAfter } from './retry-after.js';
 import { type RetryPolicy, withRetry } from './retry.js';
 
@@ -34,6 +34,15 @@ describe('isTransient', () => {
     expect(isTransient(new AtlassianNetworkError('ECONNRESET', 'socket hang up'))).toBe(true);
     expect(isTransient(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(true);
     expect(isTransient(new Error('bug'))).toBe(false);
+  });
+});
+
+describe('isFinal', () => {
+  it('calls 400, 401, 403, 404 and 410 final: no retry can make them succeed', () => {
+    expect([400, 401, 403, 404, 410].map((s) => isFinal(http(s)))).toEqual([true, true, true, true, true]);
+    expect([409, 429, 500, 503].map((s) => isFinal(http(s)))).toEqual([false, false, false, false]);
+    expect(isFinal(new AtlassianNetworkError('ECONNREFUSED', 'refused'))).toBe(false);
+    expect(isFinal(new Error('bug'))).toBe(false);
   });
 });
 

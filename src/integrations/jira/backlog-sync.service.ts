@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { JiraConfig } from '../../config/jira-config.js';
+import { type JiraFlavor, JiraConfig } from '../../config/jira-config.js';
 import type { JiraLinkRecord } from '../../persistence/records.js';
-import { type JiraEntityType, JiraLinkRepository } from '../../persistence/repositories/jira-link.repository.js';
+import { type JiraEntityType, JiraLinkRepository, type JiraSite } from '../../persistence/repositories/jira-link.repository.js';
 import type { Phase, Runbook, Story } from '../../runbooks/model.js';
 import { epicContent, storyContent, type IssueContent } from './issue-content.js';
 import { JiraGateway } from './jira.gateway.js';
@@ -10,7 +10,8 @@ import { envLabel, epicEntityKey, OPSPRINT_LABEL, storyEntityKey } from './jira-
 import type { JiraIssue, JiraIssueFields } from './jira.types.js';
 import { knownStatus } from './transition-resolver.js';
 
-export type BacklogSyncConfig = Pick<JiraConfig, 'projectKey' | 'flavor' | 'epicLinkField'>;
+/** The flavour (story ↔ epic by `parent` or not) is the gateway's: configured, or asked from the server. */
+export type BacklogSyncConfig = Pick<JiraConfig, 'projectKey' | 'epicLinkField'>;
 
 export interface BacklogSyncResult {
   /** phase key → epic key */
@@ -47,12 +48,14 @@ export class JiraBacklogSync {
   ) {}
 
   async sync(environment: { id: string; name: string }, runbook: Runbook): Promise<BacklogSyncResult> {
-    const deps = { gateway: this.gateway, config: this.config, links: this.links };
+    // Links hold for one site and project: pointed elsewhere, the environment starts afresh there.
+    const at: JiraSite = { site: this.gateway.site, projectKey: this.config.projectKey };
+    const deps = { gateway: this.gateway, config: this.config, links: this.links, flavor: await this.gateway.flavor(), at };
     const run = new SyncRun(
       deps,
       environment,
       runbook,
-      await this.links.list(environment.id, runbook.key),
+      await this.links.list(environment.id, runbook.key, at),
       await this.existingIssues(environment.name),
     );
     for (const phase of runbook.phases) {
@@ -86,7 +89,9 @@ export class JiraBacklogSync {
 interface SyncDeps {
   gateway: JiraGateway;
   config: BacklogSyncConfig;
+  flavor: JiraFlavor;
   links: JiraLinkRepository;
+  at: JiraSite;
 }
 
 /** One sync: the JiraLink rows and the labelled issues found at its start. */
@@ -123,6 +128,7 @@ class SyncRun {
       this.result.created.push(key);
       const link = await this.deps.links.save({
         environmentId: this.environment.id,
+        at: this.deps.at,
         runbookKey: this.runbook.key,
         entityKey,
         entityType: 'epic',
@@ -165,6 +171,7 @@ class SyncRun {
         const entityKey = storyEntityKey(phase.key, story.key);
         const link = await this.deps.links.save({
           environmentId: this.environment.id,
+          at: this.deps.at,
           runbookKey: this.runbook.key,
           entityKey,
           entityType: 'story',
@@ -183,14 +190,14 @@ class SyncRun {
   }
 
   private epicFields(epicKey: string): JiraIssueFields {
-    const { config } = this.deps;
-    if (config.flavor === 'cloud') return { parent: { key: epicKey } };
+    const { config, flavor } = this.deps;
+    if (flavor === 'cloud') return { parent: { key: epicKey } };
     return config.epicLinkField ? { [config.epicLinkField]: epicKey } : {};
   }
 
   private async ensureIssueLink(story: JiraIssue, epicKey: string): Promise<void> {
-    const { config, gateway } = this.deps;
-    if (config.flavor === 'cloud' || config.epicLinkField) return;
+    const { config, gateway, flavor } = this.deps;
+    if (flavor === 'cloud' || config.epicLinkField) return;
     const links = (story.fields.issuelinks ?? []) as {
       type?: { name?: string };
       inwardIssue?: { key?: string };
@@ -262,6 +269,7 @@ class SyncRun {
     if (link?.issueKey === issue.key && sameStatus) return;
     await this.deps.links.save({
       environmentId: this.environment.id,
+      at: this.deps.at,
       runbookKey: this.runbook.key,
       entityKey,
       entityType,

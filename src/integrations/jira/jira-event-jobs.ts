@@ -8,6 +8,7 @@ import { DeploymentRepository } from '../../persistence/repositories/deployment.
 import { LedgerRepository } from '../../persistence/repositories/ledger.repository.js';
 import { RunbookCatalog } from '../../runbooks/catalog.js';
 import { JiraBacklogSync } from './backlog-sync.service.js';
+import { JiraFinalErrors } from './jira-final-errors.js';
 import { JiraRequestFeedback } from './request-feedback.service.js';
 import { JiraStatusSync } from './status-sync.service.js';
 
@@ -33,6 +34,7 @@ export class JiraEventJobs {
     private readonly backlogSync: JiraBacklogSync,
     private readonly statusSync: JiraStatusSync,
     private readonly requestFeedback: JiraRequestFeedback,
+    private readonly finalErrors: JiraFinalErrors,
   ) {}
 
   @OnDeploymentEvent()
@@ -55,7 +57,10 @@ export class JiraEventJobs {
     if (!deployment) throw new Error(`deployment ${job.deploymentId} does not exist`);
     const runbook = this.catalog.get(deployment.runbookKey);
     if (!runbook) throw new Error(`runbook ${deployment.runbookKey} is not in this build`);
-    const result = await this.backlogSync.sync({ id: job.environmentId, name: job.environmentName }, runbook);
+    const result = await this.finalErrors.guard('jira:sync-backlog', job.deploymentId, () =>
+      this.backlogSync.sync({ id: job.environmentId, name: job.environmentName }, runbook),
+    );
+    await this.finalErrors.clear('jira:sync-backlog');
     return {
       created: result.created.length,
       updated: result.updated.length,
@@ -68,8 +73,10 @@ export class JiraEventJobs {
   async applyEvent(event: DeploymentEvent, context: JobContext): Promise<void> {
     await this.waitForBacklogSync(event);
     if (context.attemptsMade > 0 && (await this.superseded(event))) return;
-    await this.statusSync.onDeploymentEvent(event);
-    if (event.type === 'deployment.finished') await this.requestFeedback.onFinished(event);
+    await this.finalErrors.guard('jira:deployment-event', event.deploymentId, async () => {
+      await this.statusSync.onDeploymentEvent(event);
+      if (event.type === 'deployment.finished') await this.requestFeedback.onFinished(event);
+    });
   }
 
   /**

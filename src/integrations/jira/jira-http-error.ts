@@ -6,8 +6,14 @@ import { AtlassianHttpError, AtlassianNetworkError, type Headers } from '../http
  * with a tagged plain object and `toJiraError` parses it back out of the message.
  */
 export class JiraHttpError extends AtlassianHttpError {
-  constructor(status: number, headers: Headers, body: unknown) {
-    super(status, headers, body, `JIRA answered ${status}: ${describeBody(body)}`);
+  constructor(
+    status: number,
+    headers: Headers,
+    body: unknown,
+    /** `POST /rest/api/2/search` (method and path) when known. */
+    readonly request?: string,
+  ) {
+    super(status, headers, body, `JIRA answered ${status}${request ? ` to ${request}` : ''}: ${describeBody(body)}`);
     this.name = 'JiraHttpError';
   }
 }
@@ -27,6 +33,7 @@ export interface TaggedHttpFailure {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
+  request?: string;
 }
 export interface TaggedNetworkFailure {
   tag: typeof TRANSPORT_TAG;
@@ -44,7 +51,7 @@ export function toJiraError(error: unknown): Error {
     return error;
   }
   if (parsed?.tag !== TRANSPORT_TAG) return error;
-  if (typeof parsed.statusCode === 'number') return new JiraHttpError(parsed.statusCode, parsed.headers ?? {}, parsed.body);
+  if (typeof parsed.statusCode === 'number') return new JiraHttpError(parsed.statusCode, parsed.headers ?? {}, parsed.body, parsed.request);
   return new JiraNetworkError(parsed.networkError ?? 'UNKNOWN', parsed.message ?? '');
 }
 

@@ -3,6 +3,7 @@ import { JiraConfig } from '../../config/jira-config.js';
 import { Runtime } from '../../config/runtime.js';
 import { JobQueue } from '../../infra/queue/job-queue.js';
 import { OnJob } from '../../infra/queue/on-job.js';
+import { JiraFinalErrors } from './jira-final-errors.js';
 import { JiraPollService, type PollResult } from './jira-poll.service.js';
 
 /**
@@ -19,6 +20,7 @@ export class JiraPollJob implements OnApplicationBootstrap {
     private readonly queue: JobQueue,
     private readonly runtime: Runtime,
     @Inject(JiraConfig) private readonly config: Pick<JiraConfig, 'pollIntervalSeconds'>,
+    private readonly finalErrors: JiraFinalErrors,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -27,7 +29,8 @@ export class JiraPollJob implements OnApplicationBootstrap {
 
   @OnJob('jira:poll')
   async run(): Promise<PollResult> {
-    const result = await this.poll.pollOnce();
+    const result = await this.finalErrors.guard('jira:poll', null, () => this.poll.pollOnce());
+    await this.finalErrors.clear('jira:poll');
     if (result.requested.length > 0) {
       this.logger.log(`poll requested ${result.requested.map((r) => `${r.issueKey} → ${r.deploymentId}`).join(', ')}`);
     }

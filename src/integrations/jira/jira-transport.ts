@@ -22,11 +22,30 @@ export function jiraTransport(options: Record<string, unknown>): Promise<unknown
         const failure: TaggedNetworkFailure = { tag: TRANSPORT_TAG, networkError: err.code ?? 'ERROR', message: err.message };
         reject(failure);
       } else if (res.statusCode >= 400) {
-        const failure: TaggedHttpFailure = { tag: TRANSPORT_TAG, statusCode: res.statusCode, headers: res.headers, body: res.body };
+        const failure: TaggedHttpFailure = {
+          tag: TRANSPORT_TAG,
+          statusCode: res.statusCode,
+          headers: res.headers,
+          body: res.body,
+          request: describeRequest(options),
+        };
         reject(failure);
       } else {
         resolve(res.body);
       }
     });
   });
+}
+
+/** `POST /rest/api/2/search`: method and path, without the query string (it may carry JQL). */
+function describeRequest(options: Record<string, unknown>): string {
+  const method = typeof options.method === 'string' ? options.method.toUpperCase() : 'GET';
+  const uri = typeof options.uri === 'string' ? options.uri : String(options.url ?? '');
+  let path = uri;
+  try {
+    path = new URL(uri).pathname;
+  } catch {
+    path = uri.split('?')[0];
+  }
+  return `${method} ${path}`;
 }

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import JiraApi from 'jira-client';
-import { JiraConfig } from '../../config/jira-config.js';
+import { type JiraFlavor, JiraConfig, siteOf } from '../../config/jira-config.js';
 import { isTransient } from '../http/http-error.js';
+import { answerLabel, metrics } from '../../infra/metrics/metrics.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from '../http/retry.js';
 import { JiraHttpError, toJiraError } from './jira-http-error.js';
 import { jiraTransport } from './jira-transport.js';
@@ -25,6 +26,11 @@ const isRetryableCreate = (error: unknown) => error instanceof JiraHttpError && 
 
 const PAGE_SIZE = 100;
 
+/** `deploymentType` of serverInfo → our flavour; an answer without one is a Server (older Data Center releases omit it). */
+export function flavorOf(info: JiraServerInfo): JiraFlavor {
+  return info.deploymentType?.toLowerCase() === 'cloud' ? 'cloud' : 'datacenter';
+}
+
 /** Public in jira-client's JavaScript, private in @types/jira-client: the calls the library lacks use them. */
 interface JiraApiInternals {
   doRequest(options: Record<string, unknown>): Promise<unknown>;
@@ -41,6 +47,8 @@ interface JiraApiInternals {
 export class JiraGateway {
   private readonly client: JiraApi;
   private readonly retry: RetryPolicy;
+  /** The flavour asked from the server, once (a failed ask is not kept: the next call asks again). */
+  private detected: Promise<JiraFlavor> | null = null;
 
   constructor(
     @Inject(JiraConfig) private readonly config: JiraGatewayConfig,
@@ -61,6 +69,11 @@ export class JiraGateway {
       ...auth,
     });
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  }
+
+  /** The site this gateway talks to, as links record it (base URL without trailing slash). */
+  get site(): string {
+    return siteOf(this.config.baseUrl);
   }
 
   findIssue(key: string): Promise<JiraIssue> {
@@ -109,7 +122,23 @@ export class JiraGateway {
    * it away from jira-client's decodeURIComponent of query strings.
    */
   async search(jql: string, fields: string[]): Promise<JiraIssue[]> {
-    return this.config.flavor === 'cloud' ? this.searchCloud(jql, fields) : this.searchDataCenter(jql, fields);
+    return (await this.flavor()) === 'cloud' ? this.searchCloud(jql, fields) : this.searchDataCenter(jql, fields);
+  }
+
+  /**
+   * Cloud or Data Center: JIRA_FLAVOR when set, else what the server says it is
+   * (`serverInfo.deploymentType`: "Cloud", or "Server" / "DataCenter"), never the host name.
+   */
+  flavor(): Promise<JiraFlavor> {
+    if (this.config.flavor) return Promise.resolve(this.config.flavor);
+    this.detected ??= this.serverInfo().then(
+      (info) => flavorOf(info),
+      (error: unknown) => {
+        this.detected = null;
+        throw error;
+      },
+    );
+    return this.detected;
   }
 
   async getBoards(projectKey?: string): Promise<JiraBoard[]> {
@@ -227,11 +256,16 @@ export class JiraGateway {
   private call<T>(operation: () => Promise<unknown>, retryable = isTransient): Promise<T> {
     return withRetry(
       this.retry,
-      async () => {
+      async (attempt) => {
+        if (attempt > 1) metrics.atlassianRetries.inc({ system: 'jira' });
         try {
-          return (await operation()) as T;
+          const answer = (await operation()) as T;
+          metrics.atlassianRequests.inc({ system: 'jira', status: 'ok' });
+          return answer;
         } catch (error) {
-          throw toJiraError(error);
+          const failure = toJiraError(error);
+          metrics.atlassianRequests.inc({ system: 'jira', status: answerLabel(failure) });
+          throw failure;
         }
       },
       retryable,

@@ -6,8 +6,10 @@ import { EnvironmentsService } from '../../environments/environments.service.js'
 import { SecretValues } from '../secret-values.js';
 import { JiraBacklogSync } from './backlog-sync.service.js';
 import { DEPLOYMENT_REQUESTER } from './deployment-requester.port.js';
+import { JiraDriftReopen } from './drift-reopen.service.js';
 import { JiraDeploymentRequester } from './jira-deployment-requester.js';
 import { JiraEventJobs } from './jira-event-jobs.js';
+import { JiraFinalErrors } from './jira-final-errors.js';
 import { JiraHealth } from './jira-health.js';
 import { JiraPollJob } from './jira-poll.job.js';
 import { JiraPollService } from './jira-poll.service.js';
@@ -29,7 +31,7 @@ import { JiraWebhookService } from './webhook.service.js';
 export class JiraModule {
   static register(config: JiraConfig | null): DynamicModule {
     if (!config) {
-      return { module: JiraModule, controllers: [JiraWebhookOffController], providers: [JiraHealth] };
+      return { module: JiraModule, controllers: [JiraWebhookOffController], providers: [JiraHealth, JiraFinalErrors] };
     }
     return {
       module: JiraModule,
@@ -43,6 +45,7 @@ export class JiraModule {
         { provide: SecretValues, useExisting: EnvironmentsService },
         JiraGateway,
         JiraHealth,
+        JiraFinalErrors,
         JiraBacklogSync,
         JiraStatusSync,
         JiraSprintLifecycle,
@@ -52,9 +55,11 @@ export class JiraModule {
         JiraPollService,
         JiraPollJob,
         JiraEventJobs,
+        JiraDriftReopen,
       ],
       // For the sprints API and the sprint review: read the board, start or close a sprint, schedule `jira:close-sprint`.
-      exports: [JiraSprintLifecycle, JiraGateway, JiraConfig],
+      // The schedules (src/schedules): reopen drifted stories.
+      exports: [JiraSprintLifecycle, JiraGateway, JiraConfig, JiraDriftReopen],
     };
   }
 }

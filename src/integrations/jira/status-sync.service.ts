@@ -3,7 +3,7 @@ import { JiraConfig, type LogicalState } from '../../config/jira-config.js';
 import type { DeploymentEvent } from '../../infra/events/deployment-events.js';
 import type { JiraLinkRecord, JsonValue } from '../../persistence/records.js';
 import { AuditRepository } from '../../persistence/repositories/audit.repository.js';
-import { JiraLinkRepository, type KnownStatus } from '../../persistence/repositories/jira-link.repository.js';
+import { JiraLinkRepository, type JiraSite, type KnownStatus } from '../../persistence/repositories/jira-link.repository.js';
 import { SecretValues } from '../secret-values.js';
 import { failureComment } from './failure-comment.js';
 import { JiraGateway } from './jira.gateway.js';
@@ -34,16 +34,18 @@ type EventOf<T extends DeploymentEvent['type']> = Extract<DeploymentEvent, { typ
 @Injectable()
 export class JiraStatusSync {
   private readonly transitions: TransitionResolver;
+  private readonly at: JiraSite;
 
   constructor(
     private readonly links: JiraLinkRepository,
     private readonly auditLog: AuditRepository,
     private readonly gateway: JiraGateway,
-    @Inject(JiraConfig) config: Pick<JiraConfig, 'transitions'>,
+    @Inject(JiraConfig) config: Pick<JiraConfig, 'transitions' | 'projectKey'>,
     private readonly secrets: SecretValues,
     private readonly placement: SprintPlacement,
   ) {
     this.transitions = new TransitionResolver(gateway, config.transitions);
+    this.at = { site: gateway.site, projectKey: config.projectKey };
   }
 
   async onDeploymentEvent(event: DeploymentEvent): Promise<void> {
@@ -116,10 +118,10 @@ export class JiraStatusSync {
   }
 
   private async linkOf(event: DeploymentEvent, entityKey: string, state: LogicalState): Promise<JiraLinkRecord | null> {
-    const link = await this.links.findByEntity(event.environmentId, entityKey);
+    const link = await this.links.findByEntity(event.environmentId, entityKey, this.at);
     if (!link) {
       await this.audit('jira.status.skipped', entityKey, {
-        reason: 'no JiraLink: the backlog was not synced for this environment',
+        reason: 'no JiraLink on this JIRA site and project: the backlog was not synced there for this environment',
         event: event.type,
         deploymentId: event.deploymentId,
         state,

@@ -224,6 +224,12 @@ export class DeploymentRepository {
     });
   }
 
+  /** How many deployments are in each status (for /metrics). */
+  async countByStatus(): Promise<Record<string, number>> {
+    const groups = await this.prisma.deployment.groupBy({ by: ['status'], _count: { _all: true } });
+    return Object.fromEntries(groups.map((group) => [group.status, group._count._all]));
+  }
+
   countSteps(deploymentId: string, statuses: readonly StepRunRecord['status'][]): Promise<number> {
     return this.prisma.stepRun.count({ where: { deploymentId, status: { in: [...statuses] } } });
   }

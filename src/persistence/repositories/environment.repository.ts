@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@prisma/client';
 import type { InventoryNode, NetworkSettings, NodeRole } from '../../runbooks/model.js';
-import { unique } from '../errors.js';
+import { ActiveDeploymentExists, unique } from '../errors.js';
 import { PrismaService } from '../prisma.service.js';
 
 /** An environment as stored: inventory and the names of its secrets (values stay encrypted here). */
@@ -50,9 +50,13 @@ export class EnvironmentRepository {
     return toStored(row);
   }
 
-  /** Replaces the inventory and the secrets given, in one transaction; other secrets are kept. */
+  /**
+   * Replaces the inventory and the secrets given, in one transaction; other secrets are kept.
+   * Throws ActiveDeploymentExists while a deployment is queued or running.
+   */
   async replace(id: string, data: EnvironmentWrite, secrets: { name: string; ciphertext: string }[]): Promise<StoredEnvironment> {
     const row = await this.prisma.$transaction(async (tx) => {
+      await lockIdle(tx, id);
       await tx.node.deleteMany({ where: { environmentId: id } });
       for (const { name, ciphertext } of secrets) {
         await tx.secret.upsert({
@@ -73,6 +77,19 @@ export class EnvironmentRepository {
       });
     });
     return toStored(row);
+  }
+
+  /**
+   * Deletes the environment with its nodes, secrets, deployments and page/issue links; the number
+   * of deployments it had. Throws ActiveDeploymentExists while one is queued or running.
+   */
+  async remove(id: string): Promise<{ deployments: number }> {
+    return this.prisma.$transaction(async (tx) => {
+      await lockIdle(tx, id);
+      const deployments = await tx.deployment.count({ where: { environmentId: id } });
+      await tx.environment.delete({ where: { id } });
+      return { deployments };
+    });
   }
 
   async findByName(name: string): Promise<StoredEnvironment | null> {
@@ -102,6 +119,17 @@ export class EnvironmentRepository {
       data: { hostKeyFingerprint: fingerprint },
     });
   }
+}
+
+/**
+ * Locks the environment row, then checks it has no active deployment. Creating a deployment takes
+ * a key-share lock on this row (its foreign key), so the two wait for each other: a deployment is
+ * either seen here or created after this transaction.
+ */
+async function lockIdle(tx: Prisma.TransactionClient, id: string): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM "Environment" WHERE id = ${id} FOR UPDATE`;
+  const active = await tx.deployment.findUnique({ where: { activeEnvironmentId: id }, select: { id: true, status: true } });
+  if (active) throw new ActiveDeploymentExists(active.id, active.status);
 }
 
 function toNodeRow(node: InventoryNode) {

@@ -10,35 +10,48 @@ export interface KnownStatus {
   category: string | null;
 }
 
-/** JiraLink rows: which JIRA issue stands for which runbook entity in an environment. */
+/**
+ * Where a link holds: one JIRA site (base URL, no trailing slash) and project. A key remembered
+ * for another site or project means nothing here, so every read and write names its site.
+ */
+export interface JiraSite {
+  site: string;
+  projectKey: string;
+}
+
+/** JiraLink rows: which JIRA issue stands for which runbook entity in an environment, on one site and project. */
 @Injectable()
 export class JiraLinkRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  list(environmentId: string, runbookKey: string): Promise<JiraLinkRecord[]> {
-    return this.prisma.jiraLink.findMany({ where: { environmentId, runbookKey } });
+  list(environmentId: string, runbookKey: string, at: JiraSite): Promise<JiraLinkRecord[]> {
+    return this.prisma.jiraLink.findMany({ where: { environmentId, runbookKey, site: at.site, projectKey: at.projectKey } });
   }
 
-  find(environmentId: string, runbookKey: string, entityKey: string): Promise<JiraLinkRecord | null> {
-    return this.prisma.jiraLink.findUnique({ where: { environmentId_runbookKey_entityKey: { environmentId, runbookKey, entityKey } } });
+  /** Without a site: the link most recently written on any site (readers that do not talk to JIRA, like the reports). */
+  findByEntity(environmentId: string, entityKey: string, at?: JiraSite): Promise<JiraLinkRecord | null> {
+    return this.prisma.jiraLink.findFirst({
+      where: { environmentId, entityKey, ...(at ? { site: at.site, projectKey: at.projectKey } : {}) },
+      orderBy: { updatedAt: 'desc' },
+    });
   }
 
-  /** Every link of these environments (any runbook). */
+  /** Every link of these environments (any runbook, any site). */
   forEnvironments(environmentIds: string[]): Promise<JiraLinkRecord[]> {
     if (environmentIds.length === 0) return Promise.resolve([]);
     return this.prisma.jiraLink.findMany({ where: { environmentId: { in: environmentIds } } });
   }
 
-  findByEntity(environmentId: string, entityKey: string): Promise<JiraLinkRecord | null> {
-    return this.prisma.jiraLink.findFirst({ where: { environmentId, entityKey }, orderBy: { updatedAt: 'desc' } });
-  }
-
-  findByIssueKey(issueKey: string): Promise<JiraLinkRecord | null> {
-    return this.prisma.jiraLink.findFirst({ where: { issueKey } });
+  findByIssueKey(issueKey: string, at?: JiraSite): Promise<JiraLinkRecord | null> {
+    return this.prisma.jiraLink.findFirst({
+      where: { issueKey, ...(at ? { site: at.site, projectKey: at.projectKey } : {}) },
+      orderBy: { updatedAt: 'desc' },
+    });
   }
 
   save(link: {
     environmentId: string;
+    at: JiraSite;
     runbookKey: string;
     entityKey: string;
     entityType: JiraEntityType;
@@ -46,11 +59,12 @@ export class JiraLinkRepository {
     issueId: string;
     status?: KnownStatus | null;
   }): Promise<JiraLinkRecord> {
-    const { environmentId, runbookKey, entityKey, status, ...rest } = link;
+    const { environmentId, at, runbookKey, entityKey, status, ...rest } = link;
     const statusColumns = status === undefined ? {} : { status: status?.name ?? null, statusCategory: status?.category ?? null };
+    const { site, projectKey } = at;
     return this.prisma.jiraLink.upsert({
-      where: { environmentId_runbookKey_entityKey: { environmentId, runbookKey, entityKey } },
-      create: { environmentId, runbookKey, entityKey, ...rest, ...statusColumns },
+      where: { environmentId_site_projectKey_runbookKey_entityKey: { environmentId, site, projectKey, runbookKey, entityKey } },
+      create: { environmentId, site, projectKey, runbookKey, entityKey, ...rest, ...statusColumns },
       update: { issueKey: link.issueKey, issueId: link.issueId, entityType: link.entityType, ...statusColumns },
     });
   }

@@ -46,6 +46,15 @@ describe('phase timeline chart (SVG)', () => {
     );
   });
 
+  it('names a deployment in its title by the first 8 characters of its id, so a UUID fits the chart', () => {
+    const input = sprintSeven();
+    input.deployments[2].id = '3c6a2068-483f-4b7b-b890-303809315a2f';
+    const chart = readChartSvg(renderPhaseTimelineSvg(buildSprintReport(input, t('09T12:00')), { deploymentId: input.deployments[2].id }));
+    expect(chart.texts.map((text) => text.text)).toContain(
+      'Phase timeline: deployment 3c6a2068 on lab (succeeded), started 2026-03-04 09:00 UTC',
+    );
+  });
+
   it('draws the sprint’s latest real deployment by default, never a dry run, with a failed phase in red', () => {
     const input = sprintSeven();
     // A dry run after everything else.

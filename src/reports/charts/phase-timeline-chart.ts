@@ -37,7 +37,8 @@ export function selectTimeline(report: SprintReport, deploymentId?: string): Dep
 }
 
 /**
- * A Gantt chart of one deployment: a row per phase (in the order they started), a bar from the
+ * A Gantt chart of one deployment (named in its title by the first 8 characters of its id, as the
+ * dashboard does: a whole UUID makes the title wider than the chart): a row per phase (in the order they started), a bar from the
  * phase's start to its end on the deployment's clock, coloured by status. Drawn as stacked bars
  * over an invisible offset bar, so a phase that ran beside another keeps its own row.
  */
@@ -49,7 +50,7 @@ export function renderPhaseTimelineSvg(report: SprintReport, options: PhaseTimel
   const inUnit = (ms: number) => Math.round((ms / unit.ms) * 1000) / 1000;
   const statuses = (Object.keys(STATUS_LABELS) as PhaseRunStatus[]).filter((status) => bars.some((bar) => bar.status === status));
   const title = timeline
-    ? `Phase timeline: deployment ${timeline.deploymentId} on ${timeline.environment} (${timeline.status}), started ${timeline.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+    ? `Phase timeline: deployment ${timeline.deploymentId.slice(0, 8)} on ${timeline.environment} (${timeline.status}), started ${timeline.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`
     : `Phase timeline: no deployment in ${report.sprint.name}`;
   return renderChartSvg(
     {

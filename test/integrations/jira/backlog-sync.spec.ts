@@ -8,7 +8,7 @@ import { createEnvironment, miniRunbook, sandboxGateway } from './jira-fixtures.
 describe('JiraBacklogSync against the JIRA sandbox', () => {
   let db: TestDatabase;
   let sandbox: AtlassianSandbox;
-  const cloud: BacklogSyncConfig = { projectKey: 'OPS', flavor: 'cloud', epicLinkField: null };
+  const cloud: BacklogSyncConfig = { projectKey: 'OPS', epicLinkField: null };
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -114,10 +114,7 @@ describe('JiraBacklogSync against the JIRA sandbox', () => {
     const dc = await startAtlassianSandbox({ jira: { deploymentType: 'Server' } });
     try {
       const env = await createEnvironment(db.prisma, 'dc');
-      const sync = new JiraBacklogSync(new JiraLinkRepository(db.prisma), sandboxGateway(dc, 'datacenter'), {
-        ...cloud,
-        flavor: 'datacenter',
-      });
+      const sync = new JiraBacklogSync(new JiraLinkRepository(db.prisma), sandboxGateway(dc, 'datacenter'), cloud);
       await sync.sync(env, miniRunbook);
       await sync.sync(env, miniRunbook);
       const issues = [...dc.jira.state.issues.values()];
@@ -140,7 +137,6 @@ describe('JiraBacklogSync against the JIRA sandbox', () => {
       const env = await createEnvironment(db.prisma, 'dc-field');
       const config: BacklogSyncConfig = {
         ...cloud,
-        flavor: 'datacenter',
         epicLinkField: 'customfield_10008',
       };
       const sync = new JiraBacklogSync(new JiraLinkRepository(db.prisma), sandboxGateway(dc, 'datacenter'), config);

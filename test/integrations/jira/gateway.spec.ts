@@ -121,4 +121,44 @@ describe('JiraGateway against the JIRA sandbox', () => {
       await dc.stop();
     }
   });
+
+  it('asks the server for its flavour when JIRA_FLAVOR is unset: a Cloud site on a plain address is Cloud, a Server one Data Center', async () => {
+    // 127.0.0.1 is no *.atlassian.net host: a guess from the name would call this Cloud sandbox Data Center.
+    const detecting = new JiraGateway(
+      { baseUrl: new URL(sandbox.jiraBaseUrl), flavor: null, auth: { kind: 'basic', email: user.email, apiToken: user.apiToken } },
+      { retry: { attempts: 1 } },
+    );
+    const before = sandbox.jira.requests.length;
+    expect(await detecting.flavor()).toBe('cloud');
+    await detecting.search('labels = detect-flavour', ['summary']);
+    await detecting.search('labels = detect-flavour', ['summary']);
+    expect(sandbox.jira.requests.slice(before).map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'GET /rest/api/2/serverInfo 200',
+      'POST /rest/api/2/search/jql 200',
+      'POST /rest/api/2/search/jql 200',
+    ]);
+
+    const dc = await startAtlassianSandbox({ jira: { deploymentType: 'Server' } });
+    try {
+      const dcDetecting = new JiraGateway({ baseUrl: new URL(dc.jiraBaseUrl), flavor: null, auth: { kind: 'bearer', token: user.pat } });
+      expect(await dcDetecting.flavor()).toBe('datacenter');
+      await dcDetecting.search('project = OPS', ['summary']);
+      expect(dc.jira.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+        'GET /rest/api/2/serverInfo 200',
+        'POST /rest/api/2/search 200',
+      ]);
+    } finally {
+      await dc.stop();
+    }
+  });
+
+  it('asks again after a failed detection instead of keeping the failure', async () => {
+    const detecting = new JiraGateway(
+      { baseUrl: new URL(sandbox.jiraBaseUrl), flavor: null, auth: { kind: 'basic', email: user.email, apiToken: user.apiToken } },
+      { retry: { attempts: 1 } },
+    );
+    sandbox.jira.faults.serverErrors(1, 503);
+    await expect(detecting.flavor()).rejects.toMatchObject({ status: 503 });
+    expect(await detecting.flavor()).toBe('cloud');
+  });
 });

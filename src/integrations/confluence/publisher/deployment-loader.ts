@@ -1,5 +1,5 @@
 import type { DeploymentRepository } from '../../../persistence/repositories/deployment.repository.js';
-import type { JiraLinkRepository } from '../../../persistence/repositories/jira-link.repository.js';
+import type { JiraLinkRepository, JiraSite } from '../../../persistence/repositories/jira-link.repository.js';
 import type { Runbook } from '../../../runbooks/model.js';
 import type {
   DeploymentSummary,
@@ -42,6 +42,8 @@ export async function loadDeployment(
   deploymentId: string,
   runbook: Runbook,
   jiraBaseUrl?: string,
+  /** Without one (JIRA off) the pages name no issue: a key from another site would not open. */
+  jiraSite?: JiraSite,
 ): Promise<LoadedDeployment> {
   const deployment = await deployments.evidence(deploymentId);
   if (!deployment) throw new Error(`Deployment ${deploymentId} does not exist`);
@@ -49,7 +51,7 @@ export async function loadDeployment(
     throw new Error(`Deployment ${deploymentId} ran runbook "${deployment.runbookKey}", not "${runbook.key}"`);
 
   const environment = deployment.environment.name;
-  const links = await jiraLinks.list(deployment.environmentId, runbook.key);
+  const links = jiraSite ? await jiraLinks.list(deployment.environmentId, runbook.key, jiraSite) : [];
   const issueOf = (entityKey: string) => links.find((link) => link.entityKey === entityKey)?.issueKey;
   const nodes: NodeSummary[] = deployment.environment.nodes.map((node) => ({
     name: node.name,
