@@ -90,11 +90,11 @@ export function maskedValues(secrets: Partial<Record<string, string>>, steps: re
  * held by the column (the `token` of a noVNC console URL), so the rest of the URL stays readable.
  */
 export function sensitiveValues(rows: readonly Record<string, string>[], columns: readonly string[] = []): string[] {
-  const valueOf = (row: Record<string, string>, column: string): string => {
+  const cellValue = (row: Record<string, string>, column: string): string => {
     const [name, parameter] = column.split('?', 2);
     const cell = row[name] ?? '';
     if (parameter === undefined) return cell;
     return new RegExp(`[?&]${parameter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}=([^&#\\s]+)`).exec(cell)?.[1] ?? '';
   };
-  return [...new Set(rows.flatMap((row) => columns.map((column) => valueOf(row, column))).filter((value) => value.trim().length > 0))];
+  return [...new Set(rows.flatMap((row) => columns.map((column) => cellValue(row, column))).filter((value) => value.trim().length > 0))];
 }
