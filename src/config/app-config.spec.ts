@@ -35,6 +35,13 @@ describe('loadAppConfig', () => {
     );
   });
 
+  it('bounds SSE_STREAMS_PER_TOKEN (default 10) with a one-line error', () => {
+    expect(loadAppConfig({}).SSE_STREAMS_PER_TOKEN).toBe(10);
+    expect(() => loadAppConfig({ SSE_STREAMS_PER_TOKEN: 'lots' })).toThrow(
+      'SSE_STREAMS_PER_TOKEN: SSE_STREAMS_PER_TOKEN must be an integer',
+    );
+  });
+
   it('bounds REDIS_TIMEOUT_MS (default 3 s) with a one-line error', () => {
     expect(loadAppConfig({}).REDIS_TIMEOUT_MS).toBe(3000);
     expect(() => loadAppConfig({ REDIS_TIMEOUT_MS: 'soon' })).toThrow('REDIS_TIMEOUT_MS: REDIS_TIMEOUT_MS must be an integer');

@@ -134,6 +134,13 @@ export class AppConfig {
   @Min(1)
   @Max(100000)
   WEBHOOK_FAILURES_PER_MINUTE: number = 20;
+
+  /** Live log streams (SSE) one API token may hold open at the same time. */
+  @Transform(toInt)
+  @IsInt({ message: 'SSE_STREAMS_PER_TOKEN must be an integer' })
+  @Min(1)
+  @Max(10000)
+  SSE_STREAMS_PER_TOKEN: number = 10;
 }
 
 /** One line per bad value, each starting with the variable's name. */
@@ -183,6 +190,7 @@ const APP_CONFIG_KEYS = [
   'METRICS_ALLOW_NETWORKS',
   'AUTH_FAILURES_PER_MINUTE',
   'WEBHOOK_FAILURES_PER_MINUTE',
+  'SSE_STREAMS_PER_TOKEN',
 ] as const satisfies readonly (keyof AppConfig)[];
 
 /** Reads and validates the environment; throws ConfigError with one line per bad value. */

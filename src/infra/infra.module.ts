@@ -4,6 +4,7 @@ import { Runtime } from '../config/runtime.js';
 import { DeploymentEventBus } from './events/deployment-event-bus.js';
 import { FailureLimiter } from './kv/failure-limiter.js';
 import { KeyValueStore } from './kv/key-value-store.js';
+import { StreamSlots } from './kv/stream-slots.js';
 import { JobQueue } from './queue/job-queue.js';
 import { DeploymentSignals } from './signals/deployment-signals.js';
 import { SessionFactory } from './ssh/executor.types.js';
@@ -19,6 +20,7 @@ import { SshExecutor } from './ssh/ssh-executor.js';
     DeploymentEventBus,
     KeyValueStore,
     FailureLimiter,
+    StreamSlots,
     {
       provide: SessionFactory,
       // Tests and the demo may bring their own executor; production opens real SSH connections.
@@ -27,6 +29,6 @@ import { SshExecutor } from './ssh/ssh-executor.js';
       inject: [Runtime],
     },
   ],
-  exports: [JobQueue, DeploymentSignals, DeploymentEventBus, KeyValueStore, FailureLimiter, SessionFactory],
+  exports: [JobQueue, DeploymentSignals, DeploymentEventBus, KeyValueStore, FailureLimiter, StreamSlots, SessionFactory],
 })
 export class InfraModule {}

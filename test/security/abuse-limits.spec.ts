@@ -13,7 +13,8 @@ import { signJiraPayload } from '../../src/integrations/jira/webhook-signature.j
 import { JiraWebhookService } from '../../src/integrations/jira/webhook.service.js';
 import { FailureLimiter } from '../../src/infra/kv/failure-limiter.js';
 import { WebhookDeliveryRepository } from '../../src/persistence/repositories/webhook-delivery.repository.js';
-import { ADMIN_TOKEN, bearer, startApiApp, type ApiTestApp } from '../api/api-test-app.js';
+import { ADMIN_TOKEN, bearer, environmentBody, startApiApp, type ApiTestApp } from '../api/api-test-app.js';
+import { SseReader } from '../api/sse-reader.js';
 import { testFailureLimiter } from '../support/failure-limiter.js';
 
 const LIMIT = 3;
@@ -89,5 +90,60 @@ describe('bad JIRA webhook signatures', () => {
     const blocked = await post('sha256=00').expect(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     await post(signJiraPayload(Buffer.from(body), secret)).expect(429);
+  });
+});
+
+describe('live log streams per token', () => {
+  const STREAMS = 2;
+  let t: ApiTestApp;
+  let baseUrl: string;
+  let id: string;
+  beforeAll(async () => {
+    t = await startApiApp({ env: { OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN, SSE_STREAMS_PER_TOKEN: String(STREAMS) } });
+    await t.app.listen(0, '127.0.0.1');
+    baseUrl = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    await t.http().post('/api/v1/environments').set(bearer(ADMIN_TOKEN)).send(environmentBody('lab')).expect(201);
+    // Workers are off: the deployment stays queued, so its streams stay open.
+    id = (
+      await t
+        .http()
+        .post('/api/v1/deployments')
+        .set(bearer(ADMIN_TOKEN))
+        .send({ environment: 'lab', phases: ['base'] })
+        .expect(201)
+    ).body.id;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function open() {
+    const abort = new AbortController();
+    const response = await fetch(`${baseUrl}/api/v1/deployments/${id}/logs/stream`, { headers: bearer(ADMIN_TOKEN), signal: abort.signal });
+    return { response, abort };
+  }
+
+  it('answers 429 to the (N+1)th open stream of one token, and frees a slot when a stream closes', async () => {
+    const streams = [];
+    for (let i = 0; i < STREAMS; i++) {
+      const stream = await open();
+      expect(stream.response.status).toBe(200);
+      expect((await new SseReader(stream.response.body!.getReader()).next())?.event).toBe('deployment');
+      streams.push(stream);
+    }
+    const refused = await open();
+    expect(refused.response.status).toBe(429);
+    expect(((await refused.response.json()) as { message: string }).message).toMatch(/SSE_STREAMS_PER_TOKEN/);
+
+    streams[0].abort.abort();
+    // The server notices the closed connection on its own time: retry until the slot is free.
+    let again = await open();
+    for (let attempt = 0; again.response.status === 429 && attempt < 200; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      again = await open();
+    }
+    expect(again.response.status).toBe(200);
+    again.abort.abort();
+    streams[1].abort.abort();
   });
 });
