@@ -71,7 +71,7 @@ export class Report {
   }
 
   write(file: string): void {
-    this.machine.loadAtEnd = os.loadavg().map((l) => round(l, 2));
+    this.machine.loadAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
     mkdirSync(path.dirname(file), { recursive: true });
     const figures = this.figures.map((f) => ({ ...f, value: Number.isNaN(f.value) ? null : f.value }));
     writeFileSync(file, `${JSON.stringify({ machine: this.machine, startedAt: this.startedAt, figures }, null, 2)}\n`);
@@ -119,7 +119,7 @@ function machineInfo(): Machine {
     memoryGb: round(os.totalmem() / 2 ** 30, 2),
     node: process.version,
     kernel: `${os.type()} ${os.release()}`,
-    loadAtStart: os.loadavg().map((l) => round(l, 2)),
+    loadAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
     uptime,
   };
 }

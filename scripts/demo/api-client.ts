@@ -39,6 +39,16 @@ export interface StepOutputView {
   artifacts: { kind: string; name: string; content: string; data: { columns: string[]; rows: Record<string, string>[] } | null }[];
 }
 
+export interface SprintView {
+  id: string;
+  name: string;
+  state: string;
+  environment: string | null;
+  deployments: number;
+  reviewPageUrl: string | null;
+  reviewPageVersion: number | null;
+}
+
 export class DemoApiClient {
   constructor(
     private readonly baseUrl: string,
@@ -67,6 +77,20 @@ export class DemoApiClient {
       const { name, ...rest } = environment;
       await this.call('PUT', `/api/v1/environments/${name}`, rest);
     }
+  }
+
+  async listSprints(): Promise<SprintView[]> {
+    return (await this.call<SprintView[]>('GET', '/api/v1/sprints')).body;
+  }
+
+  /** Closes the sprint: its review is published (when Confluence is on) and the JIRA sprint closed. */
+  async closeSprint(id: string): Promise<SprintView> {
+    return (await this.call<SprintView>('POST', `/api/v1/sprints/${id}/close`)).body;
+  }
+
+  /** Publishes the review and leaves the sprint open. */
+  async publishReview(id: string): Promise<{ url: string; version: number }> {
+    return (await this.call<{ url: string; version: number }>('POST', `/api/v1/sprints/${id}/publish`)).body;
   }
 
   async createDeployment(input: { environment: string; phases?: string[]; dryRun?: boolean }): Promise<DeploymentView> {

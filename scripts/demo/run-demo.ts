@@ -50,6 +50,8 @@ export async function runDemo(values: DemoOptions): Promise<number> {
     sandbox = await startAtlassianSandbox({});
     const user = DEFAULT_USERS[0];
     if (!realJira) {
+      // The deployment runs inside a sprint of its own on the sandbox's board, started by its first deployment.
+      env.JIRA_SPRINT_MODE ??= 'new';
       Object.assign(env, {
         JIRA_BASE_URL: sandbox.jiraBaseUrl,
         // No JIRA_FLAVOR: the service asks the sandbox (serverInfo says Cloud), as it would a real site.
@@ -117,6 +119,7 @@ export async function runDemo(values: DemoOptions): Promise<number> {
     const finished: DeploymentView = await api.waitForDeployment(created.id, (deployment) => printProgress(deployment));
     await waitForAtlassianQueues(app.get(JobQueue));
     exitCode = await printSummary(finished, { api, db, sandbox, baseUrl });
+    if (!values.dryRun) await reviewSprint(api, baseUrl, { closeIt: !realJira });
   } finally {
     if (values.keepRunning) {
       printStillRunning({
@@ -166,6 +169,29 @@ function printStillRunning(context: {
     lines.push(`   sandbox REST  user ${user.email}, API token ${user.apiToken} (Basic auth)`);
   }
   console.log(lines.join('\n'));
+}
+
+/**
+ * The sprint the deployment ran in: on the sandbox it is closed, which publishes its review to
+ * Confluence and closes the JIRA sprint; on your own JIRA the review is only published (your
+ * sprint is yours to close). A review that cannot be published is said, not fatal.
+ */
+async function reviewSprint(api: DemoApiClient, baseUrl: string, options: { closeIt: boolean }): Promise<void> {
+  const sprint = (await api.listSprints()).find((candidate) => candidate.state === 'active' && candidate.environment === 'lab');
+  if (!sprint) {
+    console.log('\nSprint review: no active sprint for "lab" (set JIRA_SPRINT_MODE=new, or create one with POST /api/v1/sprints)');
+    return;
+  }
+  try {
+    let page: string | null;
+    if (options.closeIt) page = (await api.closeSprint(sprint.id)).reviewPageUrl;
+    else page = (await api.publishReview(sprint.id)).url;
+    console.log(`\nSprint review of "${sprint.name}"${options.closeIt ? ' (sprint closed)' : ''}:`);
+    console.log(`   Confluence    ${page ?? 'not published (Confluence is off)'}`);
+  } catch (error) {
+    console.log(`\nSprint review of "${sprint.name}" not published: ${(error as Error).message}`);
+  }
+  console.log(`   dashboard     ${baseUrl}/dashboard/sprints/${sprint.id}   (sign in with an API token)`);
 }
 
 /** JIRA and Confluence follow the deployment on their own queues; let them catch up before the summary. */

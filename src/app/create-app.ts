@@ -6,6 +6,9 @@ import { pinoHttp } from 'pino-http';
 import { setupOpenApi } from '../api/openapi.js';
 import { RejectControlCharactersPipe } from '../common/control-characters.pipe.js';
 import { DomainErrorFilter } from '../common/domain-error.filter.js';
+import { AdminAccess } from '../dashboard/session/admin-access.js';
+import { JobQueue } from '../infra/queue/job-queue.js';
+import { QUEUE_BOARD_PATH, queueBoard } from '../infra/queue/queue-board.js';
 import { AppModule } from './app.module.js';
 import { createLogger, PinoNestLogger } from './logger.js';
 import type { Runtime } from '../config/runtime.js';
@@ -41,7 +44,12 @@ export async function createApp(runtime: Runtime): Promise<INestApplication> {
   // No enableShutdownHooks(): main.ts and worker.ts own SIGTERM/SIGINT, close the app and then
   // stop the embedded services they started (Nest's hook would re-raise the signal first).
   // Before init: Swagger's routes must be registered ahead of Nest's 404 handler.
-  if (runtime.serveHttp) setupOpenApi(app);
+  if (runtime.serveHttp) {
+    setupOpenApi(app);
+    // The queue view (bull-board) for admins: bearer token or dashboard session, checked on every request.
+    const access = app.get(AdminAccess);
+    app.use(QUEUE_BOARD_PATH, ...queueBoard(app.get(JobQueue), (request) => access.check(request)));
+  }
   // init() finds the job handlers and event followers, then starts the workers (when this process runs them).
   await app.init();
   return app;

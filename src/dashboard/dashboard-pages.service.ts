@@ -9,6 +9,8 @@ import { ConfluencePageRepository } from '../persistence/repositories/confluence
 import { DeploymentRepository } from '../persistence/repositories/deployment.repository.js';
 import { JiraLinkRepository } from '../persistence/repositories/jira-link.repository.js';
 import { RunbookCatalog } from '../runbooks/catalog.js';
+import { DriftCheckService } from '../schedules/drift-check.service.js';
+import { SchedulesService } from '../schedules/schedules.service.js';
 import { DashboardLinks } from './dashboard-links.js';
 
 type Deployment = Awaited<ReturnType<DeploymentsService['get']>>;
@@ -35,6 +37,14 @@ export interface PhaseProgress {
   pageUrl?: string;
 }
 
+/** A step the drift check found no longer as the runbook left it (stored masked). */
+export interface DriftFindingView {
+  stepKey: string;
+  node: string;
+  title: string;
+  note?: string;
+}
+
 /** What each dashboard page shows, read from the services; the templates only lay it out. */
 @Injectable()
 export class DashboardPages {
@@ -47,6 +57,8 @@ export class DashboardPages {
     private readonly catalog: RunbookCatalog,
     private readonly links: DashboardLinks,
     private readonly runtime: Runtime,
+    private readonly drift: DriftCheckService,
+    private readonly schedules: SchedulesService,
   ) {}
 
   /** Epic keys of the JIRA site and project configured now (none with JIRA off): a key from another site would not open. */
@@ -90,9 +102,17 @@ export class DashboardPages {
     const history = await this.deploymentRows.phaseHistory(environment.id, runbookKey);
     const epics = await this.epicKeys(environment.id, runbookKey);
     const pages = await this.pageIds(environment.id);
+    const drift = new Map(
+      (await this.drift.ofEnvironment(environment.id)).filter((row) => row.runbookKey === runbookKey).map((row) => [row.phaseKey, row]),
+    );
     const phases = (runbook?.phases ?? []).map((phase) => {
       const run = history.find((candidate) => candidate.phaseKey === phase.key);
+      const checked = drift.get(phase.key);
       return {
+        drifted: checked?.drifted ?? false,
+        driftedSince: checked?.drifted ? checked.driftedSince : null,
+        checkedAt: checked?.checkedAt ?? null,
+        driftFindings: checked?.drifted && Array.isArray(checked.findings) ? (checked.findings as unknown as DriftFindingView[]) : [],
         key: phase.key,
         title: phase.title,
         status: run?.status ?? 'not run',
@@ -109,6 +129,7 @@ export class DashboardPages {
       phases,
       latest,
       rootUrl: this.links.page(pages.get('root')),
+      schedules: await this.schedules.list({ environment: name }),
     };
   }
 

@@ -28,3 +28,30 @@ export class ActiveDeploymentExists extends Error {
     this.name = 'ActiveDeploymentExists';
   }
 }
+
+/** PostgreSQL did not answer (down, restarted, connection cut): the same write may succeed later. */
+export function isConnectionLost(error: unknown): boolean {
+  if (error instanceof Prisma.PrismaClientInitializationError) return true;
+  if (error instanceof Prisma.PrismaClientKnownRequestError && ['P1001', 'P1002', 'P1008', 'P1017'].includes(error.code)) return true;
+  const text = `${(error as NodeJS.ErrnoException)?.code ?? ''} ${(error as Error)?.message ?? ''}`;
+  return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|terminating connection|Can't reach database|connection is closed/i.test(
+    text,
+  );
+}
+
+/**
+ * Runs a write until PostgreSQL takes it, while the failures are lost connections, for at most
+ * `patienceMs`: for results of work already done elsewhere (a step that ran on a host), which
+ * would otherwise be done again.
+ */
+export async function persistThroughOutage<T>(write: () => Promise<T>, patienceMs: number, signal?: AbortSignal): Promise<T> {
+  const deadline = Date.now() + patienceMs;
+  for (let delay = 200; ; delay = Math.min(delay * 2, 2000)) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isConnectionLost(error) || Date.now() + delay > deadline || signal?.aborted) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}

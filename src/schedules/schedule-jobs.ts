@@ -7,10 +7,12 @@ import type { DeploymentEvent } from '../infra/events/deployment-events.js';
 import { JobQueue } from '../infra/queue/job-queue.js';
 import type { JobPayloads } from '../infra/queue/jobs.js';
 import { type JobContext, OnJob } from '../infra/queue/on-job.js';
+import { DailyDigestService } from './daily-digest.service.js';
 import { DeploymentSchedulesService } from './deployment-schedules.service.js';
 import { DriftCheckService } from './drift-check.service.js';
 import { BUILT_IN_KEYS, BUILT_IN_SCHEDULES } from './schedule-keys.js';
 import { registryName } from './schedules.service.js';
+import { SprintEndService } from './sprint-end.service.js';
 
 /**
  * Where the schedules meet the queues. @nestjs/schedule holds the cron definitions (each built-in
@@ -30,6 +32,8 @@ export class ScheduleJobs implements OnApplicationBootstrap {
     private readonly queue: JobQueue,
     private readonly deploymentSchedules: DeploymentSchedulesService,
     private readonly drift: DriftCheckService,
+    private readonly digest: DailyDigestService,
+    private readonly sprintEnd: SprintEndService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -69,6 +73,16 @@ export class ScheduleJobs implements OnApplicationBootstrap {
   @OnJob('schedules:drift-check')
   async driftCheck(_payload: JobPayloads['schedules:drift-check'], context: JobContext): Promise<unknown> {
     return this.drift.check(context.id);
+  }
+
+  @OnJob('schedules:daily-digest')
+  async dailyDigest(_payload: JobPayloads['schedules:daily-digest'], context: JobContext): Promise<unknown> {
+    return this.digest.publish(context.id);
+  }
+
+  @OnJob('schedules:sprint-review')
+  async sprintReview(_payload: JobPayloads['schedules:sprint-review'], context: JobContext): Promise<unknown> {
+    return this.sprintEnd.endDueSprints(context.id);
   }
 
   @OnJob('schedules:drift-record')

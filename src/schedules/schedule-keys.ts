@@ -3,6 +3,8 @@ import type { JobName } from '../infra/queue/jobs.js';
 /** The built-in schedules: their key (API, ScheduleRun rows, BullMQ scheduler id) and the job each fires. */
 export const BUILT_IN_SCHEDULES = {
   'drift-check': { job: 'schedules:drift-check', setting: 'driftCheck', env: 'DRIFT_CHECK' },
+  'daily-digest': { job: 'schedules:daily-digest', setting: 'dailyDigest', env: 'DAILY_DIGEST' },
+  'sprint-review': { job: 'schedules:sprint-review', setting: 'sprintReview', env: 'SPRINT_REVIEW' },
 } as const satisfies Record<string, { job: JobName; setting: string; env: string }>;
 
 export type BuiltInScheduleKey = keyof typeof BUILT_IN_SCHEDULES;

@@ -8,6 +8,7 @@ import { JOBS, type JobPayloads } from '../infra/queue/jobs.js';
 import { HandBackError, type JobContext } from '../infra/queue/on-job.js';
 import { DeploymentSignals } from '../infra/signals/deployment-signals.js';
 import { type NodeSession, SessionFactory, SshError, type SshTarget } from '../infra/ssh/executor.types.js';
+import { persistThroughOutage } from '../persistence/errors.js';
 import { isDoneStep } from '../persistence/ledger-status.js';
 import type { StepRunRecord } from '../persistence/records.js';
 import { LedgerRepository } from '../persistence/repositories/ledger.repository.js';
@@ -24,6 +25,8 @@ type RunPhaseJob = JobPayloads['deployments:run-phase'];
 
 const OUTPUT_LIMIT = 64 * 1024;
 const TAIL_LINES = 20;
+/** How long a step's result waits for PostgreSQL before the phase gives up (and its retry runs the step again). */
+const RESULT_PATIENCE_MS = 5 * 60 * 1000;
 
 interface PhaseContext {
   job: RunPhaseJob;
@@ -269,11 +272,16 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
     const stdout = tail(phase.mask(outcome.stdout));
     const stderr = tail(phase.mask(outcome.stderr));
     // One transaction: the step's result and its evidence are written before the job moves on.
-    const fresh = await this.ledger.finishStep(
-      started,
-      { status: outcome.status, exitCode: outcome.exitCode, command: phase.mask(outcome.commands.join('\n')), stdout, stderr },
-      artifacts,
-      phase.job.phaseKey,
+    // PostgreSQL away: wait for it rather than fail the job, whose retry would run the step again on the host.
+    const fresh = await persistThroughOutage(
+      () =>
+        this.ledger.finishStep(
+          started,
+          { status: outcome.status, exitCode: outcome.exitCode, command: phase.mask(outcome.commands.join('\n')), stdout, stderr },
+          artifacts,
+          phase.job.phaseKey,
+        ),
+      RESULT_PATIENCE_MS,
     );
     phase.ledger.set(`${step.node}/${step.key}`, fresh);
     observeStep(phase.job.phaseKey, fresh);
@@ -286,7 +294,7 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
     const cancelled = error instanceof SshError && error.code === 'cancelled';
     const transient = error instanceof SshError && error.transient && !phase.abort.signal.aborted;
     const status = cancelled || phase.abort.signal.aborted ? 'cancelled' : transient ? 'pending' : 'failed';
-    const fresh = await this.ledger.stopStep(started, status, `${message}\n`);
+    const fresh = await persistThroughOutage(() => this.ledger.stopStep(started, status, `${message}\n`), RESULT_PATIENCE_MS);
     phase.ledger.set(`${step.node}/${step.key}`, fresh);
     observeStep(phase.job.phaseKey, fresh);
     this.publishLine(phase, step, 'status', `✗ ${step.title}: ${message}`);

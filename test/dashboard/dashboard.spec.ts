@@ -8,6 +8,8 @@ import { EnvironmentsService } from '../../src/environments/environments.service
 import { readChartSvg } from '../../src/reports/charts/chart-svg-reader.spec-helper.js';
 import { SprintReviewService } from '../../src/reports/sprint-review.service.js';
 import { SprintsService } from '../../src/reports/sprints.service.js';
+import { DriftRepository } from '../../src/persistence/repositories/drift.repository.js';
+import { DeploymentSchedulesService } from '../../src/schedules/deployment-schedules.service.js';
 import { RunbookCatalog } from '../../src/runbooks/catalog.js';
 import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-inventory.js';
 import { commandRunbook, finished } from '../engine/support/engine-fixtures.js';
@@ -157,6 +159,36 @@ describe('dashboard pages', () => {
     expect(page.text).toContain('Lab &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     expect(page.text).not.toContain('<script>alert');
     expect(page.text).toMatch(/<tr data-phase="greet">[\s\S]*?succeeded/);
+  });
+
+  it('shows a drifted phase with what no longer holds, and the environment’s schedules', async () => {
+    const environment = await t.app.get(EnvironmentsService).get('lab');
+    await t.app.get(DriftRepository).recordCheck({
+      environmentId: environment.id,
+      runbookKey: 'hello',
+      phaseKey: 'greet',
+      findings: [
+        {
+          storyKey: 'greet-story',
+          stepKey: 'greet-s2',
+          node: 'linux-node1.example.com',
+          title: 'greet step 2',
+          status: 'would_change',
+          note: 'not yet true: <world>',
+        },
+      ],
+      deploymentId,
+      at: new Date(),
+    });
+    await t.app
+      .get(DeploymentSchedulesService)
+      .create({ environment: 'lab', name: 'nightly <check>', cron: '0 2 * * *', runbook: 'hello', dryRun: true }, 'test');
+    const page = await get('/dashboard/environments/lab');
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(
+      /<tr data-phase="greet">[\s\S]*?<span class="status bad">drifted<\/span>[\s\S]*?greet step 2 on linux-node1\.example\.com: <code>not yet true: &lt;world&gt;<\/code>/,
+    );
+    expect(visible(page.text)).toMatch(/nightly &lt;check&gt; 0 2 \* \* \* UTC all phases check mode/);
   });
 
   it('shows a deployment with its progress per phase and node', async () => {

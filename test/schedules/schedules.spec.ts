@@ -79,7 +79,7 @@ describe('deployment schedules through the API (no workers: a started deployment
     expect(audit).toMatchObject({ actor: 'release-bot', detail: expect.objectContaining({ environment: 'lab', cron: '30 2 * * 1-5' }) });
 
     const listed = await t.http().get('/api/v1/schedules').set(bearer(viewer)).expect(200);
-    expect(listed.body.map((s: { key: string }) => s.key)).toEqual(['drift-check', created.body.key]);
+    expect(listed.body.map((s: { key: string }) => s.key)).toEqual(['drift-check', 'daily-digest', 'sprint-review', created.body.key]);
     expect(listed.body[0]).toMatchObject({ kind: 'drift-check', cron: '17 * * * *', timezone: 'UTC', enabled: true, off: null });
     await create({ environment: 'lab', name: 'nightly', cron: '0 4 * * *' }).expect(409);
   });

@@ -25,6 +25,10 @@ export interface JobPayloads {
   'schedules:drift-check': Record<string, never>;
   /** A deployment finished: a drift check's run records what drifted; a real run clears the drift of the phases it put right. */
   'schedules:drift-record': { deploymentId: string };
+  /** The daily scrum digest fires: a Confluence page update and a comment on the epics of each active sprint. */
+  'schedules:daily-digest': Record<string, never>;
+  /** Looks for active sprints whose end has passed: closes each (JIRA too) and publishes its review. */
+  'schedules:sprint-review': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -74,6 +78,8 @@ export const JOBS = {
   // A firing is not retried: a missed one waits for the next (its ScheduleRun row says why it failed).
   'schedules:deploy': { queue: 'schedules', options: { attempts: 1, removeOnComplete: 200, removeOnFail: 500 } },
   'schedules:drift-check': { queue: 'schedules', options: { attempts: 1, removeOnComplete: 50, removeOnFail: 200 } },
+  'schedules:daily-digest': { queue: 'schedules', options: { attempts: 1, removeOnComplete: 50, removeOnFail: 200 } },
+  'schedules:sprint-review': { queue: 'schedules', options: { attempts: 1, removeOnComplete: 50, removeOnFail: 200 } },
   'schedules:drift-record': {
     queue: 'schedules',
     // Reopening stories needs JIRA, which may be down for a while.

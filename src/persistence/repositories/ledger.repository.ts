@@ -188,9 +188,22 @@ export class LedgerRepository {
   async finishStep(started: StepRunRecord, result: StepResult, artifacts: NewArtifact[], phaseKey: string): Promise<StepRunRecord> {
     const finishedAt = new Date();
     const data = { ...result, finishedAt, durationMs: durationOf(started, finishedAt) };
+    const attempt = {
+      status: result.status,
+      exitCode: result.exitCode,
+      finishedAt,
+      firstErrorLine: result.status === 'failed' ? firstErrorLine(result.stderr, result.stdout) : null,
+    };
     // The first attempt of a step has no earlier evidence to replace: without artifacts its result is
-    // one UPDATE (one commit), not a transaction of three statements (most steps; see BENCHMARKS.md).
-    if (artifacts.length === 0 && started.attempt <= 1) return this.prisma.stepRun.update({ where: { id: started.id }, data });
+    // the step's and the attempt's UPDATE in one commit, not a transaction of four statements (most
+    // steps; see BENCHMARKS.md). The attempt row must be finished too: the sprint review reads it.
+    if (artifacts.length === 0 && started.attempt <= 1) {
+      const [fresh] = await this.prisma.$transaction([
+        this.prisma.stepRun.update({ where: { id: started.id }, data }),
+        this.finishAttempt(started, attempt),
+      ]);
+      return fresh;
+    }
     const [, , fresh] = await this.prisma.$transaction([
       this.prisma.artifact.deleteMany({ where: { stepRunId: started.id } }),
       this.prisma.artifact.createMany({
@@ -207,12 +220,7 @@ export class LedgerRepository {
         where: { id: started.id },
         data,
       }),
-      this.finishAttempt(started, {
-        status: result.status,
-        exitCode: result.exitCode,
-        finishedAt,
-        firstErrorLine: result.status === 'failed' ? firstErrorLine(result.stderr, result.stdout) : null,
-      }),
+      this.finishAttempt(started, attempt),
     ]);
     return fresh;
   }
