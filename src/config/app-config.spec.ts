@@ -24,6 +24,24 @@ describe('loadAppConfig', () => {
     ]);
   });
 
+  it('bounds AUTH_FAILURES_PER_MINUTE and WEBHOOK_FAILURES_PER_MINUTE (default 20) with one-line errors', () => {
+    expect(loadAppConfig({}).AUTH_FAILURES_PER_MINUTE).toBe(20);
+    expect(loadAppConfig({}).WEBHOOK_FAILURES_PER_MINUTE).toBe(20);
+    expect(() => loadAppConfig({ AUTH_FAILURES_PER_MINUTE: 'many' })).toThrow(
+      'AUTH_FAILURES_PER_MINUTE: AUTH_FAILURES_PER_MINUTE must be an integer',
+    );
+    expect(() => loadAppConfig({ WEBHOOK_FAILURES_PER_MINUTE: '0' })).toThrow(
+      'WEBHOOK_FAILURES_PER_MINUTE: WEBHOOK_FAILURES_PER_MINUTE must not be less than 1',
+    );
+  });
+
+  it('bounds SSE_STREAMS_PER_TOKEN (default 10) with a one-line error', () => {
+    expect(loadAppConfig({}).SSE_STREAMS_PER_TOKEN).toBe(10);
+    expect(() => loadAppConfig({ SSE_STREAMS_PER_TOKEN: 'lots' })).toThrow(
+      'SSE_STREAMS_PER_TOKEN: SSE_STREAMS_PER_TOKEN must be an integer',
+    );
+  });
+
   it('bounds REDIS_TIMEOUT_MS (default 3 s) with a one-line error', () => {
     expect(loadAppConfig({}).REDIS_TIMEOUT_MS).toBe(3000);
     expect(() => loadAppConfig({ REDIS_TIMEOUT_MS: 'soon' })).toThrow('REDIS_TIMEOUT_MS: REDIS_TIMEOUT_MS must be an integer');

@@ -120,6 +120,27 @@ export class AppConfig {
   @IsString()
   @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'QUEUE_PREFIX may hold letters, digits, ":", "_" and "-" only' })
   QUEUE_PREFIX: string = 'opsprint';
+
+  /** Failed bearer-token / dashboard sign-in attempts one source IP may make per minute before it is blocked for a minute. */
+  @Transform(toInt)
+  @IsInt({ message: 'AUTH_FAILURES_PER_MINUTE must be an integer' })
+  @Min(1)
+  @Max(100000)
+  AUTH_FAILURES_PER_MINUTE: number = 20;
+
+  /** Webhook deliveries with a bad signature one source IP may send per minute before it is blocked for a minute. */
+  @Transform(toInt)
+  @IsInt({ message: 'WEBHOOK_FAILURES_PER_MINUTE must be an integer' })
+  @Min(1)
+  @Max(100000)
+  WEBHOOK_FAILURES_PER_MINUTE: number = 20;
+
+  /** Live log streams (SSE) one API token may hold open at the same time. */
+  @Transform(toInt)
+  @IsInt({ message: 'SSE_STREAMS_PER_TOKEN must be an integer' })
+  @Min(1)
+  @Max(10000)
+  SSE_STREAMS_PER_TOKEN: number = 10;
 }
 
 /** One line per bad value, each starting with the variable's name. */
@@ -167,6 +188,9 @@ const APP_CONFIG_KEYS = [
   'RECONCILE_INTERVAL_MS',
   'QUEUE_PREFIX',
   'METRICS_ALLOW_NETWORKS',
+  'AUTH_FAILURES_PER_MINUTE',
+  'WEBHOOK_FAILURES_PER_MINUTE',
+  'SSE_STREAMS_PER_TOKEN',
 ] as const satisfies readonly (keyof AppConfig)[];
 
 /** Reads and validates the environment; throws ConfigError with one line per bad value. */

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Header, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { FailureLimiter } from '../infra/kv/failure-limiter.js';
 import { DashboardViews } from './dashboard-views.js';
 import { DashboardAuthGuard, type DashboardRequest } from './session/dashboard-auth.guard.js';
 import { DashboardSessions, newCsrfToken, SESSION_COOKIE, SESSION_TTL_SECONDS, sameToken } from './session/dashboard-sessions.js';
@@ -20,6 +21,7 @@ export class DashboardSignInController {
   constructor(
     private readonly sessions: DashboardSessions,
     private readonly views: DashboardViews,
+    private readonly failures: FailureLimiter,
   ) {}
 
   @Get('sign-in')
@@ -40,6 +42,7 @@ export class DashboardSignInController {
     const retry = (status: number, error: string) => {
       const csrf = newCsrfToken();
       response.cookie(SIGN_IN_COOKIE, csrf, cookieOptions(request, 15 * 60));
+      if (status === 429) response.setHeader('Retry-After', '60');
       response
         .status(status)
         .type('html')
@@ -47,8 +50,14 @@ export class DashboardSignInController {
     };
     if (!expected || !sameToken(expected, body._csrf)) return retry(403, 'The form expired. Paste the token again.');
     const token = typeof body.token === 'string' ? body.token.trim() : '';
+    if (await this.failures.isBlocked('auth', request.ip))
+      return retry(429, 'Too many failed sign-ins from this address. Try again in a minute.');
     const signedIn = token && token.length <= 200 ? await this.sessions.signIn(token) : undefined;
-    if (!signedIn) return retry(401, 'That token is unknown or revoked.');
+    if (!signedIn) {
+      if (token && !(await this.failures.countFailure('auth', request.ip)))
+        return retry(429, 'Too many failed sign-ins from this address. Try again in a minute.');
+      return retry(401, 'That token is unknown or revoked.');
+    }
     response.clearCookie(SIGN_IN_COOKIE, { path: '/dashboard' });
     response.cookie(SESSION_COOKIE, signedIn.id, cookieOptions(request, SESSION_TTL_SECONDS));
     response.redirect(303, safeNext(body.next));

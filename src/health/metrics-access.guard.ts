@@ -1,8 +1,9 @@
 import { type CanActivate, type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { BlockList, isIP } from 'node:net';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { ApiTokensService } from '../auth/api-tokens.service.js';
 import { Runtime } from '../config/runtime.js';
+import { FailureLimiter } from '../infra/kv/failure-limiter.js';
 
 /**
  * /metrics is for Prometheus: a caller from METRICS_ALLOW_NETWORKS gets in as it is (a scraper
@@ -14,6 +15,7 @@ export class MetricsAccessGuard implements CanActivate {
 
   constructor(
     private readonly tokens: ApiTokensService,
+    private readonly failures: FailureLimiter,
     runtime: Runtime,
   ) {
     this.allowed = networks(runtime.config.app.METRICS_ALLOW_NETWORKS);
@@ -22,8 +24,11 @@ export class MetricsAccessGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request>();
     if (this.allowed && this.fromAllowedNetwork(request.socket.remoteAddress)) return true;
+    const response = context.switchToHttp().getResponse<Response>();
+    await this.failures.assertNotBlocked('auth', request.ip, response);
     const token = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
     if (token && (await this.tokens.authenticate(token))) return true;
+    if (token) await this.failures.recordFailure('auth', request.ip, response);
     throw new UnauthorizedException(
       token
         ? 'unknown or revoked bearer token'

@@ -2,7 +2,9 @@ import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Runtime } from '../config/runtime.js';
 import { DeploymentEventBus } from './events/deployment-event-bus.js';
+import { FailureLimiter } from './kv/failure-limiter.js';
 import { KeyValueStore } from './kv/key-value-store.js';
+import { StreamSlots } from './kv/stream-slots.js';
 import { JobQueue } from './queue/job-queue.js';
 import { DeploymentSignals } from './signals/deployment-signals.js';
 import { SessionFactory } from './ssh/executor.types.js';
@@ -17,6 +19,8 @@ import { SshExecutor } from './ssh/ssh-executor.js';
     DeploymentSignals,
     DeploymentEventBus,
     KeyValueStore,
+    FailureLimiter,
+    StreamSlots,
     {
       provide: SessionFactory,
       // Tests and the demo may bring their own executor; production opens real SSH connections.
@@ -25,6 +29,6 @@ import { SshExecutor } from './ssh/ssh-executor.js';
       inject: [Runtime],
     },
   ],
-  exports: [JobQueue, DeploymentSignals, DeploymentEventBus, KeyValueStore, SessionFactory],
+  exports: [JobQueue, DeploymentSignals, DeploymentEventBus, KeyValueStore, FailureLimiter, StreamSlots, SessionFactory],
 })
 export class InfraModule {}

@@ -159,6 +159,7 @@ export interface VerifyStep extends StepBase {
   /**
    * Columns (fields) whose values are credentials, e.g. the `id` of `openstack token issue`: checked
    * like any other, then masked in the output, the table and the raw text before anything is stored.
+   * `Url?token` masks only the `token` query parameter of the URL in column `Url`.
    */
   sensitive?: string[];
 }

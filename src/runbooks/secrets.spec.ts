@@ -142,4 +142,9 @@ describe('derived secrets', () => {
   it('finds the values of sensitive columns', () => {
     expect(sensitiveValues([{ id: 'abc', expires: 'x' }, { id: ' ' }], ['id'])).toEqual(['abc']);
   });
+
+  it('finds the value of a query parameter of a URL column (Column?name), not the whole URL', () => {
+    const rows = [{ Url: 'http://10.0.0.11:6080/vnc_auto.html?token=2ec7-ad2a&lang=en' }, { Url: 'http://10.0.0.11:6080/' }];
+    expect(sensitiveValues(rows, ['Url?token'])).toEqual(['2ec7-ad2a']);
+  });
 });

@@ -84,7 +84,17 @@ export function maskedValues(secrets: Partial<Record<string, string>>, steps: re
   return [...Object.values(secrets).filter((v): v is string => typeof v === 'string'), ...derivedSecrets(steps)];
 }
 
-/** The values of the `sensitive` columns of a verification table's rows, to be masked wherever the step's output goes. */
+/**
+ * The values of the `sensitive` columns of a verification table's rows, to be masked wherever the
+ * step's output goes. `Column?name` stands for the value of the query parameter `name` in a URL
+ * held by the column (the `token` of a noVNC console URL), so the rest of the URL stays readable.
+ */
 export function sensitiveValues(rows: readonly Record<string, string>[], columns: readonly string[] = []): string[] {
-  return [...new Set(rows.flatMap((row) => columns.map((column) => row[column] ?? '')).filter((value) => value.trim().length > 0))];
+  const cellValue = (row: Record<string, string>, column: string): string => {
+    const [name, parameter] = column.split('?', 2);
+    const cell = row[name] ?? '';
+    if (parameter === undefined) return cell;
+    return new RegExp(`[?&]${parameter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}=([^&#\\s]+)`).exec(cell)?.[1] ?? '';
+  };
+  return [...new Set(rows.flatMap((row) => columns.map((column) => cellValue(row, column))).filter((value) => value.trim().length > 0))];
 }

@@ -13,6 +13,8 @@ import { JiraWebhookController } from '../../src/integrations/jira/jira-webhook.
 import type { JiraGateway } from '../../src/integrations/jira/jira.gateway.js';
 import { signJiraPayload } from '../../src/integrations/jira/webhook-signature.js';
 import { JiraWebhookService } from '../../src/integrations/jira/webhook.service.js';
+import { FailureLimiter } from '../../src/infra/kv/failure-limiter.js';
+import { testFailureLimiter } from '../support/failure-limiter.js';
 import { WebhookDeliveryRepository } from '../../src/persistence/repositories/webhook-delivery.repository.js';
 import { sandboxGateway } from '../integrations/jira/jira-fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -29,6 +31,7 @@ const secret = 'replay-webhook-secret';
 let db: TestDatabase;
 let sandbox: AtlassianSandbox;
 let app: INestApplication;
+let limits: ReturnType<typeof testFailureLimiter>;
 let endpoint: string;
 let gateway: JiraGateway;
 const requester = new RecordingRequester();
@@ -38,8 +41,15 @@ beforeAll(async () => {
   sandbox = await startAtlassianSandbox();
   gateway = sandboxGateway(sandbox);
   const config = { webhookSecret: secret, triggerStatus: 'Ready to Deploy', webhookMaxAgeSeconds: 300 };
+  limits = testFailureLimiter();
   const service = new JiraWebhookService(new WebhookDeliveryRepository(db.prisma), config, requester);
-  @Module({ controllers: [JiraWebhookController], providers: [{ provide: JiraWebhookService, useValue: service }] })
+  @Module({
+    controllers: [JiraWebhookController],
+    providers: [
+      { provide: JiraWebhookService, useValue: service },
+      { provide: FailureLimiter, useValue: limits.limiter },
+    ],
+  })
   class WebhookTestModule {}
   app = await NestFactory.create(WebhookTestModule, { rawBody: true, logger: false });
   await app.listen(0, '127.0.0.1');
@@ -47,6 +57,7 @@ beforeAll(async () => {
   sandbox.jira.webhooks.register({ url: endpoint, secret });
 });
 afterAll(async () => {
+  await limits?.close();
   await sandbox?.stop();
   await app?.close();
   await db?.drop();

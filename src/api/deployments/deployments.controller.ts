@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Sse } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { finalize } from 'rxjs';
+import { StreamSlots } from '../../infra/kv/stream-slots.js';
 import { DeploymentsService } from '../../deployments/deployments.service.js';
 import { DeploymentSyncStateService } from '../../deployments/deployment-sync-state.service.js';
 import { CurrentPrincipal, type Principal } from '../../auth/principal.js';
@@ -25,6 +27,7 @@ export class DeploymentsController {
     private readonly deployments: DeploymentsService,
     private readonly logs: DeploymentLogStream,
     private readonly syncState: DeploymentSyncStateService,
+    private readonly slots: StreamSlots,
   ) {}
 
   @Post()
@@ -131,7 +134,14 @@ export class DeploymentsController {
       },
     },
   })
-  stream(@Param() params: DeploymentIdParams) {
-    return this.logs.open(params.id);
+  async stream(@Param() params: DeploymentIdParams, @CurrentPrincipal() principal: Principal) {
+    // At most SSE_STREAMS_PER_TOKEN open at once per token (429 beyond); the slot frees when the stream closes.
+    const slot = await this.slots.acquire(principal.tokenId ?? 'bootstrap-admin');
+    try {
+      return (await this.logs.open(params.id)).pipe(finalize(() => void slot.release()));
+    } catch (error) {
+      await slot.release();
+      throw error;
+    }
   }
 }

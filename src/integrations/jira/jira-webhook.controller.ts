@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Inject, Post, Req, Res, type RawBodyRequest } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { FailureLimiter } from '../../infra/kv/failure-limiter.js';
 import { JiraWebhookService } from './webhook.service.js';
 
 /**
@@ -8,7 +9,10 @@ import { JiraWebhookService } from './webhook.service.js';
  */
 @Controller('webhooks/jira')
 export class JiraWebhookController {
-  constructor(@Inject(JiraWebhookService) private readonly webhooks: JiraWebhookService) {}
+  constructor(
+    @Inject(JiraWebhookService) private readonly webhooks: JiraWebhookService,
+    @Inject(FailureLimiter) private readonly failures: FailureLimiter,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -16,7 +20,10 @@ export class JiraWebhookController {
     @Req() req: RawBodyRequest<Request>,
     @Res({ passthrough: true }) res: Response,
   ): Promise<{ outcome: string; reason?: string; deploymentId?: string }> {
+    // A source that keeps sending bad signatures is blocked for a minute (429 + Retry-After).
+    await this.failures.assertNotBlocked('webhook', req.ip, res);
     const answer = await this.webhooks.receive({ headers: req.headers, rawBody: req.rawBody });
+    if (answer.outcome === 'unauthorized') await this.failures.recordFailure('webhook', req.ip, res);
     res.status(answer.status);
     return {
       outcome: answer.outcome,

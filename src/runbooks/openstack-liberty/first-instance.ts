@@ -215,6 +215,8 @@ export const firstInstance = phase('first-instance', {
               "the console URL points at the controller's noVNC proxy",
             ),
           ],
+          // The console token opens the instance's screen to whoever holds it.
+          sensitive: ['Url?token'],
         }),
       ],
     }),

@@ -1,6 +1,7 @@
 import { Bash, defineCommand } from 'just-bash';
 import type { Inventory, Phase, PlannedStep } from '../model.js';
 import { checkExpectations, parseVerifyOutput } from '../parse/index.js';
+import { maskSecrets, sensitiveValues } from '../secrets.js';
 import * as cli from '../parse/fixtures/cli-format-tables.js';
 import * as seed from '../parse/fixtures/seed-tables.js';
 import { exampleInventory } from './example-inventory.js';
@@ -93,6 +94,11 @@ describe("verifications against the seed's own tables", () => {
   it('first-instance: the noVNC console URL is on the controller', () => {
     const step = onController(firstInstance, 'verify-vnc-console');
     expect(check(step, cli.vncConsole).ok).toBe(true);
+    // The console token is a credential: masked wherever the output goes, the rest of the URL kept.
+    const rows = parseVerifyOutput('table', cli.vncConsole);
+    const masked = maskSecrets(cli.vncConsole, sensitiveValues(rows, step.verify?.sensitive));
+    expect(masked).not.toContain('2ec7ad2a-4e3b-4d8e-9d6a-0d0b6ad2f7c1');
+    expect(masked).toContain('http://192.168.56.11:6080/vnc_auto.html?token=');
     expect(check(onController(firstInstance, 'verify-vnc-console', otherInventory()), cli.vncConsole).ok).toBe(false);
   });
 

@@ -6,6 +6,8 @@ import { createTestDatabase, type TestDatabase } from '../../support/database.js
 import { startAtlassianSandbox, type AtlassianSandbox } from '../../../lab/atlassian/server.js';
 import { JiraWebhookController } from '../../../src/integrations/jira/jira-webhook.controller.js';
 import { JiraWebhookService } from '../../../src/integrations/jira/webhook.service.js';
+import { FailureLimiter } from '../../../src/infra/kv/failure-limiter.js';
+import { testFailureLimiter } from '../../support/failure-limiter.js';
 import { JiraPollService } from '../../../src/integrations/jira/jira-poll.service.js';
 import { signJiraPayload } from '../../../src/integrations/jira/webhook-signature.js';
 import type { DeploymentRequest, DeploymentRequester } from '../../../src/integrations/jira/deployment-requester.port.js';
@@ -28,6 +30,7 @@ describe('JIRA webhooks: sandbox → POST /webhooks/jira → DeploymentRequester
   let db: TestDatabase;
   let sandbox: AtlassianSandbox;
   let app: INestApplication;
+  let limits: ReturnType<typeof testFailureLimiter>;
   let endpoint: string;
   let gateway: JiraGateway;
   const requester = new RecordingRequester();
@@ -36,8 +39,15 @@ describe('JIRA webhooks: sandbox → POST /webhooks/jira → DeploymentRequester
     db = await createTestDatabase();
     sandbox = await startAtlassianSandbox();
     gateway = sandboxGateway(sandbox);
+    limits = testFailureLimiter();
     const service = new JiraWebhookService(new WebhookDeliveryRepository(db.prisma), config, requester);
-    @Module({ controllers: [JiraWebhookController], providers: [{ provide: JiraWebhookService, useValue: service }] })
+    @Module({
+      controllers: [JiraWebhookController],
+      providers: [
+        { provide: JiraWebhookService, useValue: service },
+        { provide: FailureLimiter, useValue: limits.limiter },
+      ],
+    })
     class WebhookTestModule {}
     app = await NestFactory.create(WebhookTestModule, { rawBody: true, logger: false });
     await app.listen(0, '127.0.0.1');
@@ -45,6 +55,7 @@ describe('JIRA webhooks: sandbox → POST /webhooks/jira → DeploymentRequester
     sandbox.jira.webhooks.register({ url: endpoint, secret });
   });
   afterAll(async () => {
+    await limits?.close();
     await sandbox.stop();
     await app.close();
     await db.drop();
