@@ -55,7 +55,7 @@ describe('every npm script answers --help and refuses bad arguments in one line'
     [
       'bench',
       ['--hosts', '10,many'],
-      "bench: option '--hosts <counts>' argument '10,many' is invalid. expected a whole number from 1 to 500",
+      "bench: option '--hosts <counts>' argument '10,many' is invalid. expected a whole number from 1 to 200",
     ],
     ['db:migrate', ['--database-url'], "db:migrate: option '--database-url <url>' argument missing"],
   ])('npm run %s -- %j: the bad value named, exit 2, no stack trace', (script, args, line) => {
