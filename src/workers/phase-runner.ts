@@ -88,7 +88,9 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
     const { deployment, phaseRun } = found;
     if (phaseRun.status !== 'pending' && phaseRun.status !== 'running') return this.coordinator.advance(deployment.id);
     if (deployment.status === 'cancelled') {
-      await this.ledger.finishPhase(phaseRun.id, 'cancelled', null);
+      // A phase left running by a worker that died ends with its interrupted step, not only its own row.
+      if (phaseRun.status === 'running') await this.ledger.endAbandonedPhase(phaseRun.id, 'cancelled', null);
+      else await this.ledger.finishPhase(phaseRun.id, 'cancelled', null);
       return this.coordinator.advance(deployment.id);
     }
 
