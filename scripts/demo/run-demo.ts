@@ -188,11 +188,11 @@ async function reviewSprint(api: DemoApiClient, baseUrl: string, options: { clos
     if (options.closeIt) page = (await api.closeSprint(sprint.id)).reviewPageUrl;
     else page = (await api.publishReview(sprint.id)).url;
     console.log(`\nSprint review of "${sprint.name}"${options.closeIt ? ' (sprint closed)' : ''}:`);
-    console.log(`   Confluence    ${page ?? 'not published (Confluence is off)'}`);
+    console.log(`   review        ${page ? `${page}   (Confluence)` : 'not published (Confluence is off)'}`);
   } catch (error) {
     console.log(`\nSprint review of "${sprint.name}" not published: ${(error as Error).message}`);
   }
-  console.log(`   dashboard     ${baseUrl}/dashboard/sprints/${sprint.id}   (sign in with an API token)`);
+  console.log(`   sprint        ${baseUrl}/dashboard/sprints/${sprint.id}   (dashboard; sign in with an API token)`);
 }
 
 /** JIRA and Confluence follow the deployment on their own queues; let them catch up before the summary. */

@@ -66,6 +66,10 @@ describe('npm run demo -- --phases base --keep-running', () => {
         const response = await fetch(line(label)!);
         expect({ label, status: response.status }).toEqual({ label, status: 200 });
       }
+      // The deployment ran inside its own sprint: the demo closed it and its review page opens.
+      const review = line('review')!;
+      expect(await (await fetch(review)).text()).toContain('review');
+      expect(line('sprint')).toMatch(/\/dashboard\/sprints\/[0-9a-f-]{36}$/);
       // The links of the summary open without a login too.
       const runbookPage = output.match(/^Confluence runbook: (\S+)$/m)![1];
       expect(await (await fetch(runbookPage)).text()).toContain('lab — OpenStack runbook');
