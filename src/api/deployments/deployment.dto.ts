@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
 import { DEPLOYMENT_STATUSES, type DeploymentStatus } from '../../persistence/ledger-status.js';
+import { PhaseKeysField, RunbookKeyField } from '../common/runbook-fields.js';
 import { SLUG, SLUG_RULE } from '../common/slug.js';
 
 export class CreateDeploymentDto {
@@ -10,18 +11,10 @@ export class CreateDeploymentDto {
   @Matches(SLUG, { message: `environment must be ${SLUG_RULE}` })
   environment: string;
 
-  @ApiPropertyOptional({ example: 'openstack-liberty', description: 'Runbook key (default openstack-liberty)', pattern: SLUG.source })
-  @IsOptional()
-  @IsString()
-  @Matches(SLUG, { message: `runbook must be ${SLUG_RULE}` })
+  @RunbookKeyField()
   runbook?: string;
 
-  @ApiPropertyOptional({ example: ['base', 'mariadb'], description: 'Phase keys to run (default: all); dependencies are not added' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @Matches(SLUG, { each: true, message: `phases must list phase keys, each ${SLUG_RULE}` })
+  @PhaseKeysField('Phase keys to run (default: all); dependencies are not added')
   phases?: string[];
 
   @ApiPropertyOptional({ description: 'Check mode: probe and report what would change, change nothing' })

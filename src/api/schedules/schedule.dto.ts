@@ -15,6 +15,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { BUILT_IN_KEYS } from '../../schedules/schedule-keys.js';
+import { PhaseKeysField, RunbookKeyField } from '../common/runbook-fields.js';
 import { SLUG, SLUG_RULE } from '../common/slug.js';
 
 const CRON_DOC = 'Five fields: minute hour day-of-month month day-of-week (numbers, *, a-b, a,b, */n, month and day names)';
@@ -44,18 +45,10 @@ export class CreateScheduleDto {
   @MaxLength(64)
   timezone?: string;
 
-  @ApiPropertyOptional({ example: 'openstack-liberty', description: 'Runbook key (default openstack-liberty)', pattern: SLUG.source })
-  @IsOptional()
-  @IsString()
-  @Matches(SLUG, { message: `runbook must be ${SLUG_RULE}` })
+  @RunbookKeyField()
   runbook?: string;
 
-  @ApiPropertyOptional({ example: ['base', 'mariadb'], description: 'Phase keys to run (default: all)' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @Matches(SLUG, { each: true, message: `phases must list phase keys, each ${SLUG_RULE}` })
+  @PhaseKeysField('Phase keys to run (default: all)')
   phases?: string[];
 
   @ApiPropertyOptional({ description: 'Check mode: each firing only reports what would change' })
