@@ -279,7 +279,14 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
       () =>
         this.ledger.finishStep(
           started,
-          { status: outcome.status, exitCode: outcome.exitCode, command: phase.mask(outcome.commands.join('\n')), stdout, stderr },
+          {
+            status: outcome.status,
+            exitCode: outcome.exitCode,
+            guard: outcome.guard === null ? null : phase.mask(outcome.guard),
+            command: outcome.commands.length === 0 ? null : phase.mask(outcome.commands.join('\n')),
+            stdout,
+            stderr,
+          },
           artifacts,
           phase.job.phaseKey,
         ),

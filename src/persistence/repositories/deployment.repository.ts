@@ -17,7 +17,16 @@ export interface NewDeployment {
   jiraTrigger?: { issueKey: string; transitionedAt: Date } | null;
   phases: {
     phaseKey: string;
-    steps: { storyKey: string; stepKey: string; position: number; node: string; kind: string; title: string; command: string | null }[];
+    steps: {
+      storyKey: string;
+      stepKey: string;
+      position: number;
+      node: string;
+      kind: string;
+      title: string;
+      command: string | null;
+      guard: string | null;
+    }[];
   }[];
   audit: { actor: string; detail: JsonValue };
 }

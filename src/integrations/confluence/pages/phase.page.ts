@@ -105,6 +105,7 @@ function failurePanels(failures: StepRunView[], phaseError?: string | null): Con
       fragment(
         p(`Step "${step.title}" failed on ${step.node} with exit code ${step.exitCode ?? 'unknown'}.`),
         phaseError ? p(phaseError) : '',
+        step.guard ? code({ language: 'bash', title: 'Guard', body: step.guard }) : '',
         step.command ? code({ language: 'bash', title: 'Command', body: step.command }) : '',
         step.stderr ? code({ language: codeLanguage('text'), title: 'stderr (tail)', body: tail(step.stderr) }) : '',
         step.stdout ? code({ language: codeLanguage('text'), title: 'stdout (tail)', body: tail(step.stdout) }) : '',
