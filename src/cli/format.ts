@@ -19,6 +19,14 @@ export function formatTable(header: string[], rows: string[][]): string {
   return [line(header), ...rows.map(line)].join('\n');
 }
 
+/**
+ * A step's guard and command, labelled apart as on the Confluence page: the guard decides whether
+ * the step was already done, the command is what changed the host. Empty when neither ran.
+ */
+export function stepCommands(output: { guard: string | null; command: string | null }): string {
+  return [output.guard ? `# guard\n$ ${output.guard}\n` : '', output.command ? `# command\n$ ${output.command}\n` : ''].join('');
+}
+
 export function progressBar(done: number, total: number, width = 20): string {
   const filled = total === 0 ? width : Math.round((done / total) * width);
   return '█'.repeat(filled) + '░'.repeat(width - filled);

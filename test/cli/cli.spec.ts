@@ -167,11 +167,11 @@ describe('opsprint deploy --follow on lab nodes', () => {
       expect(result.stdout).toMatch(/^ {2}✗ mariadb · linux-node1 · .*: failed \(exit code 9\)$/m);
       expect(result.stdout).toMatch(/^✗ mariadb failed in /m);
       // The command as it ran, with the root password masked wherever it appears.
-      // The guard first (its login as root fails on a fresh install), then the command.
+      // The guard first, labelled (its login as root fails on a fresh install), then the command.
       expect(result.stdout).toMatch(
-        /^\$ cnf=\$\(mktemp\) \|\| exit 1; printf '\[client\]\\nuser=%s\\npassword=%s\\n' root \*{8} > "\$cnf"/m,
+        /^# guard\n\$ cnf=\$\(mktemp\) \|\| exit 1; printf '\[client\]\\nuser=%s\\npassword=%s\\n' root \*{8} > "\$cnf"/m,
       );
-      expect(result.stdout).toMatch(/^secure\(\) \{ mysql "\$@" <<'OPSPRINT_SQL'$/m);
+      expect(result.stdout).toMatch(/^# command\n\$ secure\(\) \{ mysql "\$@" <<'OPSPRINT_SQL'$/m);
       expect(result.stdout).toContain("UPDATE mysql.user SET Password=PASSWORD('********')");
       expect(result.stdout).toContain('ERROR 2002: lab fault');
       const id = result.stdout.match(UUID)![0];
