@@ -2,6 +2,8 @@ import { styleText } from 'node:util';
 
 /** One duration format with the Confluence pages, the dashboard and the reviews. */
 export { formatDuration } from '../common/format-duration.js';
+/** One timestamp format with them too: "2026-12-02 05:01:07 UTC". */
+export { formatTimestamp } from '../common/format-timestamp.js';
 
 export function elapsed(from: string | null, to: string | null, now = Date.now()): number | undefined {
   if (!from) return undefined;

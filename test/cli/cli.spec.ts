@@ -150,6 +150,8 @@ describe('opsprint deploy --follow on lab nodes', () => {
 
     const shown = await runCli(['show', id], asOperator);
     expect(shown.stdout).toMatch(/^status\s+succeeded/m);
+    // The one human time format of the pages and the dashboard, not the API's ISO 8601.
+    expect(shown.stdout).toMatch(/^requested\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC by /m);
     expect(shown.stdout).toMatch(/^base\s+succeeded\s+(\d+)\/\1\s/m);
     const listed = await runCli(['deployments', '--env', 'lab', '--status', 'succeeded'], asOperator);
     expect(listed.stdout).toContain(id);
