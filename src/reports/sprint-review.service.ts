@@ -130,7 +130,12 @@ export class SprintReviewService {
     const attachments: string[] = [];
     const have = action === 'unchanged' ? new Set((await this.confluence.attachments(page.id)).map((a) => a.title)) : new Set<string>();
     if (charts.burndown) {
-      if (!have.has(BURNDOWN_PNG)) await this.confluence.putAttachment(page.id, BURNDOWN_PNG, renderBurndownPng(report, {}, 2));
+      if (!have.has(BURNDOWN_PNG))
+        await this.confluence.putAttachment(
+          page.id,
+          BURNDOWN_PNG,
+          renderBurndownPng(report, { unit: report.usesStoryPoints ? 'points' : 'stories' }, 2),
+        );
       attachments.push(BURNDOWN_PNG);
     }
     if (charts.timeline) {

@@ -5,6 +5,7 @@ import { JiraGateway } from '../integrations/jira/jira.gateway.js';
 import { epicEntityKey, labelValue, storyEntityKey } from '../integrations/jira/jira-labels.js';
 import { isOpsprintSprintOf } from '../integrations/jira/sprint-placement.js';
 import type { JiraIssue, JiraSprint } from '../integrations/jira/jira.types.js';
+import { storyPointFieldIds, storyPointsOf } from '../integrations/jira/story-points.js';
 import { JiraSprintLifecycle } from '../integrations/jira/sprint-lifecycle.service.js';
 import type { SprintRecord } from '../persistence/records.js';
 import { AuditRepository } from '../persistence/repositories/audit.repository.js';
@@ -45,6 +46,7 @@ export class SprintsService {
   private readonly logger = new Logger('Sprints');
   private boardReadAt = 0;
   private boardRead: Promise<void> | null = null;
+  private pointFields: Promise<string[]> | null = null;
 
   constructor(
     private readonly sprints: SprintRepository,
@@ -237,12 +239,28 @@ export class SprintsService {
       sprint = await this.sprints.update(sprint.id, fields);
     }
     if (sprint.state === 'future') return sprint;
-    await this.readScope(sprint, await this.jira!.sprintIssues(jira.id, ISSUE_FIELDS), now);
+    const pointFields = await this.storyPointFields();
+    await this.readScope(sprint, await this.jira!.sprintIssues(jira.id, [...ISSUE_FIELDS, ...pointFields]), now, pointFields);
     await this.sprints.adoptDeployments(sprint);
     return sprint;
   }
 
-  private async readScope(sprint: SprintRecord, issues: JiraIssue[], now: Date): Promise<void> {
+  /**
+   * The site's story points field ids, looked up once by name in GET /field (their ids differ per
+   * site); [] when the site has none, and the report then counts stories. A failed look-up is not kept.
+   */
+  private storyPointFields(): Promise<string[]> {
+    this.pointFields ??= this.jira!.fields().then(
+      (fields) => storyPointFieldIds(fields),
+      (error: unknown) => {
+        this.pointFields = null;
+        throw error;
+      },
+    );
+    return this.pointFields;
+  }
+
+  private async readScope(sprint: SprintRecord, issues: JiraIssue[], now: Date, pointFields: string[]): Promise<void> {
     const rows = await this.sprints.scopeChanges(sprint.id);
     const inScope = new Set<string>();
     for (const row of rows) {
@@ -256,7 +274,11 @@ export class SprintsService {
     const changes: NewScopeChange[] = [];
     for (const issue of stories) {
       if (inScope.has(issue.key)) continue;
-      changes.push({ ...(await this.storyOf(issue)), kind: firstLook ? 'committed' : 'added', at: firstLook ? sprint.startAt : seenAt });
+      changes.push({
+        ...(await this.storyOf(issue, pointFields)),
+        kind: firstLook ? 'committed' : 'added',
+        at: firstLook ? sprint.startAt : seenAt,
+      });
     }
     const present = new Set(stories.map((issue) => issue.key));
     for (const row of rows) {
@@ -281,7 +303,7 @@ export class SprintsService {
   }
 
   /** A JIRA story as the backlog keeps it: its epic and, for OpSprint's issues, its runbook phase and story. */
-  private async storyOf(issue: JiraIssue): Promise<ScopeStory> {
+  private async storyOf(issue: JiraIssue, pointFields: string[]): Promise<ScopeStory> {
     const labels = issue.fields.labels ?? [];
     const phaseKey = labelValue(labels, 'phase-');
     const runbookStoryKey = labelValue(labels, 'story-');
@@ -296,7 +318,8 @@ export class SprintsService {
       phaseKey,
       runbookStoryKey,
       title: issue.fields.summary ?? issue.key,
-      storyPoints: null,
+      // The estimate when the story entered the sprint: the commitment JIRA's own sprint report shows.
+      storyPoints: storyPointsOf(issue, pointFields),
     };
   }
 
