@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '../common/errors.js';
 import { ConfluenceConfig, confluenceSite } from '../config/confluence-config.js';
 import { JiraConfig } from '../config/jira-config.js';
+import { PublicLinks } from '../config/public-url.js';
 import { ConfluenceGateway } from '../integrations/confluence/confluence.gateway.js';
 import { sha256 } from '../integrations/confluence/content-hash.js';
 import { ConfluencePageRepository } from '../persistence/repositories/confluence-page.repository.js';
@@ -71,6 +72,7 @@ export class SprintReviewService {
     @Inject(ConfluenceConfig)
     private readonly confluenceConfig?: Pick<ConfluenceConfig, 'baseUrl' | 'spaceKey' | 'parentPageId'>,
     @Optional() @Inject(JiraConfig) private readonly jiraConfig?: Pick<JiraConfig, 'baseUrl'>,
+    @Optional() private readonly publicLinks?: PublicLinks,
   ) {}
 
   /** Whether `publish` can work (Confluence is configured). */
@@ -106,7 +108,11 @@ export class SprintReviewService {
     const parentId = root?.pageId ?? this.confluenceConfig.parentPageId;
     const charts = { burndown: true, timeline: report.timelines.length > 0 };
     const title = reviewPageTitle(report.sprint.name);
-    const body = buildReviewPage(report, { jiraBaseUrl: this.jiraConfig?.baseUrl.toString().replace(/\/+$/, ''), charts });
+    const body = buildReviewPage(report, {
+      jiraBaseUrl: this.jiraConfig?.baseUrl.toString().replace(/\/+$/, ''),
+      deploymentUrl: (id) => this.publicLinks?.deployment(id),
+      charts,
+    });
 
     const space = this.confluenceConfig.spaceKey;
     const existing =

@@ -33,4 +33,17 @@ describe('Confluence review page', () => {
     expect(seen).not.toMatch(/ pts\)/);
     expect(page).toContain('ac:alt="Burndown: remaining stories per day with the ideal line"');
   });
+
+  it('links deployments to their dashboard page when PUBLIC_URL gives one, else shows the whole id without a link', () => {
+    const report = buildSprintReport(sprintSeven(), t('09T12:00'));
+    const linked = buildReviewPage(report, {
+      charts,
+      deploymentUrl: (id) => `https://opsprint.example.com/dashboard/deployments/${id}`,
+    });
+    expect(linked).toContain('<a href="https://opsprint.example.com/dashboard/deployments/dep-1">dep-1</a>');
+    expect(linked).toContain('<a href="https://opsprint.example.com/dashboard/deployments/dep-4">dep-4</a>');
+    const plain = buildReviewPage(report, { charts, deploymentUrl: () => undefined });
+    expect(plain).not.toContain('/dashboard/deployments/');
+    expect(plain).toContain('<code>dep-1</code>');
+  });
 });

@@ -1,5 +1,6 @@
 import {
   attachedImage,
+  deploymentRef,
   type Content,
   fragment,
   h,
@@ -28,7 +29,7 @@ export const reviewPageTitle = (sprintName: string): string => `${sprintName} re
 export interface ReviewPageOptions {
   /** e.g. https://example.atlassian.net, for links to issues. */
   jiraBaseUrl?: string;
-  /** Where a deployment opens for a person (the service's dashboard), when known. */
+  /** Where a deployment opens for a person (its dashboard page under PUBLIC_URL), when known. */
   deploymentUrl?: (deploymentId: string) => string | undefined;
   /** Which charts are attached to the page (by file name). */
   charts: { burndown: boolean; timeline: boolean };
@@ -48,11 +49,7 @@ const tally = (stories: number, points: number | null, usesPoints: boolean) =>
  */
 export function buildReviewPage(report: SprintReport, options: ReviewPageOptions): string {
   const issue = (key: string | null) => (key ? jiraIssue(key, options.jiraBaseUrl) : '—');
-  const deployment = (id: string | null) => {
-    if (!id) return '—';
-    const url = options.deploymentUrl?.(id);
-    return url ? link(url, id.slice(0, 8)) : inlineCode(id.slice(0, 8));
-  };
+  const deployment = (id: string | null) => (id ? deploymentRef(id, options.deploymentUrl?.(id)) : '—');
   const page = (links: Links) =>
     links.confluencePage ? link(links.confluencePage.url, `v${links.confluencePage.version}`) : ('—' as Content);
   const { scope, dora } = report;
