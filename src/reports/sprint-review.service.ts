@@ -1,8 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { ConflictError, NotFoundError } from '../common/errors.js';
+import { ConflictError, NotFoundError, ServiceUnavailableError } from '../common/errors.js';
 import { ConfluenceConfig, confluenceSite } from '../config/confluence-config.js';
 import { JiraConfig } from '../config/jira-config.js';
 import { PublicLinks } from '../config/public-url.js';
+import { isTransient } from '../integrations/http/http-error.js';
 import { ConfluenceGateway } from '../integrations/confluence/confluence.gateway.js';
 import { sha256 } from '../integrations/confluence/content-hash.js';
 import { ConfluencePageRepository } from '../persistence/repositories/confluence-page.repository.js';
@@ -18,7 +19,7 @@ import type { ConfluencePageVersion } from './model/deployment-record.js';
 import type { SprintState } from './model/sprint.js';
 import type { SprintInput } from './model/sprint-input.js';
 import { buildSprintReport, type SprintReport } from './review/sprint-report.js';
-import { SprintsService } from './sprints.service.js';
+import { type BoardUnreachable, SprintsService } from './sprints.service.js';
 
 /** A sprint in a list: what it is, where it comes from, how much ran in it, and its review page. */
 export interface SprintSummaryView {
@@ -85,8 +86,15 @@ export class SprintReviewService {
    * configured, publishes its review. What the API's close route and the end-of-sprint schedule call.
    */
   async end(sprintId: string, actor: string): Promise<{ sprint: SprintSummaryView; review: PublishedReview | null }> {
-    await this.sprintsService.close(sprintId, actor);
-    const review = this.canPublish ? await this.publish(sprintId) : null;
+    const closed = await this.sprintsService.close(sprintId, actor);
+    const review = this.canPublish
+      ? await this.publish(sprintId).catch((error: unknown) => {
+          if (!(error instanceof ServiceUnavailableError)) throw error;
+          throw new ServiceUnavailableError(
+            `sprint ${closed.name} is closed, but its review was not published: ${error.message}; publish it with POST /api/v1/sprints/${sprintId}/publish`,
+          );
+        })
+      : null;
     return { sprint: await this.summary(sprintId), review };
   }
 
@@ -97,6 +105,17 @@ export class SprintReviewService {
    * the charts are uploaded again (a new attachment version) only when the page changed.
    */
   async publish(sprintId: string, now: Date = new Date()): Promise<PublishedReview> {
+    try {
+      return await this.publishPage(sprintId, now);
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      throw new ServiceUnavailableError(
+        `Confluence unreachable: the review of sprint ${sprintId} was not published (${(error as Error).message})`,
+      );
+    }
+  }
+
+  private async publishPage(sprintId: string, now: Date): Promise<PublishedReview> {
     if (!this.confluence || !this.confluenceConfig) {
       throw new ConflictError('Confluence is not configured (CONFLUENCE_BASE_URL): the sprint review cannot be published');
     }
@@ -186,6 +205,11 @@ export class SprintReviewService {
     const found = (await this.listSprints()).find((sprint) => sprint.id === sprintId);
     if (!found) throw new NotFoundError(`sprint ${sprintId} does not exist`);
     return found;
+  }
+
+  /** Why the JIRA board could not be read at the last try, and when the stored sprints were read (null: it could). */
+  boardUnreachable(): Promise<BoardUnreachable | null> {
+    return this.sprintsService.boardUnreachable();
   }
 
   /** The sprint review as of `now` (a closed sprint: as of its close). */

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { ConflictError, InputError, NotFoundError } from '../common/errors.js';
+import { ConflictError, InputError, NotFoundError, ServiceUnavailableError } from '../common/errors.js';
 import { JiraConfig } from '../config/jira-config.js';
+import { AtlassianHttpError, AtlassianNetworkError, isTransient } from '../integrations/http/http-error.js';
 import { JiraGateway } from '../integrations/jira/jira.gateway.js';
 import { epicEntityKey, labelValue, storyEntityKey } from '../integrations/jira/jira-labels.js';
 import { isOpsprintSprintOf } from '../integrations/jira/sprint-placement.js';
@@ -20,6 +21,28 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long a read of the JIRA board stays fresh for listing and reports (a close or publish always reads it again). */
 const BOARD_FRESH_MS = 30_000;
 const ISSUE_FIELDS = ['summary', 'status', 'labels', 'parent', 'issuetype'];
+
+/** The JIRA board could not be read: pages and answers show the sprints as last read. */
+export interface BoardUnreachable {
+  /** What JIRA answered, or the connection error (no secret: the gateway's messages carry none). */
+  reason: string;
+  /** When the stored sprints were last read from the board (null: never). */
+  dataFrom: Date | null;
+}
+
+/** JIRA answered an error or could not be reached at all. */
+const isAtlassianFailure = (error: unknown): error is Error =>
+  error instanceof AtlassianHttpError || error instanceof AtlassianNetworkError;
+
+/** A sprint change that needs JIRA, refused with 503 (try again) when JIRA cannot be reached, is down or rate limits. */
+async function unavailableWhenJiraFails<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!isTransient(error)) throw error;
+    throw new ServiceUnavailableError(`JIRA unreachable: ${what} (${(error as Error).message}); try again when JIRA answers`);
+  }
+}
 
 export interface CreateSprintInput {
   name: string;
@@ -47,6 +70,8 @@ export class SprintsService {
   private boardReadAt = 0;
   private boardRead: Promise<void> | null = null;
   private pointFields: Promise<string[]> | null = null;
+  /** Why the last read of the board failed; null after a read that worked. */
+  private boardFailure: string | null = null;
 
   constructor(
     private readonly sprints: SprintRepository,
@@ -126,9 +151,12 @@ export class SprintsService {
     let sprint = await this.get(id);
     if (sprint.source === 'jira' && sprint.jiraSprintId !== null) {
       if (!this.lifecycle || !this.jira) throw new ConflictError(`sprint ${sprint.name} lives in JIRA, and JIRA is not configured`);
-      await this.readSprint(await this.jira.getSprint(sprint.jiraSprintId));
-      const closed = await this.lifecycle.close(sprint.jiraSprintId);
-      sprint = await this.readSprint(closed);
+      const { jira, lifecycle } = this;
+      const jiraSprintId = sprint.jiraSprintId;
+      sprint = await unavailableWhenJiraFails(`sprint ${sprint.name} cannot be closed now`, async () => {
+        await this.readSprint(await jira.getSprint(jiraSprintId));
+        return this.readSprint(await lifecycle.close(jiraSprintId));
+      });
     } else {
       if (sprint.state === 'future') throw new ConflictError(`sprint ${sprint.name} has not started: only an active sprint can be closed`);
       if (sprint.state === 'active') {
@@ -149,7 +177,11 @@ export class SprintsService {
     if (sprint.state === 'closed') throw new ConflictError(`sprint ${sprint.name} is closed`);
     if (sprint.source === 'jira' && sprint.jiraSprintId !== null) {
       if (!this.lifecycle) throw new ConflictError(`sprint ${sprint.name} lives in JIRA, and JIRA is not configured`);
-      sprint = await this.readSprint(await this.lifecycle.start(sprint.jiraSprintId));
+      const { lifecycle } = this;
+      const jiraSprintId = sprint.jiraSprintId;
+      sprint = await unavailableWhenJiraFails(`sprint ${sprint.name} cannot be started now`, async () =>
+        this.readSprint(await lifecycle.start(jiraSprintId)),
+      );
     } else if (sprint.state === 'future') {
       const now = new Date();
       const length = sprint.endAt.getTime() - sprint.startAt.getTime();
@@ -178,7 +210,12 @@ export class SprintsService {
     return sprint;
   }
 
-  /** Reads the JIRA board again when the last read is older than a few seconds (or when forced). */
+  /**
+   * Reads the JIRA board again when the last read is older than a few seconds (or when forced).
+   * A board JIRA does not serve (down, refusing, rate limiting) is not an error here: what
+   * PostgreSQL holds from the last read stays, and `boardUnreachable` says so until a read works.
+   * After a failed read the next try waits as long as a good read stays fresh.
+   */
   async refresh(options: { force?: boolean } = {}): Promise<void> {
     if (!this.fromJira) {
       await this.startDueSprints(new Date());
@@ -191,11 +228,34 @@ export class SprintsService {
     await this.boardRead;
   }
 
+  /**
+   * Why the last read of the JIRA board failed and when the stored data was read (null when the
+   * last read worked, or sprints do not come from JIRA).
+   */
+  async boardUnreachable(): Promise<BoardUnreachable | null> {
+    if (!this.boardFailure) return null;
+    return { reason: this.boardFailure, dataFrom: await this.sprints.lastBoardRead() };
+  }
+
   /** Every sprint of the board, with its issues (scope changes and statuses as seen now). */
   private async readBoard(): Promise<void> {
-    const sprints = await this.jira!.getSprints(this.jiraConfig!.boardId!);
-    for (const sprint of sprints) await this.readSprint(sprint);
-    this.boardReadAt = Date.now();
+    const readAt = new Date();
+    try {
+      const sprints = await this.jira!.getSprints(this.jiraConfig!.boardId!);
+      for (const sprint of sprints) await this.readSprint(sprint);
+      await this.sprints.markBoardRead(
+        sprints.map((sprint) => sprint.id),
+        readAt,
+      );
+      this.boardFailure = null;
+    } catch (error) {
+      if (!isAtlassianFailure(error)) throw error;
+      if (!this.boardFailure)
+        this.logger.warn(`JIRA board ${this.jiraConfig!.boardId} unreachable, sprints are served as stored: ${error.message}`);
+      this.boardFailure = error.message;
+    } finally {
+      this.boardReadAt = Date.now();
+    }
   }
 
   /**
