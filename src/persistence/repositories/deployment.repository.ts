@@ -141,6 +141,11 @@ export class DeploymentRepository {
     return this.prisma.deployment.findUnique({ where: { id }, include: { environment: { select: { name: true } } } });
   }
 
+  /** The status (and failure reason) of several deployments in one query; absent ids were deleted. */
+  statuses(ids: readonly string[]): Promise<Pick<DeploymentRecord, 'id' | 'status' | 'error'>[]> {
+    return this.prisma.deployment.findMany({ where: { id: { in: [...ids] } }, select: { id: true, status: true, error: true } });
+  }
+
   stepOutput(deploymentId: string, stepRunId: string): Promise<StepOutput | null> {
     return this.prisma.stepRun.findFirst({ where: { id: stepRunId, deploymentId }, include: { artifacts: true } });
   }
