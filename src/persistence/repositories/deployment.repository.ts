@@ -167,6 +167,16 @@ export class DeploymentRepository {
     });
   }
 
+  /** The deployment a JIRA transition (issue and time of the move) asked for, if one was created. */
+  async findByJiraTrigger(issueKey: string, transitionedAt: Date): Promise<string | null> {
+    const row = await this.prisma.deployment.findFirst({
+      where: { jiraTriggerIssueKey: issueKey, jiraTriggeredAt: transitionedAt },
+      orderBy: { createdAt: 'asc' },
+      select: { id: true },
+    });
+    return row?.id ?? null;
+  }
+
   /** Takes back a deployment that could not be queued (Redis away): its ledger and its audit line go with it. */
   async discard(id: string): Promise<void> {
     await this.prisma.$transaction([
