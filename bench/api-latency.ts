@@ -8,6 +8,7 @@ import http from 'node:http';
 import autocannon from 'autocannon';
 import { startLab } from '../lab/nodes/lab.js';
 import { labInventory } from '../lab/nodes/lab-inventory.js';
+import { type Budget, reasonOf } from './budget.js';
 import { BenchEngine, type DeploymentSummary } from './engine.js';
 import type { Report } from './report.js';
 
@@ -71,7 +72,7 @@ async function openStreams(url: string, token: string, n: number): Promise<{ rec
   };
 }
 
-export async function apiFigures(report: Report, options: { durationS: number; streams: number }): Promise<void> {
+export async function apiFigures(report: Report, options: { durationS: number; streams: number; budget: Budget }): Promise<void> {
   const lab = await startLab({ computeNodes: 1 });
   const steps = Array.from({ length: 600 }, (_, i) => `echo "step ${i} of a long deployment"; sleep 0.2`);
   const engine = await BenchEngine.start([{ key: 'long', phases: [{ key: 'work', steps }] }]);
@@ -103,9 +104,15 @@ export async function apiFigures(report: Report, options: { durationS: number; s
       return detail.finishedAt ? 'the deployment had finished by the end' : 'while the deployment ran';
     };
     for (const [label, url, headers] of pages) {
-      const result = await load(`${engine.baseUrl}${url}`, headers, options.durationS);
-      record(label, result, await running());
+      try {
+        options.budget.allow(options.durationS * 1000 + 2_000, label);
+        const result = await load(`${engine.baseUrl}${url}`, headers, options.durationS);
+        record(label, result, await running());
+      } catch (error) {
+        report.missing(`4 API at ${RATE} req/s, ${label}: p99`, 'ms', reasonOf(error));
+      }
     }
+    options.budget.allow(options.durationS * 1000 + 5_000, `${options.streams} SSE streams`);
     const streams = await openStreams(`${engine.baseUrl}/api/v1/deployments/${deployment.id}/logs/stream`, engine.token, options.streams);
     try {
       const before = streams.received();
