@@ -28,7 +28,7 @@ type Group = keyof typeof GROUPS;
  */
 const BUDGET_S: Record<Group, { full: number; quick: number }> = {
   1: { full: 140, quick: 30 },
-  2: { full: 40, quick: 20 },
+  2: { full: 40, quick: 30 },
   3: { full: 170, quick: 45 },
   4: { full: 50, quick: 25 },
   5: { full: 60, quick: 0 },
@@ -128,7 +128,7 @@ async function main(): Promise<number> {
       });
       await section(2, async (r, budget) => {
         const { overheadFigures } = await import('./overhead.js');
-        await overheadFigures(r, fleet.targets[0], { steps: quick ? 100 : 200, budget });
+        await overheadFigures(r, fleet.targets[0], { steps: quick ? 60 : 200, budget });
       });
     } finally {
       await fleet.stop();
