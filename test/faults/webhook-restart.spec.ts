@@ -4,7 +4,7 @@ import pg from 'pg';
 import { startAtlassianSandbox, type AtlassianSandbox } from '../../lab/atlassian/server.js';
 import type { WebhookDelivery } from '../../lab/atlassian/jira/webhook-dispatcher.js';
 import { startLab, type Lab } from '../../lab/nodes/lab.js';
-import { commandRunbook, CONTROLLER, createLabEnvironment, finished, readLabFile } from '../engine/support/engine-fixtures.js';
+import { commandRunbook, CONTROLLER, createLabEnvironment, finished } from '../engine/support/engine-fixtures.js';
 import { ensureWorkerBuilt, WorkerProcesses } from '../engine/support/worker-process.js';
 import { sandboxGateway } from '../integrations/jira/jira-fixtures.js';
 import { atlassianEnv, settled, WEBHOOK_SECRET } from '../integrations/flow-support.js';
