@@ -1,8 +1,9 @@
+import { formatTimestamp } from '../common/format-timestamp.js';
 import { deploymentRef, h, jiraIssue, link, p, render, table, text } from '../integrations/confluence/storage/index.js';
 import { deploymentRef as wikiDeploymentRef, escapeWiki } from '../integrations/jira/wiki-markup.js';
 import type { DailyDigest, Links } from '../reports/index.js';
 
-const when = (date: Date | null) => (date ? date.toISOString().replace('T', ' ').slice(0, 16) : '—');
+const when = formatTimestamp;
 
 /** The "Daily scrum" page body (Confluence storage format): done since yesterday, running, blocked, each with its links. */
 /** `deploymentUrl`: a deployment's dashboard page (under PUBLIC_URL), when there is one. */
@@ -16,7 +17,7 @@ export function dailyScrumPage(digest: DailyDigest, jiraBaseUrl?: string, deploy
   const nothing = (what: string) => p(text(`Nothing ${what}.`));
   return render([
     h(2, text(`Daily scrum — ${digest.sprint.name}`)),
-    p(text(`From ${when(digest.since)} to ${when(digest.at)} UTC.${digest.sprint.goal ? ` Sprint goal: ${digest.sprint.goal}` : ''}`)),
+    p(text(`From ${when(digest.since)} to ${when(digest.at)}.${digest.sprint.goal ? ` Sprint goal: ${digest.sprint.goal}` : ''}`)),
     h(3, text(`Done since yesterday (${digest.done.length})`)),
     digest.done.length === 0
       ? nothing('done since yesterday')
@@ -69,7 +70,7 @@ export function dailyScrumPage(digest: DailyDigest, jiraBaseUrl?: string, deploy
 /** The comment on each epic of the sprint (JIRA wiki markup): the same three lists, with a link to the page. */
 export function dailyScrumComment(digest: DailyDigest, pageUrl: string | null, deploymentUrl?: DeploymentUrl): string {
   const deployment = (id: string) => wikiDeploymentRef(id, deploymentUrl?.(id));
-  const lines = [`*Daily scrum — ${escapeWiki(digest.sprint.name)}* (${when(digest.since)} to ${when(digest.at)} UTC)`];
+  const lines = [`*Daily scrum — ${escapeWiki(digest.sprint.name)}* (${when(digest.since)} to ${when(digest.at)})`];
   const section = (title: string, items: string[]) => {
     lines.push(`*${title}* (${items.length})`);
     lines.push(...(items.length === 0 ? ['* nothing'] : items.map((item) => `* ${item}`)));

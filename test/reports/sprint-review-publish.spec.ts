@@ -112,6 +112,9 @@ it('publishes the review of a sprint with the numbers of what ran, the charts, a
   expect(body).toContain('100 % (1 of 1)');
   expect(body).toContain('1 check-mode run(s) not counted.');
   expect(body).toContain('No space left on device');
+  // Times as everywhere else a person reads them: to the second, in UTC, said once per time.
+  expect(body).toMatch(/as of \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC; check-mode runs are not counted\./);
+  expect(body).not.toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}(?!:)/);
   const chronyStory = labIssues(sandbox).find((i) => i.issueType === 'Story' && i.labels.includes('phase-base'))!;
   expect(body).toContain(`/browse/${chronyStory.key}`);
   expect(body).toContain(`<a href="${PUBLIC_URL}/dashboard/deployments/${first.id}">${first.id.slice(0, 8)}</a>`);

@@ -19,7 +19,7 @@ describe('Confluence review page', () => {
     expect(seen).toContain('6 (16 pts) 1 (2 pts) 1 (0 pts) 6 (18 pts) 5 (16 pts) 5 (16 pts) 88.9 %');
     expect(seen).toContain('Remaining points Ideal points Remaining stories Scope (stories)');
     // Day 1 of the burndown: 11 points and 4 stories left, the ideal at 12.8 points.
-    expect(seen).toMatch(/ 1 2026-03-03 09:00 11 12.8 4 6 /);
+    expect(seen).toMatch(/ 1 2026-03-03 09:00:00 UTC 11 12.8 4 6 /);
     expect(page).toContain('ac:alt="Burndown: remaining story points per day with the ideal line"');
   });
 
