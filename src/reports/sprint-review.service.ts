@@ -12,9 +12,9 @@ import { EnvironmentRepository } from '../persistence/repositories/environment.r
 import { JiraLinkRepository } from '../persistence/repositories/jira-link.repository.js';
 import { SprintRepository } from '../persistence/repositories/sprint.repository.js';
 import { StoryStatusRepository } from '../persistence/repositories/story-status.repository.js';
-import { renderBurndownPng, renderPhaseTimelinePng } from './charts/index.js';
 import { type SprintInputLookups, toSprintInput } from './load/sprint-input.js';
-import { BURNDOWN_PNG, buildReviewPage, reviewPageTitle, TIMELINE_PNG } from './publish/review-page.js';
+import { chartsOf, reviewAttachments } from './publish/review-attachments.js';
+import { buildReviewPage, reviewPageTitle } from './publish/review-page.js';
 import type { ConfluencePageVersion } from './model/deployment-record.js';
 import type { SprintState } from './model/sprint.js';
 import type { SprintInput } from './model/sprint-input.js';
@@ -125,7 +125,8 @@ export class SprintReviewService {
     const environmentId = data.environmentId ?? data.deployments.at(-1)?.environment.id ?? null;
     const root = environmentId ? await this.pages.find(environmentId, 'root', confluenceSite(this.confluenceConfig)) : null;
     const parentId = root?.pageId ?? this.confluenceConfig.parentPageId;
-    const charts = { burndown: true, timeline: report.timelines.length > 0 };
+    const charted = reviewAttachments(report);
+    const charts = chartsOf(charted);
     const title = reviewPageTitle(report.sprint.name);
     const body = buildReviewPage(report, {
       jiraBaseUrl: this.jiraConfig?.baseUrl.toString().replace(/\/+$/, ''),
@@ -154,18 +155,9 @@ export class SprintReviewService {
     }
     const attachments: string[] = [];
     const have = action === 'unchanged' ? new Set((await this.confluence.attachments(page.id)).map((a) => a.title)) : new Set<string>();
-    if (charts.burndown) {
-      if (!have.has(BURNDOWN_PNG))
-        await this.confluence.putAttachment(
-          page.id,
-          BURNDOWN_PNG,
-          renderBurndownPng(report, { unit: report.usesStoryPoints ? 'points' : 'stories' }, 2),
-        );
-      attachments.push(BURNDOWN_PNG);
-    }
-    if (charts.timeline) {
-      if (!have.has(TIMELINE_PNG)) await this.confluence.putAttachment(page.id, TIMELINE_PNG, renderPhaseTimelinePng(report, {}, 2));
-      attachments.push(TIMELINE_PNG);
+    for (const chart of charted) {
+      if (!have.has(chart.filename)) await this.confluence.putAttachment(page.id, chart.filename, chart.png);
+      attachments.push(chart.filename);
     }
     await this.sprints.setReviewPage(sprintId, { pageId: page.id, url: page.url, version: page.version, publishedAt: new Date() });
     await this.audit.record('sprint-review', 'sprint.review.published', sprintId, {
