@@ -90,12 +90,15 @@ describe('bad JIRA webhook signatures', () => {
   let app: INestApplication;
   let limits: ReturnType<typeof testFailureLimiter>;
   let t: ApiTestApp;
-  const requester: DeploymentRequester = { request: async () => ({ deploymentId: 'never' }) };
+  const requester: DeploymentRequester = {
+    request: async () => ({ deploymentId: 'never' }),
+    existing: async () => null,
+  };
 
   beforeAll(async () => {
     t = await startApiApp();
     limits = testFailureLimiter({ WEBHOOK_FAILURES_PER_MINUTE: String(LIMIT) });
-    const config = { webhookSecret: secret, triggerStatus: 'Ready to Deploy', webhookMaxAgeSeconds: 300 };
+    const config = { webhookSecret: secret, triggerStatus: 'Ready to Deploy', webhookMaxAgeSeconds: 300, webhookClaimTimeoutSeconds: 60 };
     const service = new JiraWebhookService(new WebhookDeliveryRepository(t.db.prisma), config, requester);
     @Module({
       controllers: [JiraWebhookController],

@@ -100,7 +100,8 @@ export class DeploymentsController {
   @Get(':id/steps/:stepRunId/output')
   @ApiRoute({
     summary: 'Get the output of a step run',
-    description: 'The command as run (masked), full stdout/stderr and the artifacts (rendered files, verification tables) of one step run.',
+    description:
+      'The guard and the command as run, labelled apart (masked), full stdout/stderr and the artifacts (rendered files, verification tables) of one step run.',
     role: 'viewer',
     badRequest: 'An id is not a UUID',
     notFound: 'The deployment has no step run with this id',

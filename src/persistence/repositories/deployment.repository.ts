@@ -17,7 +17,16 @@ export interface NewDeployment {
   jiraTrigger?: { issueKey: string; transitionedAt: Date } | null;
   phases: {
     phaseKey: string;
-    steps: { storyKey: string; stepKey: string; position: number; node: string; kind: string; title: string; command: string | null }[];
+    steps: {
+      storyKey: string;
+      stepKey: string;
+      position: number;
+      node: string;
+      kind: string;
+      title: string;
+      command: string | null;
+      guard: string | null;
+    }[];
   }[];
   audit: { actor: string; detail: JsonValue };
 }
@@ -156,6 +165,16 @@ export class DeploymentRepository {
       await tx.auditEvent.create({ data: { actor, action: 'deployment.cancel', target: id } });
       return true;
     });
+  }
+
+  /** The deployment a JIRA transition (issue and time of the move) asked for, if one was created. */
+  async findByJiraTrigger(issueKey: string, transitionedAt: Date): Promise<string | null> {
+    const row = await this.prisma.deployment.findFirst({
+      where: { jiraTriggerIssueKey: issueKey, jiraTriggeredAt: transitionedAt },
+      orderBy: { createdAt: 'asc' },
+      select: { id: true },
+    });
+    return row?.id ?? null;
   }
 
   /** Takes back a deployment that could not be queued (Redis away): its ledger and its audit line go with it. */
