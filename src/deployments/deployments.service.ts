@@ -99,6 +99,11 @@ export class DeploymentsService {
     return this.get(deploymentId);
   }
 
+  /** The deployment already created for this JIRA transition (by a request whose answer was lost), if any. */
+  async findByJiraTrigger(jiraTrigger: { issueKey: string; transitionedAt: Date }): Promise<string | null> {
+    return this.deployments.findByJiraTrigger(jiraTrigger.issueKey, jiraTrigger.transitionedAt);
+  }
+
   async list(filter: { environment?: string; status?: DeploymentStatus; limit?: number } = {}) {
     return this.deployments.list({ ...filter, limit: Math.min(filter.limit ?? 50, 500) });
   }

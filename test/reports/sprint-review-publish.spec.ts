@@ -20,6 +20,8 @@ jest.setTimeout(300_000);
 const ADMIN_TOKEN = 'sprint-review-admin-token-0123456789';
 const CONTROLLER = 'linux-node1.example.com';
 const baseStories = openstackLiberty.phases.find((phase) => phase.key === 'base')!.stories.length;
+/** Where people open the dashboard: the review page links each deployment there. */
+const PUBLIC_URL = 'https://opsprint.example.com/ops';
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
 
 let lab: Lab;
@@ -35,6 +37,7 @@ beforeAll(async () => {
     JIRA_SPRINT_MODE: 'new',
     JIRA_POLL_INTERVAL_SECONDS: '3600',
     OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN,
+    PUBLIC_URL: PUBLIC_URL,
   }));
 });
 afterAll(async () => {
@@ -114,6 +117,8 @@ it('publishes the review of a sprint with the numbers of what ran, the charts, a
   expect(body).not.toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}(?!:)/);
   const chronyStory = labIssues(sandbox).find((i) => i.issueType === 'Story' && i.labels.includes('phase-base'))!;
   expect(body).toContain(`/browse/${chronyStory.key}`);
+  expect(body).toContain(`<a href="${PUBLIC_URL}/dashboard/deployments/${first.id}">${first.id.slice(0, 8)}</a>`);
+  expect(body).not.toContain(check.id);
   expect(body).toContain('<ri:attachment ri:filename="burndown.png"');
   expect(body).toContain('<ri:attachment ri:filename="phase-timeline.png"');
   const attachments = page.attachmentIds.map((id) => sandbox.confluence.store.attachments.get(id)!);

@@ -121,6 +121,7 @@ export class DeploymentsController {
     role: 'viewer',
     badRequest: NOT_A_UUID,
     notFound: NO_DEPLOYMENT,
+    tooManyRequests: 'this token already has SSE_STREAMS_PER_TOKEN live log streams open (no Retry-After: close one first)',
   })
   // `content` rather than @ApiProduces, which would mark the JSON error answers as event streams too.
   @ApiOkResponse({
