@@ -33,6 +33,8 @@ export interface Lab {
   cloud: Cloud;
   /** What the nodes reach over HTTP (the CentOS vault, image downloads); tests add mirrors to it. */
   internet: LabInternet;
+  /** TCP connections open to each node's SSH port, by node name. */
+  openConnections(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     hosts,
     cloud,
     internet,
+    openConnections: () => Object.fromEntries(labNodes.map((node) => [node.name, node.openConnections])),
     stop: async () => {
       faults.clear();
       await Promise.all(labNodes.map((n) => n.stop()));
