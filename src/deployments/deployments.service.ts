@@ -80,6 +80,7 @@ export class DeploymentsService {
             kind: step.kind,
             title: step.title,
             command: step.run ? mask(step.run) : null,
+            guard: step.guard ? mask(step.guard) : null,
           })),
         })),
         audit: { actor: input.requester, detail: { environment: environment.name, trigger: input.trigger, phases, dryRun } },

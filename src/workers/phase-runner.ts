@@ -191,16 +191,24 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
 
   private async runNodeSteps(phase: PhaseContext, nodeName: string, steps: PlannedStep[], context: JobContext): Promise<void> {
     const node = phase.environment.inventory.nodes.find((n) => n.name === nodeName)!;
-    let session: NodeSession | undefined;
-    for (const step of steps) {
+    const rowOf = (step: PlannedStep) => {
       const row = phase.ledger.get(`${nodeName}/${step.key}`);
       if (!row) throw new Error(`step ${step.key} on ${nodeName} is not in the ledger of phase ${phase.job.phaseKey}`);
+      return row;
+    };
+    const stopHere = () => phase.failed || phase.cancelled || phase.transient || phase.abort.signal.aborted || context.shutdown.aborted;
+    let session: NodeSession | undefined;
+    // The step the previous step's result already started (same commit), if any.
+    let prestarted: StepRunRecord | undefined;
+    for (const [index, step] of steps.entries()) {
+      const row = rowOf(step);
       if (isDoneStep(row.status)) continue;
-      if (phase.failed || phase.cancelled || phase.transient || phase.abort.signal.aborted || context.shutdown.aborted) {
+      if (!prestarted && stopHere()) {
         if (phase.abort.signal.aborted) phase.cancelled = true;
         return;
       }
-      const started = await this.markStarted(phase, row, step);
+      const started = prestarted ?? (await this.markStarted(phase, row, step));
+      prestarted = undefined;
       let outcome: StepOutcome;
       try {
         session ??= await this.executor.session(this.targetFor(phase.environment, node));
@@ -216,7 +224,11 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
         await this.recordError(phase, started, step, error);
         return;
       }
-      await this.recordOutcome(phase, started, step, outcome);
+      // The node's next step to run, started in the commit that records this one, when the runner
+      // goes on: same checks as at the top of the loop, made at the same point (before the write).
+      const nextStep = steps.slice(index + 1).find((s) => !isDoneStep(rowOf(s).status));
+      const next = outcome.status !== 'failed' && nextStep && !stopHere() ? { step: nextStep, row: rowOf(nextStep) } : undefined;
+      prestarted = await this.recordOutcome(phase, started, step, outcome, next);
       if (outcome.status === 'failed') return;
     }
   }
@@ -241,7 +253,8 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
 
   /** The row returned carries this attempt's own start, so its duration is the attempt's alone. */
   private async markStarted(phase: PhaseContext, row: StepRunRecord, step: PlannedStep): Promise<StepRunRecord> {
-    const started = await this.ledger.startStep(row.id);
+    const started = await this.ledger.startStep(row);
+    phase.ledger.set(`${step.node}/${step.key}`, started);
     this.publishLine(phase, step, 'status', `▶ ${step.title}`);
     return started;
   }
@@ -262,7 +275,14 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  private async recordOutcome(phase: PhaseContext, started: StepRunRecord, step: PlannedStep, outcome: StepOutcome): Promise<void> {
+  /** Returns the next step's row when `next` was started in the same commit. */
+  private async recordOutcome(
+    phase: PhaseContext,
+    started: StepRunRecord,
+    step: PlannedStep,
+    outcome: StepOutcome,
+    next?: { step: PlannedStep; row: StepRunRecord },
+  ): Promise<StepRunRecord | undefined> {
     const artifacts = outcome.artifacts.map((artifact) => ({
       kind: artifact.kind,
       name: artifact.name,
@@ -273,15 +293,24 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
     // Masked whole, then cut: a secret where the cut falls would otherwise keep its end visible.
     const stdout = tail(phase.mask(outcome.stdout));
     const stderr = tail(phase.mask(outcome.stderr));
-    // One transaction: the step's result and its evidence are written before the job moves on.
+    // One commit: the step's result and its evidence are written before the job moves on, with the
+    // start of the node's next step (one WAL flush per step instead of two).
     // PostgreSQL away: wait for it rather than fail the job, whose retry would run the step again on the host.
-    const fresh = await persistThroughOutage(
+    const { finished: fresh, next: nextStarted } = await persistThroughOutage(
       () =>
         this.ledger.finishStep(
           started,
-          { status: outcome.status, exitCode: outcome.exitCode, command: phase.mask(outcome.commands.join('\n')), stdout, stderr },
+          {
+            status: outcome.status,
+            exitCode: outcome.exitCode,
+            guard: outcome.guard === null ? null : phase.mask(outcome.guard),
+            command: outcome.commands.length === 0 ? null : phase.mask(outcome.commands.join('\n')),
+            stdout,
+            stderr,
+          },
           artifacts,
           phase.job.phaseKey,
+          next?.row,
         ),
       RESULT_PATIENCE_MS,
     );
@@ -289,6 +318,10 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
     observeStep(phase.job.phaseKey, fresh);
     this.publishLine(phase, step, 'status', `${outcome.status === 'failed' ? '✗' : '✓'} ${step.title}: ${outcome.status}`);
     if (outcome.status === 'failed') await this.failStep(phase, step, outcome.exitCode, `${stdout}${stderr}`);
+    if (!next || !nextStarted) return undefined;
+    phase.ledger.set(`${next.step.node}/${next.step.key}`, nextStarted);
+    this.publishLine(phase, next.step, 'status', `▶ ${next.step.title}`);
+    return nextStarted;
   }
 
   private async recordError(phase: PhaseContext, started: StepRunRecord, step: PlannedStep, error: unknown): Promise<void> {

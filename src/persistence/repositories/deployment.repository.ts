@@ -17,7 +17,16 @@ export interface NewDeployment {
   jiraTrigger?: { issueKey: string; transitionedAt: Date } | null;
   phases: {
     phaseKey: string;
-    steps: { storyKey: string; stepKey: string; position: number; node: string; kind: string; title: string; command: string | null }[];
+    steps: {
+      storyKey: string;
+      stepKey: string;
+      position: number;
+      node: string;
+      kind: string;
+      title: string;
+      command: string | null;
+      guard: string | null;
+    }[];
   }[];
   audit: { actor: string; detail: JsonValue };
 }
@@ -130,6 +139,11 @@ export class DeploymentRepository {
 
   find(id: string): Promise<(DeploymentRecord & { environment: { name: string } }) | null> {
     return this.prisma.deployment.findUnique({ where: { id }, include: { environment: { select: { name: true } } } });
+  }
+
+  /** The status (and failure reason) of several deployments in one query; absent ids were deleted. */
+  statuses(ids: readonly string[]): Promise<Pick<DeploymentRecord, 'id' | 'status' | 'error'>[]> {
+    return this.prisma.deployment.findMany({ where: { id: { in: [...ids] } }, select: { id: true, status: true, error: true } });
   }
 
   stepOutput(deploymentId: string, stepRunId: string): Promise<StepOutput | null> {
