@@ -84,7 +84,8 @@ describe('a node whose SSH endpoint is unreachable', () => {
     );
 
     const page = sandbox.confluence.pages().find((p) => p.title === 'down — phase compute');
-    expect(page?.body).toMatch(/failed/i);
-    expect(page?.body).toContain(COMPUTE);
+    // The phase page shows the failure, on which node, and why.
+    expect(page?.body).toContain(`Failed: compute step 1 on ${COMPUTE}`);
+    expect(page?.body).toContain(`${COMPUTE} (root@127.0.0.1:${closedPort}): cannot connect: connect ECONNREFUSED`);
   }, 90_000);
 });
