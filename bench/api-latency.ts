@@ -8,6 +8,7 @@ import http from 'node:http';
 import autocannon from 'autocannon';
 import { startLab } from '../lab/nodes/lab.js';
 import { labInventory } from '../lab/nodes/lab-inventory.js';
+import { type Budget, reasonOf } from './budget.js';
 import { BenchEngine, type DeploymentSummary } from './engine.js';
 import type { Report } from './report.js';
 
@@ -71,10 +72,13 @@ async function openStreams(url: string, token: string, n: number): Promise<{ rec
   };
 }
 
-export async function apiFigures(report: Report, options: { durationS: number; streams: number }): Promise<void> {
+export async function apiFigures(report: Report, options: { durationS: number; streams: number; budget: Budget }): Promise<void> {
   const lab = await startLab({ computeNodes: 1 });
   const steps = Array.from({ length: 600 }, (_, i) => `echo "step ${i} of a long deployment"; sleep 0.2`);
-  const engine = await BenchEngine.start([{ key: 'long', phases: [{ key: 'work', steps }] }]);
+  // The bench's one token holds all the streams: lift the per-token cap (10 by default) above them.
+  const engine = await BenchEngine.start([{ key: 'long', phases: [{ key: 'work', steps }] }], {
+    SSE_STREAMS_PER_TOKEN: String(options.streams + 10),
+  });
   try {
     const inventory = labInventory(lab);
     await engine.call('POST', '/api/v1/environments', {
@@ -103,10 +107,19 @@ export async function apiFigures(report: Report, options: { durationS: number; s
       return detail.finishedAt ? 'the deployment had finished by the end' : 'while the deployment ran';
     };
     for (const [label, url, headers] of pages) {
-      const result = await load(`${engine.baseUrl}${url}`, headers, options.durationS);
-      record(label, result, await running());
+      try {
+        options.budget.allow(options.durationS * 1000 + 2_000, label);
+        const result = await load(`${engine.baseUrl}${url}`, headers, options.durationS);
+        record(label, result, await running());
+      } catch (error) {
+        report.missing(`4 API at ${RATE} req/s, ${label}: p99`, 'ms', reasonOf(error));
+      }
     }
-    const streams = await openStreams(`${engine.baseUrl}/api/v1/deployments/${deployment.id}/logs/stream`, engine.token, options.streams);
+    options.budget.allow(options.durationS * 1000 + 5_000, `${options.streams} SSE streams`);
+    const streams = await options.budget.within(
+      openStreams(`${engine.baseUrl}/api/v1/deployments/${deployment.id}/logs/stream`, engine.token, options.streams),
+      `opening ${options.streams} SSE streams`,
+    );
     try {
       const before = streams.received();
       const result = await load(`${engine.baseUrl}/api/v1/deployments/${deployment.id}`, bearer, options.durationS).catch(

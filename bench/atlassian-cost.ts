@@ -3,6 +3,7 @@
  * sandbox, and of a second deployment of the same, unchanged environment right after it.
  */
 import type { Report } from './report.js';
+import type { Budget } from './budget.js';
 import { startLabService } from './lab-service.js';
 
 interface Counted {
@@ -21,7 +22,7 @@ function tally(jira: Counted[], confluence: Counted[]) {
   };
 }
 
-export async function atlassianFigures(report: Report): Promise<void> {
+export async function atlassianFigures(report: Report, budget: Budget): Promise<void> {
   const service = await startLabService({ computes: 1, atlassian: true, separateWorker: false });
   try {
     const sandbox = service.sandbox!;
@@ -29,8 +30,9 @@ export async function atlassianFigures(report: Report): Promise<void> {
     for (const which of ['first', 'second (unchanged)']) {
       const jiraFrom = sandbox.jira.requests.length;
       const confluenceFrom = sandbox.confluence.requests.length;
-      const { phaseRuns } = await service.deploy();
-      await service.atlassianSettled();
+      budget.allow(10_000, `5 Atlassian, ${which} full lab deployment`);
+      const { phaseRuns } = await service.deploy(undefined, budget.left());
+      await service.atlassianSettled(budget.left());
       const counts = tally(sandbox.jira.requests.slice(jiraFrom), sandbox.confluence.requests.slice(confluenceFrom));
       runs.push(counts);
       const phases = phaseRuns.length;

@@ -7,12 +7,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { freePort } from '../src/infra/local-services/local-services.js';
+import type { Budget } from './budget.js';
 import type { Report } from './report.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const DEMO_TIMEOUT_MS = 8 * 60_000;
 
-export async function demoFigures(report: Report): Promise<void> {
+export async function demoFigures(report: Report, budget: Budget): Promise<void> {
+  budget.allow(20_000, 'npm run demo');
   // dist/ is current: run.mjs built it before the bench started; the demo's own check is then a no-op.
   const lines: Array<{ at: number; text: string }> = [];
   const port = await freePort();
@@ -32,10 +33,16 @@ export async function demoFigures(report: Report): Promise<void> {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    const timer = setTimeout(() => child.kill('SIGTERM'), DEMO_TIMEOUT_MS);
+    let overran = false;
+    const timer = setTimeout(() => {
+      overran = true;
+      child.kill('SIGTERM');
+    }, budget.left());
     child.on('error', reject);
     child.on('close', (exit) => {
       clearTimeout(timer);
+      if (overran)
+        reject(new Error(`npm run demo was still running when the group's ${(budget.ms / 1000).toFixed(0)} s budget ran out (stopped)`));
       resolve(exit);
     });
   });

@@ -12,7 +12,7 @@ import { JobQueue } from '../src/infra/queue/job-queue.js';
 import { generateSecrets } from '../src/runbooks/secrets.js';
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
-import { BenchEngine } from './engine.js';
+import { BenchEngine, type DeploymentSummary } from './engine.js';
 
 export interface PhaseRunView {
   phaseKey: string;
@@ -28,6 +28,11 @@ export interface LabService {
   /** The worker-only process, when the service runs its workers apart (to measure their memory). */
   worker?: ChildProcess;
   deploy(phases?: string[], timeoutMs?: number): Promise<{ wallMs: number; id: string; phaseRuns: PhaseRunView[] }>;
+  /**
+   * Like deploy, but when the time is up the deployment is cancelled and what it got through is
+   * returned (wallMs undefined): the phases that finished still say what they cost.
+   */
+  deployWithin(phases: string[], timeoutMs: number): Promise<{ wallMs?: number; id: string; phaseRuns: PhaseRunView[] }>;
   /** Waits until the JIRA and Confluence queues are empty. */
   atlassianSettled(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -77,6 +82,19 @@ export async function startLabService(options: { computes: number; atlassian: bo
         const { wallMs, deployment } = await running.deploy('lab', 'openstack-liberty', timeoutMs, phases);
         const detail = await running.call<{ phaseRuns: PhaseRunView[] }>('GET', `/api/v1/deployments/${deployment.id}`);
         return { wallMs, id: deployment.id, phaseRuns: detail.phaseRuns };
+      },
+      async deployWithin(phases, timeoutMs) {
+        const posted = Date.now();
+        const created = await running.call<DeploymentSummary>('POST', '/api/v1/deployments', {
+          environment: 'lab',
+          runbook: 'openstack-liberty',
+          phases,
+        });
+        const finished = await running.waitFor(created.id, timeoutMs).catch(() => undefined);
+        if (!finished) await running.call('POST', `/api/v1/deployments/${created.id}/cancel`).catch(() => undefined);
+        else if (finished.status !== 'succeeded') throw new Error(`deployment ${created.id} ${finished.status}: ${finished.error ?? ''}`);
+        const detail = await running.call<{ phaseRuns: PhaseRunView[] }>('GET', `/api/v1/deployments/${created.id}`);
+        return { wallMs: finished ? Date.parse(finished.finishedAt!) - posted : undefined, id: created.id, phaseRuns: detail.phaseRuns };
       },
       async atlassianSettled(timeoutMs = 180_000) {
         const queue = running.app.get(JobQueue);

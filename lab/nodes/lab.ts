@@ -9,9 +9,10 @@ import { CommandRegistry, LabHost } from './lab-host.js';
 import { LabNode } from './lab-node.js';
 import { NodeShell } from './node-shell.js';
 import { attachHost, createCloud, registerOpenStackCommands, type Cloud } from './openstack/index.js';
+import { labManagementAddress, labManagementCidr, MAX_COMPUTE_NODES } from './lab-addressing.js';
 
 export interface LabOptions {
-  /** Compute nodes besides the controller (linux-node2…); default 1. */
+  /** Compute nodes besides the controller (linux-node2…); default 1, at most MAX_COMPUTE_NODES. */
   computeNodes?: number;
   /** OpenSSH public key line allowed to log in as root; a fresh ed25519 pair is made when omitted. */
   clientPublicKey?: string;
@@ -33,14 +34,16 @@ export interface Lab {
   cloud: Cloud;
   /** What the nodes reach over HTTP (the CentOS vault, image downloads); tests add mirrors to it. */
   internet: LabInternet;
+  /** The management network the nodes' addresses lie in (lab-addressing.ts). */
+  managementCidr: string;
   stop(): Promise<void>;
 }
 
 /** Start a controller (linux-node1.example.com, 192.168.56.11) and `computeNodes` computes, each a real SSH server on 127.0.0.1. */
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const computeNodes = options.computeNodes ?? 1;
-  if (!Number.isInteger(computeNodes) || computeNodes < 0 || computeNodes > 50) {
-    throw new Error(`computeNodes: must be an integer from 0 to 50, got ${computeNodes}`);
+  if (!Number.isInteger(computeNodes) || computeNodes < 0 || computeNodes > MAX_COMPUTE_NODES) {
+    throw new Error(`computeNodes: must be an integer from 0 to ${MAX_COMPUTE_NODES}, got ${computeNodes}`);
   }
   let clientPrivateKey: string | undefined;
   let clientPublicKey = options.clientPublicKey;
@@ -60,7 +63,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     { name: 'linux-node1.example.com', roles: ['controller'], ip: '192.168.56.11' },
   ];
   for (let i = 0; i < computeNodes; i++)
-    specs.push({ name: `linux-node${i + 2}.example.com`, roles: ['compute'], ip: `192.168.56.${12 + i}` });
+    specs.push({ name: `linux-node${i + 2}.example.com`, roles: ['compute'], ip: labManagementAddress(i) });
 
   const controls = new Map<string, LabNode>();
   const faults = new LabFaults(controls);
@@ -103,6 +106,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     hosts,
     cloud,
     internet,
+    managementCidr: labManagementCidr(computeNodes),
     stop: async () => {
       faults.clear();
       await Promise.all(labNodes.map((n) => n.stop()));

@@ -41,6 +41,8 @@ interface PhaseContext {
   failed: boolean;
   cancelled: boolean;
   transient?: SshError;
+  /** This job's last attempt: a transient SSH error (node unreachable) now fails the step with its reason. */
+  lastAttempt: boolean;
   mask: (text: string) => string;
 }
 
@@ -142,6 +144,7 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
         storiesWithWork: new Set(ledgerRows.filter((row) => hadWork(row.status)).map((row) => row.storyKey)),
         failed: false,
         cancelled: false,
+        lastAttempt: context.attemptsMade + 1 >= JOBS['deployments:run-phase'].options.attempts,
         mask: (text) => maskSecrets(text, values),
       };
 
@@ -159,12 +162,9 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
         if (controllers.size === 0) this.running.delete(deployment.id);
       }
 
-      if (phase.transient) {
-        const maxAttempts = JOBS['deployments:run-phase'].options.attempts;
-        // Let BullMQ retry the phase with backoff; the ledger makes the retry resume where this stopped.
-        if (context.attemptsMade + 1 < maxAttempts) throw phase.transient;
-        phase.failed = true;
-      }
+      // Let BullMQ retry the phase with backoff; the ledger makes the retry resume where this stopped.
+      // (On the last attempt recordError has already failed the step, saying why.)
+      if (phase.transient) throw phase.transient;
       const status = phase.cancelled ? 'cancelled' : phase.failed ? 'failed' : 'succeeded';
       const passed = this.passedStories(phase);
       if (status === 'succeeded')
@@ -191,16 +191,24 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
 
   private async runNodeSteps(phase: PhaseContext, nodeName: string, steps: PlannedStep[], context: JobContext): Promise<void> {
     const node = phase.environment.inventory.nodes.find((n) => n.name === nodeName)!;
-    let session: NodeSession | undefined;
-    for (const step of steps) {
+    const rowOf = (step: PlannedStep) => {
       const row = phase.ledger.get(`${nodeName}/${step.key}`);
       if (!row) throw new Error(`step ${step.key} on ${nodeName} is not in the ledger of phase ${phase.job.phaseKey}`);
+      return row;
+    };
+    const stopHere = () => phase.failed || phase.cancelled || phase.transient || phase.abort.signal.aborted || context.shutdown.aborted;
+    let session: NodeSession | undefined;
+    // The step the previous step's result already started (same commit), if any.
+    let prestarted: StepRunRecord | undefined;
+    for (const [index, step] of steps.entries()) {
+      const row = rowOf(step);
       if (isDoneStep(row.status)) continue;
-      if (phase.failed || phase.cancelled || phase.transient || phase.abort.signal.aborted || context.shutdown.aborted) {
+      if (!prestarted && stopHere()) {
         if (phase.abort.signal.aborted) phase.cancelled = true;
         return;
       }
-      const started = await this.markStarted(phase, row, step);
+      const started = prestarted ?? (await this.markStarted(phase, row, step));
+      prestarted = undefined;
       let outcome: StepOutcome;
       try {
         session ??= await this.executor.session(this.targetFor(phase.environment, node));
@@ -216,7 +224,11 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
         await this.recordError(phase, started, step, error);
         return;
       }
-      await this.recordOutcome(phase, started, step, outcome);
+      // The node's next step to run, started in the commit that records this one, when the runner
+      // goes on: same checks as at the top of the loop, made at the same point (before the write).
+      const nextStep = steps.slice(index + 1).find((s) => !isDoneStep(rowOf(s).status));
+      const next = outcome.status !== 'failed' && nextStep && !stopHere() ? { step: nextStep, row: rowOf(nextStep) } : undefined;
+      prestarted = await this.recordOutcome(phase, started, step, outcome, next);
       if (outcome.status === 'failed') return;
     }
   }
@@ -241,7 +253,8 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
 
   /** The row returned carries this attempt's own start, so its duration is the attempt's alone. */
   private async markStarted(phase: PhaseContext, row: StepRunRecord, step: PlannedStep): Promise<StepRunRecord> {
-    const started = await this.ledger.startStep(row.id);
+    const started = await this.ledger.startStep(row);
+    phase.ledger.set(`${step.node}/${step.key}`, started);
     this.publishLine(phase, step, 'status', `▶ ${step.title}`);
     return started;
   }
@@ -262,7 +275,14 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  private async recordOutcome(phase: PhaseContext, started: StepRunRecord, step: PlannedStep, outcome: StepOutcome): Promise<void> {
+  /** Returns the next step's row when `next` was started in the same commit. */
+  private async recordOutcome(
+    phase: PhaseContext,
+    started: StepRunRecord,
+    step: PlannedStep,
+    outcome: StepOutcome,
+    next?: { step: PlannedStep; row: StepRunRecord },
+  ): Promise<StepRunRecord | undefined> {
     const artifacts = outcome.artifacts.map((artifact) => ({
       kind: artifact.kind,
       name: artifact.name,
@@ -273,15 +293,24 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
     // Masked whole, then cut: a secret where the cut falls would otherwise keep its end visible.
     const stdout = tail(phase.mask(outcome.stdout));
     const stderr = tail(phase.mask(outcome.stderr));
-    // One transaction: the step's result and its evidence are written before the job moves on.
+    // One commit: the step's result and its evidence are written before the job moves on, with the
+    // start of the node's next step (one WAL flush per step instead of two).
     // PostgreSQL away: wait for it rather than fail the job, whose retry would run the step again on the host.
-    const fresh = await persistThroughOutage(
+    const { finished: fresh, next: nextStarted } = await persistThroughOutage(
       () =>
         this.ledger.finishStep(
           started,
-          { status: outcome.status, exitCode: outcome.exitCode, command: phase.mask(outcome.commands.join('\n')), stdout, stderr },
+          {
+            status: outcome.status,
+            exitCode: outcome.exitCode,
+            guard: outcome.guard === null ? null : phase.mask(outcome.guard),
+            command: outcome.commands.length === 0 ? null : phase.mask(outcome.commands.join('\n')),
+            stdout,
+            stderr,
+          },
           artifacts,
           phase.job.phaseKey,
+          next?.row,
         ),
       RESULT_PATIENCE_MS,
     );
@@ -289,12 +318,16 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
     observeStep(phase.job.phaseKey, fresh);
     this.publishLine(phase, step, 'status', `${outcome.status === 'failed' ? '✗' : '✓'} ${step.title}: ${outcome.status}`);
     if (outcome.status === 'failed') await this.failStep(phase, step, outcome.exitCode, `${stdout}${stderr}`);
+    if (!next || !nextStarted) return undefined;
+    phase.ledger.set(`${next.step.node}/${next.step.key}`, nextStarted);
+    this.publishLine(phase, next.step, 'status', `▶ ${next.step.title}`);
+    return nextStarted;
   }
 
   private async recordError(phase: PhaseContext, started: StepRunRecord, step: PlannedStep, error: unknown): Promise<void> {
     const message = phase.mask(error instanceof Error ? error.message : String(error));
     const cancelled = error instanceof SshError && error.code === 'cancelled';
-    const transient = error instanceof SshError && error.transient && !phase.abort.signal.aborted;
+    const transient = error instanceof SshError && error.transient && !phase.abort.signal.aborted && !phase.lastAttempt;
     const status = cancelled || phase.abort.signal.aborted ? 'cancelled' : transient ? 'pending' : 'failed';
     const fresh = await persistThroughOutage(() => this.ledger.stopStep(started, status, `${message}\n`), RESULT_PATIENCE_MS);
     phase.ledger.set(`${step.node}/${step.key}`, fresh);
@@ -308,7 +341,9 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
   private async failStep(phase: PhaseContext, step: PlannedStep, exitCode: number | null, output: string): Promise<void> {
     phase.failed = true;
     phase.storiesWithWork.add(step.storyKey);
-    const summary = `step "${step.title}" (${step.key}) failed on ${step.node}${exitCode === null ? '' : ` with exit code ${exitCode}`}`;
+    // Without an exit code the step never ran to the end (node unreachable, connection lost): the reason is the error itself.
+    const why = exitCode === null ? `: ${output.trim().split('\n')[0]}` : ` with exit code ${exitCode}`;
+    const summary = `step "${step.title}" (${step.key}) failed on ${step.node}${why}`;
     await this.ledger.explainFailure(phase.deployment.id, summary);
     await this.emit({
       ...this.base(phase),

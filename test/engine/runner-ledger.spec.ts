@@ -78,11 +78,17 @@ const deploy = (runbook: string) =>
 describe('the phase runner and its ledger', () => {
   it("writes each step's result to PostgreSQL before the next step starts", async () => {
     const seenBefore: Record<string, string> = {};
+    const runningWhileRun: Record<string, string> = {};
     let deploymentId = '';
     sessions.beforeRun = async (_node, script) => {
       const steps = await stepsByKey(t.db.prisma, deploymentId);
       const previous = [...steps.values()].filter((step) => step.status !== 'pending' && step.status !== 'running');
       seenBefore[script] = previous.map((step) => `${step.stepKey}:${step.status}`).join(',');
+      // The step on the host is the one the ledger has running (its start shares the previous step's commit).
+      runningWhileRun[script] = [...steps.values()]
+        .filter((step) => step.status === 'running')
+        .map((step) => `${step.stepKey}:${step.attempt}`)
+        .join(',');
     };
     const created = await deploy('sequence');
     deploymentId = created.id;
@@ -94,6 +100,16 @@ describe('the phase runner and its ledger', () => {
       'echo three': 'p-s1:changed,p-s2:changed',
       'echo four': 'p-s1:changed,p-s2:changed,p-s3:changed',
     });
+    expect(runningWhileRun).toEqual({ 'echo one': 'p-s1:1', 'echo two': 'p-s2:1', 'echo three': 'p-s3:1', 'echo four': 'p-s4:1' });
+    const attempts = await t.db.prisma.stepAttempt.findMany({ where: { deploymentId: created.id }, orderBy: { startedAt: 'asc' } });
+    expect(attempts.map((a) => [a.attempt, a.status, a.exitCode, a.finishedAt !== null])).toEqual(
+      Array.from({ length: 4 }, () => [1, 'changed', 0, true]),
+    );
+    // Each attempt finished before the next one started, and its duration is its own.
+    for (const [i, attempt] of attempts.entries()) {
+      if (i > 0) expect(attempt.startedAt.getTime()).toBeGreaterThanOrEqual(attempts[i - 1].finishedAt!.getTime());
+      expect(attempt.durationMs).toBe(attempt.finishedAt!.getTime() - attempt.startedAt.getTime());
+    }
     const steps = await stepsByKey(t.db.prisma, created.id);
     expect([...steps.values()].map((s) => [s.stepKey, s.status, s.attempt, s.stdout])).toEqual([
       ['p-s1', 'changed', 1, 'one\n'],

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@prisma/client';
 import type { PhaseRunStatus, StepRunStatus } from '../ledger-status.js';
@@ -21,7 +22,10 @@ export interface AdvanceDecision {
 export interface StepResult {
   status: StepRunStatus;
   exitCode: number | null;
-  command: string;
+  /** The guard that ran, apart from the command; null when the step has none. */
+  guard: string | null;
+  /** What ran apart from the guard; null when only the guard ran (the step was already done, or check mode). */
+  command: string | null;
   stdout: string;
   stderr: string;
 }
@@ -164,19 +168,16 @@ export class LedgerRepository {
   /**
    * A new attempt of a step starts now; the row returned carries this attempt's start time. The
    * attempt gets its own StepAttempt row: StepRun keeps only the latest, the report needs them all.
+   * One statement (one round trip, one commit): see writeStepChange.
    */
-  startStep(stepRunId: string): Promise<StepRunRecord> {
-    return this.prisma.$transaction(async (tx) => {
-      const startedAt = new Date();
-      const row = await tx.stepRun.update({
-        where: { id: stepRunId },
-        data: { status: 'running', attempt: { increment: 1 }, startedAt, finishedAt: null, exitCode: null, durationMs: null },
-      });
-      await tx.stepAttempt.create({
-        data: { stepRunId, deploymentId: row.deploymentId, attempt: row.attempt, node: row.node, status: 'running', startedAt },
-      });
-      return row;
-    });
+  async startStep(row: StepRunRecord): Promise<StepRunRecord> {
+    const { next } = await this.writeStepChange(undefined, row);
+    if (next) return next;
+    // The row moved on since the runner read it (a start whose answer an outage lost): start from what is there.
+    const current = await this.prisma.stepRun.findUnique({ where: { id: row.id } });
+    const again = current && (await this.writeStepChange(undefined, current)).next;
+    if (!again) throw new Error(`step run ${row.id} is gone or keeps changing; it was not started`);
+    return again;
   }
 
   /** Every attempt of the steps of a deployment, oldest first. */
@@ -184,27 +185,30 @@ export class LedgerRepository {
     return this.prisma.stepAttempt.findMany({ where: { deploymentId }, orderBy: [{ startedAt: 'asc' }, { attempt: 'asc' }] });
   }
 
-  /** The step's result and its evidence in one transaction; the duration is this attempt's own. */
-  async finishStep(started: StepRunRecord, result: StepResult, artifacts: NewArtifact[], phaseKey: string): Promise<StepRunRecord> {
+  /**
+   * The step's result and its evidence in one transaction; the duration is this attempt's own.
+   * With `next` (the node's next step, when the runner goes on) the same commit starts that step:
+   * the result is durable before the next step runs, as the ledger promises, and a step costs one
+   * commit (one WAL flush) instead of two. `next` is undefined in the answer when that step was no
+   * longer where the runner left it (then nothing of it was written).
+   */
+  async finishStep(
+    started: StepRunRecord,
+    result: StepResult,
+    artifacts: NewArtifact[],
+    phaseKey: string,
+    next?: StepRunRecord,
+  ): Promise<{ finished: StepRunRecord; next?: StepRunRecord }> {
     const finishedAt = new Date();
     const data = { ...result, finishedAt, durationMs: durationOf(started, finishedAt) };
-    const attempt = {
-      status: result.status,
-      exitCode: result.exitCode,
-      finishedAt,
-      firstErrorLine: result.status === 'failed' ? firstErrorLine(result.stderr, result.stdout) : null,
-    };
-    // The first attempt of a step has no earlier evidence to replace: without artifacts its result is
-    // the step's and the attempt's UPDATE in one commit, not a transaction of four statements (most
-    // steps; see BENCHMARKS.md). The attempt row must be finished too: the sprint review reads it.
+    // The first attempt of a step has no earlier evidence to replace: without artifacts the whole
+    // change is one statement (most steps).
     if (artifacts.length === 0 && started.attempt <= 1) {
-      const [fresh] = await this.prisma.$transaction([
-        this.prisma.stepRun.update({ where: { id: started.id }, data }),
-        this.finishAttempt(started, attempt),
-      ]);
-      return fresh;
+      const written = await this.writeStepChange({ started, data }, next);
+      return { finished: written.finished!, next: written.next };
     }
-    const [, , fresh] = await this.prisma.$transaction([
+    const startedAt = new Date();
+    const results = await this.prisma.$transaction([
       this.prisma.artifact.deleteMany({ where: { stepRunId: started.id } }),
       this.prisma.artifact.createMany({
         data: artifacts.map((artifact) => ({
@@ -216,13 +220,73 @@ export class LedgerRepository {
           node: started.node,
         })),
       }),
-      this.prisma.stepRun.update({
-        where: { id: started.id },
-        data,
-      }),
-      this.finishAttempt(started, attempt),
+      this.prisma.stepRun.update({ where: { id: started.id }, data }),
+      this.finishAttempt(started, attemptResult(data)),
+      ...(next
+        ? [
+            this.prisma.stepRun.updateMany({
+              where: { id: next.id, attempt: next.attempt },
+              data: { status: 'running', attempt: next.attempt + 1, startedAt, finishedAt: null, exitCode: null, durationMs: null },
+            }),
+            this.prisma.stepAttempt.create({
+              data: {
+                stepRunId: next.id,
+                deploymentId: next.deploymentId,
+                attempt: next.attempt + 1,
+                node: next.node,
+                status: 'running',
+                startedAt,
+              },
+            }),
+          ]
+        : []),
     ]);
-    return fresh;
+    return { finished: results[2] as StepRunRecord, next: next ? startedRow(next, startedAt) : undefined };
+  }
+
+  /**
+   * Finishes `finish.started` with `finish.data` and/or starts `next`, as ONE SQL statement (its
+   * data-modifying CTEs run together or not at all): one round trip and one commit, where the
+   * Prisma calls took a transaction each (BEGIN, two statements, COMMIT) and a WAL flush each.
+   * `next` starts only if its attempt is still the one the runner read, so a repeated call (a
+   * result written again after an outage) never starts it twice.
+   */
+  private async writeStepChange(
+    finish: { started: StepRunRecord; data: StepResult & { finishedAt: Date; durationMs: number | null } } | undefined,
+    next: StepRunRecord | undefined,
+  ): Promise<{ finished?: StepRunRecord; next?: StepRunRecord }> {
+    const startedAt = new Date();
+    const f = finish?.data;
+    const attempt = f ? attemptResult(f) : undefined;
+    // Timestamps travel as UTC text into Prisma's `timestamp(3)` columns (UTC without a zone).
+    const utc = (date: Date | undefined) => date?.toISOString() ?? null;
+    const rows = await this.prisma.$queryRaw<Array<{ finished: number; started: number }>>`
+      WITH finished AS (
+        UPDATE "StepRun" SET status = CAST(${f?.status ?? null}::text AS "StepRunStatus"), "exitCode" = ${f?.exitCode ?? null}::int,
+          command = ${f?.command ?? null}::text, stdout = ${f?.stdout ?? null}::text, stderr = ${f?.stderr ?? null}::text,
+          "finishedAt" = ${utc(f?.finishedAt)}::timestamptz AT TIME ZONE 'UTC', "durationMs" = ${f?.durationMs ?? null}::int
+        WHERE id = ${finish?.started.id ?? null}::text RETURNING id
+      ), finished_attempt AS (
+        UPDATE "StepAttempt" SET status = CAST(${attempt?.status ?? null}::text AS "StepRunStatus"), "exitCode" = ${attempt?.exitCode ?? null}::int,
+          "finishedAt" = ${utc(attempt?.finishedAt)}::timestamptz AT TIME ZONE 'UTC', "durationMs" = ${f?.durationMs ?? null}::int,
+          "firstErrorLine" = ${attempt?.firstErrorLine ?? null}::text
+        WHERE "stepRunId" = ${finish?.started.id ?? null}::text AND attempt = ${finish?.started.attempt ?? null}::int RETURNING id
+      ), next_run AS (
+        UPDATE "StepRun" SET status = 'running', attempt = attempt + 1, "startedAt" = ${utc(startedAt)}::timestamptz AT TIME ZONE 'UTC',
+          "finishedAt" = NULL, "exitCode" = NULL, "durationMs" = NULL
+        WHERE id = ${next?.id ?? null}::text AND attempt = ${next?.attempt ?? null}::int
+        RETURNING id, "deploymentId", attempt, node, "startedAt"
+      ), next_attempt AS (
+        INSERT INTO "StepAttempt" (id, "stepRunId", "deploymentId", attempt, node, status, "startedAt")
+        SELECT ${randomUUID()}::text, id, "deploymentId", attempt, node, 'running', "startedAt" FROM next_run RETURNING id
+      )
+      SELECT (SELECT count(*) FROM finished)::int AS finished, (SELECT count(*) FROM next_attempt)::int AS started`;
+    const [{ finished, started }] = rows;
+    if (finish && finished !== 1) throw new Error(`step run ${finish.started.id} is gone; its result was not recorded`);
+    return {
+      finished: finish ? { ...finish.started, ...finish.data } : undefined,
+      next: next && started === 1 ? startedRow(next, startedAt) : undefined,
+    };
   }
 
   /** A step that could not run to an end (connection lost, cancelled, executor error). */
@@ -261,6 +325,21 @@ export class LedgerRepository {
   countOpenSteps(phaseRunId: string, storyKey: string): Promise<number> {
     return this.prisma.stepRun.count({ where: { phaseRunId, storyKey, status: { in: [...OPEN_STEP] } } });
   }
+}
+
+/** A step run row as the start of its next attempt leaves it. */
+function startedRow(row: StepRunRecord, startedAt: Date): StepRunRecord {
+  return { ...row, status: 'running', attempt: row.attempt + 1, startedAt, finishedAt: null, exitCode: null, durationMs: null };
+}
+
+/** What an attempt's row records of the step's result. */
+function attemptResult(data: StepResult & { finishedAt: Date }) {
+  return {
+    status: data.status,
+    exitCode: data.exitCode,
+    finishedAt: data.finishedAt,
+    firstErrorLine: data.status === 'failed' ? firstErrorLine(data.stderr, data.stdout) : null,
+  };
 }
 
 function durationOf(started: StepRunRecord, finishedAt: Date): number | null {
