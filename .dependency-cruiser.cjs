@@ -73,9 +73,9 @@ module.exports = {
     {
       name: 'cli-talks-http-only',
       severity: 'error',
-      comment: 'The opsprint CLI reaches the service through its REST API only; it shares the argument parser and nothing else.',
+      comment: 'The opsprint CLI reaches the service through its REST API only; it shares the argument parser and the duration and timestamp formats, nothing else.',
       from: { path: '^src/cli/' },
-      to: { path: '^(src|lab)/', pathNot: '^src/(cli/|common/(command-line|format-duration)\\.ts$)' },
+      to: { path: '^(src|lab)/', pathNot: '^src/(cli/|common/(command-line|format-duration|format-timestamp)\\.ts$)' },
     },
   ],
   options: {

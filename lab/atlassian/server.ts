@@ -4,6 +4,7 @@ import { createConfluenceSandbox, type ConfluenceSandbox, type FaultRule } from 
 import { DEFAULT_USERS, readBody, sendError, type SandboxUser } from './http.js';
 import { createJiraSandbox, type JiraSandbox } from './jira/jira-sandbox.js';
 import type { FaultOptions } from './jira/faults.js';
+import type { FieldDetails } from './jira/fields.js';
 import type { Workflow } from './jira/workflow.js';
 
 export interface AtlassianSandboxOptions {
@@ -12,7 +13,7 @@ export interface AtlassianSandboxOptions {
   users?: SandboxUser[];
   faults?: { jira?: FaultOptions; confluence?: FaultRule[] };
   /** Cloud (default) or Server (Data Center); a workflow other than the Scrum one with Blocked and Ready to Deploy. */
-  jira?: { deploymentType?: 'Cloud' | 'Server'; workflow?: Workflow };
+  jira?: { deploymentType?: 'Cloud' | 'Server'; workflow?: Workflow; customFields?: FieldDetails[] };
   confluence?: { spaces?: string[] };
 }
 
@@ -37,6 +38,7 @@ export async function startAtlassianSandbox(options: AtlassianSandboxOptions = {
     faults: options.faults?.jira,
     deploymentType: options.jira?.deploymentType,
     workflow: options.jira?.workflow,
+    customFields: options.jira?.customFields,
   });
   const users = options.users ?? DEFAULT_USERS;
   const confluence = createConfluenceSandbox({

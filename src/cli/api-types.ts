@@ -54,6 +54,7 @@ export interface StepOutputView {
   title: string;
   node: string;
   status: StepStatus;
+  guard: string | null;
   command: string | null;
   stdout: string | null;
   stderr: string | null;

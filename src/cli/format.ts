@@ -2,6 +2,8 @@ import { styleText } from 'node:util';
 
 /** One duration format with the Confluence pages, the dashboard and the reviews. */
 export { formatDuration } from '../common/format-duration.js';
+/** One timestamp format with them too: "2026-12-02 05:01:07 UTC". */
+export { formatTimestamp } from '../common/format-timestamp.js';
 
 export function elapsed(from: string | null, to: string | null, now = Date.now()): number | undefined {
   if (!from) return undefined;
@@ -17,6 +19,14 @@ export function formatTable(header: string[], rows: string[][]): string {
       .join('  ')
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
+}
+
+/**
+ * A step's guard and command, labelled apart as on the Confluence page: the guard decides whether
+ * the step was already done, the command is what changed the host. Empty when neither ran.
+ */
+export function stepCommands(output: { guard: string | null; command: string | null }): string {
+  return [output.guard ? `# guard\n$ ${output.guard}\n` : '', output.command ? `# command\n$ ${output.command}\n` : ''].join('');
 }
 
 export function progressBar(done: number, total: number, width = 20): string {

@@ -1,6 +1,21 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  Validate,
+  type ValidationArguments,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+  validateSync,
+} from 'class-validator';
+import { parsePublicUrl } from './public-url.js';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
@@ -11,6 +26,24 @@ const toBool = ({ value }: { value: unknown }) =>
       : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase())
         ? false
         : value;
+
+/** PUBLIC_URL is a plain http(s) URL; the message is parsePublicUrl's one line without its "PUBLIC_URL: " prefix. */
+@ValidatorConstraint({ name: 'publicUrl' })
+class PublicUrlRule implements ValidatorConstraintInterface {
+  private problem = '';
+  validate(value: unknown): boolean {
+    try {
+      parsePublicUrl(String(value));
+      return true;
+    } catch (error) {
+      this.problem = (error as Error).message.replace(/^PUBLIC_URL: /, '');
+      return false;
+    }
+  }
+  defaultMessage(_args: ValidationArguments): string {
+    return this.problem;
+  }
+}
 
 /**
  * Every setting the service reads from the environment, validated once at start-up.
@@ -36,6 +69,15 @@ export class AppConfig {
   /** Address the HTTP server listens on: 0.0.0.0 = every IPv4 interface, 127.0.0.1 = this machine only. */
   @Matches(/^[A-Za-z0-9.:_-]{1,253}$/, { message: 'HOST must be an IP address or a host name' })
   HOST: string = '0.0.0.0';
+
+  /**
+   * Where people open the service (e.g. https://opsprint.example.com): links to dashboard pages in
+   * Confluence and JIRA are built on it; unset → those show the deployment id without a link.
+   */
+  @IsOptional()
+  @IsString()
+  @Validate(PublicUrlRule)
+  PUBLIC_URL?: string;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
@@ -116,6 +158,24 @@ export class AppConfig {
   })
   METRICS_ALLOW_NETWORKS?: string;
 
+  /**
+   * Which proxies in front of the service to believe about the client's address (X-Forwarded-For),
+   * as Express's `trust proxy` takes it: a hop count (`1`), or addresses / CIDR networks / the names
+   * `loopback`, `linklocal`, `uniquelocal`, comma-separated. Unset: no proxy is trusted and the TCP
+   * peer is the client, so a caller cannot dodge the per-source limits by sending the header itself.
+   * Behind a reverse proxy, set it: otherwise every client shares the proxy's address and one
+   * guesser blocks everybody.
+   */
+  @IsOptional()
+  @Matches(
+    /^\s*(\d{1,2}|(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/\d{1,3})?))*)\s*$/,
+    {
+      message:
+        'TRUST_PROXY must be a hop count (e.g. 1) or addresses, CIDR networks, loopback, linklocal or uniquelocal separated by commas',
+    },
+  )
+  TRUST_PROXY?: string;
+
   /** Prefix of every Redis key (BullMQ queues, log channels), so several installations can share one Redis. */
   @IsString()
   @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'QUEUE_PREFIX may hold letters, digits, ":", "_" and "-" only' })
@@ -188,9 +248,11 @@ const APP_CONFIG_KEYS = [
   'RECONCILE_INTERVAL_MS',
   'QUEUE_PREFIX',
   'METRICS_ALLOW_NETWORKS',
+  'TRUST_PROXY',
   'AUTH_FAILURES_PER_MINUTE',
   'WEBHOOK_FAILURES_PER_MINUTE',
   'SSE_STREAMS_PER_TOKEN',
+  'PUBLIC_URL',
 ] as const satisfies readonly (keyof AppConfig)[];
 
 /** Reads and validates the environment; throws ConfigError with one line per bad value. */

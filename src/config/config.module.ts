@@ -1,8 +1,9 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { defaultRunbookCatalog, RunbookCatalog } from '../runbooks/catalog.js';
+import { PublicLinks } from './public-url.js';
 import { Runtime } from './runtime.js';
 
-/** The runtime decided before Nest started, and the runbooks this process can run. */
+/** The runtime decided before Nest started, the runbooks this process can run, and links under PUBLIC_URL. */
 @Global()
 @Module({})
 export class ConfigModule {
@@ -12,8 +13,9 @@ export class ConfigModule {
       providers: [
         { provide: Runtime, useValue: runtime },
         { provide: RunbookCatalog, useValue: runtime.catalog ?? defaultRunbookCatalog() },
+        PublicLinks,
       ],
-      exports: [Runtime, RunbookCatalog],
+      exports: [Runtime, RunbookCatalog, PublicLinks],
     };
   }
 }

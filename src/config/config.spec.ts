@@ -31,6 +31,17 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads how long an unsettled webhook claim is taken for a live handler (default 60 s, 1 s to an hour)', () => {
+    const jira = { JIRA_BASE_URL: 'https://acme.atlassian.net', JIRA_EMAIL: 'a@b.c', JIRA_API_TOKEN: 't', JIRA_PROJECT_KEY: 'OPS' };
+    expect(loadConfig(jira).jira?.webhookClaimTimeoutSeconds).toBe(60);
+    expect(loadConfig({ ...jira, JIRA_WEBHOOK_CLAIM_TIMEOUT_SECONDS: '5' }).jira?.webhookClaimTimeoutSeconds).toBe(5);
+    for (const bad of ['0', '2.5', 'later', '7200']) {
+      expect(() => loadConfig({ ...jira, JIRA_WEBHOOK_CLAIM_TIMEOUT_SECONDS: bad })).toThrow(
+        `JIRA_WEBHOOK_CLAIM_TIMEOUT_SECONDS: expected a whole number of seconds from 1 to 3600, got "${bad}"`,
+      );
+    }
+  });
+
   it('names every bad value of every setting on its own line, not only the first', () => {
     let error: unknown;
     try {

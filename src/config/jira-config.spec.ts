@@ -20,6 +20,7 @@ describe('loadJiraConfig', () => {
       triggerStatus: 'Ready to Deploy',
       webhookSecret: null,
       webhookMaxAgeSeconds: 300,
+      webhookClaimTimeoutSeconds: 60,
       epicLinkField: null,
     });
     expect(config.baseUrl.href).toBe('https://acme.atlassian.net/');

@@ -19,6 +19,11 @@ export abstract class JiraConfig {
   abstract readonly webhookSecret: string | null;
   /** A signed delivery whose `timestamp` is further than this from now (either way: clock skew) is refused as a replay. */
   abstract readonly webhookMaxAgeSeconds: number;
+  /**
+   * A delivery claimed but still unsettled after this long was being handled by a process that died
+   * (kill -9, crash): JIRA's retry of it takes the claim over instead of being answered as a duplicate.
+   */
+  abstract readonly webhookClaimTimeoutSeconds: number;
   /** Set by JIRA_FLAVOR; null: the gateway asks the server (`GET /rest/api/2/serverInfo`, `deploymentType`). */
   abstract readonly flavor: JiraFlavor | null;
   abstract readonly sprintMode: JiraSprintMode;
@@ -66,6 +71,7 @@ export function loadJiraConfig(env: NodeJS.ProcessEnv): JiraConfig | null {
     boardId: problems.take(() => parseBoardId(env.JIRA_BOARD_ID)),
     webhookSecret: env.JIRA_WEBHOOK_SECRET?.length ? env.JIRA_WEBHOOK_SECRET : null,
     webhookMaxAgeSeconds: problems.take(() => parseWebhookMaxAge(env.JIRA_WEBHOOK_MAX_AGE_SECONDS)),
+    webhookClaimTimeoutSeconds: problems.take(() => parseWebhookClaimTimeout(env.JIRA_WEBHOOK_CLAIM_TIMEOUT_SECONDS)),
     flavor: problems.take(() => parseFlavor(env.JIRA_FLAVOR)),
     sprintMode: problems.take(() => parseSprintMode(env.JIRA_SPRINT_MODE, env.JIRA_BOARD_ID)),
     sprintDays: problems.take(() => parseSprintDays(env.JIRA_SPRINT_DAYS)),
@@ -83,6 +89,15 @@ function parseWebhookMaxAge(raw: string | undefined): number {
   const value = Number(raw.trim());
   if (!Number.isInteger(value) || value < 30 || value > 86_400) {
     throw new Error(`JIRA_WEBHOOK_MAX_AGE_SECONDS: expected a whole number of seconds from 30 to 86400, got "${raw}"`);
+  }
+  return value;
+}
+
+function parseWebhookClaimTimeout(raw: string | undefined): number {
+  if (!raw?.trim()) return 60;
+  const value = Number(raw.trim());
+  if (!Number.isInteger(value) || value < 1 || value > 3600) {
+    throw new Error(`JIRA_WEBHOOK_CLAIM_TIMEOUT_SECONDS: expected a whole number of seconds from 1 to 3600, got "${raw}"`);
   }
   return value;
 }

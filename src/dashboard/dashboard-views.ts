@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Eta } from 'eta';
 import { dashboardDir } from './dashboard-files.js';
-import { formatCount, formatDuration, formatMinute, formatTime, statusClass } from './format.js';
+import { formatCount, formatDuration, statusClass, timeElement } from './format.js';
 
 /**
  * Eta templates (src/dashboard/views): every `<%= %>` is HTML-escaped; `<%~ %>` (raw) is used
- * only for markup we made ourselves (server-rendered SVG charts, nested templates).
+ * only for markup we made ourselves (server-rendered SVG charts, nested templates, `fmt.time`'s `<time>`).
  */
 @Injectable()
 export class DashboardViews {
@@ -14,7 +14,7 @@ export class DashboardViews {
   render(template: string, data: Record<string, unknown>): string {
     return this.eta.render(template, {
       ...data,
-      fmt: { duration: formatDuration, time: formatTime, minute: formatMinute, status: statusClass, count: formatCount },
+      fmt: { duration: formatDuration, time: timeElement, status: statusClass, count: formatCount },
     });
   }
 }

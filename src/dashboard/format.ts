@@ -1,19 +1,17 @@
-/** One format for durations and times everywhere on the dashboard (UTC, to the second). */
+import { formatTimestamp, timestampIso } from '../common/format-timestamp.js';
+
+/** One format for durations and times everywhere on the dashboard, shared with the pages and the CLI. */
 export { formatDuration } from '../common/format-duration.js';
 
-/** To the minute, for table cells: the page says once that times are UTC. */
-export function formatMinute(value: Date | string | null | undefined): string {
-  if (!value) return '—';
-  const date = typeof value === 'string' ? new Date(value) : value;
-  return date.toISOString().slice(0, 16).replace('T', ' ');
+/**
+ * A time as HTML: the one human format ("2026-12-02 05:01:07 UTC") in a `<time>` element whose
+ * `datetime` holds the ISO 8601 instant the API answers. Built from a Date only (digits and
+ * punctuation), so the template prints it raw; "—" when unknown.
+ */
+export function timeElement(value: Date | string | null | undefined): string {
+  const iso = timestampIso(value);
+  return iso ? `<time datetime="${iso}">${formatTimestamp(value)}</time>` : '—';
 }
-
-export function formatTime(value: Date | string | null | undefined): string {
-  if (!value) return '—';
-  const date = typeof value === 'string' ? new Date(value) : value;
-  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
-
 /** A CSS class per status family, so a lozenge reads the same on every page. */
 export function statusClass(status: string | null | undefined): string {
   switch (status) {

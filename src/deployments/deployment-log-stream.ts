@@ -2,25 +2,27 @@ import { Injectable, type MessageEvent } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { NotFoundError } from '../common/errors.js';
 import { EnvironmentsService } from '../environments/environments.service.js';
-import { DeploymentSignals, type LogLine } from '../infra/signals/deployment-signals.js';
+import type { LogLine } from '../infra/signals/deployment-signals.js';
 import { isFinalDeployment } from '../persistence/ledger-status.js';
 import { DeploymentRepository } from '../persistence/repositories/deployment.repository.js';
 import { maskSecrets } from '../runbooks/secrets.js';
+import { DeploymentLogHub, type LogEnd } from './deployment-log-hub.js';
 
-const POLL_MS = 1000;
 const lineKey = (line: LogLine) => `${line.stream}|${line.phaseKey}|${line.node}|${line.stepKey}|${line.line}`;
 
 /**
  * A deployment's log as Server-Sent Events: a `deployment` event with the current status, the
  * status lines of the steps already finished (from the ledger, so a late client sees progress),
  * then live lines (default `message` events, data = LogLine JSON), and an `end` event once the
- * deployment has finished. Live lines are masked again here: a second line of defence.
+ * deployment has finished. Live lines and the end come from the process's one shared subscription
+ * per deployment (DeploymentLogHub); the replay is read once per stream. Live lines are masked
+ * again here: a second line of defence.
  */
 @Injectable()
 export class DeploymentLogStream {
   constructor(
     private readonly deployments: DeploymentRepository,
-    private readonly signals: DeploymentSignals,
+    private readonly hub: DeploymentLogHub,
     private readonly environments: EnvironmentsService,
   ) {}
 
@@ -35,47 +37,45 @@ export class DeploymentLogStream {
 
     return new Observable<MessageEvent>((subscriber) => {
       let closed = false;
-      let stopLive: (() => Promise<void>) | undefined;
-      let timer: NodeJS.Timeout | undefined;
-      let checking = false;
-      // Lines arriving while the ledger is replayed wait, so the order stays ledger first, then live.
-      let pending: LogLine[] | undefined = [];
+      let detach: (() => void) | undefined;
+      // What the hub delivers while the ledger is replayed waits, so the order stays ledger first, then live.
+      let pending: ({ line: LogLine } | { end: LogEnd })[] | undefined = [];
       const send = (line: LogLine) => subscriber.next({ data: mask(line) });
-
-      const checkFinished = async () => {
-        if (checking || closed) return;
-        checking = true;
-        try {
-          const current = await this.deployments.find(deploymentId);
-          if (!current || isFinalDeployment(current.status)) {
-            subscriber.next({ type: 'end', data: { status: current?.status ?? 'deleted', error: current?.error ?? null } });
-            subscriber.complete();
-          }
-        } finally {
-          checking = false;
-        }
+      const finish = (end: LogEnd) => {
+        subscriber.next({ type: 'end', data: end });
+        subscriber.complete();
       };
 
       const start = async () => {
-        stopLive = await this.signals.onLog(deploymentId, (line) => (pending ? pending.push(line) : send(line)));
-        if (closed) return stopLive();
+        // A finished deployment needs no live feed: its ledger is complete.
+        const final = isFinalDeployment(deployment.status);
+        if (!final) {
+          detach = await this.hub.attach(deploymentId, {
+            line: (line) => (pending ? pending.push({ line }) : send(line)),
+            end: (end) => (pending ? pending.push({ end }) : finish(end)),
+            close: () => subscriber.complete(),
+          });
+          if (closed) return detach();
+        }
         subscriber.next({ type: 'deployment', data: { id: deploymentId, status: deployment.status } });
         const replayed = await this.finishedStepLines(deploymentId);
+        if (closed) return;
         replayed.forEach(send);
+        if (final) return finish({ status: deployment.status, error: deployment.error ?? null });
         // A step that finished during the replay is both in the ledger and in the live buffer.
         const seen = new Set(replayed.map(lineKey));
         const waiting = pending ?? [];
         pending = undefined;
-        waiting.filter((line) => !seen.has(lineKey(line))).forEach(send);
-        timer = setInterval(() => checkFinished().catch((error) => subscriber.error(error)), POLL_MS);
-        await checkFinished();
+        for (const item of waiting) {
+          if ('end' in item) return finish(item.end);
+          if (!seen.has(lineKey(item.line))) send(item.line);
+        }
       };
       start().catch((error) => subscriber.error(error));
 
       return () => {
         closed = true;
-        clearInterval(timer);
-        stopLive?.().catch(() => undefined);
+        detach?.();
       };
     });
   }

@@ -80,6 +80,7 @@ export class DeploymentsService {
             kind: step.kind,
             title: step.title,
             command: step.run ? mask(step.run) : null,
+            guard: step.guard ? mask(step.guard) : null,
           })),
         })),
         audit: { actor: input.requester, detail: { environment: environment.name, trigger: input.trigger, phases, dryRun } },
@@ -96,6 +97,11 @@ export class DeploymentsService {
       throw error;
     }
     return this.get(deploymentId);
+  }
+
+  /** The deployment already created for this JIRA transition (by a request whose answer was lost), if any. */
+  async findByJiraTrigger(jiraTrigger: { issueKey: string; transitionedAt: Date }): Promise<string | null> {
+    return this.deployments.findByJiraTrigger(jiraTrigger.issueKey, jiraTrigger.transitionedAt);
   }
 
   async list(filter: { environment?: string; status?: DeploymentStatus; limit?: number } = {}) {

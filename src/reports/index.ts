@@ -11,7 +11,7 @@ export type { ChangeFailureRate, DeploymentFrequency, DoraKeys, Incident, LeadTi
 export type { FailureLine, RecoverySummary, RetryLine } from './review/failures.js';
 export { formatDuration } from './review/format-duration.js';
 export type { RetroPrompt, RetroPromptKind } from './review/retrospective.js';
-export type { EpicLine, EpicSummary, ScopeSummary, StoryLine, StoryTally } from './review/scope.js';
+export { countingNote, type EpicLine, type EpicSummary, type ScopeSummary, type StoryLine, type StoryTally } from './review/scope.js';
 export { buildSprintReport, type SprintReport, type SprintReportOptions } from './review/sprint-report.js';
 export type { SprintWindow } from './review/sprint-window.js';
 export type { DeploymentTimeline, TimelineBar } from './review/timeline.js';

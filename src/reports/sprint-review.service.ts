@@ -1,7 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { ConflictError, NotFoundError } from '../common/errors.js';
+import { ConflictError, NotFoundError, ServiceUnavailableError } from '../common/errors.js';
 import { ConfluenceConfig, confluenceSite } from '../config/confluence-config.js';
 import { JiraConfig } from '../config/jira-config.js';
+import { PublicLinks } from '../config/public-url.js';
+import { isTransient } from '../integrations/http/http-error.js';
 import { ConfluenceGateway } from '../integrations/confluence/confluence.gateway.js';
 import { sha256 } from '../integrations/confluence/content-hash.js';
 import { ConfluencePageRepository } from '../persistence/repositories/confluence-page.repository.js';
@@ -10,14 +12,14 @@ import { EnvironmentRepository } from '../persistence/repositories/environment.r
 import { JiraLinkRepository } from '../persistence/repositories/jira-link.repository.js';
 import { SprintRepository } from '../persistence/repositories/sprint.repository.js';
 import { StoryStatusRepository } from '../persistence/repositories/story-status.repository.js';
-import { renderBurndownPng, renderPhaseTimelinePng } from './charts/index.js';
 import { type SprintInputLookups, toSprintInput } from './load/sprint-input.js';
-import { BURNDOWN_PNG, buildReviewPage, reviewPageTitle, TIMELINE_PNG } from './publish/review-page.js';
+import { chartsOf, reviewAttachments } from './publish/review-attachments.js';
+import { buildReviewPage, reviewPageTitle } from './publish/review-page.js';
 import type { ConfluencePageVersion } from './model/deployment-record.js';
 import type { SprintState } from './model/sprint.js';
 import type { SprintInput } from './model/sprint-input.js';
 import { buildSprintReport, type SprintReport } from './review/sprint-report.js';
-import { SprintsService } from './sprints.service.js';
+import { type BoardUnreachable, SprintsService } from './sprints.service.js';
 
 /** A sprint in a list: what it is, where it comes from, how much ran in it, and its review page. */
 export interface SprintSummaryView {
@@ -71,6 +73,7 @@ export class SprintReviewService {
     @Inject(ConfluenceConfig)
     private readonly confluenceConfig?: Pick<ConfluenceConfig, 'baseUrl' | 'spaceKey' | 'parentPageId'>,
     @Optional() @Inject(JiraConfig) private readonly jiraConfig?: Pick<JiraConfig, 'baseUrl'>,
+    @Optional() private readonly publicLinks?: PublicLinks,
   ) {}
 
   /** Whether `publish` can work (Confluence is configured). */
@@ -83,8 +86,15 @@ export class SprintReviewService {
    * configured, publishes its review. What the API's close route and the end-of-sprint schedule call.
    */
   async end(sprintId: string, actor: string): Promise<{ sprint: SprintSummaryView; review: PublishedReview | null }> {
-    await this.sprintsService.close(sprintId, actor);
-    const review = this.canPublish ? await this.publish(sprintId) : null;
+    const closed = await this.sprintsService.close(sprintId, actor);
+    const review = this.canPublish
+      ? await this.publish(sprintId).catch((error: unknown) => {
+          if (!(error instanceof ServiceUnavailableError)) throw error;
+          throw new ServiceUnavailableError(
+            `sprint ${closed.name} is closed, but its review was not published: ${error.message}; publish it with POST /api/v1/sprints/${sprintId}/publish`,
+          );
+        })
+      : null;
     return { sprint: await this.summary(sprintId), review };
   }
 
@@ -95,6 +105,17 @@ export class SprintReviewService {
    * the charts are uploaded again (a new attachment version) only when the page changed.
    */
   async publish(sprintId: string, now: Date = new Date()): Promise<PublishedReview> {
+    try {
+      return await this.publishPage(sprintId, now);
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      throw new ServiceUnavailableError(
+        `Confluence unreachable: the review of sprint ${sprintId} was not published (${(error as Error).message})`,
+      );
+    }
+  }
+
+  private async publishPage(sprintId: string, now: Date): Promise<PublishedReview> {
     if (!this.confluence || !this.confluenceConfig) {
       throw new ConflictError('Confluence is not configured (CONFLUENCE_BASE_URL): the sprint review cannot be published');
     }
@@ -104,9 +125,14 @@ export class SprintReviewService {
     const environmentId = data.environmentId ?? data.deployments.at(-1)?.environment.id ?? null;
     const root = environmentId ? await this.pages.find(environmentId, 'root', confluenceSite(this.confluenceConfig)) : null;
     const parentId = root?.pageId ?? this.confluenceConfig.parentPageId;
-    const charts = { burndown: true, timeline: report.timelines.length > 0 };
+    const charted = reviewAttachments(report);
+    const charts = chartsOf(charted);
     const title = reviewPageTitle(report.sprint.name);
-    const body = buildReviewPage(report, { jiraBaseUrl: this.jiraConfig?.baseUrl.toString().replace(/\/+$/, ''), charts });
+    const body = buildReviewPage(report, {
+      jiraBaseUrl: this.jiraConfig?.baseUrl.toString().replace(/\/+$/, ''),
+      deploymentUrl: (id) => this.publicLinks?.deployment(id),
+      charts,
+    });
 
     const space = this.confluenceConfig.spaceKey;
     const existing =
@@ -129,13 +155,9 @@ export class SprintReviewService {
     }
     const attachments: string[] = [];
     const have = action === 'unchanged' ? new Set((await this.confluence.attachments(page.id)).map((a) => a.title)) : new Set<string>();
-    if (charts.burndown) {
-      if (!have.has(BURNDOWN_PNG)) await this.confluence.putAttachment(page.id, BURNDOWN_PNG, renderBurndownPng(report, {}, 2));
-      attachments.push(BURNDOWN_PNG);
-    }
-    if (charts.timeline) {
-      if (!have.has(TIMELINE_PNG)) await this.confluence.putAttachment(page.id, TIMELINE_PNG, renderPhaseTimelinePng(report, {}, 2));
-      attachments.push(TIMELINE_PNG);
+    for (const chart of charted) {
+      if (!have.has(chart.filename)) await this.confluence.putAttachment(page.id, chart.filename, chart.png);
+      attachments.push(chart.filename);
     }
     await this.sprints.setReviewPage(sprintId, { pageId: page.id, url: page.url, version: page.version, publishedAt: new Date() });
     await this.audit.record('sprint-review', 'sprint.review.published', sprintId, {
@@ -175,6 +197,11 @@ export class SprintReviewService {
     const found = (await this.listSprints()).find((sprint) => sprint.id === sprintId);
     if (!found) throw new NotFoundError(`sprint ${sprintId} does not exist`);
     return found;
+  }
+
+  /** Why the JIRA board could not be read at the last try, and when the stored sprints were read (null: it could). */
+  boardUnreachable(): Promise<BoardUnreachable | null> {
+    return this.sprintsService.boardUnreachable();
   }
 
   /** The sprint review as of `now` (a closed sprint: as of its close). */

@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { ConflictError, InputError, NotFoundError } from '../common/errors.js';
+import { ConflictError, InputError, NotFoundError, ServiceUnavailableError } from '../common/errors.js';
 import { JiraConfig } from '../config/jira-config.js';
+import { AtlassianHttpError, AtlassianNetworkError, isTransient } from '../integrations/http/http-error.js';
 import { JiraGateway } from '../integrations/jira/jira.gateway.js';
 import { epicEntityKey, labelValue, storyEntityKey } from '../integrations/jira/jira-labels.js';
 import { isOpsprintSprintOf } from '../integrations/jira/sprint-placement.js';
 import type { JiraIssue, JiraSprint } from '../integrations/jira/jira.types.js';
+import { storyPointFieldIds, storyPointsOf } from '../integrations/jira/story-points.js';
 import { JiraSprintLifecycle } from '../integrations/jira/sprint-lifecycle.service.js';
 import type { SprintRecord } from '../persistence/records.js';
 import { AuditRepository } from '../persistence/repositories/audit.repository.js';
@@ -19,6 +21,28 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long a read of the JIRA board stays fresh for listing and reports (a close or publish always reads it again). */
 const BOARD_FRESH_MS = 30_000;
 const ISSUE_FIELDS = ['summary', 'status', 'labels', 'parent', 'issuetype'];
+
+/** The JIRA board could not be read: pages and answers show the sprints as last read. */
+export interface BoardUnreachable {
+  /** What JIRA answered, or the connection error (no secret: the gateway's messages carry none). */
+  reason: string;
+  /** When the stored sprints were last read from the board (null: never). */
+  dataFrom: Date | null;
+}
+
+/** JIRA answered an error or could not be reached at all. */
+const isAtlassianFailure = (error: unknown): error is Error =>
+  error instanceof AtlassianHttpError || error instanceof AtlassianNetworkError;
+
+/** A sprint change that needs JIRA, refused with 503 (try again) when JIRA cannot be reached, is down or rate limits. */
+async function unavailableWhenJiraFails<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!isTransient(error)) throw error;
+    throw new ServiceUnavailableError(`JIRA unreachable: ${what} (${(error as Error).message}); try again when JIRA answers`);
+  }
+}
 
 export interface CreateSprintInput {
   name: string;
@@ -45,6 +69,9 @@ export class SprintsService {
   private readonly logger = new Logger('Sprints');
   private boardReadAt = 0;
   private boardRead: Promise<void> | null = null;
+  private pointFields: Promise<string[]> | null = null;
+  /** Why the last read of the board failed; null after a read that worked. */
+  private boardFailure: string | null = null;
 
   constructor(
     private readonly sprints: SprintRepository,
@@ -124,9 +151,12 @@ export class SprintsService {
     let sprint = await this.get(id);
     if (sprint.source === 'jira' && sprint.jiraSprintId !== null) {
       if (!this.lifecycle || !this.jira) throw new ConflictError(`sprint ${sprint.name} lives in JIRA, and JIRA is not configured`);
-      await this.readSprint(await this.jira.getSprint(sprint.jiraSprintId));
-      const closed = await this.lifecycle.close(sprint.jiraSprintId);
-      sprint = await this.readSprint(closed);
+      const { jira, lifecycle } = this;
+      const jiraSprintId = sprint.jiraSprintId;
+      sprint = await unavailableWhenJiraFails(`sprint ${sprint.name} cannot be closed now`, async () => {
+        await this.readSprint(await jira.getSprint(jiraSprintId));
+        return this.readSprint(await lifecycle.close(jiraSprintId));
+      });
     } else {
       if (sprint.state === 'future') throw new ConflictError(`sprint ${sprint.name} has not started: only an active sprint can be closed`);
       if (sprint.state === 'active') {
@@ -147,7 +177,11 @@ export class SprintsService {
     if (sprint.state === 'closed') throw new ConflictError(`sprint ${sprint.name} is closed`);
     if (sprint.source === 'jira' && sprint.jiraSprintId !== null) {
       if (!this.lifecycle) throw new ConflictError(`sprint ${sprint.name} lives in JIRA, and JIRA is not configured`);
-      sprint = await this.readSprint(await this.lifecycle.start(sprint.jiraSprintId));
+      const { lifecycle } = this;
+      const jiraSprintId = sprint.jiraSprintId;
+      sprint = await unavailableWhenJiraFails(`sprint ${sprint.name} cannot be started now`, async () =>
+        this.readSprint(await lifecycle.start(jiraSprintId)),
+      );
     } else if (sprint.state === 'future') {
       const now = new Date();
       const length = sprint.endAt.getTime() - sprint.startAt.getTime();
@@ -176,7 +210,12 @@ export class SprintsService {
     return sprint;
   }
 
-  /** Reads the JIRA board again when the last read is older than a few seconds (or when forced). */
+  /**
+   * Reads the JIRA board again when the last read is older than a few seconds (or when forced).
+   * A board JIRA does not serve (down, refusing, rate limiting) is not an error here: what
+   * PostgreSQL holds from the last read stays, and `boardUnreachable` says so until a read works.
+   * After a failed read the next try waits as long as a good read stays fresh.
+   */
   async refresh(options: { force?: boolean } = {}): Promise<void> {
     if (!this.fromJira) {
       await this.startDueSprints(new Date());
@@ -189,11 +228,34 @@ export class SprintsService {
     await this.boardRead;
   }
 
+  /**
+   * Why the last read of the JIRA board failed and when the stored data was read (null when the
+   * last read worked, or sprints do not come from JIRA).
+   */
+  async boardUnreachable(): Promise<BoardUnreachable | null> {
+    if (!this.boardFailure) return null;
+    return { reason: this.boardFailure, dataFrom: await this.sprints.lastBoardRead() };
+  }
+
   /** Every sprint of the board, with its issues (scope changes and statuses as seen now). */
   private async readBoard(): Promise<void> {
-    const sprints = await this.jira!.getSprints(this.jiraConfig!.boardId!);
-    for (const sprint of sprints) await this.readSprint(sprint);
-    this.boardReadAt = Date.now();
+    const readAt = new Date();
+    try {
+      const sprints = await this.jira!.getSprints(this.jiraConfig!.boardId!);
+      for (const sprint of sprints) await this.readSprint(sprint);
+      await this.sprints.markBoardRead(
+        sprints.map((sprint) => sprint.id),
+        readAt,
+      );
+      this.boardFailure = null;
+    } catch (error) {
+      if (!isAtlassianFailure(error)) throw error;
+      if (!this.boardFailure)
+        this.logger.warn(`JIRA board ${this.jiraConfig!.boardId} unreachable, sprints are served as stored: ${error.message}`);
+      this.boardFailure = error.message;
+    } finally {
+      this.boardReadAt = Date.now();
+    }
   }
 
   /**
@@ -237,12 +299,28 @@ export class SprintsService {
       sprint = await this.sprints.update(sprint.id, fields);
     }
     if (sprint.state === 'future') return sprint;
-    await this.readScope(sprint, await this.jira!.sprintIssues(jira.id, ISSUE_FIELDS), now);
+    const pointFields = await this.storyPointFields();
+    await this.readScope(sprint, await this.jira!.sprintIssues(jira.id, [...ISSUE_FIELDS, ...pointFields]), now, pointFields);
     await this.sprints.adoptDeployments(sprint);
     return sprint;
   }
 
-  private async readScope(sprint: SprintRecord, issues: JiraIssue[], now: Date): Promise<void> {
+  /**
+   * The site's story points field ids, looked up once by name in GET /field (their ids differ per
+   * site); [] when the site has none, and the report then counts stories. A failed look-up is not kept.
+   */
+  private storyPointFields(): Promise<string[]> {
+    this.pointFields ??= this.jira!.fields().then(
+      (fields) => storyPointFieldIds(fields),
+      (error: unknown) => {
+        this.pointFields = null;
+        throw error;
+      },
+    );
+    return this.pointFields;
+  }
+
+  private async readScope(sprint: SprintRecord, issues: JiraIssue[], now: Date, pointFields: string[]): Promise<void> {
     const rows = await this.sprints.scopeChanges(sprint.id);
     const inScope = new Set<string>();
     for (const row of rows) {
@@ -256,7 +334,11 @@ export class SprintsService {
     const changes: NewScopeChange[] = [];
     for (const issue of stories) {
       if (inScope.has(issue.key)) continue;
-      changes.push({ ...(await this.storyOf(issue)), kind: firstLook ? 'committed' : 'added', at: firstLook ? sprint.startAt : seenAt });
+      changes.push({
+        ...(await this.storyOf(issue, pointFields)),
+        kind: firstLook ? 'committed' : 'added',
+        at: firstLook ? sprint.startAt : seenAt,
+      });
     }
     const present = new Set(stories.map((issue) => issue.key));
     for (const row of rows) {
@@ -281,7 +363,7 @@ export class SprintsService {
   }
 
   /** A JIRA story as the backlog keeps it: its epic and, for OpSprint's issues, its runbook phase and story. */
-  private async storyOf(issue: JiraIssue): Promise<ScopeStory> {
+  private async storyOf(issue: JiraIssue, pointFields: string[]): Promise<ScopeStory> {
     const labels = issue.fields.labels ?? [];
     const phaseKey = labelValue(labels, 'phase-');
     const runbookStoryKey = labelValue(labels, 'story-');
@@ -296,7 +378,8 @@ export class SprintsService {
       phaseKey,
       runbookStoryKey,
       title: issue.fields.summary ?? issue.key,
-      storyPoints: null,
+      // The estimate when the story entered the sprint: the commitment JIRA's own sprint report shows.
+      storyPoints: storyPointsOf(issue, pointFields),
     };
   }
 

@@ -1,18 +1,23 @@
-import { h, inlineCode, jiraIssue, link, p, render, table, text } from '../integrations/confluence/storage/index.js';
-import { escapeWiki } from '../integrations/jira/wiki-markup.js';
+import { formatTimestamp } from '../common/format-timestamp.js';
+import { deploymentRef, h, jiraIssue, link, p, render, table, text } from '../integrations/confluence/storage/index.js';
+import { deploymentRef as wikiDeploymentRef, escapeWiki } from '../integrations/jira/wiki-markup.js';
 import type { DailyDigest, Links } from '../reports/index.js';
 
-const when = (date: Date | null) => (date ? date.toISOString().replace('T', ' ').slice(0, 16) : '—');
+const when = formatTimestamp;
 
 /** The "Daily scrum" page body (Confluence storage format): done since yesterday, running, blocked, each with its links. */
-export function dailyScrumPage(digest: DailyDigest, jiraBaseUrl?: string): string {
+/** `deploymentUrl`: a deployment's dashboard page (under PUBLIC_URL), when there is one. */
+export type DeploymentUrl = (deploymentId: string) => string | undefined;
+
+export function dailyScrumPage(digest: DailyDigest, jiraBaseUrl?: string, deploymentUrl?: DeploymentUrl): string {
   const issue = (key: string | null) => (key ? jiraIssue(key, jiraBaseUrl) : text('—'));
   const page = (links: Links) => (links.confluencePage ? link(links.confluencePage.url, `v${links.confluencePage.version}`) : text('—'));
-  const deployment = (links: Links) => (links.deploymentId ? inlineCode(links.deploymentId) : text('—'));
+  const deployment = (links: Links) =>
+    links.deploymentId ? deploymentRef(links.deploymentId, deploymentUrl?.(links.deploymentId)) : text('—');
   const nothing = (what: string) => p(text(`Nothing ${what}.`));
   return render([
     h(2, text(`Daily scrum — ${digest.sprint.name}`)),
-    p(text(`From ${when(digest.since)} to ${when(digest.at)} UTC.${digest.sprint.goal ? ` Sprint goal: ${digest.sprint.goal}` : ''}`)),
+    p(text(`From ${when(digest.since)} to ${when(digest.at)}.${digest.sprint.goal ? ` Sprint goal: ${digest.sprint.goal}` : ''}`)),
     h(3, text(`Done since yesterday (${digest.done.length})`)),
     digest.done.length === 0
       ? nothing('done since yesterday')
@@ -33,7 +38,7 @@ export function dailyScrumPage(digest: DailyDigest, jiraBaseUrl?: string): strin
       : table(
           ['Deployment', 'Environment', 'Status', 'Phases done', 'Running phases', 'Asked by'],
           digest.running.map((d) => [
-            inlineCode(d.deploymentId),
+            deploymentRef(d.deploymentId, deploymentUrl?.(d.deploymentId)),
             text(d.environment),
             text(`${d.status}${d.dryRun ? ' (check mode)' : ''}`),
             text(`${d.phasesDone}/${d.phasesTotal}`),
@@ -63,8 +68,9 @@ export function dailyScrumPage(digest: DailyDigest, jiraBaseUrl?: string): strin
 }
 
 /** The comment on each epic of the sprint (JIRA wiki markup): the same three lists, with a link to the page. */
-export function dailyScrumComment(digest: DailyDigest, pageUrl: string | null): string {
-  const lines = [`*Daily scrum — ${escapeWiki(digest.sprint.name)}* (${when(digest.since)} to ${when(digest.at)} UTC)`];
+export function dailyScrumComment(digest: DailyDigest, pageUrl: string | null, deploymentUrl?: DeploymentUrl): string {
+  const deployment = (id: string) => wikiDeploymentRef(id, deploymentUrl?.(id));
+  const lines = [`*Daily scrum — ${escapeWiki(digest.sprint.name)}* (${when(digest.since)} to ${when(digest.at)})`];
   const section = (title: string, items: string[]) => {
     lines.push(`*${title}* (${items.length})`);
     lines.push(...(items.length === 0 ? ['* nothing'] : items.map((item) => `* ${item}`)));
@@ -72,14 +78,14 @@ export function dailyScrumComment(digest: DailyDigest, pageUrl: string | null): 
   section(
     'Done since yesterday',
     digest.done.map(
-      (s) => `${s.issueKey} ${escapeWiki(s.title)}${s.links.deploymentId ? ` (deployment ${escapeWiki(s.links.deploymentId)})` : ''}`,
+      (s) => `${s.issueKey} ${escapeWiki(s.title)}${s.links.deploymentId ? ` (deployment ${deployment(s.links.deploymentId)})` : ''}`,
     ),
   );
   section(
     'Running',
     digest.running.map(
       (d) =>
-        `deployment ${escapeWiki(d.deploymentId)} on ${escapeWiki(d.environment)}: ${d.status}${d.dryRun ? ' (check mode)' : ''}, ${d.phasesDone}/${d.phasesTotal} phases`,
+        `deployment ${deployment(d.deploymentId)} on ${escapeWiki(d.environment)}: ${d.status}${d.dryRun ? ' (check mode)' : ''}, ${d.phasesDone}/${d.phasesTotal} phases`,
     ),
   );
   section(

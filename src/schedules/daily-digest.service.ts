@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ConfluenceConfig, confluenceSite } from '../config/confluence-config.js';
+import { PublicLinks } from '../config/public-url.js';
 import { JiraConfig } from '../config/jira-config.js';
 import { Runtime } from '../config/runtime.js';
 import { ConfluenceGateway } from '../integrations/confluence/confluence.gateway.js';
@@ -33,6 +34,7 @@ export class DailyDigestService {
     @Optional() @Inject(ConfluenceConfig) private readonly confluenceConfig?: Pick<ConfluenceConfig, 'spaceKey' | 'parentPageId'>,
     @Optional() private readonly jira?: JiraGateway,
     @Optional() @Inject(JiraConfig) private readonly jiraConfig?: Pick<JiraConfig, 'baseUrl'>,
+    @Optional() private readonly publicLinks?: PublicLinks,
   ) {}
 
   async publish(fireKey: string, now: Date = new Date()): Promise<FiringResult> {
@@ -55,7 +57,7 @@ export class DailyDigestService {
               .filter((key): key is string => key !== null),
           ),
         ].sort();
-        const comment = dailyScrumComment(digest, page?.url ?? null);
+        const comment = dailyScrumComment(digest, page?.url ?? null, (id) => this.publicLinks?.deployment(id));
         if (this.jira) for (const epic of epics) await this.jira.addComment(epic, comment);
         detail.push({
           sprint: sprint.name,
@@ -77,7 +79,7 @@ export class DailyDigestService {
     const at = confluenceSite({ baseUrl: this.confluence.baseUrl, spaceKey: this.confluenceConfig.spaceKey });
     const root = environment ? await this.pages.find(environment.id, 'root', at) : null;
     const title = environment ? `${environment.name} — Daily scrum` : `${digest.sprint.name} — Daily scrum`;
-    const body = dailyScrumPage(digest, this.jiraConfig?.baseUrl.toString().replace(/\/+$/, ''));
+    const body = dailyScrumPage(digest, this.jiraConfig?.baseUrl.toString().replace(/\/+$/, ''), (id) => this.publicLinks?.deployment(id));
     const space = this.confluenceConfig.spaceKey;
     // Found by its title (unique per space): one page per environment, a new version each day it changes.
     const existing = await this.confluence.findPageByTitle(space, title);

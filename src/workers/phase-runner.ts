@@ -41,6 +41,8 @@ interface PhaseContext {
   failed: boolean;
   cancelled: boolean;
   transient?: SshError;
+  /** This job's last attempt: a transient SSH error (node unreachable) now fails the step with its reason. */
+  lastAttempt: boolean;
   mask: (text: string) => string;
 }
 
@@ -142,6 +144,7 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
         storiesWithWork: new Set(ledgerRows.filter((row) => hadWork(row.status)).map((row) => row.storyKey)),
         failed: false,
         cancelled: false,
+        lastAttempt: context.attemptsMade + 1 >= JOBS['deployments:run-phase'].options.attempts,
         mask: (text) => maskSecrets(text, values),
       };
 
@@ -159,12 +162,9 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
         if (controllers.size === 0) this.running.delete(deployment.id);
       }
 
-      if (phase.transient) {
-        const maxAttempts = JOBS['deployments:run-phase'].options.attempts;
-        // Let BullMQ retry the phase with backoff; the ledger makes the retry resume where this stopped.
-        if (context.attemptsMade + 1 < maxAttempts) throw phase.transient;
-        phase.failed = true;
-      }
+      // Let BullMQ retry the phase with backoff; the ledger makes the retry resume where this stopped.
+      // (On the last attempt recordError has already failed the step, saying why.)
+      if (phase.transient) throw phase.transient;
       const status = phase.cancelled ? 'cancelled' : phase.failed ? 'failed' : 'succeeded';
       const passed = this.passedStories(phase);
       if (status === 'succeeded')
@@ -300,7 +300,14 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
       () =>
         this.ledger.finishStep(
           started,
-          { status: outcome.status, exitCode: outcome.exitCode, command: phase.mask(outcome.commands.join('\n')), stdout, stderr },
+          {
+            status: outcome.status,
+            exitCode: outcome.exitCode,
+            guard: outcome.guard === null ? null : phase.mask(outcome.guard),
+            command: outcome.commands.length === 0 ? null : phase.mask(outcome.commands.join('\n')),
+            stdout,
+            stderr,
+          },
           artifacts,
           phase.job.phaseKey,
           next?.row,
@@ -320,7 +327,7 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
   private async recordError(phase: PhaseContext, started: StepRunRecord, step: PlannedStep, error: unknown): Promise<void> {
     const message = phase.mask(error instanceof Error ? error.message : String(error));
     const cancelled = error instanceof SshError && error.code === 'cancelled';
-    const transient = error instanceof SshError && error.transient && !phase.abort.signal.aborted;
+    const transient = error instanceof SshError && error.transient && !phase.abort.signal.aborted && !phase.lastAttempt;
     const status = cancelled || phase.abort.signal.aborted ? 'cancelled' : transient ? 'pending' : 'failed';
     const fresh = await persistThroughOutage(() => this.ledger.stopStep(started, status, `${message}\n`), RESULT_PATIENCE_MS);
     phase.ledger.set(`${step.node}/${step.key}`, fresh);
@@ -334,7 +341,9 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
   private async failStep(phase: PhaseContext, step: PlannedStep, exitCode: number | null, output: string): Promise<void> {
     phase.failed = true;
     phase.storiesWithWork.add(step.storyKey);
-    const summary = `step "${step.title}" (${step.key}) failed on ${step.node}${exitCode === null ? '' : ` with exit code ${exitCode}`}`;
+    // Without an exit code the step never ran to the end (node unreachable, connection lost): the reason is the error itself.
+    const why = exitCode === null ? `: ${output.trim().split('\n')[0]}` : ` with exit code ${exitCode}`;
+    const summary = `step "${step.title}" (${step.key}) failed on ${step.node}${why}`;
     await this.ledger.explainFailure(phase.deployment.id, summary);
     await this.emit({
       ...this.base(phase),

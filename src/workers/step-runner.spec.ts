@@ -59,7 +59,7 @@ describe('runPlannedStep', () => {
   it('reports ok and changes nothing when the guard says the host is already right', async () => {
     const node = new ScriptedSession(() => ({ exitCode: 0 }));
     const outcome = await runPlannedStep(command, node, { dryRun: false });
-    expect(outcome).toMatchObject({ status: 'ok', exitCode: 0, commands: ['rpm -q pkg'] });
+    expect(outcome).toMatchObject({ status: 'ok', exitCode: 0, guard: 'rpm -q pkg', commands: [] });
     expect(node.ran).toEqual(['rpm -q pkg']);
   });
 
@@ -69,7 +69,8 @@ describe('runPlannedStep', () => {
     expect(outcome).toMatchObject({
       status: 'changed',
       exitCode: 0,
-      commands: ['rpm -q pkg', 'yum -y install pkg'],
+      guard: 'rpm -q pkg',
+      commands: ['yum -y install pkg'],
       stdout: 'Complete!\n',
     });
   });

@@ -20,7 +20,9 @@ export interface StepArtifact {
 export interface StepOutcome {
   status: StepStatus;
   exitCode: number | null;
-  /** What ran, in order (guard, change, restarts): the exact commands for the runbook page. */
+  /** The guard (probe) that ran, if any: it decides whether the step is already done. */
+  guard: string | null;
+  /** What ran apart from the guard, in order (change, uploads, restarts): the exact commands for the runbook page. */
   commands: string[];
   stdout: string;
   stderr: string;
@@ -72,12 +74,14 @@ async function onFreshConnection<T>(attempt: () => Promise<T>, options: StepRunO
  * check mode only report it (would_change). Verify steps parse and check their table.
  */
 export async function runPlannedStep(step: PlannedStep, session: NodeSession, options: StepRunOptions): Promise<StepOutcome> {
-  const outcome: StepOutcome = { status: 'ok', exitCode: 0, commands: [], stdout: '', stderr: '', artifacts: [] };
+  const outcome: StepOutcome = { status: 'ok', exitCode: 0, guard: null, commands: [], stdout: '', stderr: '', artifacts: [] };
   const sensitive = step.verify?.sensitive ?? [];
   // Output lines stream live before the table is parsed: a table holding credentials is shown only at the end, masked.
   const runOptions = sensitive.length > 0 ? { ...options, onStdout: undefined } : options;
+  // The guard is recorded apart from the command: the runbook page and the API label them separately.
   const run = async (script: string): Promise<CommandResult> => {
-    outcome.commands.push(script);
+    if (script === step.guard) outcome.guard = script;
+    else outcome.commands.push(script);
     const result = await session.run(script, runOptions);
     outcome.stdout += result.stdout;
     outcome.stderr += result.stderr;

@@ -93,6 +93,19 @@ describe('/api/v1/deployments', () => {
       .expect(200);
     expect(output.body).toMatchObject({ id: withSecret.id, stepKey: withSecret.stepKey, stdout: null, artifacts: [] });
     expect(output.body.command).toContain('********');
+    // The guard, the probe that finds a step already done, is answered apart from the command.
+    const guarded = await t.db.prisma.stepRun.findFirstOrThrow({
+      where: { deploymentId: deployment.id, stepKey: 'db-sync-keystone' },
+    });
+    const guardedOutput = await t
+      .http()
+      .get(`/api/v1/deployments/${deployment.id}/steps/${guarded.id}/output`)
+      .set(bearer(ADMIN_TOKEN))
+      .expect(200);
+    expect(guardedOutput.body).toMatchObject({
+      guard: `[ "$(su -s /bin/sh -c 'keystone-manage db_version' keystone 2>/dev/null | tail -n 1)" -ge 75 ] 2>/dev/null`,
+      command: `su -s /bin/sh -c 'keystone-manage db_sync' keystone`,
+    });
     const allCommands = (await t.db.prisma.stepRun.findMany({ where: { deploymentId: deployment.id } }))
       .map((s) => s.command ?? '')
       .join('\n');

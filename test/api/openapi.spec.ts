@@ -13,7 +13,7 @@ interface Operation {
   security?: Record<string, string[]>[];
   parameters?: { name: string; in: string }[];
   requestBody?: unknown;
-  responses: Record<string, { content?: Record<string, { schema?: Schema }> }>;
+  responses: Record<string, { description?: string; headers?: Record<string, unknown>; content?: Record<string, { schema?: Schema }> }>;
 }
 interface OpenApiDocument {
   paths: Record<string, Record<string, Operation>>;
@@ -72,7 +72,8 @@ describe('the OpenAPI document at /api/docs-json', () => {
           problem(`${status} has no JSON object schema (nor text/event-stream)`);
       }
 
-      const expected = new Set(['401']);
+      // Every route authenticates, and failed authentication is rate-limited per source.
+      const expected = new Set(['401', '429']);
       if (role && role !== 'viewer') expected.add('403');
       if (op.requestBody || (op.parameters ?? []).length > 0) expected.add('400');
       if (path.includes('{')) expected.add('404');
@@ -89,9 +90,25 @@ describe('the OpenAPI document at /api/docs-json', () => {
         const schema = op.responses[status].content?.['application/json']?.schema;
         if (schema?.$ref !== '#/components/schemas/ErrorResponseDto') problem(`${status} is not an ErrorResponseDto in JSON`);
       }
+      const tooMany = op.responses['429'];
+      if (tooMany && !tooMany.headers?.['Retry-After']) problem('429 does not document its Retry-After header');
+      if (tooMany && !tooMany.description?.includes('AUTH_FAILURES_PER_MINUTE')) problem('429 does not name AUTH_FAILURES_PER_MINUTE');
+      if (path.endsWith('/logs/stream') && !tooMany?.description?.includes('SSE_STREAMS_PER_TOKEN'))
+        problem('429 does not name the per-token stream cap SSE_STREAMS_PER_TOKEN');
     }
     expect(problems).toEqual([]);
     expect(apiOperations().length).toBeGreaterThanOrEqual(15);
+  });
+
+  it('documents the JIRA webhook, with its 429 for a source sending bad signatures', () => {
+    const op = doc.paths['/webhooks/jira']?.post;
+    expect(op).toBeDefined();
+    expect(op.summary).toBeTruthy();
+    expect(Object.keys(op.responses).sort()).toEqual(['202', '400', '401', '429', '503']);
+    const tooMany = op.responses['429'];
+    expect(tooMany.content?.['application/json']?.schema).toEqual({ $ref: '#/components/schemas/ErrorResponseDto' });
+    expect(tooMany.headers?.['Retry-After']).toBeDefined();
+    expect(tooMany.description).toContain('WEBHOOK_FAILURES_PER_MINUTE');
   });
 
   it('states the role the guard enforces: a token one role below gets 403, the stated role gets past the guard', async () => {
@@ -263,6 +280,20 @@ describe('answers match the documented schemas (no undocumented field, ISO dates
     await call('post', '/api/v1/environments', 403, { token: tokens.viewer, body: {} });
     await call('get', '/api/v1/runbooks/{key}', 404, { params: { key: 'no-such-runbook' } });
     await call('post', '/api/v1/deployments', 409, { body: { environment: 'lab', phases: ['base'] } });
+  });
+
+  // Last: it blocks this source for a minute.
+  it('for the 429 answer of a source that failed authentication too often', async () => {
+    let status = 401;
+    for (let i = 0; status === 401 && i < 100; i++)
+      status = (
+        await t
+          .http()
+          .get('/api/v1/environments')
+          .set(bearer(`guess-${i}`))
+      ).status;
+    expect(status).toBe(429);
+    await call('get', '/api/v1/environments', 429, { token: 'one-guess-too-many' });
   });
 
   let url: string | undefined;

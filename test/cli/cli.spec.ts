@@ -150,6 +150,8 @@ describe('opsprint deploy --follow on lab nodes', () => {
 
     const shown = await runCli(['show', id], asOperator);
     expect(shown.stdout).toMatch(/^status\s+succeeded/m);
+    // The one human time format of the pages and the dashboard, not the API's ISO 8601.
+    expect(shown.stdout).toMatch(/^requested\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC by /m);
     expect(shown.stdout).toMatch(/^base\s+succeeded\s+(\d+)\/\1\s/m);
     const listed = await runCli(['deployments', '--env', 'lab', '--status', 'succeeded'], asOperator);
     expect(listed.stdout).toContain(id);
@@ -167,11 +169,11 @@ describe('opsprint deploy --follow on lab nodes', () => {
       expect(result.stdout).toMatch(/^ {2}✗ mariadb · linux-node1 · .*: failed \(exit code 9\)$/m);
       expect(result.stdout).toMatch(/^✗ mariadb failed in /m);
       // The command as it ran, with the root password masked wherever it appears.
-      // The guard first (its login as root fails on a fresh install), then the command.
+      // The guard first, labelled (its login as root fails on a fresh install), then the command.
       expect(result.stdout).toMatch(
-        /^\$ cnf=\$\(mktemp\) \|\| exit 1; printf '\[client\]\\nuser=%s\\npassword=%s\\n' root \*{8} > "\$cnf"/m,
+        /^# guard\n\$ cnf=\$\(mktemp\) \|\| exit 1; printf '\[client\]\\nuser=%s\\npassword=%s\\n' root \*{8} > "\$cnf"/m,
       );
-      expect(result.stdout).toMatch(/^secure\(\) \{ mysql "\$@" <<'OPSPRINT_SQL'$/m);
+      expect(result.stdout).toMatch(/^# command\n\$ secure\(\) \{ mysql "\$@" <<'OPSPRINT_SQL'$/m);
       expect(result.stdout).toContain("UPDATE mysql.user SET Password=PASSWORD('********')");
       expect(result.stdout).toContain('ERROR 2002: lab fault');
       const id = result.stdout.match(UUID)![0];

@@ -15,7 +15,15 @@ import {
   textOf,
 } from '../../lab/atlassian/confluence/storage-xml.js';
 import { type TestDatabase, createTestDatabase } from '../support/database.js';
-import { ADMIN_OPENRC, GLANCE_API_CONF, KEYSTONE_CONF, SECRETS, WSGI_CONF, seedDeployment } from './fixtures/deployment.js';
+import {
+  ADMIN_OPENRC,
+  GLANCE_API_CONF,
+  KEYSTONE_CONF,
+  KEYSTONE_DB_SYNC_GUARD,
+  SECRETS,
+  WSGI_CONF,
+  seedDeployment,
+} from './fixtures/deployment.js';
 import { runbookFixture } from './fixtures/runbook.js';
 
 const USER = { username: 'opsprint@example.com', password: 'sandbox-api-token' };
@@ -33,7 +41,9 @@ describe('ConfluencePublisher: a deployment published to the Confluence sandbox'
   const codeBlocks = (body: string) =>
     findAll(parseStorage(body), 'ac:structured-macro')
       .filter((macro) => attributesOf(macro)['ac:name'] === 'code')
-      .map((macro) => ({ ...macroParameters(macro), body: textOf(findAll(childrenOf(macro), 'ac:plain-text-body')) }));
+      .map(
+        (macro): Record<string, string> => ({ ...macroParameters(macro), body: textOf(findAll(childrenOf(macro), 'ac:plain-text-body')) }),
+      );
   const tables = (body: string) => findAll(parseStorage(body), 'table').map(tableRows);
   const lozenges = (body: string) =>
     findAll(parseStorage(body), 'ac:structured-macro')
@@ -93,9 +103,18 @@ describe('ConfluencePublisher: a deployment published to the Confluence sandbox'
         { language: 'ini', title: '/etc/keystone/keystone.conf', body: KEYSTONE_CONF },
         { language: 'apache', title: '/etc/httpd/conf.d/wsgi-keystone.conf', body: WSGI_CONF },
         { language: 'bash', title: '/root/admin-openrc.sh', body: ADMIN_OPENRC },
-        { language: 'bash', title: 'Ran on linux-node1.example.com', body: 'su -s /bin/sh -c "keystone-manage db_sync" keystone' },
+        {
+          language: 'bash',
+          title: 'Command — ran on linux-node1.example.com',
+          body: 'su -s /bin/sh -c "keystone-manage db_sync" keystone',
+        },
       ]),
     );
+    // The guard (the probe that finds the step already done) is labelled apart from the command, just before it.
+    const guardAt = blocks.findIndex((block) => block.title === 'Guard — ran on linux-node1.example.com');
+    expect(blocks[guardAt]).toEqual({ language: 'bash', title: 'Guard — ran on linux-node1.example.com', body: KEYSTONE_DB_SYNC_GUARD });
+    expect(blocks[guardAt + 1]?.body).toBe('su -s /bin/sh -c "keystone-manage db_sync" keystone');
+    expect(blocks.filter((block) => String(block.title).startsWith('Ran on'))).toEqual([]);
     const userList = tables(body).find((rows) => rows[0]?.join('|') === 'ID|Name');
     expect(
       userList

@@ -197,6 +197,10 @@ describe('dashboard pages', () => {
     expect(visible(page.text)).toContain('2 of 2 steps done (100%)');
     expect(page.text).toContain('<meter min="0" max="2" value="2"></meter>');
     expect(visible(page.text)).toContain('linux-node1.example.com 2/2');
+    // One human time format, with the API's ISO 8601 instant kept in the element for machines.
+    const { startedAt } = await t.db.prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+    const shown = `${startedAt!.toISOString().slice(0, 10)} ${startedAt!.toISOString().slice(11, 19)} UTC`;
+    expect(page.text).toContain(`started <time datetime="${startedAt!.toISOString()}">${shown}</time>`);
     const fragment = await get(`/dashboard/deployments/${deploymentId}/progress`);
     expect(visible(fragment.text)).toContain('2 of 2 steps done');
     expect(fragment.text).not.toContain('<html');
@@ -279,6 +283,11 @@ describe('sprint pages on real data', () => {
     expect(page.text).toContain(`href="/dashboard/deployments/${failingId}"`);
     expect(text).toContain('100 % Change failure rate 1 of 1 finished deployments failed');
     expect(text).toMatch(/1 failed step attempt, 1 recovered/);
+    // The tables use the same time format as the rest of the dashboard, not minutes in some places.
+    const times = [...page.text.matchAll(/<time datetime="([^"]+)">([^<]+)<\/time>/g)];
+    expect(times.length).toBeGreaterThan(3);
+    for (const [, iso, shown] of times) expect(shown).toBe(`${iso!.slice(0, 10)} ${iso!.slice(11, 19)} UTC`);
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}(?!:)/);
   });
 
   it('draws the burndown and the phase timeline of the sprint’s deployment with their data', async () => {

@@ -20,6 +20,8 @@ jest.setTimeout(300_000);
 const ADMIN_TOKEN = 'sprint-review-admin-token-0123456789';
 const CONTROLLER = 'linux-node1.example.com';
 const baseStories = openstackLiberty.phases.find((phase) => phase.key === 'base')!.stories.length;
+/** Where people open the dashboard: the review page links each deployment there. */
+const PUBLIC_URL = 'https://opsprint.example.com/ops';
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
 
 let lab: Lab;
@@ -35,6 +37,7 @@ beforeAll(async () => {
     JIRA_SPRINT_MODE: 'new',
     JIRA_POLL_INTERVAL_SECONDS: '3600',
     OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN,
+    PUBLIC_URL: PUBLIC_URL,
   }));
 });
 afterAll(async () => {
@@ -109,8 +112,13 @@ it('publishes the review of a sprint with the numbers of what ran, the charts, a
   expect(body).toContain('100 % (1 of 1)');
   expect(body).toContain('1 check-mode run(s) not counted.');
   expect(body).toContain('No space left on device');
+  // Times as everywhere else a person reads them: to the second, in UTC, said once per time.
+  expect(body).toMatch(/as of \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC; check-mode runs are not counted\./);
+  expect(body).not.toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}(?!:)/);
   const chronyStory = labIssues(sandbox).find((i) => i.issueType === 'Story' && i.labels.includes('phase-base'))!;
   expect(body).toContain(`/browse/${chronyStory.key}`);
+  expect(body).toContain(`<a href="${PUBLIC_URL}/dashboard/deployments/${first.id}">${first.id.slice(0, 8)}</a>`);
+  expect(body).not.toContain(check.id);
   expect(body).toContain('<ri:attachment ri:filename="burndown.png"');
   expect(body).toContain('<ri:attachment ri:filename="phase-timeline.png"');
   const attachments = page.attachmentIds.map((id) => sandbox.confluence.store.attachments.get(id)!);

@@ -97,6 +97,8 @@ it('the daily scrum digest updates the "Daily scrum" page under the runbook root
   for (const story of stories) expect(page!.body).toContain(story.key);
   expect(page!.body).toContain(`Done since yesterday (${stories.length})`);
   expect(page!.body).toContain('Blocked (0)');
+  // The window in the one timestamp format of the pages and the dashboard.
+  expect(page!.body).toMatch(/From \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC to \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\./);
 
   const comment = epic.comments.at(-1)!.body;
   expect(comment).toMatch(/^\*Daily scrum — Platform sprint 7\*/);

@@ -49,17 +49,56 @@ describe('failed bearer tokens', () => {
   });
 });
 
+describe('failed dashboard sign-ins', () => {
+  let t: ApiTestApp;
+  beforeAll(async () => {
+    t = await startApiApp({ env: { OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN, AUTH_FAILURES_PER_MINUTE: String(LIMIT) } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** Posts the sign-in form as a browser would (form cookie and CSRF field from the GET). */
+  async function signIn(token: string) {
+    const form = await t.http().get('/dashboard/sign-in').expect(200);
+    const formCookie = (form.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+    return t.http().post('/dashboard/sign-in').set('Cookie', formCookie).type('form').send({ token, _csrf: csrf });
+  }
+
+  it('does not count correct sign-ins, answers 429 with Retry-After after N wrong ones, then blocks a correct one too', async () => {
+    for (let i = 0; i < LIMIT - 1; i++) expect((await signIn(`ops_guess-${i}`)).status).toBe(401);
+    // Correct sign-ins between the guesses: were they counted, the next guess would already be refused.
+    for (let i = 0; i < LIMIT * 2; i++) expect((await signIn(ADMIN_TOKEN)).status).toBe(303);
+    expect((await signIn('ops_guess-last-allowed')).status).toBe(401);
+
+    const blocked = await signIn('ops_guess-too-many');
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(blocked.text).toContain('Too many failed sign-ins from this address');
+    expect(blocked.headers['set-cookie']?.toString() ?? '').not.toContain('opsprint_session=');
+    const good = await signIn(ADMIN_TOKEN);
+    expect(good.status).toBe(429);
+    expect(Number(good.headers['retry-after'])).toBeGreaterThan(0);
+    // The API shares the count: the same source is refused there as well.
+    await t.http().get('/api/v1/environments').set(bearer(ADMIN_TOKEN)).expect(429);
+  });
+});
+
 describe('bad JIRA webhook signatures', () => {
   const secret = 'abuse-webhook-secret';
   let app: INestApplication;
   let limits: ReturnType<typeof testFailureLimiter>;
   let t: ApiTestApp;
-  const requester: DeploymentRequester = { request: async () => ({ deploymentId: 'never' }) };
+  const requester: DeploymentRequester = {
+    request: async () => ({ deploymentId: 'never' }),
+    existing: async () => null,
+  };
 
   beforeAll(async () => {
     t = await startApiApp();
     limits = testFailureLimiter({ WEBHOOK_FAILURES_PER_MINUTE: String(LIMIT) });
-    const config = { webhookSecret: secret, triggerStatus: 'Ready to Deploy', webhookMaxAgeSeconds: 300 };
+    const config = { webhookSecret: secret, triggerStatus: 'Ready to Deploy', webhookMaxAgeSeconds: 300, webhookClaimTimeoutSeconds: 60 };
     const service = new JiraWebhookService(new WebhookDeliveryRepository(t.db.prisma), config, requester);
     @Module({
       controllers: [JiraWebhookController],

@@ -25,6 +25,9 @@ class RecordingRequester implements DeploymentRequester {
     this.requests.push(request);
     return { deploymentId: `dep-${this.requests.length}` };
   }
+  async existing() {
+    return null;
+  }
 }
 
 const secret = 'replay-webhook-secret';
@@ -40,7 +43,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   sandbox = await startAtlassianSandbox();
   gateway = sandboxGateway(sandbox);
-  const config = { webhookSecret: secret, triggerStatus: 'Ready to Deploy', webhookMaxAgeSeconds: 300 };
+  const config = { webhookSecret: secret, triggerStatus: 'Ready to Deploy', webhookMaxAgeSeconds: 300, webhookClaimTimeoutSeconds: 60 };
   limits = testFailureLimiter();
   const service = new JiraWebhookService(new WebhookDeliveryRepository(db.prisma), config, requester);
   @Module({

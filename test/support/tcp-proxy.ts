@@ -1,8 +1,9 @@
 import net from 'node:net';
 
 /**
- * A TCP proxy in front of a server (PostgreSQL in the fault tests): `cut()` drops every open
- * connection and refuses new ones, as when the server goes away; `restore()` lets them through again.
+ * A TCP proxy in front of a server (PostgreSQL or Redis in the fault tests): `cut()` drops every open
+ * connection and refuses new ones, as when the server goes away; `restore()` lets them through again;
+ * `hold()` leaves the connections open but silent, as when the server hangs.
  */
 export class TcpProxy {
   private readonly sockets = new Set<net.Socket>();
@@ -30,6 +31,11 @@ export class TcpProxy {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     proxy = new TcpProxy(server, (server.address() as net.AddressInfo).port);
     return proxy;
+  }
+
+  /** Stops moving bytes either way on the open connections without closing them: the server seems to hang. */
+  hold(): void {
+    for (const socket of this.sockets) socket.pause();
   }
 
   cut(): void {

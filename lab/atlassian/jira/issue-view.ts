@@ -70,7 +70,8 @@ export function issueBean(state: JiraState, issue: StoredIssue, baseUrl: string,
           },
         }
       : {}),
-    ...issue.custom,
+    // Every custom field of the instance is on the issue, null until set (as JIRA answers with fields=*all).
+    ...Object.fromEntries(state.customFields.map((field) => [field.id, issue.custom[field.id] ?? null])),
   };
   const wanted = only && !only.includes('*all') ? only : Object.keys(all);
   const fields = Object.fromEntries(wanted.filter((name) => name in all).map((name) => [name, all[name]]));

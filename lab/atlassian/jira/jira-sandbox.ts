@@ -3,6 +3,7 @@ import { authenticate, BadRequest, DEFAULT_USERS, parseJsonBody, sendError, send
 import { agileRoutes } from './agile-routes.js';
 import { handleBrowse } from './browse-view.js';
 import { JiraFaults, type FaultOptions } from './faults.js';
+import { defaultCustomFields, type FieldDetails } from './fields.js';
 import { JiraState } from './jira-state.js';
 import { platformRoutes } from './platform-routes.js';
 import { findRoute } from './route.js';
@@ -16,6 +17,8 @@ export interface JiraSandboxOptions {
   /** Cloud (default) or Server/Data Center: search style, user shape, webhook headers. */
   deploymentType?: 'Cloud' | 'Server';
   workflow?: Workflow;
+  /** Custom fields other than a fresh Scrum project's (e.g. none: an instance without story points). */
+  customFields?: FieldDetails[];
 }
 
 const ROUTES = [...platformRoutes, ...agileRoutes];
@@ -28,7 +31,7 @@ const ROUTES = [...platformRoutes, ...agileRoutes];
 export function createJiraSandbox(options: JiraSandboxOptions) {
   const cloud = (options.deploymentType ?? 'Cloud') === 'Cloud';
   const users = options.users ?? DEFAULT_USERS;
-  const state = new JiraState(options.workflow ?? SCRUM_WORKFLOW);
+  const state = new JiraState(options.workflow ?? SCRUM_WORKFLOW, options.customFields ?? defaultCustomFields(cloud));
   const faults = new JiraFaults(options.faults);
   const webhooks = new JiraWebhookDispatcher(state, options.baseUrl, cloud);
   /** Every request to /rest as it arrived (body as text when it had one): tests count and inspect them. */

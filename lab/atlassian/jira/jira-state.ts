@@ -1,4 +1,5 @@
 import { BadRequest, type SandboxUser } from '../http.js';
+import { customFieldErrors, type FieldDetails } from './fields.js';
 import { availableTransitions, SCRUM_WORKFLOW, type Workflow } from './workflow.js';
 
 /** The sandbox's JIRA data, kept in memory; routes read and change it, tests inspect it. */
@@ -73,7 +74,11 @@ export class JiraState {
   private readonly issueCounters = new Map<string, number>();
   private readonly statusListeners: ((change: StatusChange) => void)[] = [];
 
-  constructor(readonly workflow: Workflow = SCRUM_WORKFLOW) {}
+  constructor(
+    readonly workflow: Workflow = SCRUM_WORKFLOW,
+    /** The instance's custom fields (GET /field lists them; issues carry them, null when unset). */
+    readonly customFields: FieldDetails[] = [],
+  ) {}
 
   onStatusChange(listener: (change: StatusChange) => void): void {
     this.statusListeners.push(listener);
@@ -226,6 +231,7 @@ export class JiraState {
     if ('description' in fields && fields.description !== null && typeof fields.description !== 'string') {
       errors.description = 'Operation value must be a string';
     }
+    Object.assign(errors, customFieldErrors(this.customFields, fields));
     const parent = fields.parent as { key?: string; id?: string } | undefined;
     if (parent && !this.issues.get(parent.key ?? '') && ![...this.issues.values()].some((i) => i.id === parent.id)) {
       errors.parent = `Could not find issue by id or key.`;

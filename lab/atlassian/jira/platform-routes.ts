@@ -3,6 +3,7 @@ import { issueBean, matchJql } from './issue-view.js';
 import { parseJql, JqlError } from './jql.js';
 import { availableTransitions, statusBean } from './workflow.js';
 import { parseMultipartFiles } from './multipart.js';
+import { fieldCatalog } from './fields.js';
 import { remoteLinkRoutes } from './remote-link-routes.js';
 import { route, type RouteContext, type RouteAnswer } from './route.js';
 
@@ -68,6 +69,7 @@ export const platformRoutes = [
       serverTitle: 'OpSprint JIRA sandbox',
     },
   })),
+  route('GET', /^\/rest\/api\/2\/field$/, (ctx) => ({ status: 200, body: fieldCatalog(ctx.state.customFields) })),
   route('POST', /^\/rest\/api\/2\/issue$/, (ctx) => {
     const fields = parseJsonBody(ctx.body).fields;
     if (!fields || typeof fields !== 'object')

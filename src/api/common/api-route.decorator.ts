@@ -6,6 +6,7 @@ import {
   ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOperation,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { type ApiRole, Roles } from '../../auth/roles.js';
@@ -20,7 +21,14 @@ export interface ApiRouteDoc {
   badRequest?: string;
   notFound?: string;
   conflict?: string;
+  /** A reason for 429 besides the failed-authentication block that every route has. */
+  tooManyRequests?: string;
 }
+
+/** The header every failure-limiter 429 carries (see FailureLimiter). */
+export const RETRY_AFTER_HEADER = {
+  'Retry-After': { description: 'Seconds until this source may try again', schema: { type: 'integer' } },
+};
 
 /**
  * Declares an /api/v1 route once: the role it needs (guard and docs from the same value), its
@@ -34,6 +42,18 @@ export function ApiRoute(doc: ApiRouteDoc) {
     ApiBearerAuth(),
     ApiOperation({ summary: doc.summary, description: [doc.description, `Role: ${doc.role}`].filter(Boolean).join('\n\n') }),
     ApiUnauthorizedResponse(error('No bearer token, or an unknown or revoked one')),
+    ApiTooManyRequestsResponse({
+      ...error(
+        [
+          'This source address sent more than AUTH_FAILURES_PER_MINUTE unknown or revoked tokens in a minute: every request from it, ' +
+            'a good token too, is refused for 60 s (Retry-After says how long is left)',
+          doc.tooManyRequests,
+        ]
+          .filter(Boolean)
+          .join('; or '),
+      ),
+      headers: RETRY_AFTER_HEADER,
+    }),
   ];
   if (doc.role !== 'viewer') decorators.push(ApiForbiddenResponse(error(`The token's role is below ${doc.role}`)));
   if (doc.badRequest) decorators.push(ApiBadRequestResponse(error(doc.badRequest)));

@@ -137,7 +137,18 @@ export class ExpectationOutcomeResponseDto {
 
 export class StepOutputResponseDto extends StepRunResponseDto {
   @ApiProperty({ format: 'uuid' }) phaseRunId: string;
-  @ApiProperty({ type: String, nullable: true, description: 'The command as it ran, secrets masked' }) command: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The guard (probe) that decides whether the step is already done: the step is skipped when it succeeds. Secrets masked',
+  })
+  guard: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The command as it ran, apart from the guard (change, uploads, restarts), secrets masked; null when only the guard ran',
+  })
+  command: string | null;
   @ApiProperty({ type: String, nullable: true }) stdout: string | null;
   @ApiProperty({ type: String, nullable: true }) stderr: string | null;
   @ApiProperty({ type: [ArtifactResponseDto] }) artifacts: ArtifactResponseDto[];
@@ -294,6 +305,7 @@ export function toDeploymentResponse(
 export function toStepOutputResponse(
   step: StepRunRecord & {
     phaseRunId: string;
+    guard: string | null;
     command: string | null;
     stdout: string | null;
     stderr: string | null;
@@ -303,6 +315,7 @@ export function toStepOutputResponse(
   return {
     ...toStepRunResponse(step),
     phaseRunId: step.phaseRunId,
+    guard: step.guard,
     command: step.command,
     stdout: step.stdout,
     stderr: step.stderr,

@@ -100,7 +100,8 @@ export class DeploymentsController {
   @Get(':id/steps/:stepRunId/output')
   @ApiRoute({
     summary: 'Get the output of a step run',
-    description: 'The command as run (masked), full stdout/stderr and the artifacts (rendered files, verification tables) of one step run.',
+    description:
+      'The guard and the command as run, labelled apart (masked), full stdout/stderr and the artifacts (rendered files, verification tables) of one step run.',
     role: 'viewer',
     badRequest: 'An id is not a UUID',
     notFound: 'The deployment has no step run with this id',
@@ -120,6 +121,7 @@ export class DeploymentsController {
     role: 'viewer',
     badRequest: NOT_A_UUID,
     notFound: NO_DEPLOYMENT,
+    tooManyRequests: 'this token already has SSE_STREAMS_PER_TOKEN live log streams open (no Retry-After: close one first)',
   })
   // `content` rather than @ApiProduces, which would mark the JSON error answers as event streams too.
   @ApiOkResponse({

@@ -1,4 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ServiceUnavailableError } from '../../common/errors.js';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '../../auth/principal.js';
 import { SprintReviewService } from '../../reports/sprint-review.service.js';
@@ -28,12 +30,15 @@ export class SprintsController {
   @Get()
   @ApiRoute({
     summary: 'List sprints',
-    description: 'Newest first. With JIRA and a board configured, the board is read first (sprints, their issues and statuses).',
+    description:
+      'Newest first. With JIRA and a board configured, the board is read first (sprints, their issues and statuses). When JIRA cannot be read, the sprints stored from the last read, with a `Warning: 110` header giving its time; 503 when the board was never read.',
     role: 'viewer',
   })
   @ApiOkResponse({ type: [SprintResponseDto] })
-  async list(): Promise<SprintResponseDto[]> {
-    return (await this.review.listSprints()).map(toSprintResponse);
+  async list(@Res({ passthrough: true }) response: Response): Promise<SprintResponseDto[]> {
+    const sprints = (await this.review.listSprints()).map(toSprintResponse);
+    await this.markStale(response, true);
+    return sprints;
   }
 
   @Post()
@@ -54,14 +59,31 @@ export class SprintsController {
   @Get(':id/report')
   @ApiRoute({
     summary: 'Get the sprint review report',
-    description: 'The same numbers as the dashboard and the Confluence review page (definitions: README, "Sprint review numbers").',
+    description:
+      'The same numbers as the dashboard and the Confluence review page (definitions: README, "Sprint review numbers"). When the JIRA board cannot be read, the report of what is stored, with a `Warning: 110` header giving the time it was read.',
     role: 'viewer',
     badRequest: NOT_A_UUID,
     notFound: NO_SPRINT,
   })
   @ApiOkResponse({ type: SprintReportResponseDto })
-  async report(@Param() params: SprintIdParams): Promise<SprintReportResponseDto> {
-    return toSprintReportResponse(await this.review.report(params.id));
+  async report(@Param() params: SprintIdParams, @Res({ passthrough: true }) response: Response): Promise<SprintReportResponseDto> {
+    const report = toSprintReportResponse(await this.review.report(params.id));
+    await this.markStale(response, false);
+    return report;
+  }
+
+  /**
+   * When the JIRA board could not be read, the answer is what PostgreSQL holds, said in a
+   * `Warning: 110` header with the time it was read; with nothing read yet, a list is a 503.
+   */
+  private async markStale(response: Response, emptyIsUnavailable: boolean): Promise<void> {
+    const unreachable = await this.review.boardUnreachable();
+    if (!unreachable) return;
+    if (!unreachable.dataFrom && emptyIsUnavailable) {
+      throw new ServiceUnavailableError(`JIRA unreachable: no sprint has been read from the board yet (${unreachable.reason})`);
+    }
+    const from = unreachable.dataFrom?.toISOString() ?? 'before the board was ever read';
+    response.setHeader('Warning', `110 opsprint "JIRA unreachable: showing data from ${from}"`);
   }
 
   @Post(':id/publish')
@@ -85,7 +107,7 @@ export class SprintsController {
   @ApiRoute({
     summary: 'Close a sprint',
     description:
-      'Closes it now (a JIRA sprint through the Agile API, so JIRA has its own sprint report) and, with Confluence configured, publishes its review. Closing a closed sprint changes nothing.',
+      'Closes it now (a JIRA sprint through the Agile API, so JIRA has its own sprint report) and, with Confluence configured, publishes its review. Closing a closed sprint changes nothing. 503 when JIRA (or Confluence, for the review) is unreachable, down or rate limiting.',
     role: 'operator',
     badRequest: NOT_A_UUID,
     notFound: NO_SPRINT,

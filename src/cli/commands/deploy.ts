@@ -3,7 +3,7 @@ import { commaList } from '../../common/command-line.js';
 import type { ApiClient } from '../api-client.js';
 import { type DeploymentView, environmentName, type StepOutputView } from '../api-types.js';
 import { EXIT } from '../exit-codes.js';
-import { elapsed, formatDuration, palette } from '../format.js';
+import { elapsed, formatDuration, palette, stepCommands } from '../format.js';
 import { exitCodeForOutcome, followDeployment } from '../follow/follow-deployment.js';
 import { LineProgressView, TerminalProgressView } from '../follow/progress-view.js';
 import { apiFor, printJson } from './context.js';
@@ -44,7 +44,7 @@ async function reportFailedSteps(api: ApiClient, deployment: DeploymentView): Pr
       const output = await api.get<StepOutputView>(`/api/v1/deployments/${deployment.id}/steps/${step.id}/output`);
       const text = `${output.stdout ?? ''}${output.stderr ?? ''}`.trimEnd().split('\n').slice(-FAILED_OUTPUT_LINES).join('\n');
       process.stdout.write(`\n✗ ${phase.phaseKey} · ${step.title} on ${step.node}, exit code ${output.exitCode ?? '-'}\n`);
-      if (output.command) process.stdout.write(`$ ${output.command}\n`);
+      process.stdout.write(stepCommands(output));
       if (text) process.stdout.write(`${text}\n`);
     }
   }

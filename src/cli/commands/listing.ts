@@ -1,9 +1,9 @@
 import { type Command, Option } from 'commander';
 import { integerIn } from '../../common/command-line.js';
 import { type DeploymentView, type EnvironmentView, environmentName, type RunbookSummaryView } from '../api-types.js';
-import { elapsed, formatDuration, formatTable } from '../format.js';
+import { elapsed, formatDuration, formatTable, formatTimestamp } from '../format.js';
 import { deploymentProgress, describeCounts } from '../follow/progress-model.js';
-import { apiFor, formatTime, printJson } from './context.js';
+import { apiFor, printJson } from './context.js';
 
 const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
@@ -14,7 +14,7 @@ export function describeDeployment(deployment: DeploymentView): string {
     `environment ${environmentName(deployment)}`,
     `runbook     ${deployment.runbookKey} ${deployment.runbookVersion}${deployment.dryRun ? ' (check mode: changes nothing)' : ''}`,
     `status      ${deployment.status}${took === undefined ? '' : ` (${formatDuration(took)})`}${deployment.error ? `: ${deployment.error}` : ''}`,
-    `requested   ${formatTime(deployment.createdAt)} by ${deployment.requester} (${deployment.trigger})`,
+    `requested   ${formatTimestamp(deployment.createdAt)} by ${deployment.requester} (${deployment.trigger})`,
     '',
   ];
   const phases = deploymentProgress(deployment);
@@ -101,7 +101,7 @@ export function registerListings(program: Command): void {
           environmentName(d),
           `${d.status}${d.dryRun ? ' (check)' : ''}`,
           `${done}/${d.phaseRuns.length}`,
-          formatTime(d.createdAt),
+          formatTimestamp(d.createdAt),
           took === undefined ? '' : formatDuration(took),
           `${d.requester} (${d.trigger})`,
         ];

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ApiClient } from '../api-client.js';
 import type { DeploymentView, LogLineView, StepOutputView, StepView } from '../api-types.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { formatDuration } from '../format.js';
+import { formatDuration, stepCommands } from '../format.js';
 import { exitCodeForOutcome } from '../follow/follow-deployment.js';
 import { apiFor } from './context.js';
 
@@ -64,7 +64,7 @@ async function printFinishedOutput(api: ApiClient, id: string, filter: Filter): 
       .filter(Boolean)
       .join(', ');
     process.stdout.write(`== ${phaseKey} · ${step.node} · ${step.title}: ${step.status}${facts ? ` (${facts})` : ''}\n`);
-    if (output.command) process.stdout.write(`$ ${output.command}\n`);
+    process.stdout.write(stepCommands(output));
     if (output.stdout) process.stdout.write(output.stdout.endsWith('\n') ? output.stdout : `${output.stdout}\n`);
     if (output.stderr) process.stdout.write(output.stderr.endsWith('\n') ? output.stderr : `${output.stderr}\n`);
   }

@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import type { TokenView } from '../api-types.js';
-import { formatTable } from '../format.js';
-import { apiFor, formatTime, printJson } from './context.js';
+import { formatTable, formatTimestamp } from '../format.js';
+import { apiFor, printJson } from './context.js';
 
 export function registerTokens(program: Command): void {
   const tokens = program.command('tokens').description('API tokens (admin role)');
@@ -17,8 +17,8 @@ export function registerTokens(program: Command): void {
         t.id,
         t.name,
         t.role,
-        formatTime(t.createdAt),
-        formatTime(t.lastUsedAt),
+        formatTimestamp(t.createdAt),
+        formatTimestamp(t.lastUsedAt),
         t.revokedAt ? 'revoked' : 'active',
       ]);
       process.stdout.write(`${formatTable(['ID', 'NAME', 'ROLE', 'CREATED', 'LAST USED', 'STATE'], rows)}\n`);
@@ -44,6 +44,6 @@ export function registerTokens(program: Command): void {
     .argument('<id>', 'token id (see `opsprint tokens list`)')
     .action(async (id: string, _options: unknown, command: Command) => {
       const revoked = await (await apiFor(command)).delete<TokenView>(`/api/v1/tokens/${encodeURIComponent(id)}`);
-      process.stdout.write(`Token ${revoked.id} (${revoked.name}) revoked at ${formatTime(revoked.revokedAt)}.\n`);
+      process.stdout.write(`Token ${revoked.id} (${revoked.name}) revoked at ${formatTimestamp(revoked.revokedAt)}.\n`);
     });
 }

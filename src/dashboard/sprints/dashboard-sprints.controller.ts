@@ -26,7 +26,7 @@ export class DashboardSprintsController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   async list(@Req() request: DashboardRequest): Promise<string> {
     const sprints = (await this.sprints.listSprints()).map((sprint) => ({ ...sprint, reviewHref: safeHref(sprint.reviewPage?.url) }));
-    return this.views.render('sprints', { session: request.dashboard, sprints });
+    return this.views.render('sprints', { session: request.dashboard, sprints, unreachable: await this.sprints.boardUnreachable() });
   }
 
   @Get(':id')
@@ -39,6 +39,7 @@ export class DashboardSprintsController {
     // The published Confluence review page, when there is one: the list knows it, the report does not.
     const reviewPage = (await this.sprints.listSprints()).find((sprint) => sprint.id === id)?.reviewPage ?? null;
     const review = reviewPage ? { href: safeHref(reviewPage.url), version: reviewPage.version } : null;
-    return this.views.render('sprint-review', { session: request.dashboard, view, review });
+    const unreachable = await this.sprints.boardUnreachable();
+    return this.views.render('sprint-review', { session: request.dashboard, view, review, unreachable });
   }
 }

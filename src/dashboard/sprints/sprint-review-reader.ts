@@ -1,5 +1,11 @@
 import type { SprintReport, SprintState } from '../../reports/index.js';
 
+/** The JIRA board could not be read: the pages show what PostgreSQL holds, read at `dataFrom`. */
+export interface BoardUnreachableNotice {
+  reason: string;
+  dataFrom: Date | null;
+}
+
 /** A sprint as the sprint list shows it. */
 export interface SprintListEntry {
   id: string;
@@ -25,4 +31,9 @@ export interface SprintListEntry {
 export abstract class SprintReviewReader {
   abstract listSprints(): Promise<SprintListEntry[]>;
   abstract report(sprintId: string, now?: Date): Promise<SprintReport>;
+
+  /** Set after `listSprints` or `report` when the JIRA board could not be read; null otherwise (or without JIRA). */
+  boardUnreachable(): Promise<BoardUnreachableNotice | null> {
+    return Promise.resolve(null);
+  }
 }

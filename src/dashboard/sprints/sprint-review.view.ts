@@ -1,5 +1,6 @@
 import { NotFoundError } from '../../common/errors.js';
 import {
+  countingNote,
   formatDuration as formatReportDuration,
   type Links,
   renderBurndownSvg,
@@ -167,6 +168,7 @@ export function sprintReviewView(report: SprintReport, options: SprintReviewView
   return {
     sprint: { ...report.sprint, asOf: report.window.asOf, generatedAt: report.generatedAt },
     usesStoryPoints: report.usesStoryPoints,
+    countingNote: countingNote(report.usesStoryPoints),
     charts: {
       burndown: trustedChartSvg(renderBurndownSvg(report, { size: BURNDOWN_ON_PAGE })),
       burndownPoints: report.usesStoryPoints

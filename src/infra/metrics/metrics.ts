@@ -59,6 +59,16 @@ export const metrics = {
     help: 'SSH connections to nodes open in this process',
     registers,
   }),
+  logSubscriptions: new Gauge({
+    name: 'opsprint_log_stream_subscriptions',
+    help: 'Deployments whose live log this process follows: one shared subscription each, however many streams',
+    registers,
+  }),
+  logStreams: new Gauge({
+    name: 'opsprint_log_streams_open',
+    help: 'Deployment log streams (SSE) open in this process',
+    registers,
+  }),
   atlassianRequests: new Counter({
     name: 'opsprint_atlassian_requests_total',
     help: 'Requests to JIRA and Confluence by answer: ok, the HTTP status of a failure, or network',

@@ -15,6 +15,8 @@ export interface DeploymentRequest {
 
 export interface DeploymentRequester {
   request(request: DeploymentRequest): Promise<{ deploymentId: string }>;
+  /** The deployment an earlier `request` of the same transition created (its caller died before recording it), if any. */
+  existing(request: DeploymentRequest): Promise<{ deploymentId: string } | null>;
 }
 
 export const DEPLOYMENT_REQUESTER = Symbol('DeploymentRequester');

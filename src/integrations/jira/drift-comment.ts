@@ -1,5 +1,5 @@
 import { maskSecrets } from './failure-comment.js';
-import { escapeWiki } from './wiki-markup.js';
+import { deploymentRef, escapeWiki } from './wiki-markup.js';
 
 /** A step the drift check found no longer holding on a node. */
 export interface DriftFinding {
@@ -25,7 +25,13 @@ export interface DriftReport {
 }
 
 /** The wiki comment on a story the drift check reopens: which steps no longer hold, on which node. */
-export function driftComment(report: DriftReport, findings: DriftFinding[], secrets: readonly string[], storyIssueKey?: string): string {
+export function driftComment(
+  report: DriftReport,
+  findings: DriftFinding[],
+  secrets: readonly string[],
+  storyIssueKey?: string,
+  deploymentUrl?: string,
+): string {
   const subject = storyIssueKey
     ? `its story ${storyIssueKey} no longer holds on the hosts`
     : 'what this story set up no longer holds on the hosts';
@@ -35,7 +41,7 @@ export function driftComment(report: DriftReport, findings: DriftFinding[], secr
       (f) =>
         `* ${escapeWiki(f.title)} ({{${escapeWiki(f.stepKey)}}}) on node {{${escapeWiki(f.node)}}}: ${f.status === 'failed' ? 'the check failed' : 'the host differs from the runbook'}${f.note ? ` (${escapeWiki(maskSecrets(f.note, secrets)).replace(/\n/g, ' ')})` : ''}`,
     ),
-    `* Check run: ${escapeWiki(report.deploymentId)} (check mode, nothing was changed), environment ${escapeWiki(report.environmentName)}, at ${escapeWiki(report.at)}`,
+    `* Check run: ${deploymentRef(report.deploymentId, deploymentUrl)} (check mode, nothing was changed), environment ${escapeWiki(report.environmentName)}, at ${escapeWiki(report.at)}`,
     'A deployment of this phase puts it right again.',
   ].join('\n');
 }

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { JiraConfig } from '../../config/jira-config.js';
+import { PublicLinks } from '../../config/public-url.js';
 import type { JiraLinkRecord } from '../../persistence/records.js';
 import { AuditRepository } from '../../persistence/repositories/audit.repository.js';
 import { JiraLinkRepository } from '../../persistence/repositories/jira-link.repository.js';
@@ -27,6 +28,7 @@ export class JiraDriftReopen {
     private readonly auditLog: AuditRepository,
     private readonly secrets: SecretValues,
     @Inject(JiraConfig) config: Pick<JiraConfig, 'transitions'>,
+    @Optional() private readonly publicLinks?: PublicLinks,
   ) {
     this.transitions = new TransitionResolver(gateway, config.transitions);
   }
@@ -45,14 +47,20 @@ export class JiraDriftReopen {
         });
         continue;
       }
-      await this.gateway.addComment(link.issueKey, driftComment(report, story.findings, secrets));
+      await this.gateway.addComment(
+        link.issueKey,
+        driftComment(report, story.findings, secrets, undefined, this.publicLinks?.deployment(report.deploymentId)),
+      );
       if (await this.moveToTodo(link)) reopened.push(link.issueKey);
       storyKeys.push(link.issueKey);
     }
     const epic = await this.links.findByEntity(report.environmentId, epicEntityKey(report.phaseKey));
     if (epic && storyKeys.length > 0 && this.isDone(epic)) {
       const findings = report.stories.flatMap((s) => s.findings);
-      await this.gateway.addComment(epic.issueKey, driftComment(report, findings, secrets, storyKeys.join(', ')));
+      await this.gateway.addComment(
+        epic.issueKey,
+        driftComment(report, findings, secrets, storyKeys.join(', '), this.publicLinks?.deployment(report.deploymentId)),
+      );
       if (await this.moveToTodo(epic)) reopened.push(epic.issueKey);
     }
     await this.auditLog.record(ACTOR, 'jira.drift.reopened', report.deploymentId, {

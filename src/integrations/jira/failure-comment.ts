@@ -1,5 +1,5 @@
 import type { DeploymentEvent } from '../../infra/events/deployment-events.js';
-import { escapeWiki, noformat } from './wiki-markup.js';
+import { deploymentRef, escapeWiki, noformat } from './wiki-markup.js';
 
 type StoryFailed = Extract<DeploymentEvent, { type: 'story.failed' }>;
 
@@ -16,14 +16,15 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
 }
 
 /** The wiki comment left on a story whose step failed. */
-export function failureComment(event: StoryFailed, secrets: readonly string[]): string {
+/** `deploymentUrl`: its dashboard page, when PUBLIC_URL gives one. */
+export function failureComment(event: StoryFailed, secrets: readonly string[], deploymentUrl?: string): string {
   const exit = event.exitCode === null ? 'none (the step was killed or timed out)' : `*${event.exitCode}*`;
   const tail = maskSecrets(event.outputTail, secrets).trimEnd() || '(no output)';
   return [
     `(x) *OpSprint deployment failed* on node {{${escapeWiki(event.node)}}}`,
     `* Step: ${escapeWiki(event.stepTitle)} ({{${escapeWiki(event.stepKey)}}})`,
     `* Exit code: ${exit}`,
-    `* Deployment: ${escapeWiki(event.deploymentId)}, environment ${escapeWiki(event.environmentName)}, at ${escapeWiki(event.at)}`,
+    `* Deployment: ${deploymentRef(event.deploymentId, deploymentUrl)}, environment ${escapeWiki(event.environmentName)}, at ${escapeWiki(event.at)}`,
     '',
     'Last lines of output:',
     noformat(maskSecrets(tail, secrets)),

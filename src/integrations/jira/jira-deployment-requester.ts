@@ -27,4 +27,9 @@ export class JiraDeploymentRequester implements DeploymentRequester {
       throw error;
     }
   }
+
+  async existing(request: DeploymentRequest): Promise<{ deploymentId: string } | null> {
+    const deploymentId = await this.deployments.findByJiraTrigger({ issueKey: request.issueKey, transitionedAt: request.transitionedAt });
+    return deploymentId ? { deploymentId } : null;
+  }
 }

@@ -1,6 +1,7 @@
 import { Controller, HttpCode, Inject, Post, Req, Res, type RawBodyRequest } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { FailureLimiter } from '../../infra/kv/failure-limiter.js';
+import { JiraWebhookDocs } from './jira-webhook.docs.js';
 import { JiraWebhookService } from './webhook.service.js';
 
 /**
@@ -16,6 +17,7 @@ export class JiraWebhookController {
 
   @Post()
   @HttpCode(202)
+  @JiraWebhookDocs()
   async receive(
     @Req() req: RawBodyRequest<Request>,
     @Res({ passthrough: true }) res: Response,

@@ -6,7 +6,16 @@ import { answerLabel, metrics } from '../../infra/metrics/metrics.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from '../http/retry.js';
 import { JiraHttpError, toJiraError } from './jira-http-error.js';
 import { jiraTransport } from './jira-transport.js';
-import type { JiraBoard, JiraCreated, JiraIssue, JiraIssueFields, JiraServerInfo, JiraSprint, JiraTransition } from './jira.types.js';
+import type {
+  JiraBoard,
+  JiraCreated,
+  JiraField,
+  JiraIssue,
+  JiraIssueFields,
+  JiraServerInfo,
+  JiraSprint,
+  JiraTransition,
+} from './jira.types.js';
 
 export type JiraGatewayConfig = Pick<JiraConfig, 'baseUrl' | 'auth' | 'flavor'>;
 
@@ -210,6 +219,11 @@ export class JiraGateway {
       const issues = issueKeys.slice(i, i + 50);
       await this.post('agile', `/sprint/${sprintId}/issue`, { issues });
     }
+  }
+
+  /** The instance's fields, system and custom (GET /field): custom field ids are only known from it. */
+  fields(): Promise<JiraField[]> {
+    return this.call(() => this.client.listFields());
   }
 
   serverInfo(): Promise<JiraServerInfo> {

@@ -49,6 +49,14 @@ export interface JiraBoard {
   type: string;
 }
 
+/** An entry of GET /field. */
+export interface JiraField {
+  id: string;
+  name: string;
+  custom: boolean;
+  schema?: { type: string; custom?: string; system?: string };
+}
+
 export interface JiraServerInfo {
   baseUrl: string;
   version: string;

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { PublicLinks } from '../../config/public-url.js';
 import type { DeploymentEvent } from '../../infra/events/deployment-events.js';
 import { EVENTFUL_STEP } from '../../persistence/ledger-status.js';
 import { DeploymentRepository } from '../../persistence/repositories/deployment.repository.js';
@@ -19,6 +20,7 @@ export class JiraRequestFeedback {
     private readonly deployments: DeploymentRepository,
     private readonly deliveries: WebhookDeliveryRepository,
     private readonly gateway: JiraGateway,
+    @Optional() private readonly publicLinks?: PublicLinks,
   ) {}
 
   /** The issue commented on, if any. */
@@ -29,7 +31,14 @@ export class JiraRequestFeedback {
     if ((await this.deployments.countSteps(event.deploymentId, EVENTFUL_STEP)) > 0) return null;
     const issueKey = await this.deliveries.requestIssueOf(event.deploymentId);
     if (!issueKey) return null;
-    await this.gateway.addComment(issueKey, inPlaceComment(event, await this.deployments.countSteps(event.deploymentId, ['ok'])));
+    await this.gateway.addComment(
+      issueKey,
+      inPlaceComment(
+        event,
+        await this.deployments.countSteps(event.deploymentId, ['ok']),
+        this.publicLinks?.deployment(event.deploymentId),
+      ),
+    );
     return issueKey;
   }
 }

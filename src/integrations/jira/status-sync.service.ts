@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { JiraConfig, type LogicalState } from '../../config/jira-config.js';
+import { PublicLinks } from '../../config/public-url.js';
 import type { DeploymentEvent } from '../../infra/events/deployment-events.js';
 import type { JiraLinkRecord, JsonValue } from '../../persistence/records.js';
 import { AuditRepository } from '../../persistence/repositories/audit.repository.js';
@@ -43,6 +44,7 @@ export class JiraStatusSync {
     @Inject(JiraConfig) config: Pick<JiraConfig, 'transitions' | 'projectKey'>,
     private readonly secrets: SecretValues,
     private readonly placement: SprintPlacement,
+    @Optional() private readonly publicLinks?: PublicLinks,
   ) {
     this.transitions = new TransitionResolver(gateway, config.transitions);
     this.at = { site: gateway.site, projectKey: config.projectKey };
@@ -57,7 +59,10 @@ export class JiraStatusSync {
         const story = await this.linkOf(event, storyEntityKey(event.phaseKey, event.storyKey), 'blocked');
         if (!story) return;
         await this.move(event, story, 'blocked');
-        await this.gateway.addComment(story.issueKey, failureComment(event, await this.secrets.secretValues(event.environmentId)));
+        await this.gateway.addComment(
+          story.issueKey,
+          failureComment(event, await this.secrets.secretValues(event.environmentId), this.publicLinks?.deployment(event.deploymentId)),
+        );
         return;
       }
       case 'story.succeeded':
@@ -81,11 +86,19 @@ export class JiraStatusSync {
     const epic = await this.linkOf(event, epicEntityKey(event.phaseKey), 'in_progress');
     const secrets = await this.secrets.secretValues(event.environmentId);
     if (story) {
-      if (this.isDone(story)) await this.gateway.addComment(story.issueKey, reopenComment(event, secrets));
+      if (this.isDone(story))
+        await this.gateway.addComment(
+          story.issueKey,
+          reopenComment(event, secrets, undefined, this.publicLinks?.deployment(event.deploymentId)),
+        );
       await this.move(event, story, 'in_progress');
     }
     if (epic) {
-      if (this.isDone(epic)) await this.gateway.addComment(epic.issueKey, reopenComment(event, secrets, story?.issueKey));
+      if (this.isDone(epic))
+        await this.gateway.addComment(
+          epic.issueKey,
+          reopenComment(event, secrets, story?.issueKey, this.publicLinks?.deployment(event.deploymentId)),
+        );
       await this.move(event, epic, 'in_progress');
     }
   }

@@ -13,13 +13,14 @@ export type WebhookOutcome =
   | 'malformed'
   | 'stale'
   | 'duplicate'
+  | 'in_progress'
   | 'ignored'
   | 'requested'
   | 'request_failed'
   | 'unavailable';
 
 export interface WebhookAnswer {
-  status: 202 | 400 | 401 | 503;
+  status: 202 | 400 | 401 | 409 | 503;
   outcome: WebhookOutcome;
   reason?: string;
   deploymentId?: string;
@@ -29,15 +30,17 @@ export const JIRA_WEBHOOK_SOURCE = 'jira';
 
 /**
  * Receives JIRA's webhooks: signature first (401, nothing written), then shape (400, the refusal
- * recorded), then the unique delivery key (a retry is a 202 'duplicate' and nothing more), then
- * the decision. A failing requester is recorded, not retried here: JIRA's retry would only be a
+ * recorded), then the unique delivery key (a retry is a 202 'duplicate' and nothing more; a retry
+ * of a delivery claimed but unsettled for JIRA_WEBHOOK_CLAIM_TIMEOUT_SECONDS, whose handler died,
+ * is handled again, at most one deployment resulting), then the decision. A failing requester is recorded, not retried here: JIRA's retry would only be a
  * duplicate, and the poll picks the issue up again because no 'requested' row exists for it.
  */
 @Injectable()
 export class JiraWebhookService {
   constructor(
     private readonly deliveries: WebhookDeliveryRepository,
-    @Inject(JiraConfig) private readonly config: Pick<JiraConfig, 'webhookSecret' | 'triggerStatus' | 'webhookMaxAgeSeconds'>,
+    @Inject(JiraConfig)
+    private readonly config: Pick<JiraConfig, 'webhookSecret' | 'triggerStatus' | 'webhookMaxAgeSeconds' | 'webhookClaimTimeoutSeconds'>,
     @Inject(DEPLOYMENT_REQUESTER) private readonly requester: DeploymentRequester,
   ) {}
 
@@ -68,16 +71,28 @@ export class JiraWebhookService {
       requester: update.requester,
       statusChanges: update.statusChanges.map((c) => `${c.from ?? '?'} → ${c.to}`),
     };
-    const claimed = await this.deliveries.claim({
+    // The same signed body under another delivery id is a replay, not a new transition.
+    const key = { deliveryKey: update.deliveryKey, bodyHash: createHash('sha256').update(rawBody).digest('hex') };
+    let claimed = await this.deliveries.claim({
       source: JIRA_WEBHOOK_SOURCE,
-      deliveryKey: update.deliveryKey,
-      // The same signed body under another delivery id is a replay, not a new transition.
-      bodyHash: createHash('sha256').update(rawBody).digest('hex'),
+      ...key,
       event: update.event,
       outcome: decision.kind === 'deploy' ? 'requesting' : 'ignored',
       detail: decision.kind === 'deploy' ? detail : { ...detail, reason: decision.reason },
     });
-    if (!claimed) return { status: 202, outcome: 'duplicate' };
+    let retaken = false;
+    if (!claimed) {
+      const unsettled = await this.deliveries.unsettled(key);
+      if (!unsettled) return { status: 202, outcome: 'duplicate' };
+      // Claimed but never settled: a handler still at work (JIRA retries a 409 later), or one that died
+      // before answering, whose delivery would otherwise be refused as a duplicate forever.
+      const staleBefore = new Date(Date.now() - this.config.webhookClaimTimeoutSeconds * 1000);
+      if (!(await this.deliveries.retake(unsettled, staleBefore))) {
+        return { status: 409, outcome: 'in_progress', reason: 'this delivery is being handled; retry later' };
+      }
+      claimed = unsettled;
+      retaken = true;
+    }
     if (decision.kind === 'ignore') return { status: 202, outcome: 'ignored', reason: decision.reason };
 
     const request = {
@@ -90,7 +105,9 @@ export class JiraWebhookService {
       transitionedAt: update.at ?? new Date(),
     };
     try {
-      const { deploymentId } = await this.requester.request(request);
+      // The handler that died may have created the deployment before it could record it: never a second one.
+      const earlier = retaken ? await this.requester.existing(request) : null;
+      const { deploymentId } = earlier ?? (await this.requester.request(request));
       await this.deliveries.settle(
         claimed.id,
         'requested',

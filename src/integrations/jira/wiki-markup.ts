@@ -13,6 +13,14 @@ export function noformat(text: string): string {
   return `{noformat}\n${text.replace(/\{noformat\}/gi, '{ noformat}')}\n{noformat}`;
 }
 
+/**
+ * A deployment as a comment names it: a link to its dashboard page when there is an address for it
+ * (PUBLIC_URL), else its id as text.
+ */
+export function deploymentRef(deploymentId: string, url?: string): string {
+  return url && /^https?:\/\/[^\s|\]]+$/.test(url) ? `[${escapeWiki(deploymentId)}|${url}]` : escapeWiki(deploymentId);
+}
+
 export function bulletList(items: string[]): string {
   return items.map((item) => `* ${escapeWiki(item).replace(/\n/g, ' ')}`).join('\n');
 }

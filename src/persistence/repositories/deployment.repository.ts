@@ -17,7 +17,16 @@ export interface NewDeployment {
   jiraTrigger?: { issueKey: string; transitionedAt: Date } | null;
   phases: {
     phaseKey: string;
-    steps: { storyKey: string; stepKey: string; position: number; node: string; kind: string; title: string; command: string | null }[];
+    steps: {
+      storyKey: string;
+      stepKey: string;
+      position: number;
+      node: string;
+      kind: string;
+      title: string;
+      command: string | null;
+      guard: string | null;
+    }[];
   }[];
   audit: { actor: string; detail: JsonValue };
 }
@@ -120,6 +129,11 @@ export class DeploymentRepository {
     return this.prisma.deployment.findUnique({ where: { id }, include: { environment: { select: { name: true } } } });
   }
 
+  /** The status (and failure reason) of several deployments in one query; absent ids were deleted. */
+  statuses(ids: readonly string[]): Promise<Pick<DeploymentRecord, 'id' | 'status' | 'error'>[]> {
+    return this.prisma.deployment.findMany({ where: { id: { in: [...ids] } }, select: { id: true, status: true, error: true } });
+  }
+
   stepOutput(deploymentId: string, stepRunId: string): Promise<StepOutput | null> {
     return this.prisma.stepRun.findFirst({ where: { id: stepRunId, deploymentId }, include: { artifacts: true } });
   }
@@ -139,6 +153,16 @@ export class DeploymentRepository {
       await tx.auditEvent.create({ data: { actor, action: 'deployment.cancel', target: id } });
       return true;
     });
+  }
+
+  /** The deployment a JIRA transition (issue and time of the move) asked for, if one was created. */
+  async findByJiraTrigger(issueKey: string, transitionedAt: Date): Promise<string | null> {
+    const row = await this.prisma.deployment.findFirst({
+      where: { jiraTriggerIssueKey: issueKey, jiraTriggeredAt: transitionedAt },
+      orderBy: { createdAt: 'asc' },
+      select: { id: true },
+    });
+    return row?.id ?? null;
   }
 
   /** Takes back a deployment that could not be queued (Redis away): its ledger and its audit line go with it. */

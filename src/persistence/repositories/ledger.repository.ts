@@ -22,7 +22,10 @@ export interface AdvanceDecision {
 export interface StepResult {
   status: StepRunStatus;
   exitCode: number | null;
-  command: string;
+  /** The guard that ran, apart from the command; null when the step has none. */
+  guard: string | null;
+  /** What ran apart from the guard; null when only the guard ran (the step was already done, or check mode). */
+  command: string | null;
   stdout: string;
   stderr: string;
 }

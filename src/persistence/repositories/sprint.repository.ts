@@ -102,6 +102,18 @@ export class SprintRepository {
     return this.prisma.sprint.update({ where: { id }, data: fields });
   }
 
+  /** The board was read at `at`, these JIRA sprints with it (one statement for the whole board). */
+  async markBoardRead(jiraSprintIds: number[], at: Date): Promise<void> {
+    if (jiraSprintIds.length === 0) return;
+    await this.prisma.sprint.updateMany({ where: { jiraSprintId: { in: jiraSprintIds } }, data: { boardReadAt: at } });
+  }
+
+  /** The last time any sprint was read from the JIRA board (null: never). */
+  async lastBoardRead(): Promise<Date | null> {
+    const found = await this.prisma.sprint.aggregate({ _max: { boardReadAt: true } });
+    return found._max.boardReadAt;
+  }
+
   /** future → active, once; false when the sprint was not future any more. */
   async markStarted(id: string, startAt: Date, endAt: Date): Promise<boolean> {
     const changed = await this.prisma.sprint.updateMany({ where: { id, state: 'future' }, data: { state: 'active', startAt, endAt } });

@@ -30,6 +30,34 @@ export class WebhookDeliveryRepository {
     }
   }
 
+  /**
+   * The claim a duplicate ran into when it is still unsettled ('requesting'): its handler is still at
+   * work, or died (kill -9, crash) between claiming and settling it.
+   */
+  async unsettled(key: { deliveryKey: string; bodyHash?: string }): Promise<{ id: string; receivedAt: Date } | null> {
+    return this.prisma.webhookDelivery.findFirst({
+      where: {
+        outcome: 'requesting',
+        OR: [{ deliveryKey: key.deliveryKey }, ...(key.bodyHash ? [{ bodyHash: key.bodyHash }] : [])],
+      },
+      select: { id: true, receivedAt: true },
+    });
+  }
+
+  /**
+   * Takes over an unsettled claim made before `staleBefore` (its handler is taken for dead): true for
+   * exactly one of several retries racing for it. The claim's time becomes now, so a live handler
+   * of the takeover is not taken over in turn.
+   */
+  async retake(claim: { id: string; receivedAt: Date }, staleBefore: Date): Promise<boolean> {
+    if (claim.receivedAt >= staleBefore) return false;
+    const { count } = await this.prisma.webhookDelivery.updateMany({
+      where: { id: claim.id, outcome: 'requesting', receivedAt: claim.receivedAt },
+      data: { receivedAt: new Date() },
+    });
+    return count === 1;
+  }
+
   async settle(id: string, outcome: string, detail: JsonValue, deploymentId?: string): Promise<void> {
     await this.prisma.webhookDelivery.update({ where: { id }, data: { outcome, detail: detail as Prisma.InputJsonValue, deploymentId } });
   }

@@ -42,7 +42,10 @@ describe('phase timeline chart (SVG)', () => {
       chart.marks.filter((mark) => mark.series === seriesIndex(chart, 'Succeeded')).every((mark) => mark.fill === STATUS_COLORS.succeeded),
     ).toBe(true);
     expect(chart.texts.map((text) => text.text)).toEqual(
-      expect.arrayContaining(['minutes since start', 'Phase timeline: deployment dep-3 on lab (succeeded), started 2026-03-04 09:00 UTC']),
+      expect.arrayContaining([
+        'minutes since start',
+        'Phase timeline: deployment dep-3 on lab (succeeded), started 2026-03-04 09:00:00 UTC',
+      ]),
     );
   });
 
@@ -51,7 +54,7 @@ describe('phase timeline chart (SVG)', () => {
     input.deployments[2].id = '3c6a2068-483f-4b7b-b890-303809315a2f';
     const chart = readChartSvg(renderPhaseTimelineSvg(buildSprintReport(input, t('09T12:00')), { deploymentId: input.deployments[2].id }));
     expect(chart.texts.map((text) => text.text)).toContain(
-      'Phase timeline: deployment 3c6a2068 on lab (succeeded), started 2026-03-04 09:00 UTC',
+      'Phase timeline: deployment 3c6a2068 on lab (succeeded), started 2026-03-04 09:00:00 UTC',
     );
   });
 

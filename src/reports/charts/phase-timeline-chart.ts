@@ -1,3 +1,4 @@
+import { formatTimestamp } from '../../common/format-timestamp.js';
 import { ReportInputError } from '../model/validate-input.js';
 import type { PhaseRunStatus } from '../model/deployment-record.js';
 import type { SprintReport } from '../review/sprint-report.js';
@@ -50,7 +51,7 @@ export function renderPhaseTimelineSvg(report: SprintReport, options: PhaseTimel
   const inUnit = (ms: number) => Math.round((ms / unit.ms) * 1000) / 1000;
   const statuses = (Object.keys(STATUS_LABELS) as PhaseRunStatus[]).filter((status) => bars.some((bar) => bar.status === status));
   const title = timeline
-    ? `Phase timeline: deployment ${timeline.deploymentId.slice(0, 8)} on ${timeline.environment} (${timeline.status}), started ${timeline.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+    ? `Phase timeline: deployment ${timeline.deploymentId.slice(0, 8)} on ${timeline.environment} (${timeline.status}), started ${formatTimestamp(timeline.startedAt)}`
     : `Phase timeline: no deployment in ${report.sprint.name}`;
   return renderChartSvg(
     {

@@ -17,7 +17,7 @@ describe('retrospective prompts', () => {
     expect(dbSync.text).toContain('(keystone/keystone-db-sync) failed 1 time on linux-node1.example.com (exit 1)');
     expect(dbSync.text).toContain('and took 1 retry. It recovered after 27 h 46 min at most.');
     expect(incident.text).toBe(
-      'lab has been failing since 2026-03-05T09:05:00.000Z (1 failed deployment, open for 47 h 55 min). What does restoring it need?',
+      'lab has been failing since 2026-03-05 09:05:00 UTC (1 failed deployment, open for 47 h 55 min). What does restoring it need?',
     );
     expect(incident.links.map((l) => l.deploymentId)).toEqual(['dep-4']);
     expect(added).toMatchObject({ count: 1, text: expect.stringContaining('1 story came into the sprint after it started (OPS-32)') });

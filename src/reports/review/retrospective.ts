@@ -1,3 +1,4 @@
+import { formatTimestamp } from '../../common/format-timestamp.js';
 import { type Links, links } from '../model/links.js';
 import type { Incident } from './dora.js';
 import type { FailureLine, RetryLine } from './failures.js';
@@ -92,7 +93,7 @@ export function retrospectivePrompts(input: RetrospectiveInput): RetroPrompt[] {
       kind: 'open-incident',
       count: incident.failedDeploymentIds.length,
       text:
-        `${incident.environment} has been failing since ${incident.failedAt.toISOString()} ` +
+        `${incident.environment} has been failing since ${formatTimestamp(incident.failedAt)} ` +
         `(${plural(incident.failedDeploymentIds.length, 'failed deployment')}, open for ${formatDuration(incident.openForMs ?? 0)}). What does restoring it need?`,
       links: incident.failedDeploymentIds.map((deploymentId) => links({ deploymentId })),
     });

@@ -82,6 +82,16 @@ export interface EpicSummary {
 export const usesStoryPoints = (timeline: StoryTimeline): boolean =>
   [...timeline.stories.values()].some((story) => story.storyPoints !== null);
 
+/**
+ * Says what the review's numbers count, for the page and the dashboard: story points when the
+ * sprint's stories carry JIRA's story points field, else stories (the fallback).
+ */
+export function countingNote(usesPoints: boolean): string {
+  return usesPoints
+    ? "Counted in story points (JIRA's story points field) and in stories; a story without points counts 0 points."
+    : 'Counted in stories: no story of this sprint has story points in JIRA.';
+}
+
 export function tally(stories: SprintStory[], points: boolean): StoryTally {
   return {
     stories: stories.length,

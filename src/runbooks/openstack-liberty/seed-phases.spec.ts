@@ -5,6 +5,7 @@ import { checkExpectations, parseVerifyOutput } from '../parse/index.js';
 import { endpointList, netstat } from '../parse/fixtures/cli-format-tables.js';
 import { projectList, roleList, tokenIssue, userList } from '../parse/fixtures/seed-tables.js';
 import { planDeployment } from '../plan.js';
+import { shellQuote } from '../render/shell.js';
 import { generateSecrets } from '../secrets.js';
 import { exampleInventory } from './example-inventory.js';
 import { openstackLiberty } from './index.js';
@@ -216,13 +217,20 @@ describe('MariaDB', () => {
       for (const secret of [secrets.MYSQL_ROOT_PASS, secrets.NOVA_DBPASS]) expect(argv).not.toContain(secret);
     }
     expect(secure.run).toContain(`UPDATE mysql.user SET Password=PASSWORD('${secrets.MYSQL_ROOT_PASS}') WHERE User='root';`);
-    expect(step('verify-databases').run).toContain("mysql --defaults-extra-file=/root/.my.cnf -N -e 'SHOW DATABASES'");
+    expect(step('verify-databases').run).toBe("mysql --defaults-extra-file=/root/.my.cnf -t -e 'SHOW DATABASES'");
   });
 });
 
 describe('MariaDB verification', () => {
-  const showDatabases = (names: string[]) =>
-    execFileSync('bash', ['-c', `mysql() { printf '%s\\n' ${names.join(' ')}; }; ${step('verify-databases').run}`], { encoding: 'utf8' });
+  /** What the MariaDB client prints for SHOW DATABASES with -t, and only with it (else one name a line). */
+  const showDatabases = (names: string[]) => {
+    const width = Math.max('Database'.length, ...names.map((name) => name.length));
+    const rule = `+${'-'.repeat(width + 2)}+`;
+    const row = (cell: string) => `| ${cell.padEnd(width)} |`;
+    const table = [rule, row('Database'), rule, ...names.map(row), rule].join('\n');
+    const client = `mysql() { case " $* " in *" -t "*) printf '%s\\n' ${shellQuote(table)};; *) printf '%s\\n' ${names.join(' ')};; esac; }`;
+    return execFileSync('bash', ['-c', `${client}; ${step('verify-databases').run}`], { encoding: 'utf8' });
+  };
 
   it('reads `show databases` as a table and finds every service database', () => {
     const all = ['information_schema', 'cinder', 'glance', 'keystone', 'mysql', 'neutron', 'nova', 'performance_schema'];

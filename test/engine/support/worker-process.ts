@@ -23,23 +23,28 @@ export interface WorkerProcess {
   exited: Promise<void>;
 }
 
-/** Separate worker processes sharing one test app's PostgreSQL schema, Redis prefix and secret key. */
+/** Separate worker (or API) processes sharing one test app's PostgreSQL schema, Redis prefix and secret key. */
 export class WorkerProcesses {
   private readonly running: WorkerProcess[] = [];
   private readonly dir = mkdtempSync(path.join(os.tmpdir(), 'opsprint-workers-'));
   private readonly runbookFile: string;
 
+  /**
+   * `entry`: the script to run and the line it prints once ready; by default the worker entry point
+   * (test/faults uses the API's, to kill an API process).
+   */
   constructor(
     private readonly t: TestApp,
     private readonly secretKey: string,
     runbooks: Runbook[],
+    private readonly entry = { script: 'test/engine/support/fixture-worker.mjs', ready: 'OpSprint worker running' },
   ) {
     this.runbookFile = path.join(this.dir, 'runbooks.json');
     writeFileSync(this.runbookFile, JSON.stringify(runbooks));
   }
 
   async start(env: Record<string, string> = {}): Promise<WorkerProcess> {
-    const child = spawn(process.execPath, [path.join(ROOT, 'test/engine/support/fixture-worker.mjs')], {
+    const child = spawn(process.execPath, [path.join(ROOT, this.entry.script)], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
@@ -64,7 +69,7 @@ export class WorkerProcesses {
     await eventually(
       async () => {
         if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}:\n${output}`);
-        return output.includes('OpSprint worker running') ? true : undefined;
+        return output.includes(this.entry.ready) ? true : undefined;
       },
       30_000,
       50,

@@ -76,6 +76,36 @@ describe('JIRA sandbox responses against the official OpenAPI documents', () => 
     expect(specs.validate('jira-platform', 'POST', '/rest/api/3/issue/bulk', 201, bulk.body)).toEqual([]);
   });
 
+  it('field list: Story point estimate on Cloud, Story Points on Data Center; issues carry the value, null when unset', async () => {
+    const fields = await call('GET', '/rest/api/2/field');
+    expect(fields.status).toBe(200);
+    expect(specs.validate('jira-platform', 'GET', '/rest/api/3/field', 200, fields.body)).toEqual([]);
+    const cloudPoints = fields.body.find((field: { name: string }) => field.name === 'Story point estimate');
+    expect(cloudPoints).toMatchObject({ custom: true, schema: { type: 'number' } });
+    const dcFields = await call('GET', '/rest/api/2/field', undefined, dc);
+    const dcPoints = dcFields.body.find((field: { name: string }) => field.name === 'Story Points');
+    expect(dcPoints).toMatchObject({ custom: true, schema: { type: 'number' } });
+
+    const story = await call('POST', '/rest/api/2/issue', {
+      fields: { ...epicFields, summary: 'Estimated', issuetype: { name: 'Story' }, [cloudPoints.id]: 5 },
+    });
+    expect(story.status).toBe(201);
+    const unestimated = await call('POST', '/rest/api/2/issue', {
+      fields: { ...epicFields, summary: 'Not estimated', issuetype: { name: 'Story' } },
+    });
+    const read = await call('GET', `/rest/api/2/issue/${story.body.key}?fields=summary,${cloudPoints.id}`);
+    expect(read.body.fields).toEqual({ summary: 'Estimated', [cloudPoints.id]: 5 });
+    const all = await call('GET', `/rest/api/2/issue/${unestimated.body.key}?fields=*all`);
+    expect(all.body.fields[cloudPoints.id]).toBeNull();
+
+    const words = await call('PUT', `/rest/api/2/issue/${story.body.key}`, { fields: { [cloudPoints.id]: 'five' } });
+    expect(words.status).toBe(400);
+    expect(words.body.errors).toEqual({ [cloudPoints.id]: 'Operation value must be a number' });
+    const unknown = await call('PUT', `/rest/api/2/issue/${story.body.key}`, { fields: { customfield_99999: 1 } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors.customfield_99999).toMatch(/cannot be set/);
+  });
+
   it('the validator itself refuses bodies of the wrong shape', () => {
     expect(
       specs.validate('jira-platform', 'GET', '/rest/api/3/issue/{issueIdOrKey}/transitions', 200, { transitions: 'none' }),

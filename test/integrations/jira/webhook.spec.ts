@@ -22,11 +22,17 @@ class RecordingRequester implements DeploymentRequester {
     this.requests.push(request);
     return { deploymentId: `dep-${this.requests.length}` };
   }
+  async existing(request: DeploymentRequest) {
+    const at = this.requests.findIndex(
+      (r) => r.issueKey === request.issueKey && r.transitionedAt.getTime() === request.transitionedAt.getTime(),
+    );
+    return at < 0 ? null : { deploymentId: `dep-${at + 1}` };
+  }
 }
 
 describe('JIRA webhooks: sandbox → POST /webhooks/jira → DeploymentRequester', () => {
   const secret = 'webhook-secret-for-tests';
-  const config = { webhookSecret: secret, triggerStatus: 'Ready to Deploy', webhookMaxAgeSeconds: 300 };
+  const config = { webhookSecret: secret, triggerStatus: 'Ready to Deploy', webhookMaxAgeSeconds: 300, webhookClaimTimeoutSeconds: 60 };
   let db: TestDatabase;
   let sandbox: AtlassianSandbox;
   let app: INestApplication;
@@ -111,6 +117,40 @@ describe('JIRA webhooks: sandbox → POST /webhooks/jira → DeploymentRequester
       outcome: 'requested',
       deploymentId: 'dep-1',
     });
+  });
+
+  it('handles again the retry of a delivery whose handler died before settling it, never requesting twice', async () => {
+    const key = await epic(['opsprint', 'env-lab', 'phase-glance']);
+    await moveTo(key, 'Ready to Deploy');
+    const delivery = sandbox.jira.webhooks.deliveries.at(-1)!;
+    const claim = () => db.prisma.webhookDelivery.findUniqueOrThrow({ where: { deliveryKey: `jira:${delivery.identifier}` } });
+    expect(requester.requests).toHaveLength(1);
+    // The state a kill -9 after creating the deployment leaves: claimed, never settled.
+    const { id } = await claim();
+    const unsettled = (receivedAt: Date) =>
+      db.prisma.webhookDelivery.update({ where: { id }, data: { outcome: 'requesting', deploymentId: null, receivedAt } });
+
+    // Fresh: its handler may still be at work, so JIRA is asked to come back (409), not told it is a duplicate.
+    await unsettled(new Date());
+    await sandbox.jira.webhooks.redeliver(delivery);
+    expect(delivery.outcome).toBe(409);
+    expect((await claim()).outcome).toBe('requesting');
+
+    // Older than the claim timeout: the retry takes the claim over and finds the deployment already made.
+    await unsettled(new Date(Date.now() - 61_000));
+    await sandbox.jira.webhooks.redeliver(delivery);
+    expect(delivery.outcome).toBe(202);
+    expect(requester.requests).toHaveLength(1);
+    expect(await claim()).toMatchObject({ outcome: 'requested', deploymentId: 'dep-1' });
+
+    // Killed before the deployment was created: the retry requests it, once.
+    requester.requests.length = 0;
+    await unsettled(new Date(Date.now() - 61_000));
+    await sandbox.jira.webhooks.redeliver(delivery);
+    await sandbox.jira.webhooks.redeliver(delivery);
+    expect(delivery.outcome).toBe(202);
+    expect(requester.requests).toEqual([expect.objectContaining({ issueKey: key, phases: ['glance'] })]);
+    expect(await claim()).toMatchObject({ outcome: 'requested', deploymentId: 'dep-1' });
   });
 
   it('deploys the whole runbook for a deployment-request issue', async () => {

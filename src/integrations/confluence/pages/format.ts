@@ -32,14 +32,11 @@ export function stepLozenge(state: StepStatus): Markup {
 }
 
 export { formatDuration } from '../../../common/format-duration.js';
+/** UTC, to the second, as on the dashboard: a page must not change just because it was rendered in another time zone. */
+export { formatTimestamp } from '../../../common/format-timestamp.js';
 
 export function between(start?: Date | null, end?: Date | null): number | null {
   return start && end ? end.getTime() - start.getTime() : null;
-}
-
-/** UTC, to the second: a page must not change just because it was rendered in another time zone. */
-export function formatTime(date: Date | null | undefined): string {
-  return date ? `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC` : '—';
 }
 
 export function tail(text: string | null | undefined, lines = 30): string {

@@ -52,6 +52,8 @@ export interface StepRunView {
   kind: string;
   title: string;
   command?: string | null;
+  /** The probe that decides whether the step is already done, apart from the command. */
+  guard?: string | null;
   status: StepStatus;
   exitCode?: number | null;
   stdout?: string | null;

@@ -35,16 +35,23 @@ function stepSection(runs: StepRunView[], files: FileArtifactView[], tables: Tab
   ];
 }
 
-/** One code block when every node ran the same command, else one per node. */
+/**
+ * The guard (the probe that finds the step already done) and the command, each labelled: one code
+ * block per label when every node ran the same text, else one per node.
+ */
 function commands(runs: StepRunView[]): Content {
-  const withCommand = runs.filter((run) => run.command);
-  const distinct = new Set(withCommand.map((run) => run.command));
+  return [labelled('Guard', runs, (run) => run.guard), labelled('Command', runs, (run) => run.command)];
+}
+
+function labelled(label: string, runs: StepRunView[], text: (run: StepRunView) => string | null | undefined): Content {
+  const withText = runs.filter((run) => text(run));
+  const distinct = new Set(withText.map(text));
   if (distinct.size === 0) return '';
   if (distinct.size === 1) {
-    const nodes = withCommand.map((run) => run.node).join(', ');
-    return code({ language: 'bash', title: `Ran on ${nodes}`, body: withCommand[0]!.command! });
+    const nodes = withText.map((run) => run.node).join(', ');
+    return code({ language: 'bash', title: `${label} — ran on ${nodes}`, body: text(withText[0]!)! });
   }
-  return withCommand.map((run) => code({ language: 'bash', title: `Ran on ${run.node}`, body: run.command! }));
+  return withText.map((run) => code({ language: 'bash', title: `${label} — ran on ${run.node}`, body: text(run)! }));
 }
 
 function titled(name: string, node: string, all: Array<{ node: string }>): string {

@@ -75,7 +75,7 @@ describe('page builders', () => {
     const xml = buildPhasePage(
       pageData({
         steps: [
-          run({ node: 'node-a', command: `echo '${HOSTILE}'` }),
+          run({ node: 'node-a', command: `echo '${HOSTILE}'`, guard: `test '${HOSTILE}'` }),
           run({ node: 'node-b', command: `echo other`, status: 'failed', exitCode: 2, stderr: `${HOSTILE}\n`.repeat(40) }),
         ],
         files: [
@@ -97,8 +97,9 @@ describe('page builders', () => {
     }));
     expect(code).toEqual(
       expect.arrayContaining([
-        { language: 'bash', title: 'Ran on node-a', body: `echo '${HOSTILE}'` },
-        { language: 'bash', title: 'Ran on node-b', body: 'echo other' },
+        { language: 'bash', title: 'Guard — ran on node-a', body: `test '${HOSTILE}'` },
+        { language: 'bash', title: 'Command — ran on node-a', body: `echo '${HOSTILE}'` },
+        { language: 'bash', title: 'Command — ran on node-b', body: 'echo other' },
         { language: 'ini', title: '/etc/x.conf', body: `a = ${HOSTILE}\n` },
       ]),
     );

@@ -15,7 +15,7 @@ import {
   ul,
   warning,
 } from '../storage/index.js';
-import { between, codeLanguage, formatDuration, formatTime, phaseLozenge, stepLozenge, tail } from './format.js';
+import { between, codeLanguage, formatDuration, formatTimestamp, phaseLozenge, stepLozenge, tail } from './format.js';
 import type { PhasePageData, StepRunView } from './page-data.js';
 import { storySections } from './phase-steps.js';
 
@@ -32,7 +32,7 @@ export function buildPhasePage(data: PhasePageData): string {
           data.epicKey ? fragment(' · JIRA epic: ', jiraIssue(data.epicKey, data.jiraBaseUrl)) : '',
           ' · Deployment ',
           data.deployment.id,
-          ` · ${formatTime(data.startedAt)} → ${formatTime(data.finishedAt)} (${formatDuration(between(data.startedAt, data.finishedAt))})`,
+          ` · ${formatTimestamp(data.startedAt)} → ${formatTimestamp(data.finishedAt)} (${formatDuration(between(data.startedAt, data.finishedAt))})`,
         ),
         p('Part of ', pageLink(data.rootTitle), '.'),
       ),
@@ -93,7 +93,7 @@ function timingsTable(data: PhasePageData): Markup {
       step.title,
       stepLozenge(step.status),
       step.exitCode === null || step.exitCode === undefined ? '—' : String(step.exitCode),
-      formatTime(step.startedAt),
+      formatTimestamp(step.startedAt),
       formatDuration(step.durationMs),
     ]),
   );
@@ -105,6 +105,7 @@ function failurePanels(failures: StepRunView[], phaseError?: string | null): Con
       fragment(
         p(`Step "${step.title}" failed on ${step.node} with exit code ${step.exitCode ?? 'unknown'}.`),
         phaseError ? p(phaseError) : '',
+        step.guard ? code({ language: 'bash', title: 'Guard', body: step.guard }) : '',
         step.command ? code({ language: 'bash', title: 'Command', body: step.command }) : '',
         step.stderr ? code({ language: codeLanguage('text'), title: 'stderr (tail)', body: tail(step.stderr) }) : '',
         step.stdout ? code({ language: codeLanguage('text'), title: 'stdout (tail)', body: tail(step.stdout) }) : '',

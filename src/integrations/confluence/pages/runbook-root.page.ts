@@ -1,5 +1,5 @@
 import { type Markup, fragment, h, info, jiraIssue, p, pageLink, status, strong, table, text } from '../storage/index.js';
-import { between, formatDuration, formatTime, phaseLozenge } from './format.js';
+import { between, formatDuration, formatTimestamp, phaseLozenge } from './format.js';
 import type { RootPageData } from './page-data.js';
 
 const DEPLOYMENT_COLOUR = { succeeded: 'Green', failed: 'Red', running: 'Blue', queued: 'Grey', cancelled: 'Grey' } as const;
@@ -30,7 +30,7 @@ export function buildRunbookRootPage(data: RootPageData): string {
         phaseLozenge(phase.status),
         phase.epicKey ? jiraIssue(phase.epicKey, data.jiraBaseUrl) : '—',
         phase.nodes.length ? phase.nodes.join(', ') : '—',
-        formatTime(phase.finishedAt),
+        formatTimestamp(phase.finishedAt),
         formatDuration(between(phase.startedAt, phase.finishedAt)),
       ]),
     ),
@@ -49,8 +49,8 @@ function deploymentRows(data: RootPageData, colour: 'Green' | 'Red' | 'Blue' | '
     ['Trigger', deployment.trigger],
     ['Requested by', deployment.requester],
     ['Dry run', deployment.dryRun ? 'yes' : 'no'],
-    ['Started', formatTime(deployment.startedAt)],
-    ['Finished', formatTime(deployment.finishedAt)],
+    ['Started', formatTimestamp(deployment.startedAt)],
+    ['Finished', formatTimestamp(deployment.finishedAt)],
     ['Duration', formatDuration(between(deployment.startedAt, deployment.finishedAt))],
   ];
 }

@@ -37,6 +37,14 @@ export function jiraIssue(key: string, baseUrl?: string): Markup {
   return link(`${baseUrl.replace(/\/+$/, '')}/browse/${encodeURIComponent(key)}`, key);
 }
 
+/**
+ * A deployment on a page: its short id linking to its dashboard page when there is an address
+ * for it (PUBLIC_URL), else its whole id as code, to look up in the API or the CLI.
+ */
+export function deploymentRef(deploymentId: string, url?: string): Markup {
+  return url ? link(url, deploymentId.slice(0, 8)) : element('code', {}, deploymentId);
+}
+
 function stripTags(xml: string): string {
   return xml
     .replace(/<[^>]*>/g, '')

@@ -1,5 +1,5 @@
 export { Markup, type Content, cdata, element, escapeXml, fragment, render, text } from './markup.js';
-export { br, em, h, inlineCode, jiraIssue, link, p, strong, table, ul } from './blocks.js';
+export { br, deploymentRef, em, h, inlineCode, jiraIssue, link, p, strong, table, ul } from './blocks.js';
 export {
   attachedImage,
   code,

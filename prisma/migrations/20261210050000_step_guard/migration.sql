@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "StepRun" ADD COLUMN     "guard" TEXT;

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Sprint" ADD COLUMN     "boardReadAt" TIMESTAMP(3);

@@ -1,0 +1,98 @@
+import net from 'node:net';
+import { startAtlassianSandbox, type AtlassianSandbox } from '../../lab/atlassian/server.js';
+import { startLab, type Lab } from '../../lab/nodes/lab.js';
+import { JOBS } from '../../src/infra/queue/jobs.js';
+import { DeploymentsService } from '../../src/deployments/deployments.service.js';
+import type { Runbook } from '../../src/runbooks/model.js';
+import { labInventory } from '../../lab/nodes/lab-inventory.js';
+import { EnvironmentsService } from '../../src/environments/environments.service.js';
+import { commandRunbook, readLabFile } from '../engine/support/engine-fixtures.js';
+import { atlassianEnv, settled } from '../integrations/flow-support.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { afterFault } from './support/fault-flow.js';
+
+const COMPUTE = 'linux-node2.example.com';
+const LOG = '/var/tmp/unreachable.log';
+// Two independent phases, one per node: the controller's must not notice that the compute node is gone.
+const fixture = commandRunbook('unreachable', [
+  { key: 'control', steps: [`echo c1 >> ${LOG}`, `echo c2 >> ${LOG}`] },
+  { key: 'compute', steps: [`echo n1 >> ${LOG}`] },
+]);
+const runbook: Runbook = { ...fixture, phases: fixture.phases.map((p) => (p.key === 'compute' ? { ...p, on: ['compute'] } : p)) };
+
+let sandbox: AtlassianSandbox;
+let lab: Lab;
+let t: TestApp;
+let closedPort: number;
+
+/** A port nothing listens on: connecting to it is refused, as with a node that is down or firewalled. */
+async function portNobodyListensOn(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+beforeAll(async () => {
+  sandbox = await startAtlassianSandbox();
+  lab = await startLab({ computeNodes: 1 });
+  closedPort = await portNobodyListensOn();
+  t = await startTestApp({ catalog: new Map([[runbook.key, runbook]]), env: atlassianEnv(sandbox) });
+}, 120_000);
+afterAll(async () => {
+  await t?.close();
+  await sandbox?.stop();
+  await lab?.stop();
+});
+
+describe('a node whose SSH endpoint is unreachable', () => {
+  it("fails that node's phase with a reason naming the host; the other node's phase is unaffected", async () => {
+    // The compute node's inventory entry points at a closed port (the fingerprint stays the real node's).
+    const inventory = labInventory(lab, { environment: 'down' });
+    for (const node of inventory.nodes) if (node.name === COMPUTE) node.ssh.port = closedPort;
+    await t.app.get(EnvironmentsService).create({
+      name: 'down',
+      network: inventory.network,
+      nodes: inventory.nodes,
+      secrets: { SSH_PRIVATE_KEY: lab.clientPrivateKey! },
+    });
+
+    const created = await t.app
+      .get(DeploymentsService)
+      .create({ environment: 'down', runbook: runbook.key, trigger: 'api', requester: 'test' });
+    await settled(t, created.id);
+
+    const after = await afterFault(t.db.prisma, created.id, lab, LOG, sandbox, 'down');
+    expect(after.deployment.status).toBe('failed');
+    // The failure says which host could not be reached, and where.
+    expect(after.deployment.error).toMatch(
+      new RegExp(
+        `^step "compute step 1" \\(compute-s1\\) failed on ${COMPUTE}: .*cannot connect: connect ECONNREFUSED 127\\.0\\.0\\.1:${closedPort}$`,
+      ),
+    );
+    expect(after.steps).toEqual([
+      ['control-s1', 'changed', 1],
+      ['control-s2', 'changed', 1],
+      // Tried once per attempt of the phase job (connecting is retried with backoff), then failed.
+      ['compute-s1', 'failed', JOBS['deployments:run-phase'].options.attempts],
+    ]);
+    // The controller ran its steps once; nothing reached the compute node.
+    expect(after.hostLog).toEqual(['c1', 'c2']);
+    expect(await readLabFile(lab, COMPUTE, LOG)).toBe('');
+    expect(after.jira).toMatchObject({ 'phase control': 'Done', 'story of control': 'Done' });
+    // The failed phase's story is Blocked (with the reason as a comment), never Done.
+    expect(after.jira['story of compute']).toBe('Blocked');
+    expect(after.jira['phase compute']).not.toBe('Done');
+    const story = [...sandbox.jira.state.issues.values()].find(
+      (issue) => issue.summary === 'story of compute' && issue.labels.includes('env-down'),
+    );
+    expect(story!.comments.map((comment) => comment.body).join('\n')).toContain(
+      `${COMPUTE} (root@127.0.0.1:${closedPort}): cannot connect`,
+    );
+
+    const page = sandbox.confluence.pages().find((p) => p.title === 'down — phase compute');
+    expect(page?.body).toMatch(/failed/i);
+    expect(page?.body).toContain(COMPUTE);
+  }, 90_000);
+});
