@@ -34,7 +34,9 @@ export function isConnectionLost(error: unknown): boolean {
   if (error instanceof Prisma.PrismaClientInitializationError) return true;
   if (error instanceof Prisma.PrismaClientKnownRequestError && ['P1001', 'P1002', 'P1008', 'P1017'].includes(error.code)) return true;
   const text = `${(error as NodeJS.ErrnoException)?.code ?? ''} ${(error as Error)?.message ?? ''}`;
-  return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|terminating connection|Can't reach database|connection is closed/i.test(
+  // A raw query ($queryRaw, the ledger's one-statement step write) reports a cut connection as
+  // P2010 "Raw query failed … Server has closed the connection", not as P1017.
+  return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|terminating connection|Can't reach database|connection is closed|Server has closed the connection/i.test(
     text,
   );
 }

@@ -87,6 +87,11 @@ beforeAll(async () => {
     JIRA_SPRINT_MODE: 'active',
     // No poll tick in the middle of a measurement: the poll's own search is not the deployment's.
     JIRA_POLL_INTERVAL_SECONDS: '3600',
+    // Nor a built-in schedule firing by the clock (the sprint-end check every ten minutes reads the
+    // board; the drift check and digest write): their requests are not the deployment's either.
+    DRIFT_CHECK_ENABLED: 'false',
+    DAILY_DIGEST_ENABLED: 'false',
+    SPRINT_REVIEW_ENABLED: 'false',
     OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN,
   }));
 });
