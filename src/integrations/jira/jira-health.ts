@@ -45,6 +45,7 @@ export class JiraHealth implements HealthContributor {
 }
 
 function describe(stopped: JiraFinalError): string {
-  const deployment = stopped.deploymentId ? ` (deployment ${stopped.deploymentId})` : '';
+  const phase = stopped.phaseKey ? `, phase ${stopped.phaseKey}` : '';
+  const deployment = stopped.deploymentId ? ` (deployment ${stopped.deploymentId}${phase})` : '';
   return `${stopped.job} stopped at ${stopped.at}${deployment}: ${stopped.message} — not retried: ${stopped.hint}`;
 }
