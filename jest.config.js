@@ -17,7 +17,13 @@ export default {
       },
     ],
   },
+  // The longest files first even without times from an earlier run here (a fresh clone, as in CI).
+  testSequencer: '<rootDir>/test/setup/test-sequencer.mjs',
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   testTimeout: 60000,
+  // Each test file leaves ~40 MB on a worker's heap (its module graph: Nest, Prisma, the lab), so a
+  // worker that ran 60 files spent its time in GC on a 2-3 GB heap. A worker past this size after a
+  // file is replaced by a fresh one (about a second); measured on 32 API files: 18% less CPU.
+  workerIdleMemoryLimit: '700MB',
 };

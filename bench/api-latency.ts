@@ -4,17 +4,18 @@
  * of slow steps on a lab node, so it keeps logging), then the detail again with 200 Server-Sent
  * Events log streams open on the running deployment.
  */
+import { execFile } from 'node:child_process';
 import http from 'node:http';
-import autocannon from 'autocannon';
-import { startLab } from '../lab/nodes/lab.js';
-import { labInventory } from '../lab/nodes/lab-inventory.js';
+import { createRequire } from 'node:module';
+import type autocannon from 'autocannon';
 import { type Budget, reasonOf } from './budget.js';
 import { BenchEngine, type DeploymentSummary } from './engine.js';
+import { startFleet } from './sshd-fleet.js';
 import type { Report } from './report.js';
 
 const RATE = 200;
 
-async function signInToDashboard(engine: BenchEngine): Promise<string> {
+export async function signInToDashboard(engine: BenchEngine): Promise<string> {
   const form = await fetch(`${engine.baseUrl}/dashboard/sign-in`);
   const csrfCookie = /opsprint_sign_in=([^;]+)/.exec(form.headers.get('set-cookie') ?? '')?.[1];
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
@@ -30,8 +31,24 @@ async function signInToDashboard(engine: BenchEngine): Promise<string> {
   return `opsprint_session=${session}`;
 }
 
+/**
+ * autocannon in its own process: in the service's process its timers and HTTP parsing would take
+ * the event loop from the pages it measures.
+ */
+async function autocannonRun(url: string, headers: Record<string, string>, durationS: number): Promise<autocannon.Result> {
+  const cli = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+  const args = [cli, '--json', '-c', '20', '-R', String(RATE), '-d', String(durationS), url];
+  for (const [key, value] of Object.entries(headers)) args.push('-H', `${key}=${value}`);
+  const stdout = await new Promise<string>((resolve, reject) =>
+    execFile(process.execPath, args, { maxBuffer: 16 * 2 ** 20, timeout: (durationS + 30) * 1000 }, (error, out) =>
+      error ? reject(error) : resolve(out),
+    ),
+  );
+  return JSON.parse(stdout) as autocannon.Result;
+}
+
 async function load(url: string, headers: Record<string, string>, durationS: number) {
-  const result = await autocannon({ url, headers, connections: 20, overallRate: RATE, duration: durationS });
+  const result = await autocannonRun(url, headers, durationS);
   if (result.requests.total === 0 || result.latency.p99 === 0) throw new Error(`${url}: no request was answered within ${durationS} s`);
   const failed = result.non2xx + result.errors + result.timeouts;
   if (failed > 0 && failed > result.requests.total / 100) throw new Error(`${url}: ${failed} of ${result.requests.total} requests failed`);
@@ -73,20 +90,16 @@ async function openStreams(url: string, token: string, n: number): Promise<{ rec
 }
 
 export async function apiFigures(report: Report, options: { durationS: number; streams: number; budget: Budget }): Promise<void> {
-  const lab = await startLab({ computeNodes: 1 });
+  // The running deployment's host is a real sshd (not the lab's node simulator, whose shell
+  // interpreter would run in this process and take CPU from the service under test).
+  const fleet = await startFleet(1);
   const steps = Array.from({ length: 600 }, (_, i) => `echo "step ${i} of a long deployment"; sleep 0.2`);
   // The bench's one token holds all the streams: lift the per-token cap (10 by default) above them.
   const engine = await BenchEngine.start([{ key: 'long', phases: [{ key: 'work', steps }] }], {
     SSE_STREAMS_PER_TOKEN: String(options.streams + 10),
   });
   try {
-    const inventory = labInventory(lab);
-    await engine.call('POST', '/api/v1/environments', {
-      name: 'lab',
-      network: inventory.network,
-      nodes: lab.nodes,
-      secrets: { SSH_PRIVATE_KEY: lab.clientPrivateKey! },
-    });
+    await engine.createEnvironment('lab', fleet.targets);
     const cookie = await signInToDashboard(engine);
     const deployment = await engine.call<DeploymentSummary>('POST', '/api/v1/deployments', { environment: 'lab', runbook: 'long' });
     const bearer = { authorization: `Bearer ${engine.token}` };
@@ -141,6 +154,6 @@ export async function apiFigures(report: Report, options: { durationS: number; s
     await engine.waitFor(deployment.id, 60_000).catch(() => undefined);
   } finally {
     await engine.stop();
-    await lab.stop();
+    await fleet.stop();
   }
 }

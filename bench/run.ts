@@ -29,8 +29,8 @@ type Group = keyof typeof GROUPS;
 const BUDGET_S: Record<Group, { full: number; quick: number }> = {
   1: { full: 140, quick: 30 },
   2: { full: 40, quick: 30 },
-  3: { full: 170, quick: 45 },
-  4: { full: 50, quick: 25 },
+  3: { full: 160, quick: 40 },
+  4: { full: 60, quick: 35 },
   5: { full: 60, quick: 0 },
   6: { full: 65, quick: 0 },
 };

@@ -22,6 +22,14 @@ export async function createApp(runtime: Runtime): Promise<INestApplication> {
     rawBody: true,
     logger: new PinoNestLogger(logger),
   });
+  const trustProxy = runtime.config.app.TRUST_PROXY?.trim();
+  if (trustProxy) {
+    // Express reads a bare number as a hop count and anything else as a list of trusted proxies.
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .set('trust proxy', /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy);
+  }
   app.use(
     pinoHttp({
       logger,

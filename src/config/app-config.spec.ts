@@ -65,6 +65,13 @@ describe('loadAppConfig', () => {
     );
   });
 
+  it('reads TRUST_PROXY as a hop count or trusted proxies, with a one-line error otherwise', () => {
+    expect(loadAppConfig({}).TRUST_PROXY).toBeUndefined();
+    expect(loadAppConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe('1');
+    expect(loadAppConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY).toBe('loopback, 10.0.0.0/8');
+    expect(() => loadAppConfig({ TRUST_PROXY: 'yes please' })).toThrow(/^TRUST_PROXY: TRUST_PROXY must be a hop count/);
+  });
+
   it('keeps only its own keys (no stray secrets from the environment)', () => {
     const config = loadAppConfig({ PORT: '8080', JIRA_API_TOKEN: 'sekret', OPSPRINT_RUN_WORKERS: 'false' });
     expect(config.PORT).toBe(8080);

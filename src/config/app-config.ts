@@ -158,6 +158,24 @@ export class AppConfig {
   })
   METRICS_ALLOW_NETWORKS?: string;
 
+  /**
+   * Which proxies in front of the service to believe about the client's address (X-Forwarded-For),
+   * as Express's `trust proxy` takes it: a hop count (`1`), or addresses / CIDR networks / the names
+   * `loopback`, `linklocal`, `uniquelocal`, comma-separated. Unset: no proxy is trusted and the TCP
+   * peer is the client, so a caller cannot dodge the per-source limits by sending the header itself.
+   * Behind a reverse proxy, set it: otherwise every client shares the proxy's address and one
+   * guesser blocks everybody.
+   */
+  @IsOptional()
+  @Matches(
+    /^\s*(\d{1,2}|(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/\d{1,3})?))*)\s*$/,
+    {
+      message:
+        'TRUST_PROXY must be a hop count (e.g. 1) or addresses, CIDR networks, loopback, linklocal or uniquelocal separated by commas',
+    },
+  )
+  TRUST_PROXY?: string;
+
   /** Prefix of every Redis key (BullMQ queues, log channels), so several installations can share one Redis. */
   @IsString()
   @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'QUEUE_PREFIX may hold letters, digits, ":", "_" and "-" only' })
@@ -230,6 +248,7 @@ const APP_CONFIG_KEYS = [
   'RECONCILE_INTERVAL_MS',
   'QUEUE_PREFIX',
   'METRICS_ALLOW_NETWORKS',
+  'TRUST_PROXY',
   'AUTH_FAILURES_PER_MINUTE',
   'WEBHOOK_FAILURES_PER_MINUTE',
   'SSE_STREAMS_PER_TOKEN',

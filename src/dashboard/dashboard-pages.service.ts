@@ -78,8 +78,12 @@ export class DashboardPages {
   async overview() {
     const environments = await this.environments.list();
     const recent = await this.deployments.list({ limit: 20 });
+    // `recent` is the newest 20 of all: an environment's first deployment in it is its latest.
+    // Only environments with none among them need a query of their own (was: one per environment).
     const latestOf = new Map<string, (typeof recent)[number]>();
+    for (const deployment of recent) if (!latestOf.has(deployment.environment.name)) latestOf.set(deployment.environment.name, deployment);
     for (const environment of environments) {
+      if (latestOf.has(environment.name)) continue;
       const [latest] = await this.deployments.list({ environment: environment.name, limit: 1 });
       if (latest) latestOf.set(environment.name, latest);
     }

@@ -21,6 +21,9 @@ export interface LogListener {
   close(): void;
 }
 
+/** The hubs of this process (one per application; tests run several) whose counts the gauges sum. */
+const hubs = new Set<DeploymentLogHub>();
+
 /** The shared subscription of one deployment: one Redis channel, the streams attached to it. */
 interface Feed {
   listeners: Set<LogListener>;
@@ -47,7 +50,9 @@ export class DeploymentLogHub implements BeforeApplicationShutdown, OnApplicatio
   constructor(
     private readonly deployments: DeploymentRepository,
     private readonly signals: DeploymentSignals,
-  ) {}
+  ) {
+    hubs.add(this);
+  }
 
   /**
    * Attaches a listener to the deployment's shared subscription (creating it for the first one).
@@ -129,8 +134,8 @@ export class DeploymentLogHub implements BeforeApplicationShutdown, OnApplicatio
   }
 
   private publishCounts(): void {
-    metrics.logSubscriptions.set(this.feeds.size);
-    metrics.logStreams.set(this.streams);
+    metrics.logSubscriptions.set([...hubs].reduce((sum, hub) => sum + hub.feeds.size, 0));
+    metrics.logStreams.set([...hubs].reduce((sum, hub) => sum + hub.streams, 0));
   }
 
   /** Open streams would keep the HTTP server from closing: end them before it closes. */
@@ -144,5 +149,7 @@ export class DeploymentLogHub implements BeforeApplicationShutdown, OnApplicatio
   onApplicationShutdown(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    hubs.delete(this);
+    this.publishCounts();
   }
 }

@@ -54,8 +54,25 @@ describe('/api/v1/deployments', () => {
     expect(second.body.message).toContain(created.body.id);
     expect(await t.db.prisma.deployment.count({ where: { environment: { name: 'lab' } } })).toBe(1);
 
+    // A step with every field set reads back as the ledger has it (times as ISO strings, numbers as numbers).
+    const first = created.body.phaseRuns[0].steps[0];
+    const startedAt = new Date('2026-01-02T03:04:05.678Z');
+    await t.db.prisma.stepRun.update({
+      where: { id: first.id },
+      data: { status: 'failed', exitCode: 3, attempt: 2, startedAt, finishedAt: new Date(startedAt.getTime() + 1500), durationMs: 1500 },
+    });
     const got = await t.http().get(`/api/v1/deployments/${created.body.id}`).set(bearer(ADMIN_TOKEN)).expect(200);
     expect(got.body.id).toBe(created.body.id);
+    expect(got.body.phaseRuns[0].steps[0]).toEqual({
+      ...first,
+      status: 'failed',
+      exitCode: 3,
+      attempt: 2,
+      startedAt: '2026-01-02T03:04:05.678Z',
+      finishedAt: '2026-01-02T03:04:07.178Z',
+      durationMs: 1500,
+    });
+    expect(got.body.phaseRuns[0].steps.slice(1)).toEqual(created.body.phaseRuns[0].steps.slice(1));
     // This app runs without JIRA and Confluence settings: every phase says so, with no key or URL.
     for (const phase of got.body.phaseRuns) {
       expect(phase.jira).toEqual({ state: 'off', reason: 'JIRA is not configured' });

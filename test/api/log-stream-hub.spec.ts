@@ -18,7 +18,18 @@ const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 let lab: Lab;
 let api: TestApp;
 let worker: TestApp | undefined;
+let second: TestApp | undefined;
 let baseUrl: string;
+
+/** A worker process on the API's database, Redis prefix and secret key: the deployment starts when it does. */
+const startWorker = () =>
+  startTestApp({
+    databaseUrl: api.runtime.databaseUrl,
+    dataDir: api.runtime.dataDir, // where the secret key lives
+    runWorkers: true,
+    serveHttp: false,
+    env: { QUEUE_PREFIX: api.runtime.config.app.QUEUE_PREFIX, OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN },
+  });
 
 /** The hub's gauges as /metrics shows them. */
 async function hubGauges(): Promise<{ subscriptions: number; streams: number }> {
@@ -27,11 +38,11 @@ async function hubGauges(): Promise<{ subscriptions: number; streams: number }> 
   return { subscriptions: value('opsprint_log_stream_subscriptions'), streams: value('opsprint_log_streams_open') };
 }
 
-async function openStreams(id: string): Promise<{ events: SseReader; abort: AbortController }[]> {
+async function openStreams(id: string, count = STREAMS, url = baseUrl): Promise<{ events: SseReader; abort: AbortController }[]> {
   return Promise.all(
-    Array.from({ length: STREAMS }, async () => {
+    Array.from({ length: count }, async () => {
       const abort = new AbortController();
-      const response = await fetch(`${baseUrl}/api/v1/deployments/${id}/logs/stream`, { headers: auth, signal: abort.signal });
+      const response = await fetch(`${url}/api/v1/deployments/${id}/logs/stream`, { headers: auth, signal: abort.signal });
       expect(response.status).toBe(200);
       const events = new SseReader(response.body!.getReader());
       // The first event is sent once the stream is attached to the hub.
@@ -60,6 +71,7 @@ beforeAll(async () => {
     .expect(201);
 });
 afterAll(async () => {
+  await second?.close();
   await worker?.close();
   await api?.close();
   await lab?.stop();
@@ -92,13 +104,7 @@ describe('log streams of one deployment share one subscription', () => {
     expect(await hubGauges()).toEqual({ subscriptions: 1, streams: STREAMS });
 
     // The deployment starts only now, in the worker process: every stream is attached before its first line.
-    worker = await startTestApp({
-      databaseUrl: api.runtime.databaseUrl,
-      dataDir: api.runtime.dataDir, // where the secret key lives
-      runWorkers: true,
-      serveHttp: false,
-      env: { QUEUE_PREFIX: api.runtime.config.app.QUEUE_PREFIX, OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN },
-    });
+    worker = await startWorker();
     const received = await Promise.all(streams.map(({ events }) => readToEnd(events)));
 
     const [first, ...others] = received;
@@ -129,5 +135,33 @@ describe('log streams of one deployment share one subscription', () => {
       const gauges = await hubGauges();
       return gauges.subscriptions === 0 && gauges.streams === 0 ? gauges : undefined;
     });
+  }, 120_000);
+
+  it('gives streams held by two API processes the same events', async () => {
+    await worker?.close();
+    worker = undefined;
+    second = await startTestApp({
+      databaseUrl: api.runtime.databaseUrl,
+      dataDir: api.runtime.dataDir,
+      runWorkers: false,
+      env: { QUEUE_PREFIX: api.runtime.config.app.QUEUE_PREFIX, OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN },
+    });
+    await second.app.listen(0, '127.0.0.1');
+    const secondUrl = (await second.app.getUrl()).replace('[::1]', '127.0.0.1');
+    const created = await request(api.app.getHttpServer())
+      .post('/api/v1/deployments')
+      .set(auth)
+      .send({ environment: 'lab', phases: ['base'] });
+    expect(created.status).toBe(201);
+    const streams = [...(await openStreams(created.body.id, 3)), ...(await openStreams(created.body.id, 2, secondUrl))];
+    // Both processes count into this test's one registry: one subscription each.
+    expect(await hubGauges()).toEqual({ subscriptions: 2, streams: 5 });
+
+    worker = await startWorker();
+    const received = await Promise.all(streams.map(({ events }) => readToEnd(events)));
+    const [first, ...others] = received;
+    for (const other of others) expect(other).toEqual(first);
+    expect(JSON.parse(first.at(-1)!.data)).toMatchObject({ status: 'succeeded' });
+    expect(first.filter((event) => event.event === 'message').length).toBeGreaterThan(10);
   }, 120_000);
 });

@@ -275,6 +275,22 @@ describe('a deployment followed in JIRA and Confluence (lab nodes, Atlassian san
   });
 });
 
+describe('the JIRA poll scheduler', () => {
+  it('is put back when Redis lost it, and left alone while it is there', async () => {
+    const queue = t.app.get(JobQueue);
+    const poller = t.app.get(JiraPollJob, { strict: false });
+    const present = await queue.scheduler('jira:poll', 'jira:poll');
+    expect(present?.every).toBeGreaterThan(0);
+    expect(await poller.restoreSchedulerIfLost()).toBe(false);
+    expect((await queue.scheduler('jira:poll', 'jira:poll'))?.next).toBe(present?.next);
+
+    await queue.unschedule('jira:poll', 'jira:poll');
+    expect(await queue.scheduler('jira:poll', 'jira:poll')).toBeUndefined();
+    expect(await poller.restoreSchedulerIfLost()).toBe(true);
+    expect((await queue.scheduler('jira:poll', 'jira:poll'))?.every).toBe(present?.every);
+  });
+});
+
 describe('without JIRA and Confluence settings', () => {
   it('lists both as off in /health, answers the webhook 503 and still deploys', async () => {
     const deployed = await t.app.get(EnvironmentsService).loadForDeployment({ name: 'lab' });

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Cron } from '@nestjs/schedule';
 import { JiraConfig } from '../../config/jira-config.js';
 import { Runtime } from '../../config/runtime.js';
 import { JobQueue } from '../../infra/queue/job-queue.js';
@@ -25,6 +26,25 @@ export class JiraPollJob implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.runtime.runWorkers) await this.queue.repeat('jira:poll', this.config.pollIntervalSeconds * 1000, {});
+  }
+
+  /**
+   * Every ten minutes in each worker process: a Redis that restarted without its data lost the
+   * scheduler, and JIRA transitions would go unseen until the next restart. Only a missing one is
+   * put back: upserting a present interval scheduler would push its next firing back each time.
+   */
+  @Cron('*/10 * * * *', { name: 'jira.poll.restore' })
+  async restoreSchedulerIfLost(): Promise<boolean> {
+    if (!this.runtime.runWorkers) return false;
+    try {
+      if (await this.queue.scheduler('jira:poll', 'jira:poll')) return false;
+      await this.queue.repeat('jira:poll', this.config.pollIntervalSeconds * 1000, {});
+      this.logger.warn('the JIRA poll scheduler was missing from Redis (restarted without its data?): restored');
+      return true;
+    } catch (error) {
+      this.logger.warn(`could not check the JIRA poll scheduler: ${(error as Error).message}`);
+      return false;
+    }
   }
 
   @OnJob('jira:poll')

@@ -56,22 +56,6 @@ const withPhases = {
   phaseRuns: { orderBy: { position: 'asc' as const } },
 } satisfies Prisma.DeploymentInclude;
 
-const stepSummary = {
-  id: true,
-  phaseRunId: true,
-  storyKey: true,
-  stepKey: true,
-  node: true,
-  kind: true,
-  title: true,
-  status: true,
-  exitCode: true,
-  attempt: true,
-  startedAt: true,
-  finishedAt: true,
-  durationMs: true,
-} satisfies Prisma.StepRunSelect;
-
 /** Deployments as the use cases and readers see them: create, list, read, cancel, retry. */
 @Injectable()
 export class DeploymentRepository {
@@ -127,14 +111,18 @@ export class DeploymentRepository {
   }
 
   /** A deployment with its phases and every step's status (outputs are read per step). */
-  detail(id: string): Promise<DeploymentDetail | null> {
-    return this.prisma.deployment.findUnique({
-      where: { id },
-      include: {
-        ...withPhases,
-        stepRuns: { orderBy: [{ phaseRunId: 'asc' }, { node: 'asc' }, { position: 'asc' }], select: stepSummary },
-      },
-    });
+  async detail(id: string): Promise<DeploymentDetail | null> {
+    // The step summaries (hundreds of rows for a real runbook) as one plain query: through Prisma's
+    // relation loading their result mapping was most of the page's CPU (BENCHMARKS.md, group 4).
+    const [deployment, stepRuns] = await Promise.all([
+      this.prisma.deployment.findUnique({ where: { id }, include: withPhases }),
+      this.prisma.$queryRaw<StepSummary[]>`
+        SELECT id, "phaseRunId", "storyKey", "stepKey", node, kind, title, status::text AS status, "exitCode", attempt,
+          "startedAt", "finishedAt", "durationMs"
+        FROM "StepRun" WHERE "deploymentId" = ${id}
+        ORDER BY "phaseRunId", node, position`,
+    ]);
+    return deployment && { ...deployment, stepRuns };
   }
 
   find(id: string): Promise<(DeploymentRecord & { environment: { name: string } }) | null> {

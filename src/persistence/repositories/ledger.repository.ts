@@ -263,7 +263,7 @@ export class LedgerRepository {
     const rows = await this.prisma.$queryRaw<Array<{ finished: number; started: number }>>`
       WITH finished AS (
         UPDATE "StepRun" SET status = CAST(${f?.status ?? null}::text AS "StepRunStatus"), "exitCode" = ${f?.exitCode ?? null}::int,
-          command = ${f?.command ?? null}::text, stdout = ${f?.stdout ?? null}::text, stderr = ${f?.stderr ?? null}::text,
+          guard = ${f?.guard ?? null}::text, command = ${f?.command ?? null}::text, stdout = ${f?.stdout ?? null}::text, stderr = ${f?.stderr ?? null}::text,
           "finishedAt" = ${utc(f?.finishedAt)}::timestamptz AT TIME ZONE 'UTC', "durationMs" = ${f?.durationMs ?? null}::int
         WHERE id = ${finish?.started.id ?? null}::text RETURNING id
       ), finished_attempt AS (
