@@ -34,8 +34,11 @@ export class JiraSprintLifecycle {
   /**
    * Starts a future sprint now; it ends on its own end date when it has one still ahead, else after
    * JIRA_SPRINT_DAYS. A running sprint is returned as it is (its close is scheduled all the same).
+   * `startedAt`: when the work that starts it began (a deployment's first event), when that is
+   * earlier than now: the JIRA sync may follow a fast deployment only after it finished, and the
+   * deployment must still fall inside the sprint.
    */
-  async start(sprintId: number): Promise<JiraSprint> {
+  async start(sprintId: number, startedAt?: Date): Promise<JiraSprint> {
     let sprint = await this.gateway.getSprint(sprintId);
     if (sprint.state === 'closed') throw new ConflictError(`sprint ${sprintId} (${sprint.name}) is closed: JIRA does not start it again`);
     if (sprint.state === 'future') {
@@ -44,7 +47,8 @@ export class JiraSprintLifecycle {
         sprint.endDate && Date.parse(sprint.endDate) > now.getTime()
           ? sprint.endDate
           : new Date(now.getTime() + this.config.sprintDays * DAY_MS).toISOString();
-      sprint = await this.update(sprintId, { state: 'active', startDate: now.toISOString(), endDate });
+      const startDate = startedAt && startedAt < now ? startedAt : now;
+      sprint = await this.update(sprintId, { state: 'active', startDate: startDate.toISOString(), endDate });
       await this.auditLog.record(ACTOR, 'jira.sprint.started', String(sprintId), {
         name: sprint.name,
         startDate: sprint.startDate ?? null,

@@ -51,7 +51,7 @@ export class SprintPlacement {
   ) {}
 
   /** The stories added to the sprint (none when all were in it already, or placement is off). */
-  async place(deployment: { deploymentId: string; environmentName: string }, issueKeys: string[]): Promise<string[]> {
+  async place(deployment: { deploymentId: string; environmentName: string; at?: string }, issueKeys: string[]): Promise<string[]> {
     if (this.config.sprintMode === 'none' || this.config.boardId === null || issueKeys.length === 0) return [];
     try {
       return await this.add(deployment, issueKeys);
@@ -68,10 +68,14 @@ export class SprintPlacement {
     this.byDeployment.delete(deploymentId);
   }
 
-  private async add(deployment: { deploymentId: string; environmentName: string }, issueKeys: string[]): Promise<string[]> {
+  private async add(deployment: { deploymentId: string; environmentName: string; at?: string }, issueKeys: string[]): Promise<string[]> {
     let known = this.byDeployment.get(deployment.deploymentId);
     if (!known) {
-      const sprint = await this.resolve(deployment.environmentName, this.config.boardId!);
+      const sprint = await this.resolve(
+        deployment.environmentName,
+        this.config.boardId!,
+        deployment.at ? new Date(deployment.at) : undefined,
+      );
       known = { sprint, members: new Set(await this.gateway.sprintIssueKeys(sprint.id)) };
       this.byDeployment.set(deployment.deploymentId, known);
     }
@@ -82,7 +86,8 @@ export class SprintPlacement {
     return missing;
   }
 
-  private async resolve(environmentName: string, boardId: number): Promise<JiraSprint> {
+  /** `workStartedAt`: when the deployment's work began, the start of a sprint it starts (see JiraSprintLifecycle.start). */
+  private async resolve(environmentName: string, boardId: number, workStartedAt?: Date): Promise<JiraSprint> {
     const active = await this.gateway.getSprints(boardId, 'active');
     if (this.config.sprintMode === 'active' && active[0]) return active[0];
     const running = active.find((s) => isOpsprintSprintOf(s.name, environmentName));
@@ -91,6 +96,6 @@ export class SprintPlacement {
     const sprint =
       (await this.gateway.getSprints(boardId, 'future')).find((s) => s.name === name) ??
       (await this.gateway.createSprint({ name, boardId, goal: `Deploy ${environmentName} with OpSprint` }));
-    return this.config.sprintMode === 'new' ? this.lifecycle.start(sprint.id) : sprint;
+    return this.config.sprintMode === 'new' ? this.lifecycle.start(sprint.id, workStartedAt) : sprint;
   }
 }

@@ -91,6 +91,19 @@ describe('JIRA sprints: started by OpSprint, closed at their end date or on requ
     expect(stored(id)).toMatchObject({ state: 'active', endDate });
   });
 
+  it('starts the sprint when the deployment that needs it began, when the JIRA sync gets to it only later', async () => {
+    const began = new Date(Date.now() - 90_000);
+    const { id } = await futureSprint('Late sync');
+    await lifecycle.start(id, began);
+    expect(stored(id)).toMatchObject({ state: 'active', startDate: began.toISOString() });
+    // A start time in the future is not one: the sprint starts now.
+    const { id: other } = await futureSprint('Clock skew');
+    const before = Date.now();
+    await lifecycle.start(other, new Date(Date.now() + DAY_MS));
+    expect(Date.parse(stored(other).startDate!)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(stored(other).startDate!)).toBeLessThanOrEqual(Date.now());
+  });
+
   it('closes an active sprint, once; refuses to close one that never started or to start a closed one', async () => {
     const { id } = await futureSprint('Closing');
     const refused = await sprintRequests(id, () => expect(lifecycle.close(id)).rejects.toThrow(ConflictError));
