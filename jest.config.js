@@ -17,6 +17,8 @@ export default {
       },
     ],
   },
+  // The longest files first even without times from an earlier run here (a fresh clone, as in CI).
+  testSequencer: '<rootDir>/test/setup/test-sequencer.mjs',
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   testTimeout: 60000,

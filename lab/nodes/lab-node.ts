@@ -81,6 +81,11 @@ export class LabNode {
     return (this.tcp.address() as AddressInfo).port;
   }
 
+  /** TCP connections open to this node's SSH port (soak tests check that deployments do not pile them up). */
+  get openConnections(): number {
+    return this.sockets.size;
+  }
+
   /** Unreachable: new connections are closed at once and open ones are cut. */
   async setReachable(reachable: boolean): Promise<void> {
     this.reachable = reachable;

@@ -36,6 +36,8 @@ export interface Lab {
   internet: LabInternet;
   /** The management network the nodes' addresses lie in (lab-addressing.ts). */
   managementCidr: string;
+  /** TCP connections open to each node's SSH port, by node name. */
+  openConnections(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -107,6 +109,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     cloud,
     internet,
     managementCidr: labManagementCidr(computeNodes),
+    openConnections: () => Object.fromEntries(labNodes.map((node) => [node.name, node.openConnections])),
     stop: async () => {
       faults.clear();
       await Promise.all(labNodes.map((n) => n.stop()));

@@ -40,13 +40,25 @@ const timed = commandRunbook('timed', [
     steps: ['sleep 0.2', `if [ -e ${marker('retried')} ]; then sleep 0.2; else touch ${marker('retried')}; sleep 1; exit 1; fi`],
   },
 ]);
+// One step with a guard: the first run finds work (the guard fails, the command runs), the second finds it done.
+const guardedFixture = commandRunbook('guarded', [{ key: 'g', steps: [`touch ${marker('guarded')}`] }]);
+const guarded = {
+  ...guardedFixture,
+  phases: guardedFixture.phases.map((phase) => ({
+    ...phase,
+    stories: phase.stories.map((story) => ({
+      ...story,
+      steps: story.steps.map((step) => ({ ...step, guard: `test -e ${marker('guarded')}` })),
+    })),
+  })),
+};
 
 const sessions = new LocalSessionFactory();
 const events: DeploymentEvent[] = [];
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await startTestApp({ sessionFactory: sessions, catalog: RunbookCatalog.of([sequence, resumable, failing, diamond, timed]) });
+  t = await startTestApp({ sessionFactory: sessions, catalog: RunbookCatalog.of([sequence, resumable, failing, diamond, timed, guarded]) });
   // Followers are found at start-up; this one records what the engine told the rest of the system.
   const bus = t.app.get(DeploymentEventBus);
   const emit = bus.emit.bind(bus);
@@ -117,6 +129,23 @@ describe('the phase runner and its ledger', () => {
       ['p-s3', 'changed', 1, 'three\n'],
       ['p-s4', 'changed', 1, 'four\n'],
     ]);
+  });
+
+  it("records a step's guard apart from its command: both when the guard found work, the guard alone when it found the step done", async () => {
+    const first = await deploy('guarded');
+    expect((await finished(t.db.prisma, first.id)).status).toBe('succeeded');
+    expect((await stepsByKey(t.db.prisma, first.id)).get('g-s1')).toMatchObject({
+      status: 'changed',
+      guard: `test -e ${marker('guarded')}`,
+      command: `touch ${marker('guarded')}`,
+    });
+    const second = await deploy('guarded');
+    expect((await finished(t.db.prisma, second.id)).status).toBe('succeeded');
+    expect((await stepsByKey(t.db.prisma, second.id)).get('g-s1')).toMatchObject({
+      status: 'ok',
+      guard: `test -e ${marker('guarded')}`,
+      command: null,
+    });
   });
 
   it('resumes a phase at the first unfinished step: steps the ledger has as done are not run again', async () => {

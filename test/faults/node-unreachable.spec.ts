@@ -1,10 +1,10 @@
-import net from 'node:net';
 import { startAtlassianSandbox, type AtlassianSandbox } from '../../lab/atlassian/server.js';
 import { startLab, type Lab } from '../../lab/nodes/lab.js';
 import { JOBS } from '../../src/infra/queue/jobs.js';
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
 import type { Runbook } from '../../src/runbooks/model.js';
 import { labInventory } from '../../lab/nodes/lab-inventory.js';
+import { freePort } from '../../src/infra/local-services/local-services.js';
 import { EnvironmentsService } from '../../src/environments/environments.service.js';
 import { commandRunbook, readLabFile } from '../engine/support/engine-fixtures.js';
 import { atlassianEnv, settled } from '../integrations/flow-support.js';
@@ -25,19 +25,11 @@ let lab: Lab;
 let t: TestApp;
 let closedPort: number;
 
-/** A port nothing listens on: connecting to it is refused, as with a node that is down or firewalled. */
-async function portNobodyListensOn(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 beforeAll(async () => {
   sandbox = await startAtlassianSandbox();
   lab = await startLab({ computeNodes: 1 });
-  closedPort = await portNobodyListensOn();
+  // A port nothing listens on: connecting is refused, as with a node that is down or firewalled.
+  closedPort = await freePort();
   t = await startTestApp({ catalog: new Map([[runbook.key, runbook]]), env: atlassianEnv(sandbox) });
 }, 120_000);
 afterAll(async () => {
@@ -92,7 +84,8 @@ describe('a node whose SSH endpoint is unreachable', () => {
     );
 
     const page = sandbox.confluence.pages().find((p) => p.title === 'down — phase compute');
-    expect(page?.body).toMatch(/failed/i);
-    expect(page?.body).toContain(COMPUTE);
+    // The phase page shows the failure, on which node, and why.
+    expect(page?.body).toContain(`Failed: compute step 1 on ${COMPUTE}`);
+    expect(page?.body).toContain(`${COMPUTE} (root@127.0.0.1:${closedPort}): cannot connect: connect ECONNREFUSED`);
   }, 90_000);
 });

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import pg from 'pg';
 import { startAtlassianSandbox, type AtlassianSandbox } from '../../lab/atlassian/server.js';
 import type { WebhookDelivery } from '../../lab/atlassian/jira/webhook-dispatcher.js';
@@ -8,6 +7,7 @@ import { commandRunbook, CONTROLLER, createLabEnvironment, finished } from '../e
 import { ensureWorkerBuilt, WorkerProcesses } from '../engine/support/worker-process.js';
 import { sandboxGateway } from '../integrations/jira/jira-fixtures.js';
 import { atlassianEnv, settled, WEBHOOK_SECRET } from '../integrations/flow-support.js';
+import { freePort } from '../../src/infra/local-services/local-services.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { eventually, startTestApp, TEST_REDIS_URL, type TestApp } from '../support/test-app.js';
 import { afterFault } from './support/fault-flow.js';
@@ -29,14 +29,6 @@ let locks: pg.Client;
 let rowLocks: pg.Client;
 /** Outside any transaction: pg_stat_activity is read once per transaction, and the lock holders are in one. */
 let watcher: pg.Client;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port: free } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return free;
-}
 
 beforeAll(async () => {
   await ensureWorkerBuilt();

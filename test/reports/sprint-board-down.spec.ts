@@ -16,7 +16,7 @@ jest.setTimeout(120_000);
 
 const ADMIN_TOKEN = 'sprint-board-down-admin-token-0123456789';
 const user = DEFAULT_USERS[0];
-const NOTICE = /JIRA unreachable: showing data from (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC)/;
+const NOTICE = /JIRA unreachable: showing data from <time datetime="[^"]+">\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)? UTC<\/time>/;
 
 async function jira(sandbox: AtlassianSandbox, method: string, path: string, body?: unknown): Promise<any> {
   const answer = await fetch(`${sandbox.jiraBaseUrl}${path}`, {

@@ -26,6 +26,8 @@ export interface JobView {
   returnvalue: unknown;
   attemptsMade: number;
   failedReason?: string;
+  /** When it completed or failed for good (epoch ms). */
+  finishedOn?: number;
   /** `host:pid` of the worker that ran it. */
   processedBy?: string;
 }
@@ -39,6 +41,7 @@ function toView(job: Job, state: string): JobView {
     returnvalue: job.returnvalue,
     attemptsMade: job.attemptsMade,
     failedReason: job.failedReason,
+    finishedOn: job.finishedOn,
     processedBy: job.processedBy,
   };
 }

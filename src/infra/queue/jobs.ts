@@ -18,7 +18,8 @@ export interface JobPayloads {
    * started; it closes only a sprint whose end date has come (one moved later is scheduled again).
    */
   'jira:close-sprint': { sprintId: number; atEndDate?: boolean };
-  'confluence:publish-deployment': { deploymentId: string; environmentId: string };
+  /** `phaseKey`: the phase whose finish queued it; absent for the deployment's own end. */
+  'confluence:publish-deployment': { deploymentId: string; environmentId: string; phaseKey?: string };
   /** A deployment schedule fires: start its deployment unless the environment is busy (then the firing is recorded as skipped). */
   'schedules:deploy': { scheduleId: string };
   /** The drift check fires: a check-mode run of the finished phases of every idle environment. */

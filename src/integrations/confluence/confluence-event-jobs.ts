@@ -10,9 +10,28 @@ import { AuditRepository } from '../../persistence/repositories/audit.repository
 import { ConfluencePageRepository } from '../../persistence/repositories/confluence-page.repository.js';
 import { DeploymentRepository } from '../../persistence/repositories/deployment.repository.js';
 import { SecretValues } from '../secret-values.js';
-import { ConfluencePublisher } from './publisher.service.js';
+import { ConfluencePublisher, PagesNotPublishedError, type PublishResult } from './publisher.service.js';
 
 type PublishDeploymentJob = JobPayloads['confluence:publish-deployment'];
+
+/**
+ * `confluence.publish.failed`: the pages that failed (each a phase's), or only a reason when the
+ * whole tree failed (the root, the deployment's data); `phaseKey` is the phase whose finish queued the job.
+ */
+type FailureDetail = { phaseKey: string | null; pages: { key: string; reason: string }[] } | { phaseKey: string | null; reason: string };
+
+function failureDetail(job: PublishDeploymentJob, error: unknown): FailureDetail {
+  if (error instanceof PagesNotPublishedError) return { phaseKey: job.phaseKey ?? null, pages: error.failures };
+  return { phaseKey: job.phaseKey ?? null, reason: (error instanceof Error ? error.message : String(error)).split('\n')[0]! };
+}
+
+/** JSON with object keys sorted: PostgreSQL's jsonb does not keep the order they were written in. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
+      : inner,
+  );
 
 /**
  * Deployment events → the `confluence` queue → the page tree. Only enqueues from the follower.
@@ -39,7 +58,11 @@ export class ConfluenceEventJobs {
     const which = event.type === 'phase.finished' ? event.phaseKey : 'final';
     await this.queue.add(
       'confluence:publish-deployment',
-      { deploymentId: event.deploymentId, environmentId: event.environmentId },
+      {
+        deploymentId: event.deploymentId,
+        environmentId: event.environmentId,
+        ...(event.type === 'phase.finished' ? { phaseKey: event.phaseKey } : {}),
+      },
       { jobId: `confluence-${event.deploymentId}-${which}-${Date.parse(event.at)}` },
     );
   }
@@ -65,14 +88,42 @@ export class ConfluenceEventJobs {
       return summary;
     }
     const secrets = await this.secrets.secretValues(job.environmentId);
-    const result = await this.publisher.publishDeployment(job.deploymentId, { secrets });
+    let result: PublishResult;
+    try {
+      result = await this.publisher.publishDeployment(job.deploymentId, { secrets });
+    } catch (error) {
+      // What was published is in sync; what failed says why, per page (per phase), then the job is
+      // retried. A retry that fails the same way and changes no page records nothing new.
+      const detail = failureDetail(job, error);
+      const partial = error instanceof PagesNotPublishedError ? error.result : undefined;
+      const changedPages = partial?.pages.some((page) => page.action !== 'unchanged') ?? false;
+      if (changedPages || !(await this.sameFailureStands(job.deploymentId, detail))) {
+        if (partial) await this.recordPublished(job, partial);
+        await this.audit.record('confluence-publisher', 'confluence.publish.failed', job.deploymentId, detail);
+      }
+      throw error;
+    }
+    return this.recordPublished(job, result);
+  }
+
+  /** The audit trail is where the API, the sprint review and people find the page tree of a deployment, with each page's version. */
+  private async recordPublished(job: PublishDeploymentJob, result: PublishResult) {
     const count = (action: string) => result.pages.filter((page) => page.action === action).length;
     const summary = { rootUrl: result.rootUrl, created: count('created'), updated: count('updated'), unchanged: count('unchanged') };
-    // The audit trail is where the API, the sprint review and people find the page tree of a
-    // deployment, with the version of each page as this deployment left it.
     const published = result.pages.map((page) => ({ key: page.key, url: page.url, version: page.version }));
     await this.audit.record('confluence-publisher', 'confluence.published', job.deploymentId, { ...summary, pages: published });
     return summary;
+  }
+
+  /** The deployment's latest Confluence outcome is already this failure. */
+  private async sameFailureStands(deploymentId: string, detail: FailureDetail): Promise<boolean> {
+    const [failed, published] = await Promise.all([
+      this.audit.latest('confluence.publish.failed', deploymentId),
+      this.audit.latest('confluence.published', deploymentId),
+    ]);
+    if (!failed || canonical(failed.detail) !== canonical(detail)) return false;
+    // A partial publish is recorded just before its failure, in the same attempt.
+    return !published || published.at <= failed.at;
   }
 
   /** Every step that ran found its host already right, and none failed or was cut short. */

@@ -30,6 +30,20 @@ export interface PublishResult {
   pages: PublishedPage[];
 }
 
+/**
+ * Some phase pages could not be published; every other page was. Carries both, so the job can say
+ * which phases are in sync and which are failing, and then fail to be retried.
+ */
+export class PagesNotPublishedError extends Error {
+  constructor(
+    readonly result: PublishResult,
+    readonly failures: { key: string; reason: string }[],
+  ) {
+    super(`Confluence pages not published: ${failures.map((failure) => `${failure.key} (${failure.reason})`).join('; ')}`);
+    this.name = 'PagesNotPublishedError';
+  }
+}
+
 /** Injection token of the publisher's options (built from the runbook catalog and the JIRA settings). */
 export const PUBLISHER_OPTIONS = Symbol('PUBLISHER_OPTIONS');
 
@@ -82,10 +96,21 @@ export class ConfluencePublisher {
     // Every body is checked before the first request: a leak must not half-publish a tree.
     for (const draft of [root, ...phases]) assertNoSecrets(draft.title, draft.body, options.secrets);
 
+    // Without the root there is no tree: its failure is the whole deployment's. A phase page that
+    // fails does not hold up the others; the error names it once every other page is published.
     const rootPage = await this.publish(loaded.environmentId, root, this.config.parentPageId);
     const pages = [rootPage];
-    for (const draft of phases) pages.push(await this.publish(loaded.environmentId, draft, rootPage.pageId));
-    return { rootUrl: rootPage.url, pages };
+    const failures: { key: string; reason: string }[] = [];
+    for (const draft of phases) {
+      try {
+        pages.push(await this.publish(loaded.environmentId, draft, rootPage.pageId));
+      } catch (error) {
+        failures.push({ key: draft.key, reason: (error instanceof Error ? error.message : String(error)).split('\n')[0]! });
+      }
+    }
+    const result = { rootUrl: rootPage.url, pages };
+    if (failures.length > 0) throw new PagesNotPublishedError(result, failures);
+    return result;
   }
 
   /** Page rows hold for one site and space: pointed elsewhere, the tree is published afresh there. */

@@ -73,10 +73,16 @@ export class JiraEventJobs {
   async applyEvent(event: DeploymentEvent, context: JobContext): Promise<void> {
     await this.waitForBacklogSync(event);
     if (context.attemptsMade > 0 && (await this.superseded(event))) return;
-    await this.finalErrors.guard('jira:deployment-event', event.deploymentId, async () => {
-      await this.statusSync.onDeploymentEvent(event);
-      if (event.type === 'deployment.finished') await this.requestFeedback.onFinished(event);
-    });
+    await this.finalErrors.guard(
+      'jira:deployment-event',
+      event.deploymentId,
+      async () => {
+        await this.statusSync.onDeploymentEvent(event);
+        if (event.type === 'deployment.finished') await this.requestFeedback.onFinished(event);
+      },
+      // A phase's event is that phase's alone: its failure must not mark the other phases failing.
+      'phaseKey' in event ? event.phaseKey : undefined,
+    );
   }
 
   /**

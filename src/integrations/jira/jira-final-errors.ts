@@ -11,6 +11,8 @@ export interface JiraFinalError {
   at: string;
   job: JobName;
   deploymentId: string | null;
+  /** The phase the job was about (a phase's event); null for the whole deployment or none. */
+  phaseKey: string | null;
   status: number;
   request: string | null;
   message: string;
@@ -44,7 +46,7 @@ export class JiraFinalErrors {
     private readonly auditLog: AuditRepository,
   ) {}
 
-  async guard<T>(job: (typeof GUARDED)[number], deploymentId: string | null, work: () => Promise<T>): Promise<T> {
+  async guard<T>(job: (typeof GUARDED)[number], deploymentId: string | null, work: () => Promise<T>, phaseKey?: string): Promise<T> {
     try {
       return await work();
     } catch (error) {
@@ -53,6 +55,7 @@ export class JiraFinalErrors {
         at: new Date().toISOString(),
         job,
         deploymentId,
+        phaseKey: phaseKey ?? null,
         status: error.status,
         request: error instanceof JiraHttpError ? (error.request ?? null) : null,
         message: error.message.split('\n')[0],
