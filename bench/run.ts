@@ -27,12 +27,12 @@ type Group = keyof typeof GROUPS;
  * measure and why; the next group starts on time.
  */
 const BUDGET_S: Record<Group, { full: number; quick: number }> = {
-  1: { full: 140, quick: 30 },
-  2: { full: 40, quick: 30 },
-  3: { full: 160, quick: 40 },
-  4: { full: 60, quick: 35 },
-  5: { full: 60, quick: 0 },
-  6: { full: 65, quick: 0 },
+  1: { full: 190, quick: 30 },
+  2: { full: 45, quick: 30 },
+  3: { full: 115, quick: 40 },
+  4: { full: 55, quick: 35 },
+  5: { full: 50, quick: 0 },
+  6: { full: 55, quick: 0 },
 };
 /** After its budget a group gets this long to clean up (stop its engine, lab, sshd) before the bench moves on without it. */
 const GRACE_MS = 15_000;
@@ -128,7 +128,7 @@ async function main(): Promise<number> {
       });
       await section(2, async (r, budget) => {
         const { overheadFigures } = await import('./overhead.js');
-        await overheadFigures(r, fleet.targets[0], { steps: quick ? 60 : 200, budget });
+        await overheadFigures(r, fleet.targets[0], { steps: quick ? 60 : 100, budget });
       });
     } finally {
       await fleet.stop();
@@ -140,7 +140,7 @@ async function main(): Promise<number> {
   });
   await section(4, async (r, budget) => {
     const { apiFigures } = await import('./api-latency.js');
-    await apiFigures(r, { durationS: quick ? 3 : 8, streams: 200, budget });
+    await apiFigures(r, { durationS: quick ? 3 : 5, streams: 200, budget });
   });
   await section(5, async (r, budget) => {
     const { atlassianFigures } = await import('./atlassian-cost.js');

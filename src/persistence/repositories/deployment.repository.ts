@@ -51,6 +51,9 @@ export type DeploymentWithPhases = DeploymentRecord & { environment: { name: str
 export type DeploymentDetail = DeploymentWithPhases & { stepRuns: StepSummary[] };
 export type StepOutput = StepRunRecord & { artifacts: ArtifactRecord[] };
 
+/** Creating a deployment writes every step run of its plan in one transaction. */
+const CREATE_TRANSACTION = { timeout: 60_000, maxWait: 10_000 };
+
 const withPhases = {
   environment: { select: { name: true } },
   phaseRuns: { orderBy: { position: 'asc' as const } },
@@ -94,7 +97,9 @@ export class DeploymentRepository {
           },
         });
         return deployment.id;
-      }),
+        // A step row per node and step: thousands for a lab of 200 computes, more than Prisma's
+        // default 5 s for an interactive transaction on a loaded machine (bench group 3 failed so).
+      }, CREATE_TRANSACTION),
     );
   }
 
