@@ -111,7 +111,8 @@ export class BenchEngine {
   /** Starts a worker-only process on the same queues and database; resolves once it is ready. */
   async addWorkerProcess(): Promise<ChildProcess> {
     const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'engine-worker.js');
-    const child = spawn(process.execPath, [entry], {
+    // The bench's own node flags too: `node --cpu-prof dist/bench/run.js` then profiles the worker process as well.
+    const child = spawn(process.execPath, [...process.execArgv, entry], {
       env: { ...this.env, ...(this.catalogSpec ? { BENCH_CATALOG: JSON.stringify(this.catalogSpec) } : {}) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
