@@ -41,6 +41,8 @@ export class DashboardController {
       session: request.dashboard,
       sprints,
       sprintsUnavailable: sprints === null,
+      // The sprints shown are what PostgreSQL holds: say so when the board could not be read.
+      unreachable: sprints === null ? null : await this.sprints.boardUnreachable(),
       ...(await this.pages.overview()),
     });
   }

@@ -102,6 +102,12 @@ describe('sprint pages and routes with the JIRA board down', () => {
     expect(list.text).toContain('Sprint 9');
     expect(list.text).toContain('JIRA answered 503');
 
+    // The overview's sprint box too: the stored sprints, with the same notice.
+    const overview = await page('/dashboard');
+    expect(overview.status).toBe(200);
+    expect(overview.text).toMatch(NOTICE);
+    expect(overview.text).toContain('Sprint 9');
+
     const review = await page(`/dashboard/sprints/${sprintId}`);
     expect(review.status).toBe(200);
     expect(review.text).toMatch(NOTICE);
@@ -127,6 +133,7 @@ describe('sprint pages and routes with the JIRA board down', () => {
     sandbox.jira.faults.clear();
     await t.app.get(SprintsService).refresh({ force: true });
     expect((await page('/dashboard/sprints')).text).not.toMatch(/JIRA unreachable/);
+    expect((await page('/dashboard')).text).not.toMatch(/JIRA unreachable/);
     expect((await api('get', '/api/v1/sprints')).headers.warning).toBeUndefined();
   });
 
