@@ -10,14 +10,14 @@ import { DomainErrorFilter } from '../common/domain-error.filter.js';
 import { AdminAccess } from '../dashboard/session/admin-access.js';
 import { JobQueue } from '../infra/queue/job-queue.js';
 import { QUEUE_BOARD_PATH, queueBoard } from '../infra/queue/queue-board.js';
-import { AppModule } from './app.module.js';
+import { type AppOverrides, AppModule } from './app.module.js';
 import { createLogger, PinoNestLogger } from './logger.js';
 import type { Runtime } from '../config/runtime.js';
 
 /** Builds the Nest application for a resolved runtime; the caller decides whether to listen. */
-export async function createApp(runtime: Runtime): Promise<INestApplication> {
+export async function createApp(runtime: Runtime, overrides: AppOverrides = {}): Promise<INestApplication> {
   const logger = createLogger(runtime.config.app.LOG_LEVEL);
-  const app = await NestFactory.create(AppModule.forRoot(runtime), {
+  const app = await NestFactory.create(AppModule.forRoot(runtime, overrides), {
     // The JIRA webhook signature is computed over the exact bytes received.
     rawBody: true,
     logger: new PinoNestLogger(logger),

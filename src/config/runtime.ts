@@ -1,4 +1,3 @@
-import type { SessionFactory } from '../infra/ssh/executor.types.js';
 import type { RunbookCatalog } from '../runbooks/catalog.js';
 import type { Config } from './config.js';
 
@@ -19,5 +18,4 @@ export abstract class Runtime {
   abstract readonly serveHttp: boolean;
   /** Tests and the demo may bring their own; production uses the built-in ones. */
   abstract readonly catalog?: RunbookCatalog;
-  abstract readonly sessionFactory?: SessionFactory;
 }

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Runtime } from '../config/runtime.js';
 import { DeploymentEventBus } from './events/deployment-event-bus.js';
@@ -12,23 +12,28 @@ import { SshExecutor } from './ssh/ssh-executor.js';
 
 /** Shared infrastructure every capability may use: queues, events, signals, SSH. */
 @Global()
-@Module({
-  imports: [DiscoveryModule],
-  providers: [
-    JobQueue,
-    DeploymentSignals,
-    DeploymentEventBus,
-    KeyValueStore,
-    FailureLimiter,
-    StreamSlots,
-    {
-      provide: SessionFactory,
-      // Tests and the demo may bring their own executor; production opens real SSH connections.
-      useFactory: (runtime: Runtime) =>
-        runtime.sessionFactory ?? new SshExecutor({ connectTimeoutMs: runtime.config.app.SSH_CONNECT_TIMEOUT_MS }),
-      inject: [Runtime],
-    },
-  ],
-  exports: [JobQueue, DeploymentSignals, DeploymentEventBus, KeyValueStore, FailureLimiter, StreamSlots, SessionFactory],
-})
-export class InfraModule {}
+@Module({})
+export class InfraModule {
+  /** `sessionFactory`: tests bring their own executor; production opens real SSH connections. */
+  static forRoot(sessionFactory?: SessionFactory): DynamicModule {
+    return {
+      module: InfraModule,
+      imports: [DiscoveryModule],
+      providers: [
+        JobQueue,
+        DeploymentSignals,
+        DeploymentEventBus,
+        KeyValueStore,
+        FailureLimiter,
+        StreamSlots,
+        {
+          provide: SessionFactory,
+          useFactory: (runtime: Runtime) =>
+            sessionFactory ?? new SshExecutor({ connectTimeoutMs: runtime.config.app.SSH_CONNECT_TIMEOUT_MS }),
+          inject: [Runtime],
+        },
+      ],
+      exports: [JobQueue, DeploymentSignals, DeploymentEventBus, KeyValueStore, FailureLimiter, StreamSlots, SessionFactory],
+    };
+  }
+}

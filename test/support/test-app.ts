@@ -6,6 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { createApp } from '../../src/app/create-app.js';
 import type { Runtime } from '../../src/config/runtime.js';
+import type { SessionFactory } from '../../src/infra/ssh/executor.types.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
@@ -22,11 +23,13 @@ export interface TestApp {
  * The application as production builds it, on the real PostgreSQL (own schema) and the real
  * Redis (own key prefix), so test runs never see each other's jobs or rows.
  */
-export async function startTestApp(options: Partial<Omit<Runtime, 'config'>> & { env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: Partial<Omit<Runtime, 'config'>> & { env?: Record<string, string>; sessionFactory?: SessionFactory } = {},
+): Promise<TestApp> {
   const db = options.databaseUrl ? undefined : await createTestDatabase();
   const prefix = `t${randomBytes(5).toString('hex')}`;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'opsprint-test-'));
-  const { env, ...overrides } = options;
+  const { env, sessionFactory, ...overrides } = options;
   // Only what the test sets: JIRA_*/CONFLUENCE_* of the machine's environment must not leak in.
   const config = loadConfig({ LOG_LEVEL: 'warn', QUEUE_PREFIX: prefix, JOB_LOCK_MS: '5000', STEP_TIMEOUT_MS: '30000', ...(env ?? {}) });
   const runtime: Runtime = {
@@ -38,7 +41,7 @@ export async function startTestApp(options: Partial<Omit<Runtime, 'config'>> & {
     serveHttp: true,
     ...overrides,
   };
-  const app = await createApp(runtime);
+  const app = await createApp(runtime, { sessionFactory });
   return {
     app,
     db: db!,
