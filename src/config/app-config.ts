@@ -18,6 +18,20 @@ import {
 import { parsePublicUrl } from './public-url.js';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+/**
+ * An integer setting: parsed from its text, named in its one-line error, within [min, max].
+ * Applied in the order the stacked decorators ran (bottom-up), so a value that is no integer at
+ * all is still reported as "must be an integer" (loadAppConfig shows the last constraint).
+ */
+function IntSetting(limits: { min: number; max?: number }): PropertyDecorator {
+  return (target, key) => {
+    if (limits.max !== undefined) Max(limits.max)(target, key as string);
+    Min(limits.min)(target, key as string);
+    IsInt({ message: `${String(key)} must be an integer` })(target, key as string);
+    Transform(toInt)(target, key as string);
+  };
+}
+
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === ''
     ? undefined
@@ -60,10 +74,7 @@ export class AppConfig {
   @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
-  @Transform(toInt)
-  @IsInt({ message: 'PORT must be an integer' })
-  @Min(0)
-  @Max(65535)
+  @IntSetting({ min: 0, max: 65535 })
   PORT: number = 3000;
 
   /** Address the HTTP server listens on: 0.0.0.0 = every IPv4 interface, 127.0.0.1 = this machine only. */
@@ -99,52 +110,35 @@ export class AppConfig {
   OPSPRINT_RUN_WORKERS: boolean = true;
 
   /** Nodes of one phase worked on at the same time. */
-  @Transform(toInt)
-  @IsInt({ message: 'PHASE_NODE_CONCURRENCY must be an integer' })
-  @Min(1)
-  @Max(500)
+  @IntSetting({ min: 1, max: 500 })
   PHASE_NODE_CONCURRENCY: number = 10;
 
   /** Phase jobs one worker process runs at the same time. */
-  @Transform(toInt)
-  @IsInt({ message: 'WORKER_CONCURRENCY must be an integer' })
-  @Min(1)
-  @Max(100)
+  @IntSetting({ min: 1, max: 100 })
   WORKER_CONCURRENCY: number = 4;
 
-  @Transform(toInt)
-  @IsInt({ message: 'STEP_TIMEOUT_MS must be an integer' })
-  @Min(1000)
+  @IntSetting({ min: 1000 })
   STEP_TIMEOUT_MS: number = 15 * 60 * 1000;
 
-  @Transform(toInt)
-  @IsInt({ message: 'SSH_CONNECT_TIMEOUT_MS must be an integer' })
-  @Min(100)
+  @IntSetting({ min: 100 })
   SSH_CONNECT_TIMEOUT_MS: number = 20_000;
 
   /** A worker that stops renewing its job lock for this long is presumed dead; its phase is resumed elsewhere. */
-  @Transform(toInt)
-  @IsInt({ message: 'JOB_LOCK_MS must be an integer' })
-  @Min(1000)
+  @IntSetting({ min: 1000 })
   JOB_LOCK_MS: number = 30_000;
 
   /**
    * How often the reconciler looks for deployments whose jobs are gone from Redis (data lost,
    * workers killed): it queues their unfinished phases again, or fails them with the reason.
    */
-  @Transform(toInt)
-  @IsInt({ message: 'RECONCILE_INTERVAL_MS must be an integer' })
-  @Min(500)
+  @IntSetting({ min: 500 })
   RECONCILE_INTERVAL_MS: number = 60_000;
 
   /**
    * How long a request waits for Redis before it answers 503 (and writes nothing), and how long
    * start-up waits for Redis to answer before it stops with one line.
    */
-  @Transform(toInt)
-  @IsInt({ message: 'REDIS_TIMEOUT_MS must be an integer' })
-  @Min(100)
-  @Max(120_000)
+  @IntSetting({ min: 100, max: 120_000 })
   REDIS_TIMEOUT_MS: number = 3000;
 
   /**
@@ -182,24 +176,15 @@ export class AppConfig {
   QUEUE_PREFIX: string = 'opsprint';
 
   /** Failed bearer-token / dashboard sign-in attempts one source IP may make per minute before it is blocked for a minute. */
-  @Transform(toInt)
-  @IsInt({ message: 'AUTH_FAILURES_PER_MINUTE must be an integer' })
-  @Min(1)
-  @Max(100000)
+  @IntSetting({ min: 1, max: 100000 })
   AUTH_FAILURES_PER_MINUTE: number = 20;
 
   /** Webhook deliveries with a bad signature one source IP may send per minute before it is blocked for a minute. */
-  @Transform(toInt)
-  @IsInt({ message: 'WEBHOOK_FAILURES_PER_MINUTE must be an integer' })
-  @Min(1)
-  @Max(100000)
+  @IntSetting({ min: 1, max: 100000 })
   WEBHOOK_FAILURES_PER_MINUTE: number = 20;
 
   /** Live log streams (SSE) one API token may hold open at the same time. */
-  @Transform(toInt)
-  @IsInt({ message: 'SSE_STREAMS_PER_TOKEN must be an integer' })
-  @Min(1)
-  @Max(10000)
+  @IntSetting({ min: 1, max: 10000 })
   SSE_STREAMS_PER_TOKEN: number = 10;
 }
 
