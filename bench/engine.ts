@@ -4,6 +4,7 @@
  * generated runbook of K command steps, deployed through the REST API. Extra worker processes
  * (bench/engine-worker.ts) join the same queues with the same runbook.
  */
+import { deleteRedisPrefix } from '../lab/redis/delete-prefix.js';
 import 'reflect-metadata';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -188,7 +189,7 @@ export class BenchEngine {
     await this.app.close();
     await this.prepared.stop();
     await dropSchema(this.schemaUrl).catch(() => undefined);
-    await deleteRedisPrefix(this.prefix).catch(() => undefined);
+    await deleteRedisPrefix(BENCH_REDIS_URL, this.prefix).catch(() => undefined);
   }
 }
 
@@ -202,20 +203,5 @@ async function dropSchema(url: string): Promise<void> {
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   } finally {
     await client.end();
-  }
-}
-
-async function deleteRedisPrefix(prefix: string): Promise<void> {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(BENCH_REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
   }
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { deleteRedisPrefix as deleteKeysUnder } from '../../lab/redis/delete-prefix.js';
 import { createApp } from '../../src/app/create-app.js';
 import type { Runtime } from '../../src/config/runtime.js';
 import type { SessionFactory } from '../../src/infra/ssh/executor.types.js';
@@ -56,17 +56,7 @@ export async function startTestApp(
 }
 
 export async function deleteRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+  await deleteKeysUnder(TEST_REDIS_URL, prefix);
 }
 
 /** Polls until `check` returns a value (not undefined) or the time is up. */
