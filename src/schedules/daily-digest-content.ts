@@ -1,5 +1,5 @@
 import { formatTimestamp } from '../common/format-timestamp.js';
-import { deploymentRef, h, jiraIssue, link, p, render, table, text } from '../integrations/confluence/storage/index.js';
+import { type Content, deploymentRef, h, jiraIssue, link, p, render, table, text } from '../integrations/confluence/storage/index.js';
 import { deploymentRef as wikiDeploymentRef, escapeWiki } from '../integrations/jira/wiki-markup.js';
 import type { DailyDigest, Links } from '../reports/index.js';
 
@@ -14,56 +14,47 @@ export function dailyScrumPage(digest: DailyDigest, jiraBaseUrl?: string, deploy
   const page = (links: Links) => (links.confluencePage ? link(links.confluencePage.url, `v${links.confluencePage.version}`) : text('—'));
   const deployment = (links: Links) =>
     links.deploymentId ? deploymentRef(links.deploymentId, deploymentUrl?.(links.deploymentId)) : text('—');
-  const nothing = (what: string) => p(text(`Nothing ${what}.`));
+  // Each list: its heading with the count, then its table, or a line saying it is empty.
+  const section = <T>(title: string, empty: string, items: T[], headers: string[], row: (item: T) => Content[]) => [
+    h(3, text(`${title} (${items.length})`)),
+    items.length === 0 ? p(text(`Nothing ${empty}.`)) : table(headers, items.map(row)),
+  ];
   return render([
     h(2, text(`Daily scrum — ${digest.sprint.name}`)),
     p(text(`From ${when(digest.since)} to ${when(digest.at)}.${digest.sprint.goal ? ` Sprint goal: ${digest.sprint.goal}` : ''}`)),
-    h(3, text(`Done since yesterday (${digest.done.length})`)),
-    digest.done.length === 0
-      ? nothing('done since yesterday')
-      : table(
-          ['Story', 'Epic', 'Title', 'Done at', 'Deployment', 'Phase page'],
-          digest.done.map((s) => [
-            issue(s.issueKey),
-            issue(s.epicKey),
-            text(s.title),
-            text(when(s.doneAt)),
-            deployment(s.links),
-            page(s.links),
-          ]),
-        ),
-    h(3, text(`Running (${digest.running.length})`)),
-    digest.running.length === 0
-      ? nothing('running')
-      : table(
-          ['Deployment', 'Environment', 'Status', 'Phases done', 'Running phases', 'Asked by'],
-          digest.running.map((d) => [
-            deploymentRef(d.deploymentId, deploymentUrl?.(d.deploymentId)),
-            text(d.environment),
-            text(`${d.status}${d.dryRun ? ' (check mode)' : ''}`),
-            text(`${d.phasesDone}/${d.phasesTotal}`),
-            text(d.runningPhases.map((r) => r.phaseKey).join(', ') || '—'),
-            text(d.requester),
-          ]),
-        ),
-    h(3, text(`Blocked (${digest.blocked.length})`)),
-    digest.blocked.length === 0
-      ? nothing('blocked')
-      : table(
-          ['Story', 'Epic', 'Title', 'Since', 'Failed step', 'Deployment'],
-          digest.blocked.map((b) => [
-            issue(b.issueKey),
-            issue(b.epicKey),
-            text(b.title),
-            text(when(b.blockedSince)),
-            text(
-              b.lastFailure
-                ? `${b.lastFailure.stepTitle} on ${b.lastFailure.node} (exit ${b.lastFailure.exitCode ?? 'none'})${b.lastFailure.firstErrorLine ? `: ${b.lastFailure.firstErrorLine}` : ''}`
-                : '—',
-            ),
-            deployment(b.links),
-          ]),
-        ),
+    ...section(
+      'Done since yesterday',
+      'done since yesterday',
+      digest.done,
+      ['Story', 'Epic', 'Title', 'Done at', 'Deployment', 'Phase page'],
+      (s) => [issue(s.issueKey), issue(s.epicKey), text(s.title), text(when(s.doneAt)), deployment(s.links), page(s.links)],
+    ),
+    ...section(
+      'Running',
+      'running',
+      digest.running,
+      ['Deployment', 'Environment', 'Status', 'Phases done', 'Running phases', 'Asked by'],
+      (d) => [
+        deploymentRef(d.deploymentId, deploymentUrl?.(d.deploymentId)),
+        text(d.environment),
+        text(`${d.status}${d.dryRun ? ' (check mode)' : ''}`),
+        text(`${d.phasesDone}/${d.phasesTotal}`),
+        text(d.runningPhases.map((r) => r.phaseKey).join(', ') || '—'),
+        text(d.requester),
+      ],
+    ),
+    ...section('Blocked', 'blocked', digest.blocked, ['Story', 'Epic', 'Title', 'Since', 'Failed step', 'Deployment'], (b) => [
+      issue(b.issueKey),
+      issue(b.epicKey),
+      text(b.title),
+      text(when(b.blockedSince)),
+      text(
+        b.lastFailure
+          ? `${b.lastFailure.stepTitle} on ${b.lastFailure.node} (exit ${b.lastFailure.exitCode ?? 'none'})${b.lastFailure.firstErrorLine ? `: ${b.lastFailure.firstErrorLine}` : ''}`
+          : '—',
+      ),
+      deployment(b.links),
+    ]),
   ]);
 }
 
