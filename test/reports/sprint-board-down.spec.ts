@@ -6,7 +6,7 @@
  */
 import { jest } from '@jest/globals';
 import request from 'supertest';
-import { DEFAULT_USERS } from '../../lab/atlassian/http.js';
+import { jiraAsPerson as jira } from '../support/jira-as-person.js';
 import { startAtlassianSandbox, type AtlassianSandbox } from '../../lab/atlassian/server.js';
 import { SprintsService } from '../../src/reports/sprints.service.js';
 import { atlassianEnv } from '../integrations/flow-support.js';
@@ -15,22 +15,7 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 jest.setTimeout(120_000);
 
 const ADMIN_TOKEN = 'sprint-board-down-admin-token-0123456789';
-const user = DEFAULT_USERS[0];
 const NOTICE = /JIRA unreachable: showing data from <time datetime="[^"]+">(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC)<\/time>/;
-
-async function jira(sandbox: AtlassianSandbox, method: string, path: string, body?: unknown): Promise<any> {
-  const answer = await fetch(`${sandbox.jiraBaseUrl}${path}`, {
-    method,
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${user.email}:${user.apiToken}`).toString('base64')}`,
-      ...(body ? { 'Content-Type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await answer.text();
-  if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
 
 /** Signs in through the dashboard's form as a browser would; the session cookie to send afterwards. */
 async function signIn(t: TestApp): Promise<string> {

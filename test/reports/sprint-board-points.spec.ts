@@ -5,7 +5,7 @@
  * review; a site without the field gets the same review counted in stories, and says so.
  */
 import request from 'supertest';
-import { DEFAULT_USERS } from '../../lab/atlassian/http.js';
+import { jiraAsPerson as jira } from '../support/jira-as-person.js';
 import { startAtlassianSandbox, type AtlassianSandbox } from '../../lab/atlassian/server.js';
 import { SprintReviewService } from '../../src/reports/sprint-review.service.js';
 import { SprintsService } from '../../src/reports/sprints.service.js';
@@ -13,22 +13,6 @@ import { atlassianEnv } from '../integrations/flow-support.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const ADMIN_TOKEN = 'sprint-board-points-admin-token-0123456789';
-const user = DEFAULT_USERS[0];
-
-/** The team's own JIRA calls, as a person (or the JIRA UI) makes them. */
-async function jira(sandbox: AtlassianSandbox, method: string, path: string, body?: unknown): Promise<any> {
-  const answer = await fetch(`${sandbox.jiraBaseUrl}${path}`, {
-    method,
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${user.email}:${user.apiToken}`).toString('base64')}`,
-      ...(body ? { 'Content-Type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await answer.text();
-  if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
 
 /** A story in project OPS, estimated when `points` is a number (the field id comes from GET /field, as for any client). */
 async function story(sandbox: AtlassianSandbox, summary: string, points: number | null): Promise<string> {
