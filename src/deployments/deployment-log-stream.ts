@@ -40,10 +40,31 @@ export class DeploymentLogStream {
       let detach: (() => void) | undefined;
       // What the hub delivers while the ledger is replayed waits, so the order stays ledger first, then live.
       let pending: ({ line: LogLine } | { end: LogEnd })[] | undefined = [];
-      const send = (line: LogLine) => subscriber.next({ data: mask(line) });
+      // Status lines sent so far: the end must not overtake a step's last line (see finishLive).
+      const sent = new Set<string>();
+      const send = (line: LogLine) => {
+        if (line.stream === 'status') sent.add(lineKey(line));
+        subscriber.next({ data: mask(line) });
+      };
       const finish = (end: LogEnd) => {
         subscriber.next({ type: 'end', data: end });
         subscriber.complete();
+      };
+      // The end is read from PostgreSQL, a step's last status line travels over Redis: the line of a
+      // step stopped as the deployment ended (a cancel) can still be on its way. The ledger has every
+      // finished step, so its lines not sent yet go out before the end.
+      let ending = false;
+      const finishLive = (end: LogEnd) => {
+        if (ending) return;
+        ending = true;
+        this.finishedStepLines(deploymentId).then(
+          (lines) => {
+            if (closed) return;
+            for (const line of lines) if (!sent.has(lineKey(line))) send(line);
+            finish(end);
+          },
+          (error: unknown) => subscriber.error(error),
+        );
       };
 
       const start = async () => {
@@ -52,7 +73,7 @@ export class DeploymentLogStream {
         if (!final) {
           detach = await this.hub.attach(deploymentId, {
             line: (line) => (pending ? pending.push({ line }) : send(line)),
-            end: (end) => (pending ? pending.push({ end }) : finish(end)),
+            end: (end) => (pending ? pending.push({ end }) : finishLive(end)),
             close: () => subscriber.complete(),
           });
           if (closed) return detach();
@@ -67,7 +88,7 @@ export class DeploymentLogStream {
         const waiting = pending ?? [];
         pending = undefined;
         for (const item of waiting) {
-          if ('end' in item) return finish(item.end);
+          if ('end' in item) return finishLive(item.end);
           if (!seen.has(lineKey(item.line))) send(item.line);
         }
       };

@@ -22,6 +22,31 @@ async function openStream(id: string): Promise<{ response: Response; events: Sse
 }
 
 describe('GET /api/v1/deployments/:id/logs/stream', () => {
+  it("sends a step's final status line before the end even when its live line never arrived (end read from PostgreSQL, lines over Redis)", async () => {
+    // An environment of its own: with a step already finished, only a worker frees the environment after the cancel.
+    await t.http().post('/api/v1/environments').set(bearer(ADMIN_TOKEN)).send(environmentBody('lab-end', { ADMIN_PASS })).expect(201);
+    const created = await t
+      .http()
+      .post('/api/v1/deployments')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ environment: 'lab-end', phases: ['base'] })
+      .expect(201);
+    const id: string = created.body.id;
+    const { events } = await openStream(id);
+    expect(JSON.parse((await events.next())!.data)).toEqual({ id, status: 'queued' });
+
+    // A step stopped as the deployment is cancelled: its row is final, its line is not published (still on its way).
+    const step = await t.db.prisma.stepRun.findFirstOrThrow({ where: { deploymentId: id }, orderBy: { position: 'asc' } });
+    await t.db.prisma.stepRun.update({ where: { id: step.id }, data: { status: 'cancelled', finishedAt: new Date() } });
+    await t.http().post(`/api/v1/deployments/${id}/cancel`).set(bearer(ADMIN_TOKEN)).expect(200);
+
+    const seen: SseEvent[] = [];
+    for (let event = await events.next(); event; event = await events.next()) seen.push(event);
+    const lines = seen.filter((e) => e.event === 'message').map((e) => JSON.parse(e.data).line);
+    expect(lines).toEqual([`✗ ${step.title}: cancelled`]);
+    expect(seen.at(-1)?.event).toBe('end');
+  });
+
   it('replays finished steps, delivers live lines masked, and ends when the deployment finishes', async () => {
     const created = await t
       .http()
