@@ -125,7 +125,7 @@ export class SprintReviewService {
     const environmentId = data.environmentId ?? data.deployments.at(-1)?.environment.id ?? null;
     const root = environmentId ? await this.pages.find(environmentId, 'root', confluenceSite(this.confluenceConfig)) : null;
     const parentId = root?.pageId ?? this.confluenceConfig.parentPageId;
-    const charted = reviewAttachments(report);
+    const charted = await reviewAttachments(report);
     const charts = chartsOf(charted);
     const title = reviewPageTitle(report.sprint.name);
     const body = buildReviewPage(report, {

@@ -43,7 +43,7 @@ it('shows the published review page with its numbers and both charts rendered', 
     spaceKey: 'OPS',
   });
   const report = buildSprintReport(sprintSeven(), t('09T12:00'));
-  const attachments = reviewAttachments(report);
+  const attachments = await reviewAttachments(report);
   const body = buildReviewPage(report, {
     jiraBaseUrl: sandbox.jiraBaseUrl,
     deploymentUrl: (id) => `https://opsprint.example.com/dashboard/deployments/${id}`,

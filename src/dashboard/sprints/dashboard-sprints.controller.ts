@@ -35,7 +35,7 @@ export class DashboardSprintsController {
     if (!ID.test(id)) throw new BadRequestException('id: not a sprint id');
     if (deployment !== undefined && !ID.test(deployment)) throw new BadRequestException('deployment: not a deployment id');
     const report = await this.sprints.report(id);
-    const view = sprintReviewView(report, { issueUrl: (key) => this.links.issue(key), deploymentId: deployment });
+    const view = await sprintReviewView(report, { issueUrl: (key) => this.links.issue(key), deploymentId: deployment });
     // The published Confluence review page, when there is one: the list knows it, the report does not.
     const reviewPage = (await this.sprints.listSprints()).find((sprint) => sprint.id === id)?.reviewPage ?? null;
     const review = reviewPage ? { href: safeHref(reviewPage.url), version: reviewPage.version } : null;

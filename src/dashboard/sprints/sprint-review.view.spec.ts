@@ -1,13 +1,16 @@
 import { readChartSvg } from '../../reports/charts/chart-svg-reader.spec-helper.js';
 import { DB_SYNC_ERROR, NODE1, sprintSeven, t, UPLOAD_ERROR } from '../../reports/fixtures/sprint-seven.fixture.js';
 import { buildSprintReport, type SprintReport } from '../../reports/index.js';
-import { safeHref, sprintReviewView, trustedChartSvg } from './sprint-review.view.js';
+import { type SprintReviewView, safeHref, sprintReviewView, trustedChartSvg } from './sprint-review.view.js';
 
 const issueUrl = (key: string) => `https://jira.example.test/browse/${encodeURIComponent(key)}`;
 const report = (now = t('20T08:00')): SprintReport => buildSprintReport(sprintSeven(), now);
 
 describe('sprint review page data', () => {
-  const view = sprintReviewView(report(), { issueUrl });
+  let view: SprintReviewView;
+  beforeAll(async () => {
+    view = await sprintReviewView(report(), { issueUrl });
+  });
 
   it('shows committed vs done in stories and story points, and the epics', () => {
     expect(view.commitment.rows).toEqual([
@@ -68,8 +71,8 @@ describe('sprint review page data', () => {
     expect(JSON.stringify(view)).not.toContain('dep-2');
   });
 
-  it('shows keys without a link when JIRA is not configured', () => {
-    const plain = sprintReviewView(report(), { issueUrl: () => undefined });
+  it('shows keys without a link when JIRA is not configured', async () => {
+    const plain = await sprintReviewView(report(), { issueUrl: () => undefined });
     expect(plain.stories[0].issue).toEqual({ kind: 'jira', text: 'OPS-11', href: undefined });
   });
 
@@ -104,20 +107,20 @@ describe('sprint review page data', () => {
     ]);
   });
 
-  it('draws another deployment’s timeline on request, and refuses one that is not in the sprint', () => {
-    const first = sprintReviewView(report(), { issueUrl, deploymentId: 'dep-1' });
+  it('draws another deployment’s timeline on request, and refuses one that is not in the sprint', async () => {
+    const first = await sprintReviewView(report(), { issueUrl, deploymentId: 'dep-1' });
     expect(first.timeline?.deploymentId).toBe('dep-1');
     expect(first.charts.timeline).toContain('deployment dep-1');
-    expect(() => sprintReviewView(report(), { issueUrl, deploymentId: 'dep-2' })).toThrow('dep-2 has no phase timeline');
+    await expect(sprintReviewView(report(), { issueUrl, deploymentId: 'dep-2' })).rejects.toThrow('dep-2 has no phase timeline');
   });
 
-  it('leaves a sprint without points or deployments readable', () => {
+  it('leaves a sprint without points or deployments readable', async () => {
     const input = sprintSeven();
     input.deployments = [];
     input.storyStatuses = [];
     for (const story of input.sprint.committed) story.storyPoints = null;
     for (const change of input.sprint.scopeChanges) change.story.storyPoints = null;
-    const empty = sprintReviewView(buildSprintReport(input, t('20T08:00')), { issueUrl });
+    const empty = await sprintReviewView(buildSprintReport(input, t('20T08:00')), { issueUrl });
     expect(empty.commitment.rows).toHaveLength(1);
     expect(empty.charts.burndownPoints).toBeNull();
     expect(empty.timeline).toBeNull();
@@ -126,12 +129,12 @@ describe('sprint review page data', () => {
 });
 
 describe('chart SVG on the page', () => {
-  it('keeps text people typed escaped inside the SVG (ECharts escapes text; none goes into attributes)', () => {
+  it('keeps text people typed escaped inside the SVG (ECharts escapes text; none goes into attributes)', async () => {
     const input = sprintSeven();
     input.sprint.name = `S7 </text><script>alert(1)</script><img src=x onerror=alert(2)> "q" 'a'`;
     input.deployments[3].phaseRuns[0].phaseKey = `glance"><svg onload=alert(3)>`;
     for (const attempt of input.deployments[3].stepAttempts) attempt.phaseKey = input.deployments[3].phaseRuns[0].phaseKey;
-    const hostile = sprintReviewView(buildSprintReport(input, t('20T08:00')), { issueUrl });
+    const hostile = await sprintReviewView(buildSprintReport(input, t('20T08:00')), { issueUrl });
     for (const svg of [hostile.charts.burndown, hostile.charts.timeline]) {
       expect(svg).not.toMatch(/<script|<img|<svg onload/);
       expect(() => readChartSvg(svg)).not.toThrow();

@@ -44,7 +44,7 @@ export interface TallyRow {
 }
 
 /** Everything the sprint review page shows, ready to lay out: numbers formatted, links resolved, charts drawn. */
-export type SprintReviewView = ReturnType<typeof sprintReviewView>;
+export type SprintReviewView = Awaited<ReturnType<typeof sprintReviewView>>;
 
 export const deploymentHref = (id: string): string => `/dashboard/deployments/${encodeURIComponent(id)}`;
 
@@ -95,7 +95,7 @@ const pointsOf = (tally: StoryTally) => tally.storyPoints;
 /** Two burndowns sit side by side at 1280 px; a smaller drawing keeps their text readable when scaled down. */
 const BURNDOWN_ON_PAGE = { width: 640, height: 360 };
 
-export function sprintReviewView(report: SprintReport, options: SprintReviewViewOptions) {
+export async function sprintReviewView(report: SprintReport, options: SprintReviewViewOptions) {
   const linkViews = (links: Links): LinkView[] => {
     const out: LinkView[] = [];
     if (links.issueKey) out.push({ kind: 'jira', text: links.issueKey, href: options.issueUrl(links.issueKey) });
@@ -170,11 +170,11 @@ export function sprintReviewView(report: SprintReport, options: SprintReviewView
     usesStoryPoints: report.usesStoryPoints,
     countingNote: countingNote(report.usesStoryPoints),
     charts: {
-      burndown: trustedChartSvg(renderBurndownSvg(report, { size: BURNDOWN_ON_PAGE })),
+      burndown: trustedChartSvg(await renderBurndownSvg(report, { size: BURNDOWN_ON_PAGE })),
       burndownPoints: report.usesStoryPoints
-        ? trustedChartSvg(renderBurndownSvg(report, { unit: 'points', size: BURNDOWN_ON_PAGE }))
+        ? trustedChartSvg(await renderBurndownSvg(report, { unit: 'points', size: BURNDOWN_ON_PAGE }))
         : null,
-      timeline: trustedChartSvg(renderPhaseTimelineSvg(report, timeline ? { deploymentId: timeline.deploymentId } : {})),
+      timeline: trustedChartSvg(await renderPhaseTimelineSvg(report, timeline ? { deploymentId: timeline.deploymentId } : {})),
     },
     burndown: {
       remaining: report.burndown.current.remaining,

@@ -15,7 +15,7 @@ export const BURNDOWN_SERIES = { remaining: 'Remaining', ideal: 'Ideal', scope: 
 const isoDay = (at: Date) => at.toISOString().slice(5, 10);
 
 /** The burndown: remaining work per sprint day against the ideal line, with the backlog size (scope) above it. */
-export function renderBurndownSvg(report: SprintReport, options: BurndownChartOptions = {}): string {
+export async function renderBurndownSvg(report: SprintReport, options: BurndownChartOptions = {}): Promise<string> {
   const points = options.unit === 'points';
   if (points && !report.usesStoryPoints)
     throw new ReportInputError([`sprint ${report.sprint.id} has no story points; draw its burndown in stories`]);

@@ -9,8 +9,8 @@ export { type PhaseTimelineChartOptions, renderPhaseTimelineSvg, selectTimeline 
 export { svgToPng } from './png.js';
 
 /** PNG of the burndown (for a Confluence attachment); `scale` 2 for sharp images on dense screens. */
-export const renderBurndownPng = (report: SprintReport, options: BurndownChartOptions = {}, scale = 1): Buffer =>
-  svgToPng(renderBurndownSvg(report, options), scale);
+export const renderBurndownPng = async (report: SprintReport, options: BurndownChartOptions = {}, scale = 1): Promise<Buffer> =>
+  svgToPng(await renderBurndownSvg(report, options), scale);
 
-export const renderPhaseTimelinePng = (report: SprintReport, options: PhaseTimelineChartOptions = {}, scale = 1): Buffer =>
-  svgToPng(renderPhaseTimelineSvg(report, options), scale);
+export const renderPhaseTimelinePng = async (report: SprintReport, options: PhaseTimelineChartOptions = {}, scale = 1): Promise<Buffer> =>
+  svgToPng(await renderPhaseTimelineSvg(report, options), scale);

@@ -27,8 +27,8 @@ function bars(chart: ReadChart, series: string): Array<[string, number, number]>
 }
 
 describe('phase timeline chart (SVG)', () => {
-  it('draws each phase of a deployment as a bar on the deployment’s clock, top to bottom in start order', () => {
-    const chart = readChartSvg(renderPhaseTimelineSvg(report(), { deploymentId: 'dep-3' }));
+  it('draws each phase of a deployment as a bar on the deployment’s clock, top to bottom in start order', async () => {
+    const chart = readChartSvg(await renderPhaseTimelineSvg(report(), { deploymentId: 'dep-3' }));
     expect([...new Set(chart.legend.values())]).toEqual(['Succeeded']);
     const rows = chart.texts.filter((text) => text.anchor === 'end');
     expect(rows.map((row) => row.text)).toEqual(['base', 'glance']);
@@ -49,16 +49,18 @@ describe('phase timeline chart (SVG)', () => {
     );
   });
 
-  it('names a deployment in its title by the first 8 characters of its id, so a UUID fits the chart', () => {
+  it('names a deployment in its title by the first 8 characters of its id, so a UUID fits the chart', async () => {
     const input = sprintSeven();
     input.deployments[2].id = '3c6a2068-483f-4b7b-b890-303809315a2f';
-    const chart = readChartSvg(renderPhaseTimelineSvg(buildSprintReport(input, t('09T12:00')), { deploymentId: input.deployments[2].id }));
+    const chart = readChartSvg(
+      await renderPhaseTimelineSvg(buildSprintReport(input, t('09T12:00')), { deploymentId: input.deployments[2].id }),
+    );
     expect(chart.texts.map((text) => text.text)).toContain(
       'Phase timeline: deployment 3c6a2068 on lab (succeeded), started 2026-03-04 09:00:00 UTC',
     );
   });
 
-  it('draws the sprint’s latest real deployment by default, never a dry run, with a failed phase in red', () => {
+  it('draws the sprint’s latest real deployment by default, never a dry run, with a failed phase in red', async () => {
     const input = sprintSeven();
     // A dry run after everything else.
     input.deployments.push({
@@ -69,15 +71,15 @@ describe('phase timeline chart (SVG)', () => {
       finishedAt: t('06T09:01'),
     });
     const built = buildSprintReport(input, t('09T12:00'));
-    const chart = readChartSvg(renderPhaseTimelineSvg(built));
+    const chart = readChartSvg(await renderPhaseTimelineSvg(built));
     expect(chart.texts.some((text) => text.text.startsWith('Phase timeline: deployment dep-4 on lab (failed)'))).toBe(true);
     expect([...new Set(chart.legend.values())]).toEqual(['Failed']);
     expect(bars(chart, 'Failed')).toEqual([['glance', 0, 5]]);
     expect(chart.texts.some((text) => text.text === 'minutes since start')).toBe(true);
-    expect(() => renderPhaseTimelineSvg(built, { deploymentId: 'dep-9' })).toThrow(ReportInputError);
+    await expect(renderPhaseTimelineSvg(built, { deploymentId: 'dep-9' })).rejects.toThrow(ReportInputError);
   });
 
-  it('counts in seconds up to 2 minutes, in minutes up to 2 hours, in hours beyond', () => {
+  it('counts in seconds up to 2 minutes, in minutes up to 2 hours, in hours beyond', async () => {
     expect([90_000, 120_000, 120_001, 7_200_000, 7_200_001].map((ms) => timeUnitFor(ms).name)).toEqual([
       'seconds',
       'seconds',
@@ -91,7 +93,7 @@ describe('phase timeline chart (SVG)', () => {
       { ...quick.phaseRuns[0], startedAt: t('04T09:00:00'), finishedAt: t('04T09:00:40') },
       { ...quick.phaseRuns[1], startedAt: t('04T09:00:40'), finishedAt: t('04T09:01:30') },
     ];
-    const chart = readChartSvg(renderPhaseTimelineSvg(buildSprintReport(input, t('09T12:00')), { deploymentId: 'dep-3' }));
+    const chart = readChartSvg(await renderPhaseTimelineSvg(buildSprintReport(input, t('09T12:00')), { deploymentId: 'dep-3' }));
     expect(chart.texts.some((text) => text.text === 'seconds since start')).toBe(true);
     expect(bars(chart, 'Succeeded')).toEqual([
       ['base', 0, 40],
@@ -99,8 +101,8 @@ describe('phase timeline chart (SVG)', () => {
     ]);
   });
 
-  it('switches to hours for a deployment resumed the next day', () => {
-    const chart = readChartSvg(renderPhaseTimelineSvg(report(), { deploymentId: 'dep-1' }));
+  it('switches to hours for a deployment resumed the next day', async () => {
+    const chart = readChartSvg(await renderPhaseTimelineSvg(report(), { deploymentId: 'dep-1' }));
     expect(chart.texts.some((text) => text.text === 'hours since start')).toBe(true);
     const [base, keystone] = bars(chart, 'Succeeded');
     expect(base).toEqual(['base', 0, 0.17]);
@@ -108,19 +110,23 @@ describe('phase timeline chart (SVG)', () => {
     expect(keystone).toEqual(['keystone', 0.17, 28.2]);
   });
 
-  it('says so when the sprint has no deployment yet', () => {
+  it('says so when the sprint has no deployment yet', async () => {
     const input = sprintSeven();
     input.sprint.state = 'future';
-    const chart = readChartSvg(renderPhaseTimelineSvg(buildSprintReport(input, t('01T09:00'))));
+    const chart = readChartSvg(await renderPhaseTimelineSvg(buildSprintReport(input, t('01T09:00'))));
     expect(chart.marks).toEqual([]);
     expect(chart.texts.some((text) => text.text === 'Phase timeline: no deployment in Sprint 7')).toBe(true);
   });
 
-  it('renders the same text every time', () => {
+  it('renders the same text every time', async () => {
     const built = report();
-    expect(renderPhaseTimelineSvg(built, { deploymentId: 'dep-3' })).toBe(renderPhaseTimelineSvg(built, { deploymentId: 'dep-3' }));
+    expect(await renderPhaseTimelineSvg(built, { deploymentId: 'dep-3' })).toBe(
+      await renderPhaseTimelineSvg(built, { deploymentId: 'dep-3' }),
+    );
     expect(
-      readChartSvg(renderPhaseTimelineSvg(built, { deploymentId: 'dep-3' })).ids.every((id) => id.startsWith('timeline-sprint-7-dep-3-')),
+      readChartSvg(await renderPhaseTimelineSvg(built, { deploymentId: 'dep-3' })).ids.every((id) =>
+        id.startsWith('timeline-sprint-7-dep-3-'),
+      ),
     ).toBe(true);
   });
 });

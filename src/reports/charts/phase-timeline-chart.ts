@@ -43,7 +43,7 @@ export function selectTimeline(report: SprintReport, deploymentId?: string): Dep
  * phase's start to its end on the deployment's clock, coloured by status. Drawn as stacked bars
  * over an invisible offset bar, so a phase that ran beside another keeps its own row.
  */
-export function renderPhaseTimelineSvg(report: SprintReport, options: PhaseTimelineChartOptions = {}): string {
+export async function renderPhaseTimelineSvg(report: SprintReport, options: PhaseTimelineChartOptions = {}): Promise<string> {
   const timeline = selectTimeline(report, options.deploymentId);
   const bars = timeline?.bars ?? [];
   const size = options.size ?? { width: 800, height: Math.max(160, 100 + 40 * bars.length) };

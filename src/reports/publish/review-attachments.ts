@@ -13,11 +13,11 @@ export interface ReviewAttachment {
  * stories) and, once a deployment ran, the latest one's phase timeline. Drawn at twice the size
  * for sharp images on dense screens.
  */
-export function reviewAttachments(report: SprintReport): ReviewAttachment[] {
+export async function reviewAttachments(report: SprintReport): Promise<ReviewAttachment[]> {
   const attachments: ReviewAttachment[] = [
-    { filename: BURNDOWN_PNG, png: renderBurndownPng(report, { unit: report.usesStoryPoints ? 'points' : 'stories' }, 2) },
+    { filename: BURNDOWN_PNG, png: await renderBurndownPng(report, { unit: report.usesStoryPoints ? 'points' : 'stories' }, 2) },
   ];
-  if (report.timelines.length > 0) attachments.push({ filename: TIMELINE_PNG, png: renderPhaseTimelinePng(report, {}, 2) });
+  if (report.timelines.length > 0) attachments.push({ filename: TIMELINE_PNG, png: await renderPhaseTimelinePng(report, {}, 2) });
   return attachments;
 }
 
