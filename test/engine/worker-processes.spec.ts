@@ -168,9 +168,14 @@ describe('separate worker processes', () => {
     expect(lines.sort()).toEqual(['p1-s1', 'p1-s2', 'p2-s1', 'p2-s2', 'p3-s1', 'p3-s2', 'p4-s1', 'p4-s2']);
 
     type PhaseJob = { deploymentId: string; phaseKey: string };
-    const jobs = (await t.app.get(JobQueue).jobs('deployments', ['completed'])).filter(
-      (job) => (job.data as PhaseJob).deploymentId === created.id,
-    );
+    // The ledger says succeeded once the last step is written; BullMQ marks that phase's job
+    // completed a moment later, when the processor has returned.
+    const jobs = await eventually(async () => {
+      const completed = (await t.app.get(JobQueue).jobs('deployments', ['completed'])).filter(
+        (job) => (job.data as PhaseJob).deploymentId === created.id,
+      );
+      return completed.length >= 4 ? completed : undefined;
+    }, 10_000);
     expect(jobs.map((job) => (job.data as PhaseJob).phaseKey).sort()).toEqual(['p1', 'p2', 'p3', 'p4']);
     const ranBy = new Set(jobs.map((job) => Number(job.processedBy?.split(':').pop())));
     expect([...ranBy].sort()).toEqual([a.pid, b.pid].sort());
