@@ -10,5 +10,7 @@ export default defineConfig({
   migrations: { path: path.join('prisma', 'migrations') },
   experimental: { adapter: true },
   engine: 'js',
-  adapter: async () => new PrismaPg({ connectionString: process.env.DATABASE_URL ?? 'postgresql://localhost/postgres' }),
+  // allowExitOnIdle: the CLI exits when its work is done instead of waiting out the pool's 10 s idle timeout.
+  adapter: async () =>
+    new PrismaPg({ connectionString: process.env.DATABASE_URL ?? 'postgresql://localhost/postgres', allowExitOnIdle: true }),
 });
