@@ -48,6 +48,15 @@ describe('loadAppConfig', () => {
     expect(() => loadAppConfig({ REDIS_TIMEOUT_MS: '10' })).toThrow('REDIS_TIMEOUT_MS: REDIS_TIMEOUT_MS must not be less than 100');
   });
 
+  it('reads PHASE_RETRY_DELAY_MS (default 2 s) and names a bad one', () => {
+    expect(loadAppConfig({}).PHASE_RETRY_DELAY_MS).toBe(2000);
+    expect(loadAppConfig({ PHASE_RETRY_DELAY_MS: '30000' }).PHASE_RETRY_DELAY_MS).toBe(30_000);
+    expect(() => loadAppConfig({ PHASE_RETRY_DELAY_MS: '2s' })).toThrow('PHASE_RETRY_DELAY_MS: PHASE_RETRY_DELAY_MS must be an integer');
+    expect(() => loadAppConfig({ PHASE_RETRY_DELAY_MS: '0' })).toThrow(
+      'PHASE_RETRY_DELAY_MS: PHASE_RETRY_DELAY_MS must not be less than 100',
+    );
+  });
+
   it('reads RECONCILE_INTERVAL_MS (default one minute) and names a bad one', () => {
     expect(loadAppConfig({}).RECONCILE_INTERVAL_MS).toBe(60_000);
     expect(loadAppConfig({ RECONCILE_INTERVAL_MS: '1000' }).RECONCILE_INTERVAL_MS).toBe(1000);

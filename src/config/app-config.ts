@@ -123,6 +123,13 @@ export class AppConfig {
   @IntSetting({ min: 100 })
   SSH_CONNECT_TIMEOUT_MS: number = 20_000;
 
+  /**
+   * The wait before a phase is tried again after a failure worth retrying (a node that could not
+   * be reached, a dropped connection); doubled at each of the next retries (4 attempts in all).
+   */
+  @IntSetting({ min: 100, max: 600_000 })
+  PHASE_RETRY_DELAY_MS: number = 2000;
+
   /** A worker that stops renewing its job lock for this long is presumed dead; its phase is resumed elsewhere. */
   @IntSetting({ min: 1000 })
   JOB_LOCK_MS: number = 30_000;
@@ -228,6 +235,7 @@ const APP_CONFIG_KEYS = [
   'WORKER_CONCURRENCY',
   'STEP_TIMEOUT_MS',
   'SSH_CONNECT_TIMEOUT_MS',
+  'PHASE_RETRY_DELAY_MS',
   'JOB_LOCK_MS',
   'REDIS_TIMEOUT_MS',
   'RECONCILE_INTERVAL_MS',

@@ -1,5 +1,6 @@
 import { startAtlassianSandbox, type AtlassianSandbox } from '../../lab/atlassian/server.js';
 import { startLab, type Lab } from '../../lab/nodes/lab.js';
+import { JobQueue } from '../../src/infra/queue/job-queue.js';
 import { JOBS } from '../../src/infra/queue/jobs.js';
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
 import type { Runbook } from '../../src/runbooks/model.js';
@@ -69,6 +70,14 @@ describe('a node whose SSH endpoint is unreachable', () => {
       // Tried once per attempt of the phase job (connecting is retried with backoff), then failed.
       ['compute-s1', 'failed', JOBS['deployments:run-phase'].options.attempts],
     ]);
+    // The waits between those attempts start at PHASE_RETRY_DELAY_MS (250 in tests, 2000 by default).
+    const [computeJob] = (await t.app.get(JobQueue).jobs('deployments', ['completed', 'failed'])).filter(
+      (job) =>
+        (job.data as { deploymentId: string; phaseKey: string }).deploymentId === created.id &&
+        job.name === 'deployments:run-phase' &&
+        (job.data as { phaseKey: string }).phaseKey === 'compute',
+    );
+    expect(computeJob.backoff).toEqual({ type: 'exponential', delay: 250 });
     // The controller ran its steps once; nothing reached the compute node.
     expect(after.hostLog).toEqual(['c1', 'c2']);
     expect(await readLabFile(lab, COMPUTE, LOG)).toBe('');

@@ -31,7 +31,14 @@ export async function startTestApp(
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'opsprint-test-'));
   const { env, sessionFactory, ...overrides } = options;
   // Only what the test sets: JIRA_*/CONFLUENCE_* of the machine's environment must not leak in.
-  const config = loadConfig({ LOG_LEVEL: 'warn', QUEUE_PREFIX: prefix, JOB_LOCK_MS: '5000', STEP_TIMEOUT_MS: '30000', ...(env ?? {}) });
+  const config = loadConfig({
+    LOG_LEVEL: 'warn',
+    QUEUE_PREFIX: prefix,
+    JOB_LOCK_MS: '5000',
+    STEP_TIMEOUT_MS: '30000',
+    PHASE_RETRY_DELAY_MS: '250',
+    ...(env ?? {}),
+  });
   const runtime: Runtime = {
     config,
     databaseUrl: db?.url ?? overrides.databaseUrl!,

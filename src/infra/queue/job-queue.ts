@@ -1,6 +1,6 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, type JobsOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import os from 'node:os';
 import { ServiceUnavailableError } from '../../common/errors.js';
@@ -30,6 +30,8 @@ export interface JobView {
   finishedOn?: number;
   /** `host:pid` of the worker that ran it. */
   processedBy?: string;
+  /** How its retries wait (BullMQ's backoff option). */
+  backoff: JobsOptions['backoff'];
 }
 
 function toView(job: Job, state: string): JobView {
@@ -43,6 +45,7 @@ function toView(job: Job, state: string): JobView {
     failedReason: job.failedReason,
     finishedOn: job.finishedOn,
     processedBy: job.processedBy,
+    backoff: job.opts.backoff,
   };
 }
 
@@ -120,9 +123,16 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     const definition = JOBS[name];
     // BullMQ refuses ':' in custom job ids.
     const jobId = options.jobId?.replace(/:/g, '-');
-    const adding = this.queue(definition.queue).add(name, payload, { ...definition.options, jobId, delay: options.delay });
+    const adding = this.queue(definition.queue).add(name, payload, { ...this.optionsOf(name), jobId, delay: options.delay });
     const job = options.bounded ? await this.withinTimeout(adding) : await adding;
     return job.id ?? '';
+  }
+
+  /** A job's BullMQ options; the first wait before a phase is retried is a setting (PHASE_RETRY_DELAY_MS). */
+  private optionsOf(name: JobName): JobsOptions {
+    const options = JOBS[name].options;
+    if (name !== 'deployments:run-phase') return options;
+    return { ...options, backoff: { type: 'exponential', delay: this.runtime.config.app.PHASE_RETRY_DELAY_MS } };
   }
 
   /** Throws ServiceUnavailableError unless Redis answers a PING within REDIS_TIMEOUT_MS. */
@@ -155,7 +165,7 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
 
   /** Runs `name` every `everyMs` across all processes: one scheduler per name, so never twice at once. */
   async repeat<N extends JobName>(name: N, everyMs: number, payload: JobPayloads[N]): Promise<void> {
-    await this.queue(JOBS[name].queue).upsertJobScheduler(name, { every: everyMs }, { name, data: payload, opts: JOBS[name].options });
+    await this.queue(JOBS[name].queue).upsertJobScheduler(name, { every: everyMs }, { name, data: payload, opts: this.optionsOf(name) });
   }
 
   /**
@@ -169,7 +179,7 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     when: { pattern: string; tz: string } | { every: number },
     payload: JobPayloads[N],
   ): Promise<void> {
-    await this.queue(JOBS[name].queue).upsertJobScheduler(schedulerId, when, { name, data: payload, opts: JOBS[name].options });
+    await this.queue(JOBS[name].queue).upsertJobScheduler(schedulerId, when, { name, data: payload, opts: this.optionsOf(name) });
   }
 
   /** Removes a scheduler (its waiting firing with it); false when there was none. */

@@ -42,6 +42,7 @@ export const JOBS = {
   'deployments:run-phase': {
     queue: 'deployments',
     // A transient SSH failure retries the phase; the step ledger makes the rerun resume, not repeat.
+    // The backoff's delay is PHASE_RETRY_DELAY_MS (JobQueue.add); 2000 is its default.
     options: { attempts: 4, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 1000 },
   },
   'deployments:advance': {
