@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { ConflictError, InputError, NotFoundError, ServiceUnavailableError } from '../common/errors.js';
 import { JiraConfig } from '../config/jira-config.js';
 import { AtlassianHttpError, AtlassianNetworkError, isTransient } from '../integrations/http/http-error.js';
+import type { RetryPolicy } from '../integrations/http/retry.js';
 import { JiraGateway } from '../integrations/jira/jira.gateway.js';
 import { epicEntityKey, labelValue, storyEntityKey } from '../integrations/jira/jira-labels.js';
 import { isOpsprintSprintOf } from '../integrations/jira/sprint-placement.js';
@@ -21,6 +22,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long a read of the JIRA board stays fresh for listing and reports (a close or publish always reads it again). */
 const BOARD_FRESH_MS = 30_000;
 const ISSUE_FIELDS = ['summary', 'status', 'labels', 'parent', 'issuetype'];
+/**
+ * Board reads for a page or an API answer: one retry and no long Retry-After wait, since the
+ * stored sprints answer meanwhile. The gateway's default (5 attempts, backoff up to 20 s, honouring
+ * a Retry-After up to 2 min) held a page for seconds to minutes while JIRA was down.
+ */
+const QUICK_BOARD_READ: Partial<RetryPolicy> = { attempts: 2, maxRetryAfterMs: 2000 };
 
 /** The JIRA board could not be read: pages and answers show the sprints as last read. */
 export interface BoardUnreachable {
@@ -83,7 +90,11 @@ export class SprintsService {
     @Optional() private readonly jira?: JiraGateway,
     @Optional() private readonly lifecycle?: JiraSprintLifecycle,
     @Optional() @Inject(JiraConfig) private readonly jiraConfig?: Pick<JiraConfig, 'boardId' | 'sprintDays'>,
-  ) {}
+  ) {
+    this.quickJira = jira?.withRetry(QUICK_BOARD_READ);
+  }
+
+  private readonly quickJira?: JiraGateway;
 
   /** Sprints come from the JIRA board (and cannot be created here). */
   get fromJira(): boolean {
@@ -214,15 +225,16 @@ export class SprintsService {
    * Reads the JIRA board again when the last read is older than a few seconds (or when forced).
    * A board JIRA does not serve (down, refusing, rate limiting) is not an error here: what
    * PostgreSQL holds from the last read stays, and `boardUnreachable` says so until a read works.
-   * After a failed read the next try waits as long as a good read stays fresh.
+   * After a failed read the next try waits as long as a good read stays fresh. `patient`: retry
+   * JIRA as long as background work does (a schedule), not as briefly as a page does.
    */
-  async refresh(options: { force?: boolean } = {}): Promise<void> {
+  async refresh(options: { force?: boolean; patient?: boolean } = {}): Promise<void> {
     if (!this.fromJira) {
       await this.startDueSprints(new Date());
       return;
     }
     if (!options.force && Date.now() - this.boardReadAt < BOARD_FRESH_MS) return;
-    this.boardRead ??= this.readBoard().finally(() => {
+    this.boardRead ??= this.readBoard(options.patient ? this.jira! : this.quickJira!).finally(() => {
       this.boardRead = null;
     });
     await this.boardRead;
@@ -238,11 +250,11 @@ export class SprintsService {
   }
 
   /** Every sprint of the board, with its issues (scope changes and statuses as seen now). */
-  private async readBoard(): Promise<void> {
+  private async readBoard(via: JiraGateway): Promise<void> {
     const readAt = new Date();
     try {
-      const sprints = await this.jira!.getSprints(this.jiraConfig!.boardId!);
-      for (const sprint of sprints) await this.readSprint(sprint);
+      const sprints = await via.getSprints(this.jiraConfig!.boardId!);
+      for (const sprint of sprints) await this.readSprint(sprint, via);
       await this.sprints.markBoardRead(
         sprints.map((sprint) => sprint.id),
         readAt,
@@ -264,7 +276,7 @@ export class SprintsService {
    * departures scope removed, both at the time they were seen. A story's status category is
    * recorded when it differs from the last one recorded.
    */
-  private async readSprint(jira: JiraSprint): Promise<SprintRecord> {
+  private async readSprint(jira: JiraSprint, via: JiraGateway = this.jira!): Promise<SprintRecord> {
     const now = new Date();
     const startAt = jira.startDate ? new Date(jira.startDate) : now;
     const endAt = jira.endDate ? new Date(jira.endDate) : new Date(startAt.getTime() + (this.jiraConfig?.sprintDays ?? 14) * DAY_MS);
@@ -299,8 +311,8 @@ export class SprintsService {
       sprint = await this.sprints.update(sprint.id, fields);
     }
     if (sprint.state === 'future') return sprint;
-    const pointFields = await this.storyPointFields();
-    await this.readScope(sprint, await this.jira!.sprintIssues(jira.id, [...ISSUE_FIELDS, ...pointFields]), now, pointFields);
+    const pointFields = await this.storyPointFields(via);
+    await this.readScope(sprint, await via.sprintIssues(jira.id, [...ISSUE_FIELDS, ...pointFields]), now, pointFields);
     await this.sprints.adoptDeployments(sprint);
     return sprint;
   }
@@ -309,8 +321,8 @@ export class SprintsService {
    * The site's story points field ids, looked up once by name in GET /field (their ids differ per
    * site); [] when the site has none, and the report then counts stories. A failed look-up is not kept.
    */
-  private storyPointFields(): Promise<string[]> {
-    this.pointFields ??= this.jira!.fields().then(
+  private storyPointFields(via: JiraGateway): Promise<string[]> {
+    this.pointFields ??= via.fields().then(
       (fields) => storyPointFieldIds(fields),
       (error: unknown) => {
         this.pointFields = null;

@@ -28,7 +28,7 @@ export class SprintEndService {
         return { outcome: 'skipped', reason: 'the sprint-end review is off (SPRINT_REVIEW_ENABLED=false)' };
       }
       // Reads the JIRA board first (when JIRA is configured), so a sprint closed there is not closed again.
-      await this.sprints.refresh({ force: true });
+      await this.sprints.refresh({ force: true, patient: true });
       const due = await this.sprints.due(now);
       if (due.length === 0) return { outcome: 'skipped', reason: 'no active sprint has reached its end' };
       const detail: JsonValue[] = [];

@@ -79,7 +79,10 @@ describe('sprint pages and routes with the JIRA board down', () => {
 
   it('renders the stored sprints with a notice, answers the API from them, and refuses a close with 503', async () => {
     sandbox.jira.faults.serverErrors(10_000, 503);
+    const injected = sandbox.jira.faults.injected;
     await t.app.get(SprintsService).refresh({ force: true });
+    // A read a page waits on tries JIRA twice, then answers from PostgreSQL.
+    expect(sandbox.jira.faults.injected - injected).toBe(2);
 
     const list = await page('/dashboard/sprints');
     expect(list.status).toBe(200);
@@ -120,6 +123,11 @@ describe('sprint pages and routes with the JIRA board down', () => {
     expect((await page('/dashboard/sprints')).text).not.toMatch(/JIRA unreachable/);
     expect((await page('/dashboard')).text).not.toMatch(/JIRA unreachable/);
     expect((await api('get', '/api/v1/sprints')).headers.warning).toBeUndefined();
+
+    // The sprint-end schedule's read is patient: two 503s in a row are ridden out.
+    sandbox.jira.faults.serverErrors(2, 503);
+    await t.app.get(SprintsService).refresh({ force: true, patient: true });
+    expect(await t.app.get(SprintsService).boardUnreachable()).toBeNull();
   });
 
   it('with nothing listening at the JIRA address, a second service on the same database shows the stored data; a fresh one answers 503', async () => {

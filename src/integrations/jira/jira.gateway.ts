@@ -61,7 +61,7 @@ export class JiraGateway {
 
   constructor(
     @Inject(JiraConfig) private readonly config: JiraGatewayConfig,
-    @Optional() @Inject(JIRA_GATEWAY_OPTIONS) options: JiraGatewayOptions = {},
+    @Optional() @Inject(JIRA_GATEWAY_OPTIONS) private readonly options: JiraGatewayOptions = {},
   ) {
     const url = config.baseUrl;
     const auth =
@@ -78,6 +78,11 @@ export class JiraGateway {
       ...auth,
     });
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  }
+
+  /** The same JIRA with another retry policy (reads a person waits on retry less). */
+  withRetry(retry: Partial<RetryPolicy>): JiraGateway {
+    return new JiraGateway(this.config, { ...this.options, retry: { ...this.options.retry, ...retry } });
   }
 
   /** The site this gateway talks to, as links record it (base URL without trailing slash). */
