@@ -21,6 +21,12 @@ export interface LabOptions {
    * logs in as that user and the executor goes through sudo. Root may still log in with the key.
    */
   sudoUser?: SudoUser;
+  /**
+   * How long a booted instance stays in BUILD (default 3 s, or until it was listed once, as
+   * Nova's first `nova list` after a boot shows it). 0: ACTIVE at once, for tests about something
+   * else, which then skip the runbook's 5 s wait for ACTIVE.
+   */
+  instanceBuildMs?: number;
 }
 
 export interface Lab {
@@ -58,7 +64,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const internet = new LabInternet();
   const registry = new CommandRegistry();
   centosHostCommands(registry);
-  const cloud = createCloud();
+  const cloud = createCloud({ buildDurationMs: options.instanceBuildMs });
   registerOpenStackCommands(registry, cloud);
 
   const specs: { name: string; roles: NodeRole[]; ip: string }[] = [

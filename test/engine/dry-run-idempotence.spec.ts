@@ -14,7 +14,8 @@ let t: TestApp;
  * test/engine/full-deployment.spec.ts.
  */
 beforeAll(async () => {
-  lab = await startLab({ computeNodes: 3 });
+  // The first instance is ACTIVE when booted: full-deployment.spec waits for it like on a real cloud.
+  lab = await startLab({ computeNodes: 3, instanceBuildMs: 0 });
   t = await startTestApp();
   await createLabEnvironment(t, lab);
 });

@@ -80,7 +80,8 @@ const pageVersions = () => Object.fromEntries(sandbox.confluence.pages().map((p)
 const describeWrite = (r: Recorded) => `${r.method} ${r.path}`;
 
 beforeAll(async () => {
-  lab = await startLab({ computeNodes: 1 });
+  // The first instance is ACTIVE when booted: full-deployment.spec waits for it like on a real cloud.
+  lab = await startLab({ computeNodes: 1, instanceBuildMs: 0 });
   sandbox = await startAtlassianSandbox();
   ({ t, url: appUrl } = await startFlowApp(lab, {
     ...atlassianEnv(sandbox),

@@ -24,7 +24,8 @@ let appUrl: string;
 let secrets: string[];
 
 beforeAll(async () => {
-  lab = await startLab({ computeNodes: 1 });
+  // The first instance is ACTIVE when booted: full-deployment.spec waits for it like on a real cloud.
+  lab = await startLab({ computeNodes: 1, instanceBuildMs: 0 });
   sandbox = await startAtlassianSandbox();
   ({ t, url: appUrl } = await startFlowApp(lab, atlassianEnv(sandbox)));
   sandbox.jira.webhooks.register({ url: `${appUrl}/webhooks/jira`, secret: WEBHOOK_SECRET });
