@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import JiraApi from 'jira-client';
+import type JiraApi from 'jira-client';
 import { type JiraFlavor, JiraConfig, siteOf } from '../../config/jira-config.js';
 import { isTransient } from '../http/http-error.js';
 import { answerLabel, metrics } from '../../infra/metrics/metrics.js';
@@ -40,6 +40,20 @@ export function flavorOf(info: JiraServerInfo): JiraFlavor {
   return info.deploymentType?.toLowerCase() === 'cloud' ? 'cloud' : 'datacenter';
 }
 
+let jiraClientClass: Promise<typeof JiraApi> | null = null;
+
+/** One import for every gateway of the process (Jest's ESM loader also fails on two at once). */
+function loadJiraClient(): Promise<typeof JiraApi> {
+  jiraClientClass ??= import('jira-client').then(
+    (module) => module.default,
+    (error: unknown) => {
+      jiraClientClass = null;
+      throw error;
+    },
+  );
+  return jiraClientClass;
+}
+
 /** Public in jira-client's JavaScript, private in @types/jira-client: the calls the library lacks use them. */
 interface JiraApiInternals {
   doRequest(options: Record<string, unknown>): Promise<unknown>;
@@ -54,7 +68,9 @@ interface JiraApiInternals {
  */
 @Injectable()
 export class JiraGateway {
-  private readonly client: JiraApi;
+  /** jira-client, loaded with the first call: a service without JIRA settings never loads it (0.2 s of start-up). */
+  private client: Promise<JiraApi> | undefined;
+  private readonly clientOptions: JiraApi.JiraApiOptions;
   private readonly retry: RetryPolicy;
   /** The flavour asked from the server, once (a failed ask is not kept: the next call asks again). */
   private detected: Promise<JiraFlavor> | null = null;
@@ -66,7 +82,7 @@ export class JiraGateway {
     const url = config.baseUrl;
     const auth =
       config.auth.kind === 'bearer' ? { bearer: config.auth.token } : { username: config.auth.email, password: config.auth.apiToken };
-    this.client = new JiraApi({
+    this.clientOptions = {
       protocol: url.protocol.replace(':', ''),
       host: url.hostname,
       port: url.port || undefined,
@@ -76,7 +92,7 @@ export class JiraGateway {
       timeout: options.timeoutMs ?? 30_000,
       request: jiraTransport as unknown as JiraApi.JiraApiOptions['request'],
       ...auth,
-    });
+    };
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   }
 
@@ -91,11 +107,11 @@ export class JiraGateway {
   }
 
   findIssue(key: string): Promise<JiraIssue> {
-    return this.call(() => this.client.findIssue(key));
+    return this.call((client) => client.findIssue(key));
   }
 
   createIssue(fields: JiraIssueFields): Promise<JiraCreated> {
-    return this.call(() => this.client.addNewIssue({ fields }), isRetryableCreate);
+    return this.call((client) => client.addNewIssue({ fields }), isRetryableCreate);
   }
 
   /** One round trip for many issues; JIRA reports per-item failures in `errors`. */
@@ -107,26 +123,26 @@ export class JiraGateway {
   }
 
   async updateIssue(key: string, fields: JiraIssueFields): Promise<void> {
-    await this.call(() => this.client.updateIssue(key, { fields }));
+    await this.call((client) => client.updateIssue(key, { fields }));
   }
 
   async listTransitions(key: string): Promise<JiraTransition[]> {
-    const answer = await this.call(() => this.client.listTransitions(key));
+    const answer = await this.call((client) => client.listTransitions(key));
     return (answer as { transitions: JiraTransition[] }).transitions;
   }
 
   async transitionIssue(key: string, transitionId: string): Promise<void> {
-    await this.call(() => this.client.transitionIssue(key, { transition: { id: transitionId } }));
+    await this.call((client) => client.transitionIssue(key, { transition: { id: transitionId } }));
   }
 
   /** `body` is wiki markup (REST v2). */
   async addComment(key: string, body: string): Promise<void> {
-    await this.call(() => this.client.addComment(key, body));
+    await this.call((client) => client.addComment(key, body));
   }
 
   async linkIssues(typeName: string, inwardKey: string, outwardKey: string): Promise<void> {
-    await this.call(() =>
-      this.client.issueLink({ type: { name: typeName }, inwardIssue: { key: inwardKey }, outwardIssue: { key: outwardKey } }),
+    await this.call((client) =>
+      client.issueLink({ type: { name: typeName }, inwardIssue: { key: inwardKey }, outwardIssue: { key: outwardKey } }),
     );
   }
 
@@ -156,14 +172,14 @@ export class JiraGateway {
   }
 
   async getBoards(projectKey?: string): Promise<JiraBoard[]> {
-    const answer = await this.call(() => this.client.getAllBoards(0, 50, undefined, undefined, projectKey));
+    const answer = await this.call((client) => client.getAllBoards(0, 50, undefined, undefined, projectKey));
     return (answer as { values: JiraBoard[] }).values;
   }
 
   async getSprints(boardId: number, state?: 'future' | 'active' | 'closed'): Promise<JiraSprint[]> {
     const sprints: JiraSprint[] = [];
     for (let startAt = 0; ; ) {
-      const page = (await this.call(() => this.client.getAllSprints(String(boardId), startAt, 50, state))) as {
+      const page = (await this.call((client) => client.getAllSprints(String(boardId), startAt, 50, state))) as {
         values: JiraSprint[];
         isLast?: boolean;
       };
@@ -179,7 +195,7 @@ export class JiraGateway {
   }
 
   getSprint(sprintId: number): Promise<JiraSprint> {
-    return this.call(() => this.client.getSprint(String(sprintId)));
+    return this.call((client) => client.getSprint(String(sprintId)));
   }
 
   /** Partial update (Agile API): `state: 'active'` starts a future sprint, `state: 'closed'` completes an active one. */
@@ -228,11 +244,11 @@ export class JiraGateway {
 
   /** The instance's fields, system and custom (GET /field): custom field ids are only known from it. */
   fields(): Promise<JiraField[]> {
-    return this.call(() => this.client.listFields());
+    return this.call((client) => client.listFields());
   }
 
   serverInfo(): Promise<JiraServerInfo> {
-    return this.call(() => this.client.getServerInfo());
+    return this.call((client) => client.getServerInfo());
   }
 
   private async searchCloud(jql: string, fields: string[]): Promise<JiraIssue[]> {
@@ -261,24 +277,34 @@ export class JiraGateway {
   }
 
   private get(api: 'api' | 'agile', pathname: string, query: Record<string, string | number>): Promise<unknown> {
-    const lib = this.client as unknown as JiraApiInternals;
-    const uri = api === 'api' ? lib.makeUri({ pathname, query }) : lib.makeAgileUri({ pathname, query });
-    return this.call(() => lib.doRequest(lib.makeRequestHeader(uri)));
+    return this.call((client) => {
+      const lib = client as unknown as JiraApiInternals;
+      const uri = api === 'api' ? lib.makeUri({ pathname, query }) : lib.makeAgileUri({ pathname, query });
+      return lib.doRequest(lib.makeRequestHeader(uri));
+    });
   }
 
   private post(api: 'api' | 'agile', pathname: string, body: unknown, retryable = isTransient): Promise<unknown> {
-    const lib = this.client as unknown as JiraApiInternals;
-    const uri = api === 'api' ? lib.makeUri({ pathname }) : lib.makeAgileUri({ pathname });
-    return this.call(() => lib.doRequest(lib.makeRequestHeader(uri, { method: 'POST', body })), retryable);
+    return this.call((client) => {
+      const lib = client as unknown as JiraApiInternals;
+      const uri = api === 'api' ? lib.makeUri({ pathname }) : lib.makeAgileUri({ pathname });
+      return lib.doRequest(lib.makeRequestHeader(uri, { method: 'POST', body }));
+    }, retryable);
   }
 
-  private call<T>(operation: () => Promise<unknown>, retryable = isTransient): Promise<T> {
+  private jiraClient(): Promise<JiraApi> {
+    this.client ??= loadJiraClient().then((JiraClient) => new JiraClient(this.clientOptions));
+    return this.client;
+  }
+
+  private async call<T>(operation: (client: JiraApi) => Promise<unknown>, retryable = isTransient): Promise<T> {
+    const client = await this.jiraClient();
     return withRetry(
       this.retry,
       async (attempt) => {
         if (attempt > 1) metrics.atlassianRetries.inc({ system: 'jira' });
         try {
-          const answer = (await operation()) as T;
+          const answer = (await operation(client)) as T;
           metrics.atlassianRequests.inc({ system: 'jira', status: 'ok' });
           return answer;
         } catch (error) {
