@@ -14,8 +14,8 @@ const runbook = commandRunbook('pg-outage', [
   { key: 'first', steps: [`echo g1 >> ${LOG}`, `echo g2 >> ${LOG}; sleep 1`, `echo g3 >> ${LOG}`] },
   { key: 'second', dependsOn: ['first'], steps: [`echo h1 >> ${LOG}`] },
 ]);
-/** How long PostgreSQL stays away: the fault itself, not a wait for something to happen. */
-const OUTAGE_MS = 10_000;
+/** How long PostgreSQL stays away: the fault itself, not a wait for something to happen (longer than JOB_LOCK_MS and several reconciler rounds). */
+const OUTAGE_MS = 5000;
 
 let db: TestDatabase;
 let proxy: TcpProxy;
@@ -48,7 +48,7 @@ afterAll(async () => {
 // afterAll's app.close() also checks the service shuts down after the outage: a transaction cut by it
 // used to keep its pooled connection, and $disconnect() waited for it forever (see
 // test/persistence/broken-transactions.spec.ts).
-describe('PostgreSQL unavailable for 10 s in the middle of a phase', () => {
+describe('PostgreSQL unavailable for 5 s in the middle of a phase', () => {
   it('the phase finishes once it is back: each step ran once, nothing lost in the ledger, JIRA or Confluence', async () => {
     await createLabEnvironment({ ...t, db }, lab, { name: 'pg' });
     const created = await t.app
