@@ -154,8 +154,7 @@ describe('separate worker processes', () => {
   }, 60_000);
 
   it('share the phases of one deployment, each phase run once', async () => {
-    const a = await workers.start({ WORKER_CONCURRENCY: '1' });
-    const b = await workers.start({ WORKER_CONCURRENCY: '1' });
+    const [a, b] = await Promise.all([workers.start({ WORKER_CONCURRENCY: '1' }), workers.start({ WORKER_CONCURRENCY: '1' })]);
     const created = await t.app
       .get(DeploymentsService)
       .create({ environment: 'lab', runbook: independent.key, trigger: 'api', requester: 'test' });
