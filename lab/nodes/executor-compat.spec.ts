@@ -76,4 +76,26 @@ describe('the SSH executor against lab nodes', () => {
     const wrong = { ...target(1), hostKeyFingerprint: lab.nodes[0]!.ssh.hostKeyFingerprint };
     await expect(executor.session(wrong)).rejects.toMatchObject({ code: 'host-key' });
   });
+
+  it('says a new shell that does not answer is held at login, not that a step timed out', async () => {
+    const impatient = new SshExecutor({ connectTimeoutMs: 5000, shellStartTimeoutMs: 500 });
+    // The first thing a new shell runs is the probe of its pid: held, as by a login script that waits.
+    const held = lab.faults.hangCommand('read -r _ _ _ _ group', { node: lab.nodes[1]!.name });
+    try {
+      const session = await impatient.session(target(1));
+      const error = await session.run('true').catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'timeout', node: lab.nodes[1]!.name });
+      expect((error as Error).message).toMatch(
+        new RegExp(
+          `^${lab.nodes[1]!.name.replaceAll('.', '\\.')}: the new shell did not answer within 0\\.5 s, before any step ran\\. Something sshd runs at login`,
+        ),
+      );
+      held.remove();
+      // Nothing is left broken: the next shell answers.
+      expect(await session.run('echo ok')).toMatchObject({ exitCode: 0, stdout: 'ok\n' });
+    } finally {
+      held.remove();
+      await impatient.closeAll();
+    }
+  });
 });

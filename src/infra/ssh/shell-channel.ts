@@ -19,8 +19,6 @@ export interface ShellStream {
   close(): unknown;
 }
 
-const PROBE_TIMEOUT_MS = 30_000;
-
 /** The live shell on the node: its pid (the parent of each step's subshell) and its process group. */
 export interface ShellProcess {
   pid: number;
@@ -114,13 +112,21 @@ export class ShellChannel {
    * process group (sshd makes every session its own group), so a step that must die can be killed
    * with everything it started. A node without /proc (a lab node) has none.
    */
-  async probe(): Promise<void> {
+  async probe(timeoutMs: number): Promise<void> {
     this.stream.write(SHELL_PRELUDE);
     // Field 5 of /proc/PID/stat is the process group; builtins only, so the probe forks nothing more.
     // In the step's subshell $$ is still the shell's pid.
-    const { exitCode, stdout } = await this.run('read -r _ _ _ _ group _ < /proc/$$/stat && echo "$group $$"', {
-      timeoutMs: PROBE_TIMEOUT_MS,
-    });
+    const { exitCode, stdout } = await this.run('read -r _ _ _ _ group _ < /proc/$$/stat && echo "$group $$"', { timeoutMs }).catch(
+      (error: unknown) => {
+        if (!(error instanceof SshError) || error.code !== 'timeout') throw error;
+        // What the step timeout would say ("step timed out") misleads here: no step ran yet.
+        throw new SshError(
+          `${this.node}: the new shell did not answer within ${timeoutMs / 1000} s, before any step ran. Something sshd runs at login holds it (e.g. a ~/.bashrc that Debian's bash reads for ssh commands, waiting on a lock or a prompt), or the host is too busy to start bash`,
+          'timeout',
+          this.node,
+        );
+      },
+    );
     const [group, pid] = stdout.trim().split(' ').map(Number);
     // Never 0 or 1: `kill -- -1` would signal every process the killer may signal.
     const usable = (n: number | undefined): n is number => Number.isInteger(n) && n! > 1;

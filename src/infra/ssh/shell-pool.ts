@@ -22,6 +22,7 @@ export class ShellPool {
     private readonly openStream: () => Promise<ShellStream>,
     private readonly node: string,
     private readonly max: number,
+    private readonly startTimeoutMs: number,
     private readonly killProcesses: (shell: ShellProcess) => Promise<void>,
     /** Explains a shell that ended before its first command (sudo refusing, say); the error as is otherwise. */
     private readonly startFailure: (error: unknown) => unknown = (error) => error,
@@ -90,7 +91,7 @@ export class ShellPool {
     const channel = new ShellChannel(stream, this.node, (closed) => this.onChannelClosed(closed), this.killProcesses);
     this.all.add(channel);
     try {
-      await channel.probe();
+      await channel.probe(this.startTimeoutMs);
     } catch (error) {
       await channel.kill();
       throw this.startFailure(error);

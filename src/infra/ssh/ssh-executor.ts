@@ -23,6 +23,8 @@ export interface SshExecutorOptions {
   keepaliveCountMax?: number;
   /** Used when the target sets no connectTimeoutMs. */
   connectTimeoutMs?: number;
+  /** How long a new shell channel may take to answer its first command (a login script can hold it). */
+  shellStartTimeoutMs?: number;
   /** Where previous versions of uploaded files are kept on the node (root-only); tests on this machine use a temp dir. */
   backupRoot?: string;
 }
@@ -32,7 +34,14 @@ export class SshExecutor implements SessionFactory {
   private readonly options: Required<Omit<SshExecutorOptions, 'backupRoot'>> & Pick<SshExecutorOptions, 'backupRoot'>;
 
   constructor(options: SshExecutorOptions = {}) {
-    this.options = { maxShellsPerNode: 4, keepaliveIntervalMs: 15_000, keepaliveCountMax: 3, connectTimeoutMs: 20_000, ...options };
+    this.options = {
+      maxShellsPerNode: 4,
+      keepaliveIntervalMs: 15_000,
+      keepaliveCountMax: 3,
+      connectTimeoutMs: 20_000,
+      shellStartTimeoutMs: 30_000,
+      ...options,
+    };
   }
 
   /** Connects (or reuses the node's live connection) and returns a session bound to the target. */
@@ -127,6 +136,7 @@ class LiveConnection implements NodeConnection {
     private readonly node: string,
     shellCommand: string,
     maxShells: number,
+    shellStartTimeoutMs: number,
     private readonly sudo: boolean,
     /** The fingerprint the host presented at the handshake. */
     readonly hostKeyFingerprint: string,
@@ -135,6 +145,7 @@ class LiveConnection implements NodeConnection {
       () => this.exec(shellCommand),
       node,
       maxShells,
+      shellStartTimeoutMs,
       (shell) => this.killStep(shell),
       (error) => this.shellStartFailure(error),
     );
@@ -254,7 +265,15 @@ function connect(target: SshTarget, options: Required<Omit<SshExecutorOptions, '
       const sudo = target.username !== 'root';
       // -n: fail instead of prompting for a password nobody can type; -H: steps see root's home, as when logged in as root.
       const shellCommand = `${sudo ? 'sudo -n -H ' : ''}bash --noprofile --norc -s`;
-      const connection = new LiveConnection(client, node, shellCommand, options.maxShellsPerNode, sudo, presented);
+      const connection = new LiveConnection(
+        client,
+        node,
+        shellCommand,
+        options.maxShellsPerNode,
+        options.shellStartTimeoutMs,
+        sudo,
+        presented,
+      );
       if (!learned) return resolve(connection);
       const fingerprint = learned;
       Promise.resolve()
