@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type JiraApi from 'jira-client';
 import { type JiraFlavor, JiraConfig, siteOf } from '../../config/jira-config.js';
+import { onceUnlessFailed } from '../../common/once-unless-failed.js';
 import { isTransient } from '../http/http-error.js';
 import { answerLabel, metrics } from '../../infra/metrics/metrics.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from '../http/retry.js';
@@ -40,19 +41,8 @@ export function flavorOf(info: JiraServerInfo): JiraFlavor {
   return info.deploymentType?.toLowerCase() === 'cloud' ? 'cloud' : 'datacenter';
 }
 
-let jiraClientClass: Promise<typeof JiraApi> | null = null;
-
 /** One import for every gateway of the process (Jest's ESM loader also fails on two at once). */
-function loadJiraClient(): Promise<typeof JiraApi> {
-  jiraClientClass ??= import('jira-client').then(
-    (module) => module.default,
-    (error: unknown) => {
-      jiraClientClass = null;
-      throw error;
-    },
-  );
-  return jiraClientClass;
-}
+const loadJiraClient = onceUnlessFailed(async () => (await import('jira-client')).default);
 
 /** Public in jira-client's JavaScript, private in @types/jira-client: the calls the library lacks use them. */
 interface JiraApiInternals {
@@ -73,7 +63,7 @@ export class JiraGateway {
   private readonly clientOptions: JiraApi.JiraApiOptions;
   private readonly retry: RetryPolicy;
   /** The flavour asked from the server, once (a failed ask is not kept: the next call asks again). */
-  private detected: Promise<JiraFlavor> | null = null;
+  private readonly detectFlavor = onceUnlessFailed(async () => flavorOf(await this.serverInfo()));
 
   constructor(
     @Inject(JiraConfig) private readonly config: JiraGatewayConfig,
@@ -161,14 +151,7 @@ export class JiraGateway {
    */
   flavor(): Promise<JiraFlavor> {
     if (this.config.flavor) return Promise.resolve(this.config.flavor);
-    this.detected ??= this.serverInfo().then(
-      (info) => flavorOf(info),
-      (error: unknown) => {
-        this.detected = null;
-        throw error;
-      },
-    );
-    return this.detected;
+    return this.detectFlavor();
   }
 
   async getBoards(projectKey?: string): Promise<JiraBoard[]> {

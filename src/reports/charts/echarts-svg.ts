@@ -1,21 +1,15 @@
 import type { EChartsCoreOption } from 'echarts/core';
+import { onceUnlessFailed } from '../../common/once-unless-failed.js';
 
 type ECharts = typeof import('echarts/core');
-let loaded: Promise<ECharts> | undefined;
 
 /**
  * ECharts is loaded with the first chart, not when the service starts: its ~600 modules took
- * 0.7 s of the 3.2 s the application's imports take, in every API and worker process, and most
+ * 0.6 s of the 2.7 s the application's imports took, in every API and worker process, and most
  * of them never draw a chart. Only what the report charts draw is registered, which also keeps the
  * output stable across ECharts' default bundle.
  */
-function loadECharts(): Promise<ECharts> {
-  loaded ??= importECharts().catch((error: unknown) => {
-    loaded = undefined;
-    throw error;
-  });
-  return loaded;
-}
+const loadECharts = onceUnlessFailed(importECharts);
 
 // One import after the other: they share zrender, and Jest's ESM loader fails on modules that
 // concurrent dynamic imports are both still linking.
