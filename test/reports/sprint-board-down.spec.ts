@@ -10,7 +10,7 @@ import { jiraAsPerson as jira } from '../support/jira-as-person.js';
 import { startAtlassianSandbox, type AtlassianSandbox } from '../../lab/atlassian/server.js';
 import { SprintsService } from '../../src/reports/sprints.service.js';
 import { atlassianEnv } from '../integrations/flow-support.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { SCHEDULES_OFF, startTestApp, type TestApp } from '../support/test-app.js';
 
 jest.setTimeout(120_000);
 
@@ -34,7 +34,13 @@ async function signIn(t: TestApp): Promise<string> {
 
 const appOn = (jiraBaseUrl: string, sandbox: AtlassianSandbox) =>
   startTestApp({
-    env: { ...atlassianEnv(sandbox), JIRA_BASE_URL: jiraBaseUrl, JIRA_POLL_INTERVAL_SECONDS: '3600', OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN },
+    env: {
+      ...atlassianEnv(sandbox),
+      ...SCHEDULES_OFF,
+      JIRA_BASE_URL: jiraBaseUrl,
+      JIRA_POLL_INTERVAL_SECONDS: '3600',
+      OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN,
+    },
   });
 
 describe('sprint pages and routes with the JIRA board down', () => {
@@ -134,7 +140,13 @@ describe('sprint pages and routes with the JIRA board down', () => {
     const closedPort = 'http://127.0.0.1:9';
     const second = await startTestApp({
       databaseUrl: t.runtime.databaseUrl,
-      env: { ...atlassianEnv(sandbox), JIRA_BASE_URL: closedPort, JIRA_POLL_INTERVAL_SECONDS: '3600', OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN },
+      env: {
+        ...atlassianEnv(sandbox),
+        ...SCHEDULES_OFF,
+        JIRA_BASE_URL: closedPort,
+        JIRA_POLL_INTERVAL_SECONDS: '3600',
+        OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN,
+      },
     });
     try {
       const listed = await request(second.app.getHttpServer()).get('/api/v1/sprints').set('Authorization', `Bearer ${ADMIN_TOKEN}`);

@@ -10,7 +10,7 @@ import { startAtlassianSandbox, type AtlassianSandbox } from '../../lab/atlassia
 import { SprintReviewService } from '../../src/reports/sprint-review.service.js';
 import { SprintsService } from '../../src/reports/sprints.service.js';
 import { atlassianEnv } from '../integrations/flow-support.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { SCHEDULES_OFF, startTestApp, type TestApp } from '../support/test-app.js';
 
 const ADMIN_TOKEN = 'sprint-board-points-admin-token-0123456789';
 
@@ -51,7 +51,13 @@ async function runningSprint(sandbox: AtlassianSandbox, name: string, keys: stri
 
 async function appOn(sandbox: AtlassianSandbox, flavor: 'cloud' | 'datacenter'): Promise<TestApp> {
   return startTestApp({
-    env: { ...atlassianEnv(sandbox), JIRA_FLAVOR: flavor, JIRA_POLL_INTERVAL_SECONDS: '3600', OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN },
+    env: {
+      ...atlassianEnv(sandbox),
+      ...SCHEDULES_OFF,
+      JIRA_FLAVOR: flavor,
+      JIRA_POLL_INTERVAL_SECONDS: '3600',
+      OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN,
+    },
   });
 }
 

@@ -13,7 +13,7 @@ import { startLab, type Lab } from '../../lab/nodes/lab.js';
 import { phasePageTitle } from '../../src/integrations/confluence/pages/page-titles.js';
 import { openstackLiberty } from '../../src/runbooks/openstack-liberty/index.js';
 import { atlassianEnv, finished, labIssues, settled, startFlowApp } from '../integrations/flow-support.js';
-import { eventually, type TestApp } from '../support/test-app.js';
+import { eventually, SCHEDULES_OFF, type TestApp } from '../support/test-app.js';
 
 jest.setTimeout(300_000);
 
@@ -38,12 +38,8 @@ beforeAll(async () => {
     JIRA_POLL_INTERVAL_SECONDS: '3600',
     OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN,
     PUBLIC_URL: PUBLIC_URL,
-    // The built-in schedules stay out of this test: the sprint-end one reads the board every ten
-    // minutes, and a read just before the first deployment made its sprint kept the list without
-    // it for 30 s (a CI run crossed a ten-minute mark there).
-    DRIFT_CHECK_ENABLED: 'false',
-    DAILY_DIGEST_ENABLED: 'false',
-    SPRINT_REVIEW_ENABLED: 'false',
+    // A CI run crossed a ten-minute mark here: the board read before the first deployment made its sprint.
+    ...SCHEDULES_OFF,
   }));
 });
 afterAll(async () => {

@@ -12,6 +12,13 @@ import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/**
+ * The built-in schedules off, for tests about something else: the sprint-end one reads the JIRA
+ * board every ten minutes, and a read between a test's JIRA changes and its next list keeps the
+ * list as it was for the 30 s a board read stays fresh.
+ */
+export const SCHEDULES_OFF = { DRIFT_CHECK_ENABLED: 'false', DAILY_DIGEST_ENABLED: 'false', SPRINT_REVIEW_ENABLED: 'false' };
+
 export interface TestApp {
   app: INestApplication;
   db: TestDatabase;
