@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
 import { JiraSprintLifecycle } from '../../src/integrations/jira/sprint-lifecycle.service.js';
-import { DEFAULT_USERS } from '../../lab/atlassian/http.js';
+import { jiraAsPerson } from '../support/jira-as-person.js';
 import type { StoredIssue, StoredSprint } from '../../lab/atlassian/jira/jira-state.js';
 import { startAtlassianSandbox, type AtlassianSandbox } from '../../lab/atlassian/server.js';
 import { startLab, type Lab } from '../../lab/nodes/lab.js';
@@ -21,19 +21,7 @@ let t: TestApp;
 let appUrl: string;
 
 /** What a person does in JIRA: plain REST calls as the sandbox user. */
-async function asPerson(method: string, path: string, body?: unknown) {
-  const user = DEFAULT_USERS[0];
-  const answer = await fetch(`${sandbox.jiraBaseUrl}${path}`, {
-    method,
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${user.email}:${user.apiToken}`).toString('base64')}`,
-      ...(body ? { 'Content-Type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await answer.text();
-  return text ? JSON.parse(text) : undefined;
-}
+const asPerson = (method: string, path: string, body?: unknown) => jiraAsPerson(sandbox, method, path, body);
 
 /** A sprint the team plans and starts on the board, the way JIRA users do. */
 async function startTeamSprint(name: string): Promise<StoredSprint> {
