@@ -43,7 +43,6 @@ export async function startTestApp(
     QUEUE_PREFIX: prefix,
     JOB_LOCK_MS: '5000',
     STEP_TIMEOUT_MS: '30000',
-    PHASE_RETRY_DELAY_MS: '250',
     ...(env ?? {}),
   });
   const runtime: Runtime = {

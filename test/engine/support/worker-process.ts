@@ -57,7 +57,6 @@ export class WorkerProcesses {
         FIXTURE_RUNBOOK_FILE: this.runbookFile,
         LOG_LEVEL: 'warn',
         STEP_TIMEOUT_MS: '30000',
-        PHASE_RETRY_DELAY_MS: '250',
         ...env,
       },
     });
