@@ -59,7 +59,7 @@ interface JiraApiInternals {
 @Injectable()
 export class JiraGateway {
   /** jira-client, loaded with the first call: a service without JIRA settings never loads it (0.2 s of start-up). */
-  private client: Promise<JiraApi> | undefined;
+  private readonly jiraClient = onceUnlessFailed(async () => new (await loadJiraClient())(this.clientOptions));
   private readonly clientOptions: JiraApi.JiraApiOptions;
   private readonly retry: RetryPolicy;
   /** The flavour asked from the server, once (a failed ask is not kept: the next call asks again). */
@@ -273,11 +273,6 @@ export class JiraGateway {
       const uri = api === 'api' ? lib.makeUri({ pathname }) : lib.makeAgileUri({ pathname });
       return lib.doRequest(lib.makeRequestHeader(uri, { method: 'POST', body }));
     }, retryable);
-  }
-
-  private jiraClient(): Promise<JiraApi> {
-    this.client ??= loadJiraClient().then((JiraClient) => new JiraClient(this.clientOptions));
-    return this.client;
   }
 
   private async call<T>(operation: (client: JiraApi) => Promise<unknown>, retryable = isTransient): Promise<T> {
