@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { commandContext } from './command-context.js';
 
 /**
  * Who a command on a lab node runs as. just-bash has one virtual process per node, so the
@@ -12,7 +12,7 @@ export interface Identity {
   tty: boolean;
 }
 
-const store = new AsyncLocalStorage<Identity>();
+const store = commandContext<Identity>();
 const ROOT: Identity = { user: 'root', tty: false };
 
 export function currentIdentity(): Identity {

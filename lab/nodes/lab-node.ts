@@ -6,6 +6,7 @@ const { Server, utils } = ssh2;
 import type { LabHost } from './lab-host.js';
 import { isStdinShell, runLiveSession } from './live-session.js';
 import type { ChannelContext, NodeShell } from './node-shell.js';
+import { holdCommandContexts } from './command-context.js';
 import { generateKeyPair } from './key-pairs.js';
 import { serveSftp } from './sftp-server.js';
 import { sudoDecision } from './sudoers.js';
@@ -45,6 +46,7 @@ export class LabNode {
   private readonly ssh: InstanceType<typeof Server>;
   private readonly tcp: NetServer;
   private readonly sockets = new Set<Socket>();
+  private releaseContexts: () => void = () => undefined;
   private readonly allowedKey: ParsedKey;
   private reachable = true;
 
@@ -70,6 +72,7 @@ export class LabNode {
       node.tcp.once('error', reject);
       node.tcp.listen(0, '127.0.0.1', () => resolve());
     });
+    node.releaseContexts = holdCommandContexts();
     return node;
   }
 
@@ -100,6 +103,7 @@ export class LabNode {
   async stop(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.tcp.close(() => resolve()));
+    this.releaseContexts();
   }
 
   private onClient(client: Connection): void {

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Bash, decodeBytesToUtf8, defineCommand, type Command } from 'just-bash';
 import type { CommandRegistry, LabCommandResult, LabHost } from './lab-host.js';
 import { SHELL_PID } from './centos-layout.js';
@@ -7,6 +6,7 @@ import { MINIMAL_BUILTINS } from './commands/index.js';
 import { runAs } from './identity.js';
 import { ownerAwareCommands } from './owner-tracking.js';
 import { PermissionFs } from './permission-fs.js';
+import { commandContext } from './command-context.js';
 
 /** The SSH channel a command runs for: faults use it to hang until it closes or to cut its connection. */
 export interface ChannelContext {
@@ -29,7 +29,7 @@ export interface ShellResult extends LabCommandResult {
   env: Record<string, string>;
 }
 
-const channelStore = new AsyncLocalStorage<ChannelContext>();
+const channelStore = commandContext<ChannelContext>();
 
 const BASE_ENV = {
   HOME: '/root',
