@@ -8,8 +8,14 @@ interface PostmanResponse {
 }
 type PostmanRequest = (options: Record<string, unknown>, cb: (err: NodeJS.ErrnoException | null, res: PostmanResponse) => void) => void;
 
-// jira-client's own transport; pinned through package.json `overrides`.
-const postmanRequest = createRequire(import.meta.url)('postman-request') as PostmanRequest;
+// jira-client's own transport; pinned through package.json `overrides`. Loaded on the first JIRA
+// call, like jira-client itself: its module graph (tough-cookie, sshpk, the public suffix list)
+// costs about 0.5 s of CPU, paid by every process start although most never talk to JIRA.
+let postmanRequest: PostmanRequest | undefined;
+function loadPostmanRequest(): PostmanRequest {
+  postmanRequest ??= createRequire(import.meta.url)('postman-request') as PostmanRequest;
+  return postmanRequest;
+}
 
 /**
  * The `request` option handed to jira-client: same transport as the library's default, but a
@@ -17,7 +23,7 @@ const postmanRequest = createRequire(import.meta.url)('postman-request') as Post
  */
 export function jiraTransport(options: Record<string, unknown>): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    postmanRequest(options, (err, res) => {
+    loadPostmanRequest()(options, (err, res) => {
       if (err) {
         const failure: TaggedNetworkFailure = { tag: TRANSPORT_TAG, networkError: err.code ?? 'ERROR', message: err.message };
         reject(failure);
