@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { deleteRedisPrefix } from '../support/test-app.js';
+import { deleteRedisPrefix, SCHEDULES_OFF } from '../support/test-app.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +29,7 @@ export async function startApiApp(options: { env?: Record<string, string>; runWo
   const prefix = `api-${randomBytes(5).toString('hex')}`;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'opsprint-api-'));
   const runtime: Runtime = {
-    config: loadConfig({ LOG_LEVEL: 'silent', QUEUE_PREFIX: prefix, ...env }),
+    config: loadConfig({ LOG_LEVEL: 'silent', QUEUE_PREFIX: prefix, ...SCHEDULES_OFF, ...env }),
     databaseUrl: db.url,
     redisUrl: REDIS_URL,
     dataDir,

@@ -6,7 +6,7 @@ import type { StoredIssue, StoredSprint } from '../../lab/atlassian/jira/jira-st
 import { startAtlassianSandbox, type AtlassianSandbox } from '../../lab/atlassian/server.js';
 import { startLab, type Lab } from '../../lab/nodes/lab.js';
 import { openstackLiberty } from '../../src/runbooks/openstack-liberty/index.js';
-import { SCHEDULES_OFF, type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
 import { atlassianEnv, deploy, finished, labIssues, settled, startFlowApp } from './flow-support.js';
 
 jest.setTimeout(300_000);
@@ -76,9 +76,6 @@ beforeAll(async () => {
     JIRA_SPRINT_MODE: 'active',
     // No poll tick in the middle of a measurement: the poll's own search is not the deployment's.
     JIRA_POLL_INTERVAL_SECONDS: '3600',
-    // Nor a built-in schedule firing by the clock (the sprint-end check every ten minutes reads the
-    // board; the drift check and digest write): their requests are not the deployment's either.
-    ...SCHEDULES_OFF,
     OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN,
   }));
 });

@@ -10,7 +10,7 @@ import { jiraAsPerson as jira } from '../support/jira-as-person.js';
 import { startAtlassianSandbox, type AtlassianSandbox } from '../../lab/atlassian/server.js';
 import { SprintsService } from '../../src/reports/sprints.service.js';
 import { atlassianEnv } from '../integrations/flow-support.js';
-import { SCHEDULES_OFF, startTestApp, type TestApp } from '../support/test-app.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 jest.setTimeout(120_000);
 
@@ -36,7 +36,6 @@ const appOn = (jiraBaseUrl: string, sandbox: AtlassianSandbox) =>
   startTestApp({
     env: {
       ...atlassianEnv(sandbox),
-      ...SCHEDULES_OFF,
       JIRA_BASE_URL: jiraBaseUrl,
       JIRA_POLL_INTERVAL_SECONDS: '3600',
       OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN,
@@ -142,7 +141,6 @@ describe('sprint pages and routes with the JIRA board down', () => {
       databaseUrl: t.runtime.databaseUrl,
       env: {
         ...atlassianEnv(sandbox),
-        ...SCHEDULES_OFF,
         JIRA_BASE_URL: closedPort,
         JIRA_POLL_INTERVAL_SECONDS: '3600',
         OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN,

@@ -10,7 +10,7 @@ import { startAtlassianSandbox, type AtlassianSandbox } from '../../lab/atlassia
 import { SprintReviewService } from '../../src/reports/sprint-review.service.js';
 import { SprintsService } from '../../src/reports/sprints.service.js';
 import { atlassianEnv } from '../integrations/flow-support.js';
-import { SCHEDULES_OFF, startTestApp, type TestApp } from '../support/test-app.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const ADMIN_TOKEN = 'sprint-board-points-admin-token-0123456789';
 
@@ -53,7 +53,6 @@ async function appOn(sandbox: AtlassianSandbox, flavor: 'cloud' | 'datacenter'):
   return startTestApp({
     env: {
       ...atlassianEnv(sandbox),
-      ...SCHEDULES_OFF,
       JIRA_FLAVOR: flavor,
       JIRA_POLL_INTERVAL_SECONDS: '3600',
       OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN,

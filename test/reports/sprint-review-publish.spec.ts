@@ -13,7 +13,7 @@ import { startLab, type Lab } from '../../lab/nodes/lab.js';
 import { phasePageTitle } from '../../src/integrations/confluence/pages/page-titles.js';
 import { openstackLiberty } from '../../src/runbooks/openstack-liberty/index.js';
 import { atlassianEnv, finished, labIssues, settled, startFlowApp } from '../integrations/flow-support.js';
-import { eventually, SCHEDULES_OFF, type TestApp } from '../support/test-app.js';
+import { eventually, type TestApp } from '../support/test-app.js';
 
 jest.setTimeout(300_000);
 
@@ -38,8 +38,6 @@ beforeAll(async () => {
     JIRA_POLL_INTERVAL_SECONDS: '3600',
     OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN,
     PUBLIC_URL: PUBLIC_URL,
-    // A CI run crossed a ten-minute mark here: the board read before the first deployment made its sprint.
-    ...SCHEDULES_OFF,
   }));
 });
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { JobQueue } from '../../src/infra/queue/job-queue.js';
 import { DeploymentSchedulesService } from '../../src/schedules/deployment-schedules.service.js';
 import { ADMIN_TOKEN, bearer, createToken, environmentBody, startApiApp, type ApiTestApp } from '../api/api-test-app.js';
-import { deleteRedisPrefix, eventually, startTestApp, type TestApp } from '../support/test-app.js';
+import { deleteRedisPrefix, eventually, SCHEDULES_ON, startTestApp, type TestApp } from '../support/test-app.js';
 
 jest.setTimeout(120_000);
 
@@ -13,7 +13,7 @@ describe('deployment schedules through the API (no workers: a started deployment
   let viewer: string;
 
   beforeAll(async () => {
-    t = await startApiApp();
+    t = await startApiApp({ env: { OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN, ...SCHEDULES_ON } });
     operator = (await createToken(t, 'release-bot', 'operator')).token;
     viewer = (await createToken(t, 'watcher', 'viewer')).token;
     await t.http().post('/api/v1/environments').set(bearer(operator)).send(environmentBody('lab')).expect(201);
@@ -182,8 +182,8 @@ describe('two service processes on one Redis prefix and one database', () => {
   let b: TestApp;
 
   beforeAll(async () => {
-    a = await startTestApp({ env: { QUEUE_PREFIX: prefix } });
-    b = await startTestApp({ env: { QUEUE_PREFIX: prefix }, databaseUrl: a.db.url });
+    a = await startTestApp({ env: { QUEUE_PREFIX: prefix, ...SCHEDULES_ON } });
+    b = await startTestApp({ env: { QUEUE_PREFIX: prefix, ...SCHEDULES_ON }, databaseUrl: a.db.url });
   });
   afterAll(async () => {
     await b?.close();

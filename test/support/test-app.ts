@@ -13,11 +13,15 @@ import { createTestDatabase, type TestDatabase } from './database.js';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /**
- * The built-in schedules off, for tests about something else: the sprint-end one reads the JIRA
- * board every ten minutes, and a read between a test's JIRA changes and its next list keeps the
- * list as it was for the 30 s a board read stays fresh.
+ * The built-in schedules are off in test apps unless a test turns them on (SCHEDULES_ON): they
+ * fire by the wall clock, so a test app alive at the wrong minute met them mid-test. The drift
+ * check (minute 17 of every hour) queued a check run in each environment, and a deploy or retry
+ * of the test was refused because the environment was busy; the sprint-end schedule read the JIRA
+ * board between a test's JIRA changes and its next list, which then kept the old board for 30 s.
  */
 export const SCHEDULES_OFF = { DRIFT_CHECK_ENABLED: 'false', DAILY_DIGEST_ENABLED: 'false', SPRINT_REVIEW_ENABLED: 'false' };
+/** The built-in schedules as a real installation has them, for the tests about them. */
+export const SCHEDULES_ON = { DRIFT_CHECK_ENABLED: 'true', DAILY_DIGEST_ENABLED: 'true', SPRINT_REVIEW_ENABLED: 'true' };
 
 export interface TestApp {
   app: INestApplication;
@@ -43,6 +47,7 @@ export async function startTestApp(
     QUEUE_PREFIX: prefix,
     JOB_LOCK_MS: '5000',
     STEP_TIMEOUT_MS: '30000',
+    ...SCHEDULES_OFF,
     ...(env ?? {}),
   });
   const runtime: Runtime = {

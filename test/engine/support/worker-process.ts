@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureBuilt } from '../../../scripts/build/build.mjs';
 import type { Runbook } from '../../../src/runbooks/model.js';
-import { eventually, TEST_REDIS_URL, type TestApp } from '../../support/test-app.js';
+import { eventually, SCHEDULES_OFF, TEST_REDIS_URL, type TestApp } from '../../support/test-app.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -57,6 +57,8 @@ export class WorkerProcesses {
         FIXTURE_RUNBOOK_FILE: this.runbookFile,
         LOG_LEVEL: 'warn',
         STEP_TIMEOUT_MS: '30000',
+        // Off as in the test app it shares a database and a queue prefix with (support/test-app.ts).
+        ...SCHEDULES_OFF,
         ...env,
       },
     });
