@@ -162,8 +162,15 @@ export class DeploymentsService {
     return this.get(id);
   }
 
+  /**
+   * Says who holds the environment: a refusal at minute 17 is most often the drift check's
+   * check-mode run, which nobody in the room started.
+   */
   private async busyMessage(environmentId: string, name: string): Promise<string> {
     const active = await this.deployments.activeOf(environmentId);
-    return `environment ${name} already has an active deployment${active ? ` (${active.id}, ${active.status})` : ''}; wait for it or cancel it`;
+    const holder = active
+      ? ` (${active.id}, ${active.status}, ${active.dryRun ? 'a check-mode run ' : ''}requested by ${active.requester})`
+      : '';
+    return `environment ${name} already has an active deployment${holder}; wait for it or cancel it`;
   }
 }

@@ -51,7 +51,9 @@ describe('/api/v1/deployments', () => {
 
     const second = await deploy({ environment: 'lab', phases: ['base'] }).expect(409);
     expect(second.body).toMatchObject({ statusCode: 409, error: 'Conflict' });
-    expect(second.body.message).toContain(created.body.id);
+    expect(second.body.message).toBe(
+      `environment lab already has an active deployment (${created.body.id}, queued, requested by release-bot); wait for it or cancel it`,
+    );
     expect(await t.db.prisma.deployment.count({ where: { environment: { name: 'lab' } } })).toBe(1);
 
     // A step with every field set reads back as the ledger has it (times as ISO strings, numbers as numbers).
@@ -121,6 +123,11 @@ describe('/api/v1/deployments', () => {
   it('filters the list by environment and status and validates the limit', async () => {
     const dry = await deploy({ environment: 'staging', phases: ['base'], dryRun: true }).expect(201);
     expect(dry.body).toMatchObject({ dryRun: true, phases: ['base'] });
+    // A check-mode run holds its environment too, and the refusal says it is one.
+    const refused = await deploy({ environment: 'staging', phases: ['base'] }).expect(409);
+    expect(refused.body.message).toBe(
+      `environment staging already has an active deployment (${dry.body.id}, queued, a check-mode run requested by release-bot); wait for it or cancel it`,
+    );
     const staging = await t.http().get('/api/v1/deployments?environment=staging').set(bearer(ADMIN_TOKEN)).expect(200);
     expect(staging.body.map((d: { id: string }) => d.id)).toEqual([dry.body.id]);
     const all = await t.http().get('/api/v1/deployments?status=queued&limit=1').set(bearer(ADMIN_TOKEN)).expect(200);

@@ -196,7 +196,7 @@ describe('opsprint deploy --follow on lab nodes', () => {
     expect(refused.code).toBe(4);
     expect(refused.stderr).toMatch(
       new RegExp(
-        `^opsprint: POST /api/v1/deployments: 409 Conflict: environment lab already has an active deployment \\(${id}, (queued|running)\\); wait for it or cancel it\\n$`,
+        `^opsprint: POST /api/v1/deployments: 409 Conflict: environment lab already has an active deployment \\(${id}, (queued|running), a check-mode run requested by pipeline\\); wait for it or cancel it\\n$`,
       ),
     );
     hang.remove();

@@ -96,7 +96,9 @@ describe('deployment schedules through the API (no workers: a started deployment
     // Still queued (no worker here): the next firing must not start or queue a second one.
     const second = await schedules.fire(schedule.id, 'repeat:test:2');
     expect(second.outcome).toBe('skipped');
-    expect(second.reason).toContain(`environment lab already has an active deployment (${first.deploymentId}, queued)`);
+    expect(second.reason).toContain(
+      `environment lab already has an active deployment (${first.deploymentId}, queued, requested by schedule:nightly)`,
+    );
     // The same firing handed out twice (two processes) runs once.
     const again = await Promise.all([schedules.fire(schedule.id, 'repeat:test:3'), schedules.fire(schedule.id, 'repeat:test:3')]);
     expect(again.filter((r) => r.runId).length).toBe(1);
