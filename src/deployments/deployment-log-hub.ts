@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { metrics } from '../infra/metrics/metrics.js';
 import { DeploymentSignals, type LogLine } from '../infra/signals/deployment-signals.js';
-import { isFinalDeployment } from '../persistence/ledger-status.js';
+import { isClosedDeployment } from '../persistence/ledger-status.js';
 import { DeploymentRepository } from '../persistence/repositories/deployment.repository.js';
 
 /** How often the hub asks PostgreSQL whether the followed deployments have finished: one query for all of them. */
@@ -118,7 +118,7 @@ export class DeploymentLogHub implements BeforeApplicationShutdown, OnApplicatio
       const rows = new Map((await this.deployments.statuses(followed.map(([id]) => id))).map((row) => [row.id, row]));
       for (const [id, feed] of followed) {
         const row = rows.get(id);
-        if (row && !isFinalDeployment(row.status)) continue;
+        if (row && !isClosedDeployment(row)) continue;
         // A stream attaching from now on gets a fresh feed; it will see the final status at once.
         this.drop(id, feed);
         const end: LogEnd = { status: row?.status ?? 'deleted', error: row?.error ?? null };

@@ -3,7 +3,7 @@ import { Observable } from 'rxjs';
 import { NotFoundError } from '../common/errors.js';
 import { EnvironmentsService } from '../environments/environments.service.js';
 import type { LogLine } from '../infra/signals/deployment-signals.js';
-import { isFinalDeployment } from '../persistence/ledger-status.js';
+import { isClosedDeployment } from '../persistence/ledger-status.js';
 import { DeploymentRepository } from '../persistence/repositories/deployment.repository.js';
 import { maskSecrets } from '../runbooks/secrets.js';
 import { DeploymentLogHub, type LogEnd } from './deployment-log-hub.js';
@@ -14,7 +14,7 @@ const lineKey = (line: LogLine) => `${line.stream}|${line.phaseKey}|${line.node}
  * A deployment's log as Server-Sent Events: a `deployment` event with the current status, the
  * status lines of the steps already finished (from the ledger, so a late client sees progress),
  * then live lines (default `message` events, data = LogLine JSON), and an `end` event once the
- * deployment has finished. Live lines and the end come from the process's one shared subscription
+ * deployment is closed (after a cancel: once its worker has stopped and recorded the step). Live lines and the end come from the process's one shared subscription
  * per deployment (DeploymentLogHub); the replay is read once per stream. Live lines are masked
  * again here: a second line of defence.
  */
@@ -68,8 +68,9 @@ export class DeploymentLogStream {
       };
 
       const start = async () => {
-        // A finished deployment needs no live feed: its ledger is complete.
-        const final = isFinalDeployment(deployment.status);
+        // A closed deployment needs no live feed: its ledger is complete. A cancelled one that is not
+        // closed yet still has a step being stopped, whose last line the stream must not miss.
+        const final = isClosedDeployment(deployment);
         if (!final) {
           detach = await this.hub.attach(deploymentId, {
             line: (line) => (pending ? pending.push({ line }) : send(line)),

@@ -44,4 +44,11 @@ export const OPEN_STEP: readonly StepRunStatus[] = ['pending', 'running'];
 export const EVENTFUL_STEP: readonly StepRunStatus[] = ['changed', 'failed', 'cancelled', 'would_change'];
 
 export const isFinalDeployment = (status: string): boolean => (FINAL_DEPLOYMENT as readonly string[]).includes(status);
+/**
+ * A deployment the engine is done with. A cancel makes the status final at once, but the worker
+ * still has to stop the running step and record it; finishedAt is set when it has (or when the
+ * reconciler closed a deployment no worker holds any more).
+ */
+export const isClosedDeployment = (deployment: { status: string; finishedAt: Date | null }): boolean =>
+  isFinalDeployment(deployment.status) && deployment.finishedAt !== null;
 export const isDoneStep = (status: string): boolean => (DONE_STEP as readonly string[]).includes(status);

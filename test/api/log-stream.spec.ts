@@ -16,6 +16,21 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** What the worker does after a cancel once its step has stopped (no workers run in this app). */
+async function closeAsWorker(id: string): Promise<void> {
+  await t.db.prisma.deployment.update({ where: { id }, data: { finishedAt: new Date(), activeEnvironmentId: null } });
+}
+
+const liveLine = (deploymentId: string, line: string) => ({
+  deploymentId,
+  phaseKey: 'base',
+  node: 'linux-node1.example.com',
+  stepKey: 'live-step',
+  stream: 'stdout' as const,
+  line,
+  at: new Date().toISOString(),
+});
+
 async function openStream(id: string): Promise<{ response: Response; events: SseReader }> {
   const response = await fetch(`${baseUrl}/api/v1/deployments/${id}/logs/stream`, { headers: bearer(ADMIN_TOKEN) });
   return { response, events: new SseReader(response.body!.getReader()) };
@@ -35,16 +50,29 @@ describe('GET /api/v1/deployments/:id/logs/stream', () => {
     const { events } = await openStream(id);
     expect(JSON.parse((await events.next())!.data)).toEqual({ id, status: 'queued' });
 
-    // A step stopped as the deployment is cancelled: its row is final, its line is not published (still on its way).
+    await t.http().post(`/api/v1/deployments/${id}/cancel`).set(bearer(ADMIN_TOKEN)).expect(200);
+    // Cancelled but not closed: the worker is still stopping its step, so a stream, even one opened
+    // now, stays open for that step's last line: a live line sent now still arrives on both.
+    const late = await openStream(id);
+    expect(JSON.parse((await late.events.next())!.data)).toEqual({ id, status: 'cancelled' });
+    t.app.get(DeploymentSignals).publishLog(liveLine(id, 'still stopping'));
+    for (const stream of [events, late.events]) {
+      expect(JSON.parse((await stream.next())!.data)).toMatchObject({ line: 'still stopping' });
+    }
+
+    // The worker stopped the step and closed the deployment; the step's line never made it over Redis.
     const step = await t.db.prisma.stepRun.findFirstOrThrow({ where: { deploymentId: id }, orderBy: { position: 'asc' } });
     await t.db.prisma.stepRun.update({ where: { id: step.id }, data: { status: 'cancelled', finishedAt: new Date() } });
-    await t.http().post(`/api/v1/deployments/${id}/cancel`).set(bearer(ADMIN_TOKEN)).expect(200);
+    await closeAsWorker(id);
 
     const seen: SseEvent[] = [];
     for (let event = await events.next(); event; event = await events.next()) seen.push(event);
     const lines = seen.filter((e) => e.event === 'message').map((e) => JSON.parse(e.data).line);
     expect(lines).toEqual([`✗ ${step.title}: cancelled`]);
     expect(seen.at(-1)?.event).toBe('end');
+    const lateSeen: SseEvent[] = [];
+    for (let event = await late.events.next(); event; event = await late.events.next()) lateSeen.push(event);
+    expect(lateSeen.map((e) => (e.event === 'message' ? JSON.parse(e.data).line : e.event))).toEqual([`✗ ${step.title}: cancelled`, 'end']);
   });
 
   it('replays finished steps, delivers live lines masked, and ends when the deployment finishes', async () => {
@@ -79,6 +107,7 @@ describe('GET /api/v1/deployments/:id/logs/stream', () => {
     expect(live).toMatchObject({ stepKey: 'live-step', stream: 'stdout', line: 'logging in with ********' });
 
     await t.http().post(`/api/v1/deployments/${id}/cancel`).set(bearer(ADMIN_TOKEN)).expect(200);
+    await closeAsWorker(id);
     const end = await events.until((e) => e.event === 'end');
     expect(JSON.parse(end.data)).toMatchObject({ status: 'cancelled' });
     expect(await events.next()).toBeUndefined();

@@ -135,8 +135,11 @@ export class DeploymentRepository {
   }
 
   /** The status (and failure reason) of several deployments in one query; absent ids were deleted. */
-  statuses(ids: readonly string[]): Promise<Pick<DeploymentRecord, 'id' | 'status' | 'error'>[]> {
-    return this.prisma.deployment.findMany({ where: { id: { in: [...ids] } }, select: { id: true, status: true, error: true } });
+  statuses(ids: readonly string[]): Promise<Pick<DeploymentRecord, 'id' | 'status' | 'error' | 'finishedAt'>[]> {
+    return this.prisma.deployment.findMany({
+      where: { id: { in: [...ids] } },
+      select: { id: true, status: true, error: true, finishedAt: true },
+    });
   }
 
   stepOutput(deploymentId: string, stepRunId: string): Promise<StepOutput | null> {
