@@ -221,6 +221,8 @@ describe('answers match the documented schemas (no undocumented field, ISO dates
     const got = await call('get', '/api/v1/deployments/{id}', 200, { params: { id } });
     expect(got.phaseRuns[0].steps[0]).toMatchObject({ id: step.id, status: 'ok', finishedAt: finishedAt.toISOString() });
     await call('post', '/api/v1/deployments/{id}/cancel', 200, { params: { id } });
+    // No workers here: close the cancelled deployment as its worker would, so its log stream ends.
+    await t.db.prisma.deployment.update({ where: { id }, data: { finishedAt: new Date(), activeEnvironmentId: null } });
 
     const stream = await fetch(`${await listening()}/api/v1/deployments/${id}/logs/stream`, { headers: bearer(ADMIN_TOKEN) });
     expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
