@@ -4,7 +4,7 @@ import { DeploymentSignals, type LogLine } from '../infra/signals/deployment-sig
 import { isClosedDeployment } from '../persistence/ledger-status.js';
 import { DeploymentRepository } from '../persistence/repositories/deployment.repository.js';
 
-/** How often the hub asks PostgreSQL whether the followed deployments have finished: one query for all of them. */
+/** How often the hub asks PostgreSQL whether the followed deployments are closed: one query for all of them. */
 const POLL_MS = 1000;
 
 /** Why a followed deployment's stream ends: its final status (or `deleted`) and failure reason. */

@@ -14,8 +14,9 @@ const lineKey = (line: LogLine) => `${line.stream}|${line.phaseKey}|${line.node}
  * A deployment's log as Server-Sent Events: a `deployment` event with the current status, the
  * status lines of the steps already finished (from the ledger, so a late client sees progress),
  * then live lines (default `message` events, data = LogLine JSON), and an `end` event once the
- * deployment is closed (after a cancel: once its worker has stopped and recorded the step). Live lines and the end come from the process's one shared subscription
- * per deployment (DeploymentLogHub); the replay is read once per stream. Live lines are masked
+ * deployment is closed (after a cancel: once its worker has stopped and recorded the step). Live
+ * lines and the end come from the process's one shared subscription per deployment
+ * (DeploymentLogHub); the replay is read once per stream. Live lines are masked
  * again here: a second line of defence.
  */
 @Injectable()

@@ -57,6 +57,14 @@ export function sshPrivateKey(): string {
   return ssh2.utils.generateKeyPairSync('ed25519').private;
 }
 
+/**
+ * What a worker does after a cancel once the running step has stopped: closes the deployment and
+ * frees its environment. These apps run no workers, and a log stream ends only at the close.
+ */
+export async function closeAsWorker(t: ApiTestApp, deploymentId: string): Promise<void> {
+  await t.db.prisma.deployment.update({ where: { id: deploymentId }, data: { finishedAt: new Date(), activeEnvironmentId: null } });
+}
+
 /** An environment body for POST /api/v1/environments: the seed's two nodes, with chosen secrets. */
 export function environmentBody(name: string, secrets: Record<string, string> = {}) {
   const inventory = exampleInventory({ environment: name });

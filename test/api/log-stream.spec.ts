@@ -1,5 +1,5 @@
 import { DeploymentSignals } from '../../src/infra/signals/deployment-signals.js';
-import { ADMIN_TOKEN, bearer, environmentBody, startApiApp, type ApiTestApp } from './api-test-app.js';
+import { ADMIN_TOKEN, bearer, closeAsWorker, environmentBody, startApiApp, type ApiTestApp } from './api-test-app.js';
 import { SseReader, type SseEvent } from './sse-reader.js';
 
 let t: ApiTestApp;
@@ -15,11 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-/** What the worker does after a cancel once its step has stopped (no workers run in this app). */
-async function closeAsWorker(id: string): Promise<void> {
-  await t.db.prisma.deployment.update({ where: { id }, data: { finishedAt: new Date(), activeEnvironmentId: null } });
-}
 
 const liveLine = (deploymentId: string, line: string) => ({
   deploymentId,
@@ -63,7 +58,7 @@ describe('GET /api/v1/deployments/:id/logs/stream', () => {
     // The worker stopped the step and closed the deployment; the step's line never made it over Redis.
     const step = await t.db.prisma.stepRun.findFirstOrThrow({ where: { deploymentId: id }, orderBy: { position: 'asc' } });
     await t.db.prisma.stepRun.update({ where: { id: step.id }, data: { status: 'cancelled', finishedAt: new Date() } });
-    await closeAsWorker(id);
+    await closeAsWorker(t, id);
 
     const seen: SseEvent[] = [];
     for (let event = await events.next(); event; event = await events.next()) seen.push(event);
@@ -94,20 +89,12 @@ describe('GET /api/v1/deployments/:id/logs/stream', () => {
     const replayed = JSON.parse((await events.until((e) => e.event === 'message')).data);
     expect(replayed).toMatchObject({ stream: 'status', node: first.node, stepKey: first.stepKey, line: `✓ ${first.title}: ok` });
 
-    t.app.get(DeploymentSignals).publishLog({
-      deploymentId: id,
-      phaseKey: 'base',
-      node: 'linux-node1.example.com',
-      stepKey: 'live-step',
-      stream: 'stdout',
-      line: `logging in with ${ADMIN_PASS}`,
-      at: new Date().toISOString(),
-    });
+    t.app.get(DeploymentSignals).publishLog(liveLine(id, `logging in with ${ADMIN_PASS}`));
     const live = JSON.parse((await events.until((e) => e.event === 'message')).data);
     expect(live).toMatchObject({ stepKey: 'live-step', stream: 'stdout', line: 'logging in with ********' });
 
     await t.http().post(`/api/v1/deployments/${id}/cancel`).set(bearer(ADMIN_TOKEN)).expect(200);
-    await closeAsWorker(id);
+    await closeAsWorker(t, id);
     const end = await events.until((e) => e.event === 'end');
     expect(JSON.parse(end.data)).toMatchObject({ status: 'cancelled' });
     expect(await events.next()).toBeUndefined();

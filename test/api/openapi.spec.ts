@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { ADMIN_TOKEN, bearer, createToken, environmentBody, startApiApp, type ApiTestApp } from './api-test-app.js';
+import { ADMIN_TOKEN, bearer, closeAsWorker, createToken, environmentBody, startApiApp, type ApiTestApp } from './api-test-app.js';
 import { SseReader } from './sse-reader.js';
 
 // ajv-formats is CommonJS: under native ESM its default export may arrive wrapped.
@@ -222,7 +222,7 @@ describe('answers match the documented schemas (no undocumented field, ISO dates
     expect(got.phaseRuns[0].steps[0]).toMatchObject({ id: step.id, status: 'ok', finishedAt: finishedAt.toISOString() });
     await call('post', '/api/v1/deployments/{id}/cancel', 200, { params: { id } });
     // No workers here: close the cancelled deployment as its worker would, so its log stream ends.
-    await t.db.prisma.deployment.update({ where: { id }, data: { finishedAt: new Date(), activeEnvironmentId: null } });
+    await closeAsWorker(t, id);
 
     const stream = await fetch(`${await listening()}/api/v1/deployments/${id}/logs/stream`, { headers: bearer(ADMIN_TOKEN) });
     expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
