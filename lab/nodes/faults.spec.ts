@@ -64,6 +64,20 @@ describe('lab fault injection', () => {
     expect((await execOn(client, 'echo alive')).stdout).toBe('alive\n');
   });
 
+  it('holds a matching command until the fault is removed, then runs it as usual', async () => {
+    const hold = lab.faults.holdCommand('hostnamectl set-hostname');
+    let settled = false;
+    const held = execOn(client, 'hostnamectl set-hostname held.example.com && hostname').finally(() => {
+      settled = true;
+    });
+    await hold.matched();
+    expect((await execOn(client, 'hostname')).stdout).toBe('linux-node1.example.com\n');
+    expect(settled).toBe(false);
+    hold.remove();
+    expect(await held).toEqual({ stdout: 'held.example.com\n', stderr: '', exitCode: 0 });
+    expect((await execOn(client, 'hostnamectl set-hostname again.example.com')).exitCode).toBe(0);
+  });
+
   it('drops the connection on the next matching command, without running it', async () => {
     lab.faults.dropConnection(controller().name, { pattern: 'useradd-marker' });
     const shell = await FramedShell.open(client);

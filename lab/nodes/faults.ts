@@ -1,5 +1,9 @@
 /** What happens to a command that a fault matches. */
-export type FaultAction = { kind: 'fail'; exitCode: number; stderr: string } | { kind: 'hang' } | { kind: 'drop'; afterRun: boolean };
+export type FaultAction =
+  | { kind: 'fail'; exitCode: number; stderr: string }
+  | { kind: 'hang' }
+  | { kind: 'hold'; released: Promise<void> }
+  | { kind: 'drop'; afterRun: boolean };
 
 export interface Fault {
   /** Undo the fault; later commands and connections behave normally again. */
@@ -55,6 +59,28 @@ export class LabFaults {
   /** Commands whose text matches never finish; they end only when the client closes the channel. */
   hangCommand(pattern: string | RegExp, options: { node?: string; times?: number } = {}): CommandFaultHandle {
     return this.add({ node: this.checkNode(options.node), pattern, action: { kind: 'hang' }, remaining: options.times ?? Infinity });
+  }
+
+  /**
+   * Commands whose text matches wait until the fault is removed and then run as usual (a slow
+   * command a test can end): e.g. to keep a deployment running while the test does something else.
+   */
+  holdCommand(pattern: string | RegExp, options: { node?: string; times?: number } = {}): CommandFaultHandle {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const handle = this.add({
+      node: this.checkNode(options.node),
+      pattern,
+      action: { kind: 'hold', released },
+      remaining: options.times ?? Infinity,
+    });
+    return {
+      ...handle,
+      remove: () => {
+        handle.remove();
+        release();
+      },
+    };
   }
 
   /**

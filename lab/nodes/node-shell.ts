@@ -40,10 +40,14 @@ const BASE_ENV = {
   LANG: 'en_US.UTF-8',
 };
 
-/** Apply an injected fault to a command: answer for it, hang, or cut the connection. */
+/** Apply an injected fault to a command: answer for it, hang, hold it until released, or cut the connection. */
 async function applyFault(action: FaultAction, channel: ChannelContext, run: () => Promise<LabCommandResult>): Promise<LabCommandResult> {
   if (action.kind === 'fail')
     return { stdout: '', stderr: action.stderr.endsWith('\n') ? action.stderr : `${action.stderr}\n`, exitCode: action.exitCode };
+  if (action.kind === 'hold') {
+    const closed = await Promise.race([action.released.then(() => false), channel.closed.then(() => true)]);
+    return closed ? { stdout: '', stderr: '', exitCode: 255 } : run();
+  }
   const result = action.kind === 'drop' && action.afterRun ? await run() : undefined;
   if (action.kind === 'drop') channel.dropConnection();
   await channel.closed;

@@ -189,9 +189,12 @@ describe('opsprint deploy --follow on lab nodes', () => {
   }, 240_000);
 
   it('check mode exits 0 and says nothing was changed; a second deployment while one runs is refused with exit 4', async () => {
-    const hang = lab.faults.hangCommand('chronyc', { node: CONTROLLER });
+    // The check run's timezone check waits on the controller until released: the run holds the
+    // environment for as long as the test needs, and then ends as usual.
+    const hold = lab.faults.holdCommand('timedatectl', { node: CONTROLLER, times: 1 });
     const blocking = startCli(['deploy', 'lab', '--phases', 'base', '--dry-run', '--follow'], asOperator);
     const [, id] = (await blocking.waitForOutput(new RegExp(`Deployment (${UUID.source}) created`))) as string[];
+    await hold.matched();
     const refused = await runCli(['deploy', 'lab', '--phases', 'base'], asOperator);
     expect(refused.code).toBe(4);
     expect(refused.stderr).toMatch(
@@ -199,7 +202,7 @@ describe('opsprint deploy --follow on lab nodes', () => {
         `^opsprint: POST /api/v1/deployments: 409 Conflict: environment lab already has an active deployment \\(${id}, (queued|running), a check-mode run requested by pipeline\\); wait for it or cancel it\\n$`,
       ),
     );
-    hang.remove();
+    hold.remove();
     expect(await blocking.exited).toBe(0);
     expect(blocking.stdout()).toMatch(new RegExp(`^deployment ${id} succeeded in .* \\(check mode: nothing was changed\\)$`, 'm'));
   }, 240_000);
