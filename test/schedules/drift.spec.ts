@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { JobQueue } from '../../src/infra/queue/job-queue.js';
 import { startAtlassianSandbox, type AtlassianSandbox } from '../../lab/atlassian/server.js';
 import { startLab, type Lab } from '../../lab/nodes/lab.js';
-import { eventually, SCHEDULES_ON, type TestApp } from '../support/test-app.js';
+import { eventually, SCHEDULES_ON_DEMAND, type TestApp } from '../support/test-app.js';
 import { atlassianEnv, deploy, getJson, labIssues, settled, startFlowApp } from '../integrations/flow-support.js';
 
 jest.setTimeout(300_000);
@@ -48,7 +48,7 @@ beforeAll(async () => {
     ...atlassianEnv(sandbox),
     JIRA_POLL_INTERVAL_SECONDS: '3600',
     OPSPRINT_ADMIN_TOKEN: ADMIN_TOKEN,
-    ...SCHEDULES_ON,
+    ...SCHEDULES_ON_DEMAND,
   }));
 });
 afterAll(async () => {

@@ -22,6 +22,16 @@ export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6
 export const SCHEDULES_OFF = { DRIFT_CHECK_ENABLED: 'false', DAILY_DIGEST_ENABLED: 'false', SPRINT_REVIEW_ENABLED: 'false' };
 /** The built-in schedules as a real installation has them, for the tests about them. */
 export const SCHEDULES_ON = { DRIFT_CHECK_ENABLED: 'true', DAILY_DIGEST_ENABLED: 'true', SPRINT_REVIEW_ENABLED: 'true' };
+/**
+ * The built-in schedules on, but firing only when the test asks (POST /api/v1/schedules/:key/run):
+ * by the clock once a year. A digest test met the sprint-end schedule's ten-minute tick mid-test.
+ */
+export const SCHEDULES_ON_DEMAND = {
+  ...SCHEDULES_ON,
+  DRIFT_CHECK_CRON: '0 0 1 1 *',
+  DAILY_DIGEST_CRON: '0 0 1 1 *',
+  SPRINT_REVIEW_CRON: '0 0 1 1 *',
+};
 
 export interface TestApp {
   app: INestApplication;
