@@ -10,6 +10,7 @@ import { DeploymentsService } from '../../src/deployments/deployments.service.js
 import { EnvironmentsService } from '../../src/environments/environments.service.js';
 import { DeploymentEventBus } from '../../src/infra/events/deployment-event-bus.js';
 import type { DeploymentEvent } from '../../src/infra/events/deployment-events.js';
+import { LedgerRepository } from '../../src/persistence/repositories/ledger.repository.js';
 import { RunbookCatalog } from '../../src/runbooks/catalog.js';
 import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-inventory.js';
 import { LocalSessionFactory } from '../support/local-sessions.js';
@@ -225,6 +226,52 @@ describe('the phase runner and its ledger', () => {
     // Measured from this attempt's start, which came after the first attempt ended.
     expect(retried.startedAt!.getTime()).toBeGreaterThanOrEqual(first.finishedAt!.getTime());
     expect(retried.durationMs).toBe(retried.finishedAt!.getTime() - retried.startedAt!.getTime());
+  });
+});
+
+describe("a step's evidence in the ledger", () => {
+  const table = (content: string) => ({
+    kind: 'verification_table' as const,
+    name: 'openstack user list',
+    language: null,
+    content,
+    data: { columns: ['Name'], rows: [{ Name: content }] },
+  });
+  const result = { status: 'ok' as const, exitCode: 0, guard: null, command: 'openstack user list', stdout: 'admin\n', stderr: '' };
+
+  it('is written with the result, once even when the same result is written again, and replaced when the step runs again', async () => {
+    const done = await finished(t.db.prisma, (await deploy('sequence')).id);
+    const step = (await stepsByKey(t.db.prisma, done.id)).get('p-s2')!;
+    const ledger = t.app.get(LedgerRepository);
+    const evidence = () =>
+      t.db.prisma.artifact.findMany({
+        where: { stepRunId: step.id },
+        select: { kind: true, name: true, content: true, data: true, phaseKey: true, node: true },
+      });
+
+    // The result written twice (the first commit's answer lost in an outage): one copy of its evidence.
+    await ledger.finishStep(step, result, [table('admin')], 'p');
+    const { finished: written } = await ledger.finishStep(step, result, [table('admin')], 'p');
+    expect(written).toMatchObject({ id: step.id, status: 'ok', command: 'openstack user list', stdout: 'admin\n' });
+    expect(await evidence()).toEqual([
+      {
+        kind: 'verification_table',
+        name: 'openstack user list',
+        content: 'admin',
+        data: { columns: ['Name'], rows: [{ Name: 'admin' }] },
+        phaseKey: 'p',
+        node: step.node,
+      },
+    ]);
+
+    // Run again (a second attempt) with no evidence this time: the first attempt's goes.
+    await ledger.finishStep({ ...step, attempt: 2 }, result, [], 'p');
+    expect(await evidence()).toEqual([]);
+    // A step run that is gone writes nothing and says so.
+    await expect(ledger.finishStep({ ...step, id: 'no-such-step' }, result, [table('x')], 'p')).rejects.toThrow(
+      /is gone; its result was not recorded/,
+    );
+    expect(await t.db.prisma.artifact.count({ where: { stepRunId: 'no-such-step' } })).toBe(0);
   });
 });
 

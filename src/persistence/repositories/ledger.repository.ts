@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '@prisma/client';
 import type { PhaseRunStatus, StepRunStatus } from '../ledger-status.js';
 import { ACTIVE_DEPLOYMENT, OPEN_STEP } from '../ledger-status.js';
 import { PrismaService } from '../prisma.service.js';
@@ -186,7 +185,7 @@ export class LedgerRepository {
   }
 
   /**
-   * The step's result and its evidence in one transaction; the duration is this attempt's own.
+   * The step's result and its evidence in one statement; the duration is this attempt's own.
    * With `next` (the node's next step, when the runner goes on) the same commit starts that step:
    * the result is durable before the next step runs, as the ledger promises, and a step costs one
    * commit (one WAL flush) instead of two. `next` is undefined in the answer when that step was no
@@ -201,58 +200,28 @@ export class LedgerRepository {
   ): Promise<{ finished: StepRunRecord; next?: StepRunRecord }> {
     const finishedAt = new Date();
     const data = { ...result, finishedAt, durationMs: durationOf(started, finishedAt) };
-    // The first attempt of a step has no earlier evidence to replace: without artifacts the whole
-    // change is one statement (most steps).
-    if (artifacts.length === 0 && started.attempt <= 1) {
-      const written = await this.writeStepChange({ started, data }, next);
-      return { finished: written.finished!, next: written.next };
-    }
-    const startedAt = new Date();
-    const results = await this.prisma.$transaction([
-      this.prisma.artifact.deleteMany({ where: { stepRunId: started.id } }),
-      this.prisma.artifact.createMany({
-        data: artifacts.map((artifact) => ({
-          ...artifact,
-          data: artifact.data as Prisma.InputJsonValue | undefined,
-          deploymentId: started.deploymentId,
-          stepRunId: started.id,
-          phaseKey,
-          node: started.node,
-        })),
-      }),
-      this.prisma.stepRun.update({ where: { id: started.id }, data }),
-      this.finishAttempt(started, attemptResult(data)),
-      ...(next
-        ? [
-            this.prisma.stepRun.updateMany({
-              where: { id: next.id, attempt: next.attempt },
-              data: { status: 'running', attempt: next.attempt + 1, startedAt, finishedAt: null, exitCode: null, durationMs: null },
-            }),
-            this.prisma.stepAttempt.create({
-              data: {
-                stepRunId: next.id,
-                deploymentId: next.deploymentId,
-                attempt: next.attempt + 1,
-                node: next.node,
-                status: 'running',
-                startedAt,
-              },
-            }),
-          ]
-        : []),
-    ]);
-    return { finished: results[2] as StepRunRecord, next: next ? startedRow(next, startedAt) : undefined };
+    const written = await this.writeStepChange({ started, data, artifacts, phaseKey }, next);
+    return { finished: written.finished!, next: written.next };
   }
 
   /**
-   * Finishes `finish.started` with `finish.data` and/or starts `next`, as ONE SQL statement (its
-   * data-modifying CTEs run together or not at all): one round trip and one commit, where the
-   * Prisma calls took a transaction each (BEGIN, two statements, COMMIT) and a WAL flush each.
-   * `next` starts only if its attempt is still the one the runner read, so a repeated call (a
-   * result written again after an outage) never starts it twice.
+   * Finishes `finish.started` with `finish.data` and its evidence and/or starts `next`, as ONE SQL
+   * statement (its data-modifying CTEs run together or not at all): one round trip and one commit,
+   * where the Prisma calls took a transaction (BEGIN, up to six statements, COMMIT) and each call
+   * a pass through Prisma's query compiler, which cost more CPU than the database's work. `next`
+   * starts only if its attempt is still the one the runner read, so a repeated call (a result
+   * written again after an outage) never starts it twice; its evidence replaces what the first
+   * call wrote.
    */
   private async writeStepChange(
-    finish: { started: StepRunRecord; data: StepResult & { finishedAt: Date; durationMs: number | null } } | undefined,
+    finish:
+      | {
+          started: StepRunRecord;
+          data: StepResult & { finishedAt: Date; durationMs: number | null };
+          artifacts?: NewArtifact[];
+          phaseKey?: string;
+        }
+      | undefined,
     next: StepRunRecord | undefined,
   ): Promise<{ finished?: StepRunRecord; next?: StepRunRecord }> {
     const startedAt = new Date();
@@ -260,6 +229,12 @@ export class LedgerRepository {
     const attempt = f ? attemptResult(f) : undefined;
     // Timestamps travel as UTC text into Prisma's `timestamp(3)` columns (UTC without a zone).
     const utc = (date: Date | undefined) => date?.toISOString() ?? null;
+    const artifacts = finish?.artifacts ?? [];
+    // Earlier evidence of the step goes first: a step run again, or the same result written again.
+    const replaceEvidence = finish !== undefined && (artifacts.length > 0 || finish.started.attempt > 1);
+    const evidence = JSON.stringify(
+      artifacts.map((a) => ({ id: randomUUID(), kind: a.kind, name: a.name, language: a.language, content: a.content, data: a.data })),
+    );
     const rows = await this.prisma.$queryRaw<Array<{ finished: number; started: number }>>`
       WITH finished AS (
         UPDATE "StepRun" SET status = CAST(${f?.status ?? null}::text AS "StepRunStatus"), "exitCode" = ${f?.exitCode ?? null}::int,
@@ -271,6 +246,15 @@ export class LedgerRepository {
           "finishedAt" = ${utc(attempt?.finishedAt)}::timestamptz AT TIME ZONE 'UTC', "durationMs" = ${f?.durationMs ?? null}::int,
           "firstErrorLine" = ${attempt?.firstErrorLine ?? null}::text
         WHERE "stepRunId" = ${finish?.started.id ?? null}::text AND attempt = ${finish?.started.attempt ?? null}::int RETURNING id
+      ), replaced_evidence AS (
+        DELETE FROM "Artifact" WHERE ${replaceEvidence}::boolean AND "stepRunId" = ${finish?.started.id ?? null}::text
+      ), evidence AS (
+        INSERT INTO "Artifact" (id, "deploymentId", "stepRunId", "phaseKey", node, kind, name, language, content, data, "createdAt")
+        SELECT a.id, ${finish?.started.deploymentId ?? null}::text, ${finish?.started.id ?? null}::text, ${finish?.phaseKey ?? null}::text,
+          ${finish?.started.node ?? null}::text, CAST(a.kind AS "ArtifactKind"), a.name, a.language, a.content, a.data,
+          ${utc(f?.finishedAt)}::timestamptz AT TIME ZONE 'UTC'
+        FROM jsonb_to_recordset(${evidence}::jsonb) AS a(id text, kind text, name text, language text, content text, data jsonb)
+        WHERE EXISTS (SELECT 1 FROM finished)
       ), next_run AS (
         UPDATE "StepRun" SET status = 'running', attempt = attempt + 1, "startedAt" = ${utc(startedAt)}::timestamptz AT TIME ZONE 'UTC',
           "finishedAt" = NULL, "exitCode" = NULL, "durationMs" = NULL
