@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Artifact_stepRunId_idx" ON "Artifact"("stepRunId");
+
