@@ -30,29 +30,30 @@ export class SprintEventsFollower {
     if (event.dryRun) return;
     switch (event.type) {
       case 'story.started':
-        return this.record(event, event.phaseKey, event.storyKey, 'in_progress');
+        return this.record(event, event.phaseKey, [event.storyKey], 'in_progress');
       case 'story.failed':
-        return this.record(event, event.phaseKey, event.storyKey, 'blocked');
+        return this.record(event, event.phaseKey, [event.storyKey], 'blocked');
       case 'phase.finished':
         if (event.status === 'cancelled') return;
-        for (const storyKey of event.storiesPassed) await this.record(event, event.phaseKey, storyKey, 'done');
-        return;
+        return this.record(event, event.phaseKey, event.storiesPassed, 'done');
       default:
         return;
     }
   }
 
-  private async record(event: DeploymentEvent, phaseKey: string, storyKey: string, category: StoryStatusCategoryValue): Promise<void> {
-    const entityKey = `${phaseKey}/${storyKey}`;
-    const link = await this.links.findByEntity(event.environmentId, entityKey);
-    await this.statuses.record({
-      storyKey: link?.issueKey ?? runbookStoryRef(event.environmentName, phaseKey, storyKey),
-      environmentId: event.environmentId,
-      entityKey,
-      category,
-      source: 'phase-result',
-      deploymentId: event.deploymentId,
-      at: new Date(event.at),
-    });
+  private async record(event: DeploymentEvent, phaseKey: string, storyKeys: string[], category: StoryStatusCategoryValue): Promise<void> {
+    const entityKey = (storyKey: string) => `${phaseKey}/${storyKey}`;
+    const links = await this.links.findByEntities(event.environmentId, storyKeys.map(entityKey));
+    await this.statuses.record(
+      storyKeys.map((storyKey) => ({
+        storyKey: links.get(entityKey(storyKey))?.issueKey ?? runbookStoryRef(event.environmentName, phaseKey, storyKey),
+        environmentId: event.environmentId,
+        entityKey: entityKey(storyKey),
+        category,
+        source: 'phase-result',
+        deploymentId: event.deploymentId,
+        at: new Date(event.at),
+      })),
+    );
   }
 }

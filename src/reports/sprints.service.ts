@@ -359,19 +359,14 @@ export class SprintsService {
       changes.push({ ...row, kind: 'removed', at: seenAt });
     }
     await this.sprints.addScopeChanges(sprint.id, changes);
-    for (const issue of stories) {
-      const category = statusCategory(issue);
-      if (!category) continue;
-      await this.statuses.record({
-        storyKey: issue.key,
-        environmentId: null,
-        entityKey: null,
-        category,
-        source: 'jira-board',
-        deploymentId: null,
-        at: seenAt,
-      });
-    }
+    await this.statuses.record(
+      stories.flatMap((issue) => {
+        const category = statusCategory(issue);
+        return category
+          ? [{ storyKey: issue.key, environmentId: null, entityKey: null, category, source: 'jira-board', deploymentId: null, at: seenAt }]
+          : [];
+      }),
+    );
   }
 
   /** A JIRA story as the backlog keeps it: its epic and, for OpSprint's issues, its runbook phase and story. */

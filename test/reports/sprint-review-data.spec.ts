@@ -5,7 +5,7 @@
  * step is there with its own timings and first error line, a dry run joins the sprint but counts
  * nowhere, stories end done, and a deployment before the sprint is not in it.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
@@ -13,6 +13,7 @@ import { EnvironmentsService } from '../../src/environments/environments.service
 import { SprintReviewService } from '../../src/reports/sprint-review.service.js';
 import { SprintsService } from '../../src/reports/sprints.service.js';
 import { RunbookCatalog } from '../../src/runbooks/catalog.js';
+import type { Runbook } from '../../src/runbooks/model.js';
 import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-inventory.js';
 import { commandRunbook, finished } from '../engine/support/engine-fixtures.js';
 import { LocalSessionFactory } from '../support/local-sessions.js';
@@ -30,11 +31,29 @@ const runbook = commandRunbook('sprinty', [
   },
 ]);
 
+// Three stories in one phase, each step guarded: a rerun finds them done unless a marker is gone.
+const steadyFixture = commandRunbook('steady', [{ key: 'calm', steps: [] }]);
+const steady: Runbook = {
+  ...steadyFixture,
+  phases: steadyFixture.phases.map((phase) => ({
+    ...phase,
+    stories: ['one', 'two', 'three'].map((key) => ({
+      key,
+      title: `story ${key}`,
+      userStory: 'As an operator I want the marker so that the story is done',
+      acceptanceCriteria: ['the marker exists'],
+      steps: [
+        { kind: 'command' as const, key: `${key}-s1`, title: `mark ${key}`, run: `touch ${dir}/${key}`, guard: `test -e ${dir}/${key}` },
+      ],
+    })),
+  })),
+};
+
 const sessions = new LocalSessionFactory();
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await startTestApp({ sessionFactory: sessions, catalog: RunbookCatalog.of([runbook]) });
+  t = await startTestApp({ sessionFactory: sessions, catalog: RunbookCatalog.of([runbook, steady]) });
   const inventory = exampleInventory({ environment: 'local' });
   await t.app.get(EnvironmentsService).create({
     name: 'local',
@@ -108,4 +127,49 @@ it('builds the review of a sprint from the deployments that ran in it', async ()
   const closed = await sprints.close(sprint.id, 'sprint-test');
   expect(closed.state).toBe('closed');
   expect((await review.report(sprint.id)).sprint.state).toBe('closed');
+});
+
+it("records a story's status only when it changes: a rerun that finds the phase's stories done adds nothing", async () => {
+  const run = async () => {
+    const created = await t.app
+      .get(DeploymentsService)
+      .create({ environment: 'local', runbook: 'steady', trigger: 'api', requester: 'sprint-test' });
+    expect((await finished(t.db.prisma, created.id)).status).toBe('succeeded');
+    return created.id;
+  };
+  // The status follower writes after the events: wait for the phase's stories of this deployment.
+  const history = async (deploymentId: string, expected: number) => {
+    await eventually(
+      async () => ((await t.db.prisma.storyStatusChange.count({ where: { deploymentId } })) === expected ? true : undefined),
+      30_000,
+    );
+    const rows = await t.db.prisma.storyStatusChange.findMany({
+      where: { storyKey: { startsWith: 'local:calm/' } },
+      orderBy: [{ at: 'asc' }, { id: 'asc' }],
+    });
+    const byStory: Record<string, string[]> = {};
+    for (const row of rows) (byStory[row.storyKey] ??= []).push(row.category);
+    return byStory;
+  };
+
+  // First run: every story had work, then passed.
+  expect(await history(await run(), 6)).toEqual({
+    'local:calm/one': ['in_progress', 'done'],
+    'local:calm/two': ['in_progress', 'done'],
+    'local:calm/three': ['in_progress', 'done'],
+  });
+  // Story two's marker is gone: only it moves again; one and three, done again, get no new row.
+  unlinkSync(path.join(dir, 'two'));
+  expect(await history(await run(), 2)).toEqual({
+    'local:calm/one': ['in_progress', 'done'],
+    'local:calm/two': ['in_progress', 'done', 'in_progress', 'done'],
+    'local:calm/three': ['in_progress', 'done'],
+  });
+  // Nothing changed: nothing recorded.
+  const unchanged = await run();
+  expect(await history(unchanged, 0)).toEqual({
+    'local:calm/one': ['in_progress', 'done'],
+    'local:calm/two': ['in_progress', 'done', 'in_progress', 'done'],
+    'local:calm/three': ['in_progress', 'done'],
+  });
 });

@@ -36,6 +36,18 @@ export class JiraLinkRepository {
     });
   }
 
+  /** findByEntity for several entities of one environment at once, by entity key (absent: no link). */
+  async findByEntities(environmentId: string, entityKeys: string[]): Promise<Map<string, JiraLinkRecord>> {
+    if (entityKeys.length === 0) return new Map();
+    const rows = await this.prisma.jiraLink.findMany({
+      where: { environmentId, entityKey: { in: entityKeys } },
+      orderBy: { updatedAt: 'desc' },
+    });
+    const latest = new Map<string, JiraLinkRecord>();
+    for (const row of rows) if (!latest.has(row.entityKey)) latest.set(row.entityKey, row);
+    return latest;
+  }
+
   /** Every link of these environments (any runbook, any site). */
   forEnvironments(environmentIds: string[]): Promise<JiraLinkRecord[]> {
     if (environmentIds.length === 0) return Promise.resolve([]);

@@ -21,20 +21,32 @@ export class StoryStatusRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Records a status unless the story's latest recorded one is the same already (a rerun that
-   * finds a story done again is not a new transition).
+   * Records each status unless its story's latest recorded one is the same already (a rerun that
+   * finds a story done again is not a new transition); how many were new. One read and one
+   * write for all of them: a phase passes all its stories at once, and reading each story's
+   * latest status on its own made most of a rerun's statements.
    */
-  async record(change: NewStoryStatus): Promise<boolean> {
-    const latest = await this.prisma.storyStatusChange.findFirst({
-      where:
-        change.entityKey && change.environmentId
-          ? { OR: [{ storyKey: change.storyKey }, { environmentId: change.environmentId, entityKey: change.entityKey }] }
-          : { storyKey: change.storyKey },
+  async record(changes: NewStoryStatus[]): Promise<number> {
+    if (changes.length === 0) return 0;
+    const sameStory = (change: NewStoryStatus) =>
+      change.entityKey && change.environmentId
+        ? [{ storyKey: change.storyKey }, { environmentId: change.environmentId, entityKey: change.entityKey }]
+        : [{ storyKey: change.storyKey }];
+    const history = await this.prisma.storyStatusChange.findMany({
+      where: { OR: changes.flatMap(sameStory) },
+      select: { storyKey: true, environmentId: true, entityKey: true, category: true },
       orderBy: [{ at: 'desc' }, { id: 'desc' }],
     });
-    if (latest?.category === change.category) return false;
-    await this.prisma.storyStatusChange.create({ data: change });
-    return true;
+    const fresh = changes.filter((change) => {
+      const latest = history.find(
+        (row) =>
+          row.storyKey === change.storyKey ||
+          (change.entityKey !== null && row.environmentId === change.environmentId && row.entityKey === change.entityKey),
+      );
+      return latest?.category !== change.category;
+    });
+    if (fresh.length > 0) await this.prisma.storyStatusChange.createMany({ data: fresh });
+    return fresh.length;
   }
 
   /** Every recorded status of these stories (by key, or by their runbook story in an environment). */
