@@ -67,7 +67,8 @@ describe('npm run demo -- --phases base --keep-running', () => {
         expect({ label, status: response.status }).toEqual({ label, status: 200 });
       }
       // The deployment ran inside its own sprint: the demo closed it and its review page opens.
-      const review = line('review')!;
+      const review = line('review');
+      if (!review) throw new Error(`the demo printed no review link:\n${output}`);
       expect(await (await fetch(review)).text()).toContain('review');
       expect(line('sprint')).toMatch(/\/dashboard\/sprints\/[0-9a-f-]{36}$/);
       // The links of the summary open without a login too.
