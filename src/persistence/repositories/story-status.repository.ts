@@ -41,7 +41,10 @@ export class StoryStatusRepository {
       const latest = history.find(
         (row) =>
           row.storyKey === change.storyKey ||
-          (change.entityKey !== null && row.environmentId === change.environmentId && row.entityKey === change.entityKey),
+          (!!change.entityKey &&
+            !!change.environmentId &&
+            row.environmentId === change.environmentId &&
+            row.entityKey === change.entityKey),
       );
       return latest?.category !== change.category;
     });
