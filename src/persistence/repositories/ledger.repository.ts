@@ -218,8 +218,8 @@ export class LedgerRepository {
       | {
           started: StepRunRecord;
           data: StepResult & { finishedAt: Date; durationMs: number | null };
-          artifacts?: NewArtifact[];
-          phaseKey?: string;
+          artifacts: NewArtifact[];
+          phaseKey: string;
         }
       | undefined,
     next: StepRunRecord | undefined,
