@@ -135,10 +135,12 @@ export class EnvironmentsService {
 
   /** Every secret value of an environment (runbook secrets and the SSH key), for writers that must mask or refuse them. */
   async secretValues(environmentId: string): Promise<string[]> {
-    const environment = await this.loadForDeployment({ id: environmentId });
-    return [...Object.values(environment.secrets), environment.sshPrivateKey].filter(
-      (value): value is string => typeof value === 'string' && value.length > 0,
-    );
+    // Only the secrets: every JIRA and Confluence event job asks, and the nodes are not needed for masking.
+    const values = Object.values(await this.decryptSecrets(environmentId)).filter((value) => value.length > 0);
+    // Every environment keeps at least its SSH key: none at all means the environment is gone.
+    if (values.length === 0 && !(await this.environments.findById(environmentId)))
+      throw new NotFoundError(`environment ${environmentId} does not exist`);
+    return values;
   }
 
   /** Trust-on-first-use: the key a node presented is pinned from now on. */
