@@ -150,8 +150,9 @@ export class DeploymentSyncStateService {
         : []),
     ];
     const skippedReason = detailOf(skipped?.detail).skipped;
-    // Every publish job publishes the whole tree: one still to do concerns every phase, unless the
-    // phase's page was confirmed since its last failure (a retry for another page changes nothing here).
+    // A publish job still to do may concern any phase (the deployment's end publishes the whole
+    // tree), unless the phase's page was confirmed since its last failure (a retry for another page
+    // changes nothing here).
     const live = jobs.live.length > 0;
     return (phase) => {
       if (!phase.finishedAt) return { state: 'pending' };

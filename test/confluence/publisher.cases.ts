@@ -189,9 +189,18 @@ describe('publisher', () => {
       const again = await publisher.publishDeployment(deployment.id, { secrets: SECRETS });
       expect(again.pages.map((p) => p.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
 
+      const rowsOf = () =>
+        db.prisma.confluencePage.findMany({
+          where: { environment: { name: 'lab' } },
+          orderBy: { key: 'asc' },
+          select: { key: true, pageId: true, version: true, contentHash: true, publishedAt: true },
+        });
+      const rows = await rowsOf();
       await db.prisma.confluencePage.deleteMany({ where: { environment: { name: 'lab' } } });
       const found = await publisher.publishDeployment(deployment.id, { secrets: SECRETS });
       expect(found.pages.map((p) => p.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+      // The lost rows are written again, as they were (a page found unchanged keeps its publishedAt only with its row).
+      expect((await rowsOf()).map(({ publishedAt, ...row }) => row)).toEqual(rows.map(({ publishedAt, ...row }) => row));
 
       const writes = sandbox.requests.slice(before).filter((r) => r.method !== 'GET');
       expect(writes).toEqual([]);
@@ -201,6 +210,28 @@ describe('publisher', () => {
           .filter((p) => p.title.startsWith('lab —'))
           .map((p) => p.version),
       ).toEqual([1, 1, 1]);
+    });
+
+    it('after one phase, publishes only the root and that phase’s page; the deployment’s end publishes the rest', async () => {
+      const { deploymentId } = await seedDeployment(db.prisma, { environment: 'one-phase' });
+      const afterGlance = await publisher.publishDeployment(deploymentId, { secrets: SECRETS, phaseKey: 'glance' });
+      expect(afterGlance.pages.map(({ key, action }) => ({ key, action }))).toEqual([
+        { key: 'root', action: 'created' },
+        { key: 'phase:glance', action: 'created' },
+      ]);
+      expect(
+        sandbox
+          .pages()
+          .filter((p) => p.title.startsWith('one-phase —'))
+          .map((p) => p.title),
+      ).not.toContain('one-phase — Keystone identity service');
+
+      const atEnd = await publisher.publishDeployment(deploymentId, { secrets: SECRETS });
+      expect(atEnd.pages.map(({ key, action }) => ({ key, action }))).toEqual([
+        { key: 'root', action: 'unchanged' },
+        { key: 'phase:keystone', action: 'created' },
+        { key: 'phase:glance', action: 'unchanged' },
+      ]);
     });
 
     it('ends a 409 during an update with exactly one new version holding the new content', async () => {

@@ -9,6 +9,7 @@ import { EVENTFUL_STEP } from '../../persistence/ledger-status.js';
 import { AuditRepository } from '../../persistence/repositories/audit.repository.js';
 import { ConfluencePageRepository } from '../../persistence/repositories/confluence-page.repository.js';
 import { DeploymentRepository } from '../../persistence/repositories/deployment.repository.js';
+import type { DeploymentRecord } from '../../persistence/records.js';
 import { SecretValues } from '../secret-values.js';
 import { ConfluencePublisher, PagesNotPublishedError, type PublishResult } from './publisher.service.js';
 
@@ -35,8 +36,9 @@ const canonical = (value: unknown): string =>
 
 /**
  * Deployment events → the `confluence` queue → the page tree. Only enqueues from the follower.
- * Each finished phase and the finish of the deployment get their own job id (the timestamp makes
- * a retried deployment publish again), so the final state is always published; pages whose
+ * Each finished phase (its page and the root) and the finish of the deployment (the whole tree)
+ * get their own job id (the timestamp makes a retried deployment publish again), so the final
+ * state is always published; pages whose
  * content did not change are left alone by the publisher. A check-mode run publishes nothing:
  * the pages keep the evidence of the last real run (its result is in the API).
  */
@@ -79,7 +81,7 @@ export class ConfluenceEventJobs {
     // would overwrite real evidence with what might happen.
     const skipped = deployment?.dryRun
       ? 'check mode (dry run): the pages keep the last real run'
-      : root && (await this.changedNothing(job.deploymentId))
+      : root && deployment && (await this.changedNothing(deployment))
         ? 'the deployment changed nothing on any node'
         : null;
     if (skipped) {
@@ -90,7 +92,7 @@ export class ConfluenceEventJobs {
     const secrets = await this.secrets.secretValues(job.environmentId);
     let result: PublishResult;
     try {
-      result = await this.publisher.publishDeployment(job.deploymentId, { secrets });
+      result = await this.publisher.publishDeployment(job.deploymentId, { secrets, phaseKey: job.phaseKey });
     } catch (error) {
       // What was published is in sync; what failed says why, per page (per phase), then the job is
       // retried. A retry that fails the same way and changes no page records nothing new.
@@ -127,9 +129,8 @@ export class ConfluenceEventJobs {
   }
 
   /** Every step that ran found its host already right, and none failed or was cut short. */
-  private async changedNothing(deploymentId: string): Promise<boolean> {
-    const deployment = await this.deployments.find(deploymentId);
-    if (!deployment || deployment.status === 'failed' || deployment.status === 'cancelled') return false;
-    return (await this.deployments.countSteps(deploymentId, EVENTFUL_STEP)) === 0;
+  private async changedNothing(deployment: Pick<DeploymentRecord, 'id' | 'status'>): Promise<boolean> {
+    if (deployment.status === 'failed' || deployment.status === 'cancelled') return false;
+    return (await this.deployments.countSteps(deployment.id, EVENTFUL_STEP)) === 0;
   }
 }

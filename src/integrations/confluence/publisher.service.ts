@@ -4,6 +4,7 @@ import { siteOf } from '../../config/jira-config.js';
 import { ConfluencePageRepository, type ConfluenceSite } from '../../persistence/repositories/confluence-page.repository.js';
 import { DeploymentRepository } from '../../persistence/repositories/deployment.repository.js';
 import { JiraLinkRepository } from '../../persistence/repositories/jira-link.repository.js';
+import type { ConfluencePageRecord as PageRow } from '../../persistence/records.js';
 import type { Runbook } from '../../runbooks/model.js';
 import { ConfluenceGateway } from './confluence.gateway.js';
 import type { ConfluencePageRecord } from './confluence-page.js';
@@ -78,32 +79,41 @@ export class ConfluencePublisher {
     @Inject(PUBLISHER_OPTIONS) private readonly options: PublisherOptions,
   ) {}
 
-  async publishDeployment(deploymentId: string, options: { secrets?: SecretValues } = {}): Promise<PublishResult> {
-    const deployment = await this.deployments.find(deploymentId);
+  /**
+   * `phaseKey`: only the root and that phase's page, after the phase finished. The other phase
+   * pages were published when their own phase finished and the deployment's end publishes the
+   * whole tree, so a run of n phases renders and reads about 3n pages instead of n².
+   */
+  async publishDeployment(deploymentId: string, options: { secrets?: SecretValues; phaseKey?: string } = {}): Promise<PublishResult> {
+    const deployment = await this.deployments.evidence(deploymentId);
     if (!deployment) throw new Error(`Deployment ${deploymentId} does not exist`);
     const runbook = this.options.runbooks.find((candidate) => candidate.key === deployment.runbookKey);
     if (!runbook) throw new Error(`No runbook "${deployment.runbookKey}" is known to the Confluence publisher`);
 
     const { jiraBaseUrl, jiraProjectKey } = this.options;
     const jiraSite = jiraBaseUrl && jiraProjectKey ? { site: siteOf(jiraBaseUrl), projectKey: jiraProjectKey } : undefined;
-    const loaded = await loadDeployment(this.deployments, this.links, deploymentId, runbook, jiraBaseUrl, jiraSite);
+    const loaded = await loadDeployment(this.deployments, this.links, deployment, runbook, jiraBaseUrl, jiraSite);
+    // The rows of every page at once: a deployment publishes its tree after each phase, mostly unchanged.
+    const rows = new Map((await this.pages.list(loaded.environmentId, this.at)).map((row) => [row.key, row]));
     const root: PageDraft = { key: 'root', title: rootPageTitle(loaded.environment), body: buildRunbookRootPage(loaded.root) };
-    const phases: PageDraft[] = loaded.phases.map((data) => ({
-      key: `phase:${data.phase.key}`,
-      title: phasePageTitle(loaded.environment, data.phase),
-      body: buildPhasePage(data),
-    }));
+    const phases: PageDraft[] = loaded.phases
+      .filter((data) => options.phaseKey === undefined || data.phase.key === options.phaseKey)
+      .map((data) => ({
+        key: `phase:${data.phase.key}`,
+        title: phasePageTitle(loaded.environment, data.phase),
+        body: buildPhasePage(data),
+      }));
     // Every body is checked before the first request: a leak must not half-publish a tree.
     for (const draft of [root, ...phases]) assertNoSecrets(draft.title, draft.body, options.secrets);
 
     // Without the root there is no tree: its failure is the whole deployment's. A phase page that
     // fails does not hold up the others; the error names it once every other page is published.
-    const rootPage = await this.publish(loaded.environmentId, root, this.config.parentPageId);
+    const rootPage = await this.publish(loaded.environmentId, root, this.config.parentPageId, rows.get(root.key));
     const pages = [rootPage];
     const failures: { key: string; reason: string }[] = [];
     for (const draft of phases) {
       try {
-        pages.push(await this.publish(loaded.environmentId, draft, rootPage.pageId));
+        pages.push(await this.publish(loaded.environmentId, draft, rootPage.pageId, rows.get(draft.key)));
       } catch (error) {
         failures.push({ key: draft.key, reason: (error instanceof Error ? error.message : String(error)).split('\n')[0]! });
       }
@@ -118,9 +128,14 @@ export class ConfluencePublisher {
     return confluenceSite({ baseUrl: this.gateway.baseUrl, spaceKey: this.config.spaceKey });
   }
 
-  private async publish(environmentId: string, draft: PageDraft, parentId: string | undefined): Promise<PublishedPage> {
+  /** `known`: the page's row, as read before the tree was published. */
+  private async publish(
+    environmentId: string,
+    draft: PageDraft,
+    parentId: string | undefined,
+    known: PageRow | undefined,
+  ): Promise<PublishedPage> {
     const hash = sha256(draft.body);
-    const known = await this.pages.find(environmentId, draft.key, this.at);
     const existing =
       (known && (await this.gateway.findPage(known.pageId))) ?? (await this.gateway.findPageByTitle(this.config.spaceKey, draft.title));
 
@@ -143,12 +158,10 @@ export class ConfluencePublisher {
       action = 'updated';
     }
 
-    await this.pages.save(
-      environmentId,
-      this.at,
-      { key: draft.key, pageId: page.id, title: draft.title, version: page.version, contentHash: hash },
-      action !== 'unchanged',
-    );
+    const row = { key: draft.key, pageId: page.id, title: draft.title, version: page.version, contentHash: hash };
+    const rowStands =
+      known?.pageId === row.pageId && known.title === row.title && known.version === row.version && known.contentHash === row.contentHash;
+    if (action !== 'unchanged' || !rowStands) await this.pages.save(environmentId, this.at, row, action !== 'unchanged');
     return { key: draft.key, title: draft.title, url: page.url, pageId: page.id, version: page.version, action };
   }
 }

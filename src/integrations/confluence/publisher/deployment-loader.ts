@@ -1,4 +1,4 @@
-import type { DeploymentRepository } from '../../../persistence/repositories/deployment.repository.js';
+import type { DeploymentEvidence, DeploymentRepository } from '../../../persistence/repositories/deployment.repository.js';
 import type { JiraLinkRepository, JiraSite } from '../../../persistence/repositories/jira-link.repository.js';
 import type { Runbook } from '../../../runbooks/model.js';
 import type {
@@ -45,20 +45,18 @@ function asTable(data: unknown): TableData | null {
   };
 }
 
-/** Reads one deployment (and the environment's latest run of every phase) into page data. */
+/** Turns one deployment's evidence (and the environment's latest run of every phase) into page data. */
 export async function loadDeployment(
   deployments: DeploymentRepository,
   jiraLinks: JiraLinkRepository,
-  deploymentId: string,
+  deployment: DeploymentEvidence,
   runbook: Runbook,
   jiraBaseUrl?: string,
   /** Without one (JIRA off) the pages name no issue: a key from another site would not open. */
   jiraSite?: JiraSite,
 ): Promise<LoadedDeployment> {
-  const deployment = await deployments.evidence(deploymentId);
-  if (!deployment) throw new Error(`Deployment ${deploymentId} does not exist`);
   if (deployment.runbookKey !== runbook.key)
-    throw new Error(`Deployment ${deploymentId} ran runbook "${deployment.runbookKey}", not "${runbook.key}"`);
+    throw new Error(`Deployment ${deployment.id} ran runbook "${deployment.runbookKey}", not "${runbook.key}"`);
 
   const environment = deployment.environment.name;
   const links = jiraSite ? await jiraLinks.list(deployment.environmentId, runbook.key, jiraSite) : [];
