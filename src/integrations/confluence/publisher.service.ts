@@ -85,7 +85,7 @@ export class ConfluencePublisher {
    * whole tree, so a run of n phases renders and reads about 3n pages instead of n².
    */
   async publishDeployment(deploymentId: string, options: { secrets?: SecretValues; phaseKey?: string } = {}): Promise<PublishResult> {
-    const deployment = await this.deployments.evidence(deploymentId);
+    const deployment = await this.deployments.evidence(deploymentId, options.phaseKey);
     if (!deployment) throw new Error(`Deployment ${deploymentId} does not exist`);
     const runbook = this.options.runbooks.find((candidate) => candidate.key === deployment.runbookKey);
     if (!runbook) throw new Error(`No runbook "${deployment.runbookKey}" is known to the Confluence publisher`);
@@ -96,13 +96,11 @@ export class ConfluencePublisher {
     // The rows of every page at once: a deployment publishes its tree after each phase, mostly unchanged.
     const rows = new Map((await this.pages.list(loaded.environmentId, this.at)).map((row) => [row.key, row]));
     const root: PageDraft = { key: 'root', title: rootPageTitle(loaded.environment), body: buildRunbookRootPage(loaded.root) };
-    const phases: PageDraft[] = loaded.phases
-      .filter((data) => options.phaseKey === undefined || data.phase.key === options.phaseKey)
-      .map((data) => ({
-        key: `phase:${data.phase.key}`,
-        title: phasePageTitle(loaded.environment, data.phase),
-        body: buildPhasePage(data),
-      }));
+    const phases: PageDraft[] = loaded.phases.map((data) => ({
+      key: `phase:${data.phase.key}`,
+      title: phasePageTitle(loaded.environment, data.phase),
+      body: buildPhasePage(data),
+    }));
     // Every body is checked before the first request: a leak must not half-publish a tree.
     for (const draft of [root, ...phases]) assertNoSecrets(draft.title, draft.body, options.secrets);
 

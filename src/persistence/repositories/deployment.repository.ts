@@ -222,15 +222,23 @@ export class DeploymentRepository {
     });
   }
 
-  /** A deployment with everything its runbook pages show: nodes, phases, steps and their evidence. */
-  evidence(id: string) {
+  /**
+   * A deployment with everything its runbook pages show: nodes, phases, steps and their evidence;
+   * with `phaseKey`, the phases, steps and evidence of that phase only (the rendered files are most of it).
+   */
+  evidence(id: string, phaseKey?: string) {
+    const ofPhase = phaseKey === undefined ? {} : { phaseKey };
     return this.prisma.deployment.findUnique({
       where: { id },
       include: {
         environment: { include: { nodes: { orderBy: { name: 'asc' } } } },
-        phaseRuns: { orderBy: { position: 'asc' } },
-        stepRuns: { orderBy: [{ position: 'asc' }, { node: 'asc' }] },
-        artifacts: { include: { stepRun: { select: { storyKey: true, stepKey: true } } }, orderBy: { createdAt: 'asc' } },
+        phaseRuns: { where: ofPhase, orderBy: { position: 'asc' } },
+        stepRuns: { where: phaseKey === undefined ? {} : { phaseRun: ofPhase }, orderBy: [{ position: 'asc' }, { node: 'asc' }] },
+        artifacts: {
+          where: ofPhase,
+          include: { stepRun: { select: { storyKey: true, stepKey: true } } },
+          orderBy: { createdAt: 'asc' },
+        },
       },
     });
   }
