@@ -82,8 +82,11 @@ export class JiraStatusSync {
    * than a moved issue never saying why.
    */
   private async storyStarted(event: EventOf<'story.started'>): Promise<void> {
-    const story = await this.linkOf(event, storyEntityKey(event.phaseKey, event.storyKey), 'in_progress');
-    const epic = await this.linkOf(event, epicEntityKey(event.phaseKey), 'in_progress');
+    const storyKey = storyEntityKey(event.phaseKey, event.storyKey);
+    const epicKey = epicEntityKey(event.phaseKey);
+    const found = await this.links.findByEntities(event.environmentId, [storyKey, epicKey], this.at);
+    const [story = null] = await this.present(event, found, [storyKey], 'in_progress');
+    const [epic = null] = await this.present(event, found, [epicKey], 'in_progress');
     const secrets = await this.secrets.secretValues(event.environmentId);
     if (story) {
       if (this.isDone(story))
@@ -105,20 +108,25 @@ export class JiraStatusSync {
 
   /** Sprint first (one call for the phase), then the passed stories, then the epic. */
   private async phaseFinished(event: EventOf<'phase.finished'>): Promise<void> {
-    const linksOf = async (storyKeys: string[], state: LogicalState) =>
-      (await Promise.all(storyKeys.map((storyKey) => this.linkOf(event, storyEntityKey(event.phaseKey, storyKey), state)))).filter(
-        (link): link is JiraLinkRecord => link !== null,
-      );
+    const storyKeys = (storyKeysOfPhase: string[]) => storyKeysOfPhase.map((storyKey) => storyEntityKey(event.phaseKey, storyKey));
+    const epicKey = epicEntityKey(event.phaseKey);
+    // The phase's links in one read: its stories and its epic.
+    const found = await this.links.findByEntities(
+      event.environmentId,
+      [...new Set([...storyKeys(event.storiesWithWork), ...storyKeys(event.storiesPassed), epicKey])],
+      this.at,
+    );
     const cancelled = event.status === 'cancelled'; // a cancelled phase keeps whatever state its stories reached
-    const withWork = await linksOf(event.storiesWithWork, 'in_progress');
-    const passed = cancelled ? [] : await linksOf(event.storiesPassed, 'done');
+    const withWork = await this.present(event, found, storyKeys(event.storiesWithWork), 'in_progress');
+    const passed = cancelled ? [] : await this.present(event, found, storyKeys(event.storiesPassed), 'done');
     const moving = passed.filter((link) => !this.isDone(link));
     const added = await this.placement.place(event, [...new Set([...withWork, ...moving].map((link) => link.issueKey))]);
     if (added.length > 0) await this.audit('jira.sprint.placed', event.deploymentId, { phaseKey: event.phaseKey, issues: added });
     for (const story of passed) await this.move(event, story, 'done');
     if (cancelled) return;
     const state = event.status === 'succeeded' ? 'done' : 'blocked';
-    await this.move(event, await this.linkOf(event, epicEntityKey(event.phaseKey), state), state);
+    const [epic = null] = await this.present(event, found, [epicKey], state);
+    await this.move(event, epic, state);
   }
 
   private isDone(link: JiraLinkRecord): boolean {
@@ -131,16 +139,31 @@ export class JiraStatusSync {
   }
 
   private async linkOf(event: DeploymentEvent, entityKey: string, state: LogicalState): Promise<JiraLinkRecord | null> {
-    const link = await this.links.findByEntity(event.environmentId, entityKey, this.at);
-    if (!link) {
-      await this.audit('jira.status.skipped', entityKey, {
-        reason: 'no JiraLink on this JIRA site and project: the backlog was not synced there for this environment',
-        event: event.type,
-        deploymentId: event.deploymentId,
-        state,
-      });
-    }
+    const found = await this.links.findByEntities(event.environmentId, [entityKey], this.at);
+    const [link = null] = await this.present(event, found, [entityKey], state);
     return link;
+  }
+
+  /** The links of `entityKeys` among those read, in order; each one missing is recorded as skipped. */
+  private async present(
+    event: DeploymentEvent,
+    found: Map<string, JiraLinkRecord>,
+    entityKeys: string[],
+    state: LogicalState,
+  ): Promise<JiraLinkRecord[]> {
+    const links: JiraLinkRecord[] = [];
+    for (const entityKey of entityKeys) {
+      const link = found.get(entityKey);
+      if (link) links.push(link);
+      else
+        await this.audit('jira.status.skipped', entityKey, {
+          reason: 'no JiraLink on this JIRA site and project: the backlog was not synced there for this environment',
+          event: event.type,
+          deploymentId: event.deploymentId,
+          state,
+        });
+    }
+    return links;
   }
 
   private async move(event: DeploymentEvent, link: JiraLinkRecord | null, state: LogicalState): Promise<void> {

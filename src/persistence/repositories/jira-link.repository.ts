@@ -37,10 +37,10 @@ export class JiraLinkRepository {
   }
 
   /** findByEntity for several entities of one environment at once, by entity key (absent: no link). */
-  async findByEntities(environmentId: string, entityKeys: string[]): Promise<Map<string, JiraLinkRecord>> {
+  async findByEntities(environmentId: string, entityKeys: string[], at?: JiraSite): Promise<Map<string, JiraLinkRecord>> {
     if (entityKeys.length === 0) return new Map();
     const rows = await this.prisma.jiraLink.findMany({
-      where: { environmentId, entityKey: { in: entityKeys } },
+      where: { environmentId, entityKey: { in: entityKeys }, ...(at ? { site: at.site, projectKey: at.projectKey } : {}) },
       orderBy: { updatedAt: 'desc' },
     });
     const latest = new Map<string, JiraLinkRecord>();

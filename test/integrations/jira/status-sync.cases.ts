@@ -282,6 +282,27 @@ describe('status-sync', () => {
       expect(sandbox.jira.requests).toHaveLength(requestsBefore);
       const audit = await db.prisma.auditEvent.findFirst({ where: { action: 'jira.status.skipped', target: 'glance/install' } });
       expect(audit?.detail).toMatchObject({ reason: expect.stringContaining('no JiraLink'), deploymentId: 'dep-1' });
+
+      // The phase's end reads its stories and epic at once: each one missing is recorded with the state it would get.
+      await statusSync().onDeploymentEvent({
+        ...base(),
+        ...finished('glance', 'succeeded', { withWork: ['install'], passed: ['install'] }),
+      });
+      expect(sandbox.jira.requests).toHaveLength(requestsBefore);
+      const skipped = await db.prisma.auditEvent.findMany({
+        where: { action: 'jira.status.skipped', target: { in: ['glance', 'glance/install'] } },
+      });
+      const described = skipped.map((event) => {
+        const detail = event.detail as { event: string; state: string };
+        return `${event.target} ${detail.event} ${detail.state}`;
+      });
+      expect(described.sort()).toEqual([
+        'glance phase.finished done',
+        'glance story.started in_progress',
+        'glance/install phase.finished done',
+        'glance/install phase.finished in_progress',
+        'glance/install story.started in_progress',
+      ]);
     });
   });
 
