@@ -107,6 +107,12 @@ it('shows only the phase whose Confluence page failed as failing, and a later su
 it('shows a JIRA failure for its phase only, and the phase’s later success wins over it', async () => {
   const deployment = await deploy(['base', 'mariadb']);
   await settled(t, deployment.id);
+  // Only the events that move an issue become JIRA jobs (a passed story moves with its phase's end).
+  const jobTypes = (await t.app.get(JobQueue).jobs('jira', ['completed']))
+    .map((job) => job.data as { deploymentId?: string; type?: string })
+    .filter((data) => data.deploymentId === deployment.id && data.type)
+    .map((data) => data.type);
+  expect([...new Set(jobTypes)].sort()).toEqual(['deployment.finished', 'deployment.started', 'phase.finished']);
   // JIRA refuses the mariadb phase's event for good (a 400 is not retried): recorded for that phase.
   await expect(
     t.app.get(JiraFinalErrors).guard(

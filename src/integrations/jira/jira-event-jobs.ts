@@ -40,6 +40,8 @@ export class JiraEventJobs {
   @OnDeploymentEvent()
   async enqueue(event: DeploymentEvent): Promise<void> {
     if (event.dryRun) return;
+    // Nothing to tell JIRA: a passed story moves with its phase's end, a phase's start moves no issue.
+    if (event.type === 'story.succeeded' || event.type === 'phase.started') return;
     if (event.type === 'deployment.started') {
       const job: BacklogSyncJob = {
         deploymentId: event.deploymentId,
