@@ -38,9 +38,9 @@ const canonical = (value: unknown): string =>
  * Deployment events → the `confluence` queue → the page tree. Only enqueues from the follower.
  * Each finished phase (its page and the root) and the finish of the deployment (the whole tree)
  * get their own job id (the timestamp makes a retried deployment publish again), so the final
- * state is always published; pages whose
- * content did not change are left alone by the publisher. A check-mode run publishes nothing:
- * the pages keep the evidence of the last real run (its result is in the API).
+ * state is always published; pages whose content did not change are left alone by the publisher.
+ * A check-mode run publishes nothing: the pages keep the evidence of the last real run (its
+ * result is in the API).
  */
 @Injectable()
 export class ConfluenceEventJobs {
