@@ -309,16 +309,24 @@ describe('runner-ledger', () => {
 
     it('cancelling a running deployment stops its step, closes it and frees the environment', async () => {
       let hold: (() => void) | undefined;
-      sessions.beforeRun = () => new Promise<void>((resolve) => (hold = resolve));
+      let stepRunning: () => void = () => undefined;
+      const running = new Promise<void>((resolve) => (stepRunning = resolve));
+      sessions.beforeRun = () =>
+        new Promise<void>((resolve) => {
+          hold = resolve;
+          stepRunning();
+        });
       const created = await deploy('sequence');
+      // Cancelled while its first step runs (held before its command), not before the step began:
+      // a hold set up after the cancel would never be let go.
+      await running;
       await t.app.get(DeploymentsService).cancel(created.id, 'engine-test');
       hold?.();
       const done = await finished(t.db.prisma, created.id);
       expect(done.status).toBe('cancelled');
       expect(done.activeEnvironmentId).toBeNull();
-      const next = await deploy('sequence');
       sessions.beforeRun = undefined;
-      hold?.();
+      const next = await deploy('sequence');
       expect((await finished(t.db.prisma, next.id)).status).toBe('succeeded');
     });
   });
