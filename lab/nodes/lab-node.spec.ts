@@ -1,4 +1,5 @@
 import { utils, type Client } from 'ssh2';
+import { generateKeyPair } from './key-pairs.js';
 import { startLab, type Lab } from './lab.js';
 import { ansiCQuote, frameStep } from '../../src/infra/ssh/step-framing.js';
 import { connectTo, disconnect, execOn, FramedShell, sftpOf } from './lab-ssh-client.js';
@@ -164,7 +165,7 @@ describe('lab node over real SSH', () => {
   });
 
   it('refuses a client key it was not configured with', async () => {
-    const stranger = utils.generateKeyPairSync('ed25519');
+    const stranger = generateKeyPair('ed25519');
     await expect(connectTo(lab.nodes[0]!, stranger.private)).rejects.toThrow(/authentication methods failed/);
   });
 
