@@ -7,15 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
-import { EnvironmentsService } from '../../src/environments/environments.service.js';
 import { DeploymentEventBus } from '../../src/infra/events/deployment-event-bus.js';
 import type { DeploymentEvent } from '../../src/infra/events/deployment-events.js';
 import { LedgerRepository } from '../../src/persistence/repositories/ledger.repository.js';
 import { RunbookCatalog } from '../../src/runbooks/catalog.js';
-import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-inventory.js';
 import { LocalSessionFactory } from '../support/local-sessions.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { commandRunbook, finished, stepsByKey } from './support/engine-fixtures.js';
+import { commandRunbook, createLocalEnvironment, finished, stepsByKey } from './support/engine-fixtures.js';
 
 describe('runner-ledger', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'opsprint-engine-'));
@@ -71,13 +69,7 @@ describe('runner-ledger', () => {
       events.push({ ...event, at: new Date().toISOString() } as DeploymentEvent);
       await emit(event);
     };
-    const inventory = exampleInventory({ environment: 'local' });
-    await t.app.get(EnvironmentsService).create({
-      name: 'local',
-      network: inventory.network,
-      nodes: inventory.nodes,
-      secrets: { SSH_PRIVATE_KEY: '-----BEGIN OPENSSH PRIVATE KEY-----\nnot used by local sessions\n-----END OPENSSH PRIVATE KEY-----' },
-    });
+    await createLocalEnvironment(t);
   });
   afterAll(async () => {
     await t?.close();

@@ -9,13 +9,11 @@ import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
-import { EnvironmentsService } from '../../src/environments/environments.service.js';
 import { SprintReviewService } from '../../src/reports/sprint-review.service.js';
 import { SprintsService } from '../../src/reports/sprints.service.js';
 import { RunbookCatalog } from '../../src/runbooks/catalog.js';
 import type { Runbook } from '../../src/runbooks/model.js';
-import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-inventory.js';
-import { commandRunbook, finished } from '../engine/support/engine-fixtures.js';
+import { commandRunbook, createLocalEnvironment, finished } from '../engine/support/engine-fixtures.js';
 import { LocalSessionFactory } from '../support/local-sessions.js';
 import { eventually, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -55,13 +53,7 @@ describe('sprint-review-data', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ sessionFactory: sessions, catalog: RunbookCatalog.of([runbook, steady]) });
-    const inventory = exampleInventory({ environment: 'local' });
-    await t.app.get(EnvironmentsService).create({
-      name: 'local',
-      network: inventory.network,
-      nodes: inventory.nodes,
-      secrets: { SSH_PRIVATE_KEY: '-----BEGIN OPENSSH PRIVATE KEY-----\nnot used by local sessions\n-----END OPENSSH PRIVATE KEY-----' },
-    });
+    await createLocalEnvironment(t);
   });
   afterAll(async () => {
     await t?.close();

@@ -6,8 +6,7 @@ import { DeploymentsService } from '../../src/deployments/deployments.service.js
 import { EnvironmentsService } from '../../src/environments/environments.service.js';
 import { RunbookCatalog } from '../../src/runbooks/catalog.js';
 import type { Runbook } from '../../src/runbooks/model.js';
-import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-inventory.js';
-import { finished, stepsByKey } from '../engine/support/engine-fixtures.js';
+import { createLocalEnvironment, finished, stepsByKey } from '../engine/support/engine-fixtures.js';
 import { LocalSessionFactory } from '../support/local-sessions.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -53,13 +52,7 @@ describe('output-masking', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ sessionFactory: sessions, catalog: RunbookCatalog.of([secretAtTheCut]) });
-    const inventory = exampleInventory({ environment: 'local' });
-    await t.app.get(EnvironmentsService).create({
-      name: 'local',
-      network: inventory.network,
-      nodes: inventory.nodes,
-      secrets: { SSH_PRIVATE_KEY: '-----BEGIN OPENSSH PRIVATE KEY-----\nnot used by local sessions\n-----END OPENSSH PRIVATE KEY-----' },
-    });
+    await createLocalEnvironment(t);
   });
   afterAll(async () => {
     await t?.close();

@@ -4,6 +4,7 @@ import { EnvironmentsService } from '../../../src/environments/environments.serv
 import type { Lab } from '../../../lab/nodes/lab.js';
 import type { Runbook } from '../../../src/runbooks/model.js';
 import { labInventory } from '../../../lab/nodes/lab-inventory.js';
+import { exampleInventory } from '../../../src/runbooks/openstack-liberty/example-inventory.js';
 import { eventually, type TestApp } from '../../support/test-app.js';
 
 export interface FixturePhase {
@@ -41,6 +42,20 @@ export function commandRunbook(key: string, phases: FixturePhase[]): Runbook {
       ],
     })),
   };
+}
+
+/**
+ * The example two-node inventory as environment `local`, for LocalSessionFactory runs: the steps
+ * run in a local bash, so the SSH key is a placeholder nobody logs in with.
+ */
+export async function createLocalEnvironment(t: TestApp) {
+  const inventory = exampleInventory({ environment: 'local' });
+  return t.app.get(EnvironmentsService).create({
+    name: 'local',
+    network: inventory.network,
+    nodes: inventory.nodes,
+    secrets: { SSH_PRIVATE_KEY: '-----BEGIN OPENSSH PRIVATE KEY-----\nnot used by local sessions\n-----END OPENSSH PRIVATE KEY-----' },
+  });
 }
 
 /** The example two-node inventory pointed at the lab's SSH ports, stored as environment `name`. */
