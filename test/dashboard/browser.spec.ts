@@ -11,13 +11,11 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ApiTokensService } from '../../src/auth/api-tokens.service.js';
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
-import { EnvironmentsService } from '../../src/environments/environments.service.js';
 import { readChartSvg } from '../../src/reports/charts/chart-svg-reader.spec-helper.js';
 import { SprintReviewService } from '../../src/reports/sprint-review.service.js';
 import { SprintsService } from '../../src/reports/sprints.service.js';
 import { RunbookCatalog } from '../../src/runbooks/catalog.js';
-import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-inventory.js';
-import { commandRunbook, finished } from '../engine/support/engine-fixtures.js';
+import { commandRunbook, createLocalEnvironment, finished } from '../engine/support/engine-fixtures.js';
 import { launchChromium, screenshotPath } from '../support/browser.js';
 import { LocalSessionFactory } from '../support/local-sessions.js';
 import { eventually, startTestApp, type TestApp } from '../support/test-app.js';
@@ -54,13 +52,7 @@ beforeAll(async () => {
   t = await startTestApp({ sessionFactory: sessions, catalog: RunbookCatalog.of([steps]) });
   await t.app.listen(0, '127.0.0.1');
   url = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-  const inventory = exampleInventory({ environment: 'lab' });
-  await t.app.get(EnvironmentsService).create({
-    name: 'lab',
-    network: inventory.network,
-    nodes: inventory.nodes,
-    secrets: { SSH_PRIVATE_KEY: '-----BEGIN OPENSSH PRIVATE KEY-----\nunused\n-----END OPENSSH PRIVATE KEY-----' },
-  });
+  await createLocalEnvironment(t, 'lab');
   token = (await t.app.get(ApiTokensService).create({ name: 'browser', role: 'viewer' }, 'test')).token;
   sessions.beforeRun = () =>
     gate.on

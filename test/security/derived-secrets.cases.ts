@@ -14,8 +14,7 @@ import { DEFAULT_USERS } from '../../lab/atlassian/http.js';
 import { EnvironmentsService } from '../../src/environments/environments.service.js';
 import { RunbookCatalog } from '../../src/runbooks/catalog.js';
 import type { Runbook } from '../../src/runbooks/model.js';
-import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-inventory.js';
-import { finished } from '../engine/support/engine-fixtures.js';
+import { createLocalEnvironment, finished } from '../engine/support/engine-fixtures.js';
 import { LocalSessionFactory } from '../support/local-sessions.js';
 import { eventually, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -112,13 +111,7 @@ describe('derived-secrets', () => {
         CONFLUENCE_SPACE_KEY: 'OPS',
       },
     });
-    const inventory = exampleInventory({ environment: 'local' });
-    await t.app.get(EnvironmentsService).create({
-      name: 'local',
-      network: inventory.network,
-      nodes: inventory.nodes,
-      secrets: { SSH_PRIVATE_KEY: '-----BEGIN OPENSSH PRIVATE KEY-----\nnot used by local sessions\n-----END OPENSSH PRIVATE KEY-----' },
-    });
+    await createLocalEnvironment(t);
     const created = await request(t.app.getHttpServer())
       .post('/api/v1/tokens')
       .set('Authorization', `Bearer ${ADMIN}`)

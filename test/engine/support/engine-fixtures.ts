@@ -45,13 +45,13 @@ export function commandRunbook(key: string, phases: FixturePhase[]): Runbook {
 }
 
 /**
- * The example two-node inventory as environment `local`, for LocalSessionFactory runs: the steps
+ * The example two-node inventory as environment `name`, for LocalSessionFactory runs: the steps
  * run in a local bash, so the SSH key is a placeholder nobody logs in with.
  */
-export async function createLocalEnvironment(t: TestApp) {
-  const inventory = exampleInventory({ environment: 'local' });
+export async function createLocalEnvironment(t: TestApp, name = 'local') {
+  const inventory = exampleInventory({ environment: name });
   return t.app.get(EnvironmentsService).create({
-    name: 'local',
+    name,
     network: inventory.network,
     nodes: inventory.nodes,
     secrets: { SSH_PRIVATE_KEY: '-----BEGIN OPENSSH PRIVATE KEY-----\nnot used by local sessions\n-----END OPENSSH PRIVATE KEY-----' },
