@@ -35,3 +35,21 @@ describe('lab command contexts', () => {
     again();
   });
 });
+
+describe('two lab command contexts', () => {
+  it('nest without touching each other, inside and after', async () => {
+    const user = commandContext<string>();
+    const channel = commandContext<number>();
+    const release = holdCommandContexts();
+    const seen = await user.run('alice', () =>
+      channel.run(7, async () => {
+        await tick();
+        const inner = await user.run('root', async () => [user.getStore(), channel.getStore()]);
+        return { inner, after: [user.getStore(), channel.getStore()] };
+      }),
+    );
+    expect(seen).toEqual({ inner: ['root', 7], after: ['alice', 7] });
+    expect([user.getStore(), channel.getStore()]).toEqual([undefined, undefined]);
+    release();
+  });
+});

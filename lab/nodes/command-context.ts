@@ -1,22 +1,32 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /**
- * The AsyncLocalStorage instances that carry a lab command's context (who runs it, which SSH
- * channel it came from), switched off while no lab node serves.
+ * The context a lab command carries across its async work (who runs it, which SSH channel it
+ * came from), switched off while no lab node serves.
  *
- * On Node 20 an enabled AsyncLocalStorage stays in a process-wide list until disable(), and every
- * promise the process creates afterwards is handed to each instance in that list. A Jest worker
- * evaluates this module once per test file, so without disable() each lab test file left two
- * more instances behind, and every later file in that worker (lab or not) paid for all of them
- * on every promise. run() enables an instance again, so a new lab simply starts using it.
+ * Every context lives in one AsyncLocalStorage. On Node 20 each enabled instance is handed every
+ * promise the process creates: the lab's commands, but also Prisma, pg, BullMQ and the rest of
+ * a test's process. A second instance doubled that cost, which was a few percent of a full
+ * deployment's CPU. An enabled instance stays in a process-wide list until disable(), and a Jest
+ * worker evaluates this module once per test file: without disable() every lab test file left
+ * its instance behind, and every later file in that worker paid for it. run() enables it again,
+ * so a new lab simply starts using it.
  */
-const stores: AsyncLocalStorage<unknown>[] = [];
+const storage = new AsyncLocalStorage<ReadonlyMap<symbol, unknown>>();
 let servingNodes = 0;
 
-export function commandContext<T>(): AsyncLocalStorage<T> {
-  const store = new AsyncLocalStorage<T>();
-  stores.push(store as AsyncLocalStorage<unknown>);
-  return store;
+export interface CommandContext<T> {
+  getStore(): T | undefined;
+  /** Runs `work` with this context set to `value`; the other contexts stay as they are. */
+  run<R>(value: T, work: () => R): R;
+}
+
+export function commandContext<T>(): CommandContext<T> {
+  const key = Symbol('lab command context');
+  return {
+    getStore: () => storage.getStore()?.get(key) as T | undefined,
+    run: (value, work) => storage.run(new Map(storage.getStore()).set(key, value), work),
+  };
 }
 
 /** Held by a lab node from start to stop; the last one released switches the contexts off. */
@@ -26,6 +36,6 @@ export function holdCommandContexts(): () => void {
   return () => {
     if (released) return;
     released = true;
-    if (--servingNodes === 0) for (const store of stores) store.disable();
+    if (--servingNodes === 0) storage.disable();
   };
 }
