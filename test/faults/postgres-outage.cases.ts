@@ -26,13 +26,13 @@ describe('postgres-outage', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const direct = new URL(db.url);
+    const direct = new URL(db.tcpUrl);
     proxy = await TcpProxy.start({ host: direct.hostname, port: Number(direct.port || 5432) });
     sandbox = await startAtlassianSandbox();
     lab = await startLab({ computeNodes: 1 });
     // The service reaches PostgreSQL only through the proxy; the test reads it directly.
     t = await startTestApp({
-      databaseUrl: proxy.route(db.url),
+      databaseUrl: proxy.route(db.tcpUrl),
       catalog: new Map([[runbook.key, runbook]]),
       env: { ...atlassianEnv(sandbox), JOB_LOCK_MS: '2000', RECONCILE_INTERVAL_MS: '1000' },
     });

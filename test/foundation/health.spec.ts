@@ -87,7 +87,7 @@ describe('/health when PostgreSQL stops', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const url = new URL(db.url);
+    const url = new URL(db.tcpUrl);
     relay = await startRelay(Number(url.port || 5432));
     url.port = String(relay.port);
     app = await startTestApp({ databaseUrl: url.toString(), runWorkers: false, env: { OPSPRINT_ADMIN_TOKEN: ADMIN } });

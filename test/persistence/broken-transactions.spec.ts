@@ -14,7 +14,7 @@ let proxy: TcpProxy;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const direct = new URL(db.url);
+  const direct = new URL(db.tcpUrl);
   proxy = await TcpProxy.start({ host: direct.hostname, port: Number(direct.port || 5432) });
 });
 afterAll(async () => {
@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 it('keeps the pool usable and disconnects after more broken transactions than it has connections', async () => {
-  const prisma = createPrismaClient(proxy.route(db.url), { max: POOL });
+  const prisma = createPrismaClient(proxy.route(db.tcpUrl), { max: POOL });
   for (let i = 0; i < POOL + 1; i++) {
     const broken = prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1`;

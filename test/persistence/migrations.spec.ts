@@ -4,12 +4,12 @@ import pg from 'pg';
 import type { Runtime } from '../../src/config/runtime.js';
 import { migrate } from '../../src/persistence/migrator.js';
 import { PrismaService, splitSchema } from '../../src/persistence/prisma.service.js';
-import { createTestDatabase, dropSchema, TEST_DATABASE_BASE_URL, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, dropSchema, TEST_DATABASE_BASE_URL, type TestDatabase, withSchema } from '../support/database.js';
 
 // Every other test file gets a clone of the template the global setup migrated; this one also
 // migrates a schema from zero itself, the way a first start on an empty database does.
 const freshSchema = `fresh_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-const freshUrl = `${TEST_DATABASE_BASE_URL}?schema=${freshSchema}`;
+const freshUrl = withSchema(TEST_DATABASE_BASE_URL, freshSchema);
 const referenceSchema = `ref_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 let fresh: PrismaService;
 let clone: TestDatabase;
@@ -33,7 +33,7 @@ afterAll(async () => {
   await fresh?.$disconnect();
   await cloneClient?.end();
   await client?.end();
-  await dropSchema(`${TEST_DATABASE_BASE_URL}?schema=${referenceSchema}`);
+  await dropSchema(withSchema(TEST_DATABASE_BASE_URL, referenceSchema));
   await dropSchema(freshUrl);
   await clone?.drop();
 });

@@ -6,14 +6,14 @@ import path from 'node:path';
 import { ensureBuilt } from '../../scripts/build/build.mjs';
 import { freePort } from '../../src/infra/local-services/local-services.js';
 import { ROOT, runCli } from '../cli/run-cli.js';
-import { dropSchema, TEST_DATABASE_BASE_URL } from '../support/database.js';
+import { dropSchema, TEST_DATABASE_BASE_URL, withSchema } from '../support/database.js';
 import { deleteRedisPrefix, TEST_REDIS_URL } from '../support/test-app.js';
 
 /** What `npm run demo -- --keep-running` prints at the end must open, with the token it prints. */
 describe('npm run demo -- --phases base --keep-running', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'opsprint-demo-'));
   const prefix = `demo-${randomBytes(4).toString('hex')}`;
-  const databaseUrl = `${TEST_DATABASE_BASE_URL}?schema=demo_${randomBytes(4).toString('hex')}`;
+  const databaseUrl = withSchema(TEST_DATABASE_BASE_URL, `demo_${randomBytes(4).toString('hex')}`);
 
   beforeAll(async () => {
     await ensureBuilt();

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureBuilt } from '../../scripts/build/build.mjs';
 import { freePort } from '../../src/infra/local-services/local-services.js';
-import { dropSchema, TEST_DATABASE_BASE_URL } from '../support/database.js';
+import { dropSchema, TEST_DATABASE_BASE_URL, withSchema } from '../support/database.js';
 import { deleteRedisPrefix, TEST_REDIS_URL } from '../support/test-app.js';
 import { ROOT } from '../cli/run-cli.js';
 
@@ -95,7 +95,7 @@ describe('every npm script answers --help and refuses bad arguments in one line'
 
 describe('npm run db:migrate', () => {
   it('applies what the database lacks, says what it applied, and then that nothing is left', async () => {
-    const url = `${TEST_DATABASE_BASE_URL}?schema=migrate_${randomBytes(4).toString('hex')}`;
+    const url = withSchema(TEST_DATABASE_BASE_URL, `migrate_${randomBytes(4).toString('hex')}`);
     try {
       const first = await npmRun('db:migrate', ['--database-url', url]);
       expect(first.code).toBe(0);
@@ -122,7 +122,7 @@ describe('npm start', () => {
       env: {
         ...process.env,
         OPSPRINT_ADMIN_TOKEN: '',
-        DATABASE_URL: `${TEST_DATABASE_BASE_URL}?schema=${schema}`,
+        DATABASE_URL: withSchema(TEST_DATABASE_BASE_URL, schema),
         REDIS_URL: TEST_REDIS_URL,
         QUEUE_PREFIX: prefix,
         OPSPRINT_DATA_DIR: dataDir,
@@ -157,7 +157,7 @@ describe('npm start', () => {
       process.kill(-child.pid!, 'SIGTERM');
       await exited;
       await deleteRedisPrefix(prefix);
-      await dropSchema(`${TEST_DATABASE_BASE_URL}?schema=${schema}`);
+      await dropSchema(withSchema(TEST_DATABASE_BASE_URL, schema));
     }
   }, 120_000);
 });

@@ -26,12 +26,14 @@ export function loadTemplateSupport(): TemplateSupport {
 
 /**
  * Migrates the template database once per set of migrations (reused by later runs while the
- * migrations stay the same) and names this run, so that test files clone the template
+ * migrations stay the same), names this run and chooses how the tests reach PostgreSQL, so that test files clone the template
  * (test/support/database.ts) and the global teardown drops the clones.
  */
 export default async function globalSetup(): Promise<void> {
-  const { dropStaleDatabases, ensureTemplate, newRunId, RUN_ENV } = loadTemplateSupport();
+  const { chooseTestDatabaseUrl, dropStaleDatabases, ensureTemplate, newRunId, RUN_ENV } = loadTemplateSupport();
   const template = await ensureTemplate();
   await dropStaleDatabases(template);
   process.env[RUN_ENV] = newRunId();
+  // The workers, started after this, read it (and so do the processes the tests start).
+  process.env.TEST_DATABASE_URL = await chooseTestDatabaseUrl();
 }

@@ -1,12 +1,14 @@
 import pg from 'pg';
 import type { Runtime } from '../../src/config/runtime.js';
 import { PrismaService, splitSchema } from '../../src/persistence/prisma.service.js';
-import { cloneTemplate, dropDatabases, RUN_ENV, TEST_DATABASE_BASE_URL } from './template-database.js';
+import { cloneTemplate, dropDatabases, overTcp, RUN_ENV, TEST_DATABASE_BASE_URL, withSchema } from './template-database.js';
 
-export { TEST_DATABASE_BASE_URL };
+export { TEST_DATABASE_BASE_URL, withSchema };
 
 export interface TestDatabase {
   url: string;
+  /** The same database over TCP, where `url` may be the Unix socket: for a proxy or relay in between. */
+  tcpUrl: string;
   schema: string;
   /** The service's own client class, so repositories can be built on it in tests. */
   prisma: PrismaService;
@@ -23,6 +25,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const prisma = new PrismaService({ databaseUrl: url, databaseMaxConnections: 5 } as Runtime);
   return {
     url,
+    tcpUrl: overTcp(url),
     schema: 'public',
     prisma,
     async drop() {

@@ -10,8 +10,57 @@ import pg from 'pg';
  * The template refuses connections, so nothing can hold it open while a clone is taken.
  */
 
-/** The real PostgreSQL the tests talk to (.ci/run makes sure it runs); its database is the maintenance one. */
-export const TEST_DATABASE_BASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+const TCP_URL = 'postgresql://postgres@127.0.0.1:5432/test';
+/** The same server through its Unix socket (Debian's socket folder), where the server lets us in that way. */
+const SOCKET_URL = 'postgresql://postgres@localhost/test?host=/var/run/postgresql';
+
+/**
+ * The real PostgreSQL the tests talk to (.ci/run makes sure it runs on 127.0.0.1:5432); its database
+ * is the maintenance one. The global setup chooses the URL once (see chooseTestDatabaseUrl) and
+ * hands it to the workers in TEST_DATABASE_URL.
+ */
+export const TEST_DATABASE_BASE_URL = process.env.TEST_DATABASE_URL ?? TCP_URL;
+
+/** `url` with `?schema=` (a PostgreSQL schema of that database, see splitSchema) set to `schema`. */
+export function withSchema(url: string, schema: string): string {
+  const withIt = new URL(url);
+  withIt.searchParams.set('schema', schema);
+  return withIt.toString();
+}
+
+/** The same database over TCP on 127.0.0.1:5432: for tests that put a proxy or relay between the service and PostgreSQL. */
+export function overTcp(url: string): string {
+  const tcp = new URL(url);
+  tcp.searchParams.delete('host');
+  const base = new URL(TCP_URL);
+  tcp.hostname = base.hostname;
+  tcp.port = base.port;
+  return tcp.toString();
+}
+
+async function serverIdentity(connectionString: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return (await client.query('SELECT system_identifier::text AS id FROM pg_control_system()')).rows[0].id;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * The server on 127.0.0.1:5432 through its Unix socket when the socket reaches that same server
+ * and lets us in (Debian's default asks for peer authentication there: then TCP). A query over the
+ * socket costs the client about a fifth less CPU and the server about a third less than over
+ * loopback TCP, and the suite runs some hundred thousand. TEST_DATABASE_URL, when set, wins.
+ */
+export async function chooseTestDatabaseUrl(): Promise<string> {
+  if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
+  const [overTcp, overSocket] = await Promise.all([serverIdentity(TCP_URL), serverIdentity(SOCKET_URL)]);
+  return overSocket !== undefined && overSocket === overTcp ? SOCKET_URL : TCP_URL;
+}
 
 export const TEMPLATE_PREFIX = 'opsprint_template_';
 export const CLONE_PREFIX = 'opsprint_t_';
@@ -58,7 +107,9 @@ export function databaseUrl(database: string): string {
 }
 
 export async function withMaintenanceClient<T>(use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_BASE_URL.replace(/\?.*$/, '') });
+  const url = new URL(TEST_DATABASE_BASE_URL);
+  url.searchParams.delete('schema');
+  const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
     return await use(client);
