@@ -26,8 +26,8 @@ export function loadTemplateSupport(): TemplateSupport {
 
 /**
  * Migrates the template database once per set of migrations (reused by later runs while the
- * migrations stay the same), names this run and chooses how the tests reach PostgreSQL, so that test files clone the template
- * (test/support/database.ts) and the global teardown drops the clones.
+ * migrations stay the same), names this run and chooses how the tests reach PostgreSQL, so that
+ * test files clone the template (test/support/database.ts) and the global teardown drops the clones.
  */
 export default async function globalSetup(): Promise<void> {
   const { chooseTestDatabaseUrl, dropStaleDatabases, ensureTemplate, newRunId, RUN_ENV } = loadTemplateSupport();

@@ -28,9 +28,13 @@ export function withSchema(url: string, schema: string): string {
   return withIt.toString();
 }
 
-/** The same database over TCP on 127.0.0.1:5432: for tests that put a proxy or relay between the service and PostgreSQL. */
+/**
+ * The same database over TCP: for tests that put a proxy or relay between the service and
+ * PostgreSQL. A URL through the socket (chosen by chooseTestDatabaseUrl) becomes 127.0.0.1:5432.
+ */
 export function overTcp(url: string): string {
   const tcp = new URL(url);
+  if (!tcp.searchParams.has('host')) return url;
   tcp.searchParams.delete('host');
   const base = new URL(TCP_URL);
   tcp.hostname = base.hostname;
@@ -54,12 +58,12 @@ async function serverIdentity(connectionString: string): Promise<string | undefi
  * The server on 127.0.0.1:5432 through its Unix socket when the socket reaches that same server
  * and lets us in (Debian's default asks for peer authentication there: then TCP). A query over the
  * socket costs the client about a fifth less CPU and the server about a third less than over
- * loopback TCP, and the suite runs some hundred thousand. TEST_DATABASE_URL, when set, wins.
+ * loopback TCP, and a full deployment in a test makes some 700. TEST_DATABASE_URL, when set, wins.
  */
 export async function chooseTestDatabaseUrl(): Promise<string> {
   if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
-  const [overTcp, overSocket] = await Promise.all([serverIdentity(TCP_URL), serverIdentity(SOCKET_URL)]);
-  return overSocket !== undefined && overSocket === overTcp ? SOCKET_URL : TCP_URL;
+  const [viaTcp, viaSocket] = await Promise.all([serverIdentity(TCP_URL), serverIdentity(SOCKET_URL)]);
+  return viaSocket !== undefined && viaSocket === viaTcp ? SOCKET_URL : TCP_URL;
 }
 
 export const TEMPLATE_PREFIX = 'opsprint_template_';
