@@ -5,6 +5,7 @@ import { DeploymentEventBus } from './events/deployment-event-bus.js';
 import { FailureLimiter } from './kv/failure-limiter.js';
 import { KeyValueStore } from './kv/key-value-store.js';
 import { StreamSlots } from './kv/stream-slots.js';
+import { Shutdown } from './lifecycle/shutdown.js';
 import { JobQueue } from './queue/job-queue.js';
 import { DeploymentSignals } from './signals/deployment-signals.js';
 import { SessionFactory } from './ssh/executor.types.js';
@@ -20,6 +21,7 @@ export class InfraModule {
       module: InfraModule,
       imports: [DiscoveryModule],
       providers: [
+        Shutdown,
         JobQueue,
         DeploymentSignals,
         DeploymentEventBus,
@@ -33,7 +35,7 @@ export class InfraModule {
           inject: [Runtime],
         },
       ],
-      exports: [JobQueue, DeploymentSignals, DeploymentEventBus, KeyValueStore, FailureLimiter, StreamSlots, SessionFactory],
+      exports: [Shutdown, JobQueue, DeploymentSignals, DeploymentEventBus, KeyValueStore, FailureLimiter, StreamSlots, SessionFactory],
     };
   }
 }

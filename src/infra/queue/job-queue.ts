@@ -7,6 +7,7 @@ import { ServiceUnavailableError } from '../../common/errors.js';
 import { redactUrl } from '../../common/redact-url.js';
 import { Runtime } from '../../config/runtime.js';
 import { decoratedMethods } from '../discovery/discover.js';
+import { Shutdown } from '../lifecycle/shutdown.js';
 import { metrics } from '../metrics/metrics.js';
 import { JOBS, type JobName, type JobPayloads, QUEUE_CONCURRENCY, QUEUE_NAMES, type QueueName } from './jobs.js';
 import { FinalJobError, HandBackError, type JobContext, ON_JOB } from './on-job.js';
@@ -62,7 +63,6 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
   private readonly workers: Worker[] = [];
   /** BullMQ leaves connections it was given open on close; these are ours to end. */
   private readonly workerConnections: Redis[] = [];
-  private readonly shutdown = new AbortController();
   private readonly connection: Redis;
   private readonly prefix: string;
   /** Set while Redis does not answer: the outage is logged once, not on every reconnect attempt. */
@@ -72,6 +72,7 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     private readonly runtime: Runtime,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
+    private readonly shutdown: Shutdown,
   ) {
     this.prefix = runtime.config.app.QUEUE_PREFIX;
     this.connection = this.newConnection();
@@ -102,7 +103,7 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
 
   /** Graceful: running handlers see `shutdown` aborted and hand their job back after the current step. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.shutdown.abort();
+    this.shutdown.begin();
     await Promise.all(this.workers.map((w) => w.close()));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     for (const connection of this.workerConnections) connection.disconnect();

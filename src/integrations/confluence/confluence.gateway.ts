@@ -1,3 +1,4 @@
+import { Shutdown } from '../../infra/lifecycle/shutdown.js';
 import { answerLabel, metrics } from '../../infra/metrics/metrics.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -43,10 +44,12 @@ export class ConfluenceGateway {
   constructor(
     @Inject(ConfluenceConfig) private readonly config: Pick<ConfluenceConfig, 'baseUrl' | 'username' | 'password'> & { spaceKey?: string },
     @Optional() @Inject(CONFLUENCE_RETRY_POLICY) retry: Partial<RetryPolicy> = {},
+    @Optional() shutdown?: Shutdown,
   ) {
     this.client = new Confluence({ baseUrl: config.baseUrl, username: config.username, password: config.password });
     this.retry = {
       ...DEFAULT_RETRY_POLICY,
+      signal: shutdown?.signal,
       ...retry,
       onRetry: (info) => {
         metrics.atlassianRetries.inc({ system: 'confluence' });

@@ -91,6 +91,26 @@ describe('withRetry', () => {
     await expect(withRetry(p, failing([http(429, { 'retry-after': '0' })]), onlyRateLimits)).resolves.toBe('done');
   });
 
+  it('stops waiting when the service stops, and goes up with the last error', async () => {
+    const stopping = new AbortController();
+    let calls = 0;
+    // Real waiting, an hour long: only the signal can end it before the test's timeout.
+    const hourLong: RetryPolicy = { attempts: 5, baseDelayMs: 3_600_000, maxDelayMs: 3_600_000, maxRetryAfterMs: 0, random: () => 1 };
+    const onRetry = () => setImmediate(() => stopping.abort());
+    const waiting = withRetry({ ...hourLong, onRetry, signal: stopping.signal }, async () => {
+      calls++;
+      throw http(503);
+    });
+    await expect(waiting).rejects.toMatchObject({ status: 503 });
+    expect(calls).toBe(1);
+  });
+
+  it('does not retry once the service is stopping', async () => {
+    const p = policy({ signal: AbortSignal.abort() });
+    await expect(withRetry(p, failing([http(503)]))).rejects.toMatchObject({ status: 503 });
+    expect(p.slept).toEqual([]);
+  });
+
   it('retries dropped connections', async () => {
     const p = policy();
     await expect(withRetry(p, failing([new AtlassianNetworkError('ECONNRESET', 'socket hang up')]))).resolves.toBe('done');

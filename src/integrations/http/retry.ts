@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { AtlassianHttpError, isTransient } from './http-error.js';
 
 export interface RetryPolicy {
@@ -11,6 +12,8 @@ export interface RetryPolicy {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   onRetry?: (info: { attempt: number; delayMs: number; error: Error }) => void;
+  /** Aborted when the service stops: no more waiting, the last error goes up at once (its job is retried later). */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 5, baseDelayMs: 500, maxDelayMs: 20_000, maxRetryAfterMs: 120_000 };
@@ -26,24 +29,26 @@ export function delayBeforeRetry(error: unknown, attempt: number, policy: RetryP
 }
 
 /**
- * Runs `operation` until it succeeds, the error is not worth retrying, or the attempts are
- * spent; the last error is rethrown as it was. Neither Atlassian client retries on its own.
+ * Runs `operation` until it succeeds, the error is not worth retrying, the attempts are spent
+ * or the service stops (`signal`); the last error is rethrown as it was. Neither Atlassian client retries on its own.
  */
 export async function withRetry<T>(
   policy: RetryPolicy,
   operation: (attempt: number) => Promise<T>,
   retryable: (error: unknown) => boolean = isTransient,
 ): Promise<T> {
-  const sleep = policy.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const { signal } = policy;
+  const sleep = policy.sleep ?? ((ms: number) => delay(ms, undefined, { signal }).catch(() => undefined));
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation(attempt);
     } catch (error) {
-      if (attempt >= policy.attempts || !retryable(error)) throw error;
+      if (attempt >= policy.attempts || !retryable(error) || signal?.aborted) throw error;
       const delayMs = delayBeforeRetry(error, attempt, policy);
       if (delayMs === null) throw error;
       policy.onRetry?.({ attempt, delayMs, error: error as Error });
       await sleep(delayMs);
+      if (signal?.aborted) throw error;
     }
   }
 }

@@ -3,6 +3,7 @@ import type JiraApi from 'jira-client';
 import { type JiraFlavor, JiraConfig, siteOf } from '../../config/jira-config.js';
 import { onceUnlessFailed } from '../../common/once-unless-failed.js';
 import { isTransient } from '../http/http-error.js';
+import { Shutdown } from '../../infra/lifecycle/shutdown.js';
 import { answerLabel, metrics } from '../../infra/metrics/metrics.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from '../http/retry.js';
 import { JiraHttpError, toJiraError } from './jira-http-error.js';
@@ -68,6 +69,7 @@ export class JiraGateway {
   constructor(
     @Inject(JiraConfig) private readonly config: JiraGatewayConfig,
     @Optional() @Inject(JIRA_GATEWAY_OPTIONS) private readonly options: JiraGatewayOptions = {},
+    @Optional() private readonly shutdown?: Shutdown,
   ) {
     const url = config.baseUrl;
     const auth =
@@ -83,12 +85,12 @@ export class JiraGateway {
       request: jiraTransport as unknown as JiraApi.JiraApiOptions['request'],
       ...auth,
     };
-    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.retry = { ...DEFAULT_RETRY_POLICY, signal: shutdown?.signal, ...options.retry };
   }
 
   /** The same JIRA with another retry policy (reads a person waits on retry less). */
   withRetry(retry: Partial<RetryPolicy>): JiraGateway {
-    return new JiraGateway(this.config, { ...this.options, retry: { ...this.options.retry, ...retry } });
+    return new JiraGateway(this.config, { ...this.options, retry: { ...this.options.retry, ...retry } }, this.shutdown);
   }
 
   /** The site this gateway talks to, as links record it (base URL without trailing slash). */

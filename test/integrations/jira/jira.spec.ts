@@ -7,6 +7,7 @@
 import './backlog-sync.cases.js';
 import './final-errors.cases.js';
 import './gateway.cases.js';
+import './graceful-stop.cases.js';
 import './sandbox-browse.cases.js';
 import './sandbox-openapi.cases.js';
 import './sprint-lifecycle.cases.js';
