@@ -64,14 +64,14 @@ export class DeploymentCoordinator {
 
   /**
    * A running phase nobody runs: its job is neither waiting, delayed nor active in Redis (lost with
-   * Redis's data, or used up), and no worker has touched its heartbeat for JOB_LOCK_MS. A worker
-   * still running it after Redis lost its job keeps the heartbeat fresh, so it is never run twice.
+   * Redis's data, or used up), and no worker has touched its heartbeat for JOB_LOCK_MS (both by
+   * PostgreSQL's clock). A worker still running it after Redis lost its job keeps the heartbeat
+   * fresh, so it is never run twice.
    */
   async abandoned(deploymentId: string, phase: PhaseRunRecord): Promise<boolean> {
     if (phase.status !== 'running') return false;
     if (await this.queue.isLive('deployments:run-phase', phaseJobId(deploymentId, phase.phaseKey, phase.attempt))) return false;
-    const lastSign = phase.heartbeatAt ?? phase.startedAt;
-    return !lastSign || Date.now() - lastSign.getTime() > this.runtime.config.app.JOB_LOCK_MS;
+    return this.ledger.silentFor(phase.id, this.runtime.config.app.JOB_LOCK_MS);
   }
 
   /** Ends an abandoned running phase with `status` and tells the followers (JIRA, Confluence). */

@@ -11,7 +11,9 @@ import { DeploymentEventBus } from '../../src/infra/events/deployment-event-bus.
 import type { DeploymentEvent } from '../../src/infra/events/deployment-events.js';
 import { LedgerRepository } from '../../src/persistence/repositories/ledger.repository.js';
 import { RunbookCatalog } from '../../src/runbooks/catalog.js';
+import { DeploymentCoordinator } from '../../src/workers/deployment-coordinator.js';
 import { LocalSessionFactory } from '../support/local-sessions.js';
+import { withClockOff } from '../support/clock.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { commandRunbook, createLocalEnvironment, finished, stepsByKey } from './support/engine-fixtures.js';
 
@@ -296,6 +298,41 @@ describe('runner-ledger', () => {
       const d = phases.find((p) => p.phaseKey === 'd')!;
       for (const dependency of phases.filter((p) => p.phaseKey === 'b' || p.phaseKey === 'c')) {
         expect(d.startedAt!.getTime()).toBeGreaterThanOrEqual(dependency.finishedAt!.getTime());
+      }
+    });
+
+    it("judges a phase abandoned by PostgreSQL's clock, not by the clocks of the worker machines", async () => {
+      // A running phase whose job Redis no longer has (never had): only its heartbeat tells whether a worker still runs it.
+      const environment = await t.db.prisma.environment.findUniqueOrThrow({ where: { name: 'local' } });
+      const deployment = await t.db.prisma.deployment.create({
+        data: {
+          environmentId: environment.id,
+          runbookKey: 'sequence',
+          runbookVersion: '1',
+          phases: ['p'],
+          trigger: 'api',
+          requester: 'engine-test',
+        },
+      });
+      const phase = await t.db.prisma.phaseRun.create({
+        data: { deploymentId: deployment.id, phaseKey: 'p', position: 0, status: 'running' },
+      });
+      const ledger = t.app.get(LedgerRepository);
+      const coordinator = t.app.get(DeploymentCoordinator);
+      const hour = 3_600_000;
+      try {
+        // The worker beats with its clock an hour behind; the reconciler, on time, still sees a live phase.
+        await withClockOff(-hour, () => ledger.startPhase(phase));
+        expect(await coordinator.abandoned(deployment.id, phase)).toBe(false);
+        // A reconciler an hour ahead does too.
+        expect(await withClockOff(hour, () => coordinator.abandoned(deployment.id, phase))).toBe(false);
+
+        // Silent for twice JOB_LOCK_MS: abandoned, even for a reconciler whose clock is an hour behind.
+        await t.db.prisma
+          .$executeRaw`UPDATE "PhaseRun" SET "heartbeatAt" = now() AT TIME ZONE 'UTC' - interval '10 seconds' WHERE id = ${phase.id}`;
+        expect(await withClockOff(-hour, () => coordinator.abandoned(deployment.id, phase))).toBe(true);
+      } finally {
+        await t.db.prisma.deployment.delete({ where: { id: deployment.id } });
       }
     });
 

@@ -107,16 +107,31 @@ export class LedgerRepository {
     return started.count === 1;
   }
 
+  /** The first heartbeat comes with the start (see `heartbeat`). */
   async startPhase(phaseRun: PhaseRunRecord): Promise<void> {
-    await this.prisma.phaseRun.update({
-      where: { id: phaseRun.id },
-      data: { status: 'running', startedAt: phaseRun.startedAt ?? new Date(), heartbeatAt: new Date() },
-    });
+    const startedAt = (phaseRun.startedAt ?? new Date()).toISOString();
+    await this.prisma.$executeRaw`
+      UPDATE "PhaseRun" SET status = 'running', "startedAt" = ${startedAt}::timestamptz AT TIME ZONE 'UTC',
+        "heartbeatAt" = now() AT TIME ZONE 'UTC'
+      WHERE id = ${phaseRun.id}`;
   }
 
-  /** The worker running this phase is alive (see PhaseRun.heartbeatAt). */
+  /**
+   * The worker running this phase is alive (see PhaseRun.heartbeatAt). Stamped with PostgreSQL's
+   * clock, as `silentFor` reads it: workers on other machines may run their clocks minutes apart,
+   * and a reconciler ahead of the heartbeat's writer would take a live phase for abandoned.
+   */
   async heartbeat(phaseRunId: string): Promise<void> {
-    await this.prisma.phaseRun.updateMany({ where: { id: phaseRunId, status: 'running' }, data: { heartbeatAt: new Date() } });
+    await this.prisma.$executeRaw`
+      UPDATE "PhaseRun" SET "heartbeatAt" = now() AT TIME ZONE 'UTC' WHERE id = ${phaseRunId} AND status = 'running'`;
+  }
+
+  /** No sign of life from the phase's worker for `ms` by PostgreSQL's clock (nor ever, for a phase without heartbeat or start). */
+  async silentFor(phaseRunId: string, ms: number): Promise<boolean> {
+    const rows = await this.prisma.$queryRaw<Array<{ silent: boolean }>>`
+      SELECT COALESCE(COALESCE("heartbeatAt", "startedAt") < now() AT TIME ZONE 'UTC' - make_interval(secs => ${ms / 1000}::float8), true) AS silent
+      FROM "PhaseRun" WHERE id = ${phaseRunId}`;
+    return rows[0]?.silent ?? true;
   }
 
   /** Deployments that hold their environment (queued, running, or cancelled but not yet closed), with their phases. */
