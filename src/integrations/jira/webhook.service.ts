@@ -86,8 +86,7 @@ export class JiraWebhookService {
       if (!unsettled) return { status: 202, outcome: 'duplicate' };
       // Claimed but never settled: a handler still at work (JIRA retries a 409 later), or one that died
       // before answering, whose delivery would otherwise be refused as a duplicate forever.
-      const staleBefore = new Date(Date.now() - this.config.webhookClaimTimeoutSeconds * 1000);
-      if (!(await this.deliveries.retake(unsettled, staleBefore))) {
+      if (!(await this.deliveries.retake(unsettled, this.config.webhookClaimTimeoutSeconds))) {
         return { status: 409, outcome: 'in_progress', reason: 'this delivery is being handled; retry later' };
       }
       claimed = unsettled;

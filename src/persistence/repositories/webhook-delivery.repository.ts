@@ -1,6 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@prisma/client';
-import { UniqueViolation, unique } from '../errors.js';
 import { PrismaService } from '../prisma.service.js';
 import type { JsonValue } from '../records.js';
 
@@ -9,7 +9,11 @@ import type { JsonValue } from '../records.js';
 export class WebhookDeliveryRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Inserts the row; null when the key, or the hash of the same body, was already recorded (a duplicate or a replay). */
+  /**
+   * Inserts the row; null when the key, or the hash of the same body, was already recorded (a
+   * duplicate or a replay). Dated by PostgreSQL's clock, as `retake` judges it: the services that
+   * claim and the one that may take over can run on machines whose clocks disagree.
+   */
   async claim(row: {
     source: string;
     deliveryKey: string;
@@ -17,17 +21,14 @@ export class WebhookDeliveryRepository {
     event: string | null;
     outcome: string;
     detail: JsonValue;
-  }): Promise<{
-    id: string;
-  } | null> {
-    try {
-      return await unique('WebhookDelivery.deliveryKey or bodyHash', () =>
-        this.prisma.webhookDelivery.create({ data: { ...row, detail: row.detail as Prisma.InputJsonValue }, select: { id: true } }),
-      );
-    } catch (error) {
-      if (error instanceof UniqueViolation) return null;
-      throw error;
-    }
+  }): Promise<{ id: string } | null> {
+    const detail = row.detail === null || row.detail === undefined ? null : JSON.stringify(row.detail);
+    const inserted = await this.prisma.$queryRaw<Array<{ id: string }>>`
+      INSERT INTO "WebhookDelivery" (id, source, "deliveryKey", "bodyHash", event, outcome, detail, "receivedAt")
+      VALUES (${randomUUID()}, ${row.source}, ${row.deliveryKey}, ${row.bodyHash ?? null}, ${row.event}, ${row.outcome},
+        ${detail}::jsonb, now() AT TIME ZONE 'UTC')
+      ON CONFLICT DO NOTHING RETURNING id`;
+    return inserted[0] ?? null;
   }
 
   /**
@@ -45,16 +46,16 @@ export class WebhookDeliveryRepository {
   }
 
   /**
-   * Takes over an unsettled claim made before `staleBefore` (its handler is taken for dead): true for
-   * exactly one of several retries racing for it. The claim's time becomes now, so a live handler
-   * of the takeover is not taken over in turn.
+   * Takes over an unsettled claim older than `timeoutSeconds` by PostgreSQL's clock (its handler is
+   * taken for dead): true for exactly one of several retries racing for it. The claim's time
+   * becomes now, so a live handler of the takeover is not taken over in turn.
    */
-  async retake(claim: { id: string; receivedAt: Date }, staleBefore: Date): Promise<boolean> {
-    if (claim.receivedAt >= staleBefore) return false;
-    const { count } = await this.prisma.webhookDelivery.updateMany({
-      where: { id: claim.id, outcome: 'requesting', receivedAt: claim.receivedAt },
-      data: { receivedAt: new Date() },
-    });
+  async retake(claim: { id: string; receivedAt: Date }, timeoutSeconds: number): Promise<boolean> {
+    const count = await this.prisma.$executeRaw`
+      UPDATE "WebhookDelivery" SET "receivedAt" = now() AT TIME ZONE 'UTC'
+      WHERE id = ${claim.id} AND outcome = 'requesting'
+        AND "receivedAt" = ${claim.receivedAt.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+        AND "receivedAt" < now() AT TIME ZONE 'UTC' - make_interval(secs => ${timeoutSeconds}::float8)`;
     return count === 1;
   }
 

@@ -13,6 +13,7 @@ import { signJiraPayload } from '../../../src/integrations/jira/webhook-signatur
 import type { DeploymentRequest, DeploymentRequester } from '../../../src/integrations/jira/deployment-requester.port.js';
 import type { JiraGateway } from '../../../src/integrations/jira/jira.gateway.js';
 import { WebhookDeliveryRepository } from '../../../src/persistence/repositories/webhook-delivery.repository.js';
+import { withClockOff } from '../../support/clock.js';
 import { sandboxGateway } from './jira-fixtures.js';
 
 describe('webhook', () => {
@@ -152,6 +153,35 @@ describe('webhook', () => {
       expect(delivery.outcome).toBe(202);
       expect(requester.requests).toEqual([expect.objectContaining({ issueKey: key, phases: ['glance'] })]);
       expect(await claim()).toMatchObject({ outcome: 'requested', deploymentId: 'dep-1' });
+    });
+
+    it("dates claims and judges them stale by PostgreSQL's clock, not by the clocks of the services' machines", async () => {
+      const deliveries = new WebhookDeliveryRepository(db.prisma);
+      const hour = 3_600_000;
+      const timeout = config.webhookClaimTimeoutSeconds;
+      const row = (deliveryKey: string) => ({
+        source: 'jira',
+        deliveryKey,
+        event: 'jira:issue_updated',
+        outcome: 'requesting',
+        detail: {},
+      });
+      const unsettled = (deliveryKey: string) => deliveries.unsettled({ deliveryKey }).then((claim) => claim!);
+
+      // Claimed by a service whose clock is an hour behind; its handler may still be at work.
+      await withClockOff(-hour, () => deliveries.claim(row('jira:clock-behind')));
+      // Neither a retry on time nor one on a machine an hour ahead takes it over.
+      expect(await deliveries.retake(await unsettled('jira:clock-behind'), timeout)).toBe(false);
+      expect(await withClockOff(hour, async () => deliveries.retake(await unsettled('jira:clock-behind'), timeout))).toBe(false);
+
+      // A claim left for longer than the timeout is taken over, by one retry only, even on a machine an hour behind.
+      await deliveries.claim(row('jira:left'));
+      await db.prisma.$executeRaw`
+        UPDATE "WebhookDelivery" SET "receivedAt" = "receivedAt" - make_interval(secs => ${timeout + 1}::float8) WHERE "deliveryKey" = 'jira:left'`;
+      const left = await unsettled('jira:left');
+      expect(await withClockOff(-hour, () => deliveries.retake(left, timeout))).toBe(true);
+      expect(await deliveries.retake(left, timeout)).toBe(false);
+      expect(await deliveries.claim(row('jira:left'))).toBeNull();
     });
 
     it('deploys the whole runbook for a deployment-request issue', async () => {
