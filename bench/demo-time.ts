@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { deleteRedisPrefix } from '../lab/redis/delete-prefix.js';
 import { freePort } from '../src/infra/local-services/local-services.js';
 import type { Budget } from './budget.js';
 import type { Report } from './report.js';
@@ -17,11 +18,12 @@ export async function demoFigures(report: Report, budget: Budget): Promise<void>
   // dist/ is current: run.mjs built it before the bench started; the demo's own check is then a no-op.
   const lines: Array<{ at: number; text: string }> = [];
   const port = await freePort();
+  const prefix = `bench-demo-${randomBytes(4).toString('hex')}`;
   const started = performance.now();
   const code = await new Promise<number | null | 'overran'>((resolve, reject) => {
     const child = spawn(process.execPath, ['scripts/build/run.mjs', 'dist/scripts/demo.js'], {
       cwd: ROOT,
-      env: { ...process.env, QUEUE_PREFIX: `bench-demo-${randomBytes(4).toString('hex')}`, PORT: String(port) },
+      env: { ...process.env, QUEUE_PREFIX: prefix, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let pending = '';
@@ -45,6 +47,9 @@ export async function demoFigures(report: Report, budget: Budget): Promise<void>
     });
   });
   const wall = (performance.now() - started) / 1000;
+  // Its jobs stay on the Redis it used (REDIS_URL, else the local one; a Redis it started is gone): each
+  // run has its own prefix, so leaving them would pile up a demo's worth of keys per bench run.
+  await deleteRedisPrefix(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix).catch(() => undefined);
   if (code === 'overran') {
     // Stopped by the budget: say so, and how far the deployment had got (its phases as the demo printed them).
     const deploying = lines.find((l) => l.text.startsWith('== Deploying'));
