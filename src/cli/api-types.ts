@@ -101,6 +101,8 @@ export interface LogLineView {
   stream: 'stdout' | 'stderr' | 'status';
   line: string;
   at: string;
+  /** A finished step's status line rebuilt from the ledger (sent first on every connection), not a live one. */
+  replayed?: true;
 }
 
 export const environmentName = (deployment: DeploymentView): string =>

@@ -43,9 +43,11 @@ export class DeploymentLogStream {
       let pending: ({ line: LogLine } | { end: LogEnd })[] | undefined = [];
       // Status lines sent so far: the end must not overtake a step's last line (see finishLive).
       const sent = new Set<string>();
-      const send = (line: LogLine) => {
+      // `replayed`: rebuilt from the ledger, not live. A client that reconnects gets the finished
+      // steps again and can tell them from new lines (the dashboard shows each once).
+      const send = (line: LogLine, replayed = false) => {
         if (line.stream === 'status') sent.add(lineKey(line));
-        subscriber.next({ data: mask(line) });
+        subscriber.next({ data: replayed ? { ...mask(line), replayed: true } : mask(line) });
       };
       const finish = (end: LogEnd) => {
         subscriber.next({ type: 'end', data: end });
@@ -61,7 +63,7 @@ export class DeploymentLogStream {
         this.finishedStepLines(deploymentId).then(
           (lines) => {
             if (closed) return;
-            for (const line of lines) if (!sent.has(lineKey(line))) send(line);
+            for (const line of lines) if (!sent.has(lineKey(line))) send(line, true);
             finish(end);
           },
           (error: unknown) => subscriber.error(error),
@@ -83,7 +85,7 @@ export class DeploymentLogStream {
         subscriber.next({ type: 'deployment', data: { id: deploymentId, status: deployment.status } });
         const replayed = await this.finishedStepLines(deploymentId);
         if (closed) return;
-        replayed.forEach(send);
+        for (const line of replayed) send(line, true);
         if (final) return finish({ status: deployment.status, error: deployment.error ?? null });
         // A step that finished during the replay is both in the ledger and in the live buffer.
         const seen = new Set(replayed.map(lineKey));

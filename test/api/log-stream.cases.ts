@@ -91,11 +91,18 @@ describe('log-stream', () => {
       expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
       expect(JSON.parse((await events.next())!.data)).toEqual({ id, status: 'queued' });
       const replayed = JSON.parse((await events.until((e) => e.event === 'message')).data);
-      expect(replayed).toMatchObject({ stream: 'status', node: first.node, stepKey: first.stepKey, line: `✓ ${first.title}: ok` });
+      expect(replayed).toMatchObject({
+        stream: 'status',
+        node: first.node,
+        stepKey: first.stepKey,
+        line: `✓ ${first.title}: ok`,
+        replayed: true,
+      });
 
       t.app.get(DeploymentSignals).publishLog(liveLine(id, `logging in with ${ADMIN_PASS}`));
       const live = JSON.parse((await events.until((e) => e.event === 'message')).data);
       expect(live).toMatchObject({ stepKey: 'live-step', stream: 'stdout', line: 'logging in with ********' });
+      expect(live.replayed).toBeUndefined();
 
       await t.http().post(`/api/v1/deployments/${id}/cancel`).set(bearer(ADMIN_TOKEN)).expect(200);
       await closeAsWorker(t, id);

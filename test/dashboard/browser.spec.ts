@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ApiTokensService } from '../../src/auth/api-tokens.service.js';
+import { DeploymentLogHub } from '../../src/deployments/deployment-log-hub.js';
 import { DeploymentsService } from '../../src/deployments/deployments.service.js';
 import { readChartSvg } from '../../src/reports/charts/chart-svg-reader.spec-helper.js';
 import { SprintReviewService } from '../../src/reports/sprint-review.service.js';
@@ -148,9 +149,23 @@ describe('the dashboard in a browser', () => {
       await next;
       await page.waitForSelector(`text=${done} of ${STEP_COUNT} steps done`);
       if (done === 3) await page.screenshot({ path: screenshotPath('deployment-live-1280'), fullPage: true });
+      if (done === 2) {
+        // The stream is cut (the service restarting behind a load balancer does this): the browser
+        // reconnects by itself, and the replayed lines of the steps already shown are not shown twice.
+        t.app.get(DeploymentLogHub).beforeApplicationShutdown();
+        await page.waitForSelector('#log-state:has-text("reconnecting")');
+        await page.waitForSelector('#log-state:has-text("live")');
+      }
     }
     await page.waitForSelector('#log-state:has-text("finished: succeeded")');
-    expect(await page.textContent('#log')).toContain('verified');
+    // The heading, rendered while the deployment ran, says how it ended without a reload.
+    await page.waitForSelector('h1 #deployment-status:has-text("succeeded")');
+    expect(await page.isHidden('#deployment-error')).toBe(true);
+    const log = (await page.textContent('#log'))!.split('\n').filter(Boolean);
+    expect(log).toContain('[linux-node1.example.com] verified');
+    const statusLines = log.filter((line) => /^\[linux-node1\.example\.com\] [✓✗] /.test(line));
+    expect(statusLines).toHaveLength(STEP_COUNT);
+    expect(new Set(statusLines).size).toBe(STEP_COUNT);
     expect((await finished(t.db.prisma, live.id)).status).toBe('succeeded');
     await page.screenshot({ path: screenshotPath('deployment-finished-1280'), fullPage: true });
     gate.on = false;

@@ -197,6 +197,8 @@ describe('dashboard pages', () => {
     expect(visible(page.text)).toContain('2 of 2 steps done (100%)');
     expect(page.text).toContain('<meter min="0" max="2" value="2"></meter>');
     expect(visible(page.text)).toContain('linux-node1.example.com 2/2');
+    // No error to show: its place is kept, hidden, for the live page to fill if the deployment fails.
+    expect(page.text).toContain('<p class="error" role="alert" id="deployment-error" hidden></p>');
     // One human time format, with the API's ISO 8601 instant kept in the element for machines.
     const { startedAt } = await t.db.prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
     const shown = `${startedAt!.toISOString().slice(0, 10)} ${startedAt!.toISOString().slice(11, 19)} UTC`;

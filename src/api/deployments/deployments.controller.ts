@@ -116,7 +116,8 @@ export class DeploymentsController {
     summary: 'Follow the log of a deployment (Server-Sent Events)',
     description:
       'Events: `deployment` (data: { id, status }), then the status lines of finished steps and live lines as default `message` events ' +
-      '(data: { deploymentId, phaseKey, node, stepKey, stream: stdout|stderr|status, line, at }, secrets masked), ' +
+      '(data: { deploymentId, phaseKey, node, stepKey, stream: stdout|stderr|status, line, at }, secrets masked; ' +
+      'the status lines rebuilt from the ledger also carry `replayed: true`, so a client that reconnects can skip those it has), ' +
       'and `end` (data: { status, error }) once the deployment has finished.',
     role: 'viewer',
     badRequest: NOT_A_UUID,

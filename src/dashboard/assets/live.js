@@ -7,26 +7,30 @@
   const log = document.getElementById('log');
   const state = document.getElementById('log-state');
   const progress = document.getElementById('progress');
+  const headerStatus = document.getElementById('deployment-status');
+  const headerError = document.getElementById('deployment-error');
   const MAX_LINES = 300;
-  let refreshing = false;
-  let again = false;
-
-  const refresh = async () => {
-    if (refreshing) {
-      again = true;
-      return;
+  // One fetch at a time; asks made meanwhile share one more fetch after it. The promise settles
+  // once the table shows what the server had when it was last asked.
+  let inFlight = null;
+  let queued = null;
+  const refresh = () => {
+    if (inFlight) {
+      queued ??= inFlight.then(() => {
+        queued = null;
+        return refresh();
+      });
+      return queued;
     }
-    refreshing = true;
-    try {
-      const response = await fetch(`/dashboard/deployments/${id}/progress`, { credentials: 'same-origin' });
-      if (response.ok) progress.innerHTML = await response.text();
-    } finally {
-      refreshing = false;
-      if (again) {
-        again = false;
-        refresh();
-      }
-    }
+    inFlight = fetch(`/dashboard/deployments/${id}/progress`, { credentials: 'same-origin' })
+      .then(async (response) => {
+        if (response.ok) progress.innerHTML = await response.text();
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        inFlight = null;
+      });
+    return inFlight;
   };
 
   const append = (text) => {
@@ -35,18 +39,33 @@
     log.scrollTop = log.scrollHeight;
   };
 
+  // EventSource reconnects by itself when the stream is cut, and the server then replays the status
+  // lines of the finished steps (marked `replayed`): the ones this page already shows are skipped.
+  const shownStatus = new Set();
   const events = new EventSource(`/dashboard/deployments/${id}/events`);
   events.onmessage = (event) => {
     const line = JSON.parse(event.data);
+    if (line.stream === 'status') {
+      const key = `${line.phaseKey}|${line.node}|${line.stepKey}|${line.line}`;
+      if (line.replayed && shownStatus.has(key)) return;
+      shownStatus.add(key);
+    }
     append(`[${line.node}] ${line.line}`);
     if (line.stream === 'status') refresh();
   };
-  events.addEventListener('end', (event) => {
+  events.addEventListener('end', async (event) => {
     const end = JSON.parse(event.data);
     state.textContent = `finished: ${end.status}`;
     live.dataset.finished = 'yes';
     events.close();
-    refresh();
+    if (end.error) {
+      headerError.textContent = end.error;
+      headerError.hidden = false;
+    }
+    await refresh();
+    // The heading's badge was rendered with the page: take the final one the progress table now shows.
+    const final = progress.querySelector('.status');
+    if (final) headerStatus.replaceChildren(final.cloneNode(true));
   });
   events.onerror = () => {
     state.textContent = 'reconnecting…';
