@@ -15,6 +15,7 @@ import { exampleInventory } from '../../src/runbooks/openstack-liberty/example-i
 import { commandRunbook, finished } from '../engine/support/engine-fixtures.js';
 import { LocalSessionFactory } from '../support/local-sessions.js';
 import { eventually, startTestApp, type TestApp } from '../support/test-app.js';
+import { postSignIn, sessionCookie } from '../support/dashboard-sign-in.js';
 
 const ADMIN_TOKEN = 'dashboard-test-admin-token-0123456789';
 const hello = commandRunbook('hello', [{ key: 'greet', steps: ['echo hello', 'echo world'] }]);
@@ -31,17 +32,8 @@ let viewerId: string;
 
 /** Signs in through the form as a browser would; returns the cookie header to send afterwards. */
 async function signIn(token: string, next?: string): Promise<{ status: number; location?: string; cookie?: string; body: string }> {
-  const agent = request(t.app.getHttpServer());
-  const form = await agent.get(`/dashboard/sign-in${next ? `?next=${encodeURIComponent(next)}` : ''}`);
-  const formCookie = (form.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
-  const answer = await agent
-    .post('/dashboard/sign-in')
-    .set('Cookie', formCookie)
-    .type('form')
-    .send({ token, _csrf: csrf, next: /name="next" value="([^"]*)"/.exec(form.text)![1] });
-  const session = ((answer.headers['set-cookie'] as unknown as string[] | undefined) ?? []).find((c) => c.startsWith('opsprint_session='));
-  return { status: answer.status, location: answer.headers.location, cookie: session?.split(';')[0], body: answer.text };
+  const answer = await postSignIn(t.app.getHttpServer(), token, next);
+  return { status: answer.status, location: answer.headers.location, cookie: sessionCookie(answer), body: answer.text };
 }
 
 beforeAll(async () => {

@@ -10,25 +10,14 @@ import { startAtlassianSandbox, type AtlassianSandbox } from '../../lab/atlassia
 import { SprintsService } from '../../src/reports/sprints.service.js';
 import { atlassianEnv } from '../integrations/flow-support.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { postSignIn, sessionCookie } from '../support/dashboard-sign-in.js';
 
 describe('sprint-board-down', () => {
   const ADMIN_TOKEN = 'sprint-board-down-admin-token-0123456789';
   const NOTICE = /JIRA unreachable: showing data from <time datetime="[^"]+">(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC)<\/time>/;
 
   /** Signs in through the dashboard's form as a browser would; the session cookie to send afterwards. */
-  async function signIn(t: TestApp): Promise<string> {
-    const agent = request(t.app.getHttpServer());
-    const form = await agent.get('/dashboard/sign-in');
-    const formCookie = (form.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
-    const answer = await agent
-      .post('/dashboard/sign-in')
-      .set('Cookie', formCookie)
-      .type('form')
-      .send({ token: ADMIN_TOKEN, _csrf: csrf, next: '' });
-    const session = (answer.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('opsprint_session='))!;
-    return session.split(';')[0];
-  }
+  const signIn = async (t: TestApp) => sessionCookie(await postSignIn(t.app.getHttpServer(), ADMIN_TOKEN))!;
 
   const appOn = (jiraBaseUrl: string, sandbox: AtlassianSandbox) =>
     startTestApp({

@@ -16,6 +16,7 @@ import { WebhookDeliveryRepository } from '../../src/persistence/repositories/we
 import { ADMIN_TOKEN, bearer, environmentBody, startApiApp, type ApiTestApp } from '../api/api-test-app.js';
 import { SseReader } from '../api/sse-reader.js';
 import { testFailureLimiter } from '../support/failure-limiter.js';
+import { postSignIn } from '../support/dashboard-sign-in.js';
 
 const LIMIT = 3;
 
@@ -58,13 +59,7 @@ describe('failed dashboard sign-ins', () => {
     await t?.close();
   });
 
-  /** Posts the sign-in form as a browser would (form cookie and CSRF field from the GET). */
-  async function signIn(token: string) {
-    const form = await t.http().get('/dashboard/sign-in').expect(200);
-    const formCookie = (form.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
-    return t.http().post('/dashboard/sign-in').set('Cookie', formCookie).type('form').send({ token, _csrf: csrf });
-  }
+  const signIn = (token: string) => postSignIn(t.app.getHttpServer(), token);
 
   it('does not count correct sign-ins, answers 429 with Retry-After after N wrong ones, then blocks a correct one too', async () => {
     for (let i = 0; i < LIMIT - 1; i++) expect((await signIn(`ops_guess-${i}`)).status).toBe(401);

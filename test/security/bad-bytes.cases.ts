@@ -8,6 +8,7 @@ import { startAtlassianSandbox, type AtlassianSandbox } from '../../lab/atlassia
 import { DEFAULT_USERS } from '../../lab/atlassian/http.js';
 import { signJiraPayload } from '../../src/integrations/jira/webhook-signature.js';
 import { ADMIN_TOKEN, bearer, environmentBody, startApiApp, type ApiTestApp } from '../api/api-test-app.js';
+import { postSignIn, sessionCookie } from '../support/dashboard-sign-in.js';
 
 describe('bad-bytes', () => {
   const SECRET = 'bad-bytes-webhook-secret';
@@ -100,15 +101,10 @@ describe('bad-bytes', () => {
     });
 
     it('in a dashboard path or the sign-in form: 400, not 500', async () => {
-      const signIn = async (token: string) => {
-        const form = await t.http().get('/dashboard/sign-in');
-        const formCookie = (form.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
-        const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
-        return t.http().post('/dashboard/sign-in').set('Cookie', formCookie).type('form').send({ token, _csrf: csrf });
-      };
+      const signIn = (token: string) => postSignIn(t.app.getHttpServer(), token);
       expect((await signIn(`${ADMIN_TOKEN}\u0000`)).status).toBe(400);
       const signedIn = await signIn(ADMIN_TOKEN);
-      const session = (signedIn.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('opsprint_session='))!.split(';')[0];
+      const session = sessionCookie(signedIn)!;
       expect((await t.http().get('/dashboard/environments/lab').set('Cookie', session)).status).toBe(404);
       expect((await t.http().get('/dashboard/environments/lab%00').set('Cookie', session)).status).toBe(400);
     });
