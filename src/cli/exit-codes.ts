@@ -15,7 +15,7 @@ export const EXIT = {
   refused: 4,
   /** Not logged in, or the token was refused (401) or lacks the role (403). */
   auth: 5,
-  /** The service could not be reached (connection refused, unknown host, timeout, stream cut). */
+  /** The service could not be reached (connection refused, unknown host, timeout, log stream lost for 30 s). */
   unreachable: 6,
   /** The service failed (HTTP 5xx). */
   serverError: 7,

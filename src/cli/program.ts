@@ -15,7 +15,7 @@ Exit codes:
   3   the followed deployment was cancelled
   4   the service refused the request (400 bad input, 404 not found, 409 conflict)
   5   not logged in, token refused (401) or role too low (403)
-  6   the service cannot be reached (connection refused, unknown host, timeout, stream cut)
+  6   the service cannot be reached (connection refused, unknown host, timeout, log stream lost for 30 s)
   7   the service failed (HTTP 5xx)
   130 stopped following with Ctrl-C (the deployment goes on)
 

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startLab, type Lab } from '../../lab/nodes/lab.js';
+import { DeploymentLogHub } from '../../src/deployments/deployment-log-hub.js';
 import { freePort } from '../../src/infra/local-services/local-services.js';
 import { labInventory } from '../../lab/nodes/lab-inventory.js';
 import { ensureBuilt } from '../../scripts/build/build.mjs';
@@ -127,6 +128,12 @@ describe('opsprint deploy --follow on lab nodes', () => {
       return steps.some((s) => s.node === CONTROLLER && s.stepKey === 'selinux-permissive' && s.status === 'running') || undefined;
     }, 120_000);
 
+    // The log stream is cut (the service restarting behind a proxy does this): `logs --follow`
+    // reconnects by itself and does not print again the lines of the steps it already showed.
+    await logs.waitForOutput(/^\[base linux-node1\] ✓ /m);
+    t.app.get(DeploymentLogHub).beforeApplicationShutdown();
+    await eventually(async () => /reconnecting/.test(logs.stderr()) || undefined);
+
     const cancel = await runCli(['cancel', id], asOperator);
     expect(cancel).toMatchObject({ code: 0, stdout: `Deployment ${id} is cancelled.\n` });
     expect(await deploy.exited).toBe(3);
@@ -136,6 +143,13 @@ describe('opsprint deploy --follow on lab nodes', () => {
     expect(logs.stdout()).toMatch(/^\[base linux-node1\] ✗ Stop SELinux enforcing now and after reboot/m);
     // --node filtered the stream down to the controller.
     expect(logs.stdout()).not.toMatch(/^\[base linux-node2\]/m);
+    const statusLines = logs
+      .stdout()
+      .split('\n')
+      .filter((line) => /^\[base linux-node1\] [✓✗] /.test(line));
+    expect(new Set(statusLines).size).toBe(statusLines.length);
+    expect(logs.stderr()).toMatch(/^opsprint: the stream closed before the deployment finished; reconnecting$/m);
+    expect(logs.stdout().match(/following its log/g)).toHaveLength(1);
     hang.remove();
 
     const again = await runCli(['cancel', id], asOperator);

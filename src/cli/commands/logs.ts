@@ -17,24 +17,60 @@ interface Filter {
 const matches = (filter: Filter, phaseKey: string, node: string) =>
   (!filter.phase || filter.phase === phaseKey) && (!filter.node || node === filter.node || node.split('.')[0] === filter.node);
 
-/** Live lines over SSE until the `end` event; remote stderr goes to local stderr. */
+/** Connection trouble this long in a row ends the follow (as for deploy --follow; the deployment itself goes on). */
+const GIVE_UP_AFTER_MS = 30_000;
+const RECONNECT_DELAY_MS = 1000;
+
+const transient = (error: unknown) =>
+  error instanceof CliError && (error.exitCode === EXIT.unreachable || error.exitCode === EXIT.serverError);
+
+/**
+ * Live lines over SSE until the `end` event; remote stderr goes to local stderr. A stream cut
+ * before the end (the service restarting, a proxy's idle timeout) is opened again; the status
+ * lines the service replays then (`replayed`) are printed only if they were not printed yet.
+ */
 async function streamLogs(api: ApiClient, id: string, filter: Filter): Promise<number> {
-  for await (const event of api.events(`/api/v1/deployments/${encodeURIComponent(id)}/logs/stream`)) {
-    if (event.event === 'deployment') {
-      const { status } = JSON.parse(event.data) as { status: string };
-      process.stdout.write(`deployment ${id} is ${status}; following its log (Ctrl-C stops following, not the deployment)\n`);
-    } else if (event.event === 'end') {
-      const end = JSON.parse(event.data) as { status: string; error: string | null };
-      process.stdout.write(`deployment ${id} ${end.status}${end.error ? `: ${end.error}` : ''}\n`);
-      return exitCodeForOutcome({ status: end.status } as DeploymentView);
-    } else {
-      const line = JSON.parse(event.data) as LogLineView;
-      if (!matches(filter, line.phaseKey, line.node)) continue;
-      const text = `[${line.phaseKey} ${line.node.split('.')[0]}] ${line.line}\n`;
-      (line.stream === 'stderr' ? process.stderr : process.stdout).write(text);
+  const printedStatus = new Set<string>();
+  let announced = false;
+  let troubleSince: number | undefined;
+  for (;;) {
+    let trouble: string;
+    try {
+      for await (const event of api.events(`/api/v1/deployments/${encodeURIComponent(id)}/logs/stream`)) {
+        troubleSince = undefined;
+        if (event.event === 'deployment') {
+          if (announced) continue;
+          announced = true;
+          const { status } = JSON.parse(event.data) as { status: string };
+          process.stdout.write(`deployment ${id} is ${status}; following its log (Ctrl-C stops following, not the deployment)\n`);
+        } else if (event.event === 'end') {
+          const end = JSON.parse(event.data) as { status: string; error: string | null };
+          process.stdout.write(`deployment ${id} ${end.status}${end.error ? `: ${end.error}` : ''}\n`);
+          return exitCodeForOutcome({ status: end.status } as DeploymentView);
+        } else {
+          const line = JSON.parse(event.data) as LogLineView;
+          if (!matches(filter, line.phaseKey, line.node)) continue;
+          if (line.stream === 'status') {
+            const key = `${line.phaseKey}|${line.node}|${line.stepKey}|${line.line}`;
+            if (line.replayed && printedStatus.has(key)) continue;
+            printedStatus.add(key);
+          }
+          const text = `[${line.phaseKey} ${line.node.split('.')[0]}] ${line.line}\n`;
+          (line.stream === 'stderr' ? process.stderr : process.stdout).write(text);
+        }
+      }
+      trouble = 'the stream closed before the deployment finished';
+    } catch (error) {
+      if (!transient(error)) throw error;
+      trouble = (error as Error).message;
     }
+    troubleSince ??= Date.now();
+    if (Date.now() - troubleSince > GIVE_UP_AFTER_MS) {
+      throw new CliError(`the log stream of ${id} was lost (${trouble}); run the command again to resume`, EXIT.unreachable);
+    }
+    process.stderr.write(`opsprint: ${trouble}; reconnecting\n`);
+    await new Promise((resolve) => setTimeout(resolve, RECONNECT_DELAY_MS));
   }
-  throw new CliError(`the log stream of ${id} closed before the deployment finished; run the command again to resume`, EXIT.unreachable);
 }
 
 /** The full output of every finished step so far, in order: phase, node, step. */
