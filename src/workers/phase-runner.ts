@@ -106,12 +106,13 @@ export class PhaseRunner implements OnModuleInit, OnModuleDestroy {
     if (await this.ledger.startDeployment(deployment.id))
       await this.emit({ ...base, type: 'deployment.started', phases: deployment.phases });
     if (phaseRun.status === 'pending') {
-      await this.ledger.startPhase(phaseRun);
+      await this.ledger.startPhase(phaseRun); // with its first heartbeat
       await this.emit({ ...base, type: 'phase.started', phaseKey: job.phaseKey });
+    } else {
+      await this.ledger.heartbeat(phaseRun.id);
     }
 
     // The phase's lease: while this ticks, the reconciler never takes the phase for orphaned.
-    await this.ledger.heartbeat(phaseRun.id);
     const heartbeat = setInterval(
       () => void this.ledger.heartbeat(phaseRun.id).catch(() => undefined),
       Math.max(200, Math.floor(this.runtime.config.app.JOB_LOCK_MS / 3)),
